@@ -1,0 +1,81 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { getBoard, loadBoards, parseBoard, readBoardFile } from './index';
+
+const good = {
+  id: 'test-board',
+  name: 'Test',
+  vendor: 'Acme',
+  kind: 'hardware',
+  mcu: { part: 'STM32WLE5JC', family: 'STM32WL', core: 'cortex-m4', clockHz: 48000000, fpu: 'none', dsp: true },
+  memory: { flash: { origin: '0x08000000', size: 262144 }, ram: { origin: '0x20000000', size: 65536 } },
+  radio: {
+    technology: 'lorawan',
+    chip: 'Seeed Wio-E5',
+    regions: ['EU868'],
+    link: 'uart-at',
+    commandSet: 'wio-e5',
+    uart: { instance: 'USART1', baud: 9600 },
+  },
+  power: { supplyV: 3.3, runCurrentMa: 5, sleepCurrentUa: 2, txCurrentMa: 45, rxCurrentMa: 5 },
+  toolchain: { compiler: 'arm-none-eabi-gcc', cflags: ['-mcpu=cortex-m4'] },
+  emulator: { kind: 'qemu', machine: 'mps2-an386' },
+  sources: [{ title: 'datasheet', url: 'https://example.com/ds.pdf' }],
+};
+
+const mutate = (f: (b: Record<string, any>) => void): unknown => {
+  const b = structuredClone(good) as Record<string, any>;
+  f(b);
+  return b;
+};
+
+describe('board schema', () => {
+  it('accepts a valid board and turns hex origins into numbers', () => {
+    const b = parseBoard(good, 'test-board.json');
+    expect(b.memory.flash.origin).toBe(0x08000000);
+    expect(b.toolchain.ldflags).toEqual([]);
+  });
+
+  it.each([
+    ['missing field', (b: any) => delete b.mcu.clockHz, "field 'mcu.clockHz'"],
+    ['unknown core', (b: any) => (b.mcu.core = 'cortex-m99'), "field 'mcu.core'"],
+    ['negative flash', (b: any) => (b.memory.flash.size = -1), "field 'memory.flash.size'"],
+    ['bad origin', (b: any) => (b.memory.ram.origin = '20000000'), "field 'memory.ram.origin'"],
+    ['unknown key', (b: any) => (b.mcu.speed = 1), "field 'mcu'"],
+    ['AT modem without command set', (b: any) => delete b.radio.commandSet, "field 'radio.commandSet'"],
+    ['radio without TX current', (b: any) => delete b.power.txCurrentMa, "field 'power.txCurrentMa'"],
+    ['wrong compiler for core', (b: any) => (b.toolchain.compiler = 'avr-gcc'), 'needs arm-none-eabi-gcc'],
+    ['wrong emulator for core', (b: any) => (b.emulator = { kind: 'host' }), 'runs under qemu'],
+    ['FPU on a core without one', (b: any) => (b.mcu.fpu = 'sp'), 'has no FPU'],
+    ['bad source URL', (b: any) => (b.sources[0].url = 'not a url'), "field 'sources[0].url'"],
+    ['bad id', (b: any) => (b.id = 'Test Board'), "field 'id'"],
+  ])('rejects %s, naming the file and field', (_name, f, expected) => {
+    expect(() => parseBoard(mutate(f), 'boards/test-board.json')).toThrow(expected);
+    expect(() => parseBoard(mutate(f), 'boards/test-board.json')).toThrow('boards/test-board.json');
+  });
+
+  it('rejects an id that does not match the file name', () => {
+    expect(() => parseBoard(good, 'boards/other.json')).toThrow(/does not match the file name 'other.json'/);
+  });
+
+  it('names the file when the JSON does not parse', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'boards-'));
+    const file = join(dir, 'broken.json');
+    writeFileSync(file, '{ "id": ');
+    expect(() => readBoardFile(file)).toThrow(/broken\.json: not valid JSON/);
+  });
+});
+
+describe('board registry', () => {
+  it('loads every board in boards/ and each one validates', () => {
+    const boards = loadBoards();
+    expect(boards.length).toBeGreaterThanOrEqual(2);
+    expect(new Set(boards.map((b) => b.id)).size).toBe(boards.length);
+    expect(getBoard('native').mcu.core).toBe('host');
+  });
+  it('names the known boards when asked for an unknown one', () => {
+    expect(() => getBoard('no-such-board')).toThrow(/unknown board 'no-such-board'; known boards: .*native/);
+  });
+});

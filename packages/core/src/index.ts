@@ -1,0 +1,4 @@
+export * from './errors';
+export * from './prng';
+export * from './progress';
+export * from './paths';

@@ -1,0 +1,57 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { main } from './main';
+
+function capture(): { out: () => string; err: () => string } {
+  let out = '';
+  let err = '';
+  vi.spyOn(process.stdout, 'write').mockImplementation((chunk: unknown) => ((out += String(chunk)), true));
+  vi.spyOn(process.stderr, 'write').mockImplementation((chunk: unknown) => ((err += String(chunk)), true));
+  return { out: () => out, err: () => err };
+}
+
+afterEach(() => {
+  vi.restoreAllMocks();
+  process.exitCode = undefined;
+});
+
+const run = (...args: string[]): Promise<number> => main(['node', 'murmur', ...args]);
+
+describe('murmur CLI', () => {
+  it('prints the version', async () => {
+    const io = capture();
+    expect(await run('--version')).toBe(0);
+    expect(io.out()).toMatch(/^\d+\.\d+\.\d+\n$/);
+  });
+
+  it('shows help for every command', async () => {
+    const io = capture();
+    expect(await run('--help')).toBe(0);
+    expect(io.out()).toContain('boards');
+    for (const cmd of ['boards', 'data', 'start', 'bench']) {
+      expect(await run(cmd, '--help')).toBe(0);
+    }
+  });
+
+  it('exits 2 with a one-line reason on usage errors', async () => {
+    const io = capture();
+    expect(await run('no-such-command')).toBe(2);
+    expect(io.err().trim().split('\n')).toHaveLength(1);
+    expect(await run('boards', '--no-such-option')).toBe(2);
+  });
+
+  it('lists boards as a table and as JSON', async () => {
+    const io = capture();
+    expect(await run('boards')).toBe(0);
+    expect(io.out()).toMatch(/native\s+host CPU/);
+    const before = io.out().length;
+    expect(await run('boards', '--json')).toBe(0);
+    const boards = JSON.parse(io.out().slice(before)) as { id: string }[];
+    expect(boards.map((b) => b.id)).toContain('qemu-mps2-an386');
+  });
+
+  it('exits 2 for an unknown benchmark suite', async () => {
+    const io = capture();
+    expect(await run('bench', 'no-such-suite')).toBe(2);
+    expect(io.err()).toContain("unknown benchmark suite 'no-such-suite'");
+  });
+});

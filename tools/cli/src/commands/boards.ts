@@ -1,0 +1,40 @@
+import type { Command } from 'commander';
+import { loadBoards, type Board } from '@murmur/boards';
+import { printJson, printTable } from '../output';
+
+const kib = (bytes: number): string => (bytes >= 1 << 20 ? `${bytes / (1 << 20)} MiB` : `${bytes / 1024} KiB`);
+
+function radioText(b: Board): string {
+  if (b.radio.technology === 'none') return '-';
+  const via = b.radio.link === 'uart-at' ? `AT/${b.radio.commandSet}` : 'integrated';
+  return `${b.radio.technology} ${b.radio.chip} (${via})`;
+}
+
+export function boardRows(boards: Board[]): (string | number)[][] {
+  return boards.map((b) => [
+    b.id,
+    b.mcu.part,
+    b.mcu.core,
+    `${b.mcu.clockHz / 1e6} MHz`,
+    kib(b.memory.flash.size),
+    kib(b.memory.ram.size),
+    radioText(b),
+    b.emulator.kind === 'qemu' ? `qemu ${b.emulator.machine}` : b.emulator.kind === 'simavr' ? `simavr ${b.emulator.mcu}` : 'host',
+  ]);
+}
+
+export function printBoards(boards: Board[]): void {
+  printTable(['board', 'mcu', 'core', 'clock', 'flash', 'ram', 'radio', 'emulator'], boardRows(boards));
+}
+
+export function registerBoards(program: Command): void {
+  program
+    .command('boards')
+    .description('list the boards in boards/ (validated against the board schema)')
+    .option('--json', 'print the validated board objects as JSON')
+    .action((opts: { json?: boolean }) => {
+      const boards = loadBoards();
+      if (opts.json) printJson(boards);
+      else printBoards(boards);
+    });
+}
