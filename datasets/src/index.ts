@@ -1,1 +1,2 @@
 export * from './datadir';
+export * from './recording';

@@ -1,20 +1,22 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { MurmurError, UsageError, workspaceRoot } from '@murmur/core';
-import { suites } from './suites/index';
+import { loadSuites } from './suites/index';
 
 export * from './suite';
 
-export function suiteNames(): string[] {
-  return suites.map((s) => s.name);
+export async function suiteNames(): Promise<string[]> {
+  return (await loadSuites()).map((s) => s.name);
 }
 
 /** Runs the named suites (all when none is named) and writes bench/results/<name>.json for each. */
 export async function runBenchmarks(names: string[]): Promise<string[]> {
-  const chosen = names.length ? names : suiteNames();
+  const suites = await loadSuites();
+  const known = suites.map((s) => s.name);
+  const chosen = names.length ? names : known;
   for (const name of chosen) {
-    if (!suites.some((s) => s.name === name)) {
-      throw new UsageError(`unknown benchmark suite '${name}' (known: ${suiteNames().join(', ') || 'none'})`);
+    if (!known.includes(name)) {
+      throw new UsageError(`unknown benchmark suite '${name}' (known: ${known.join(', ') || 'none'})`);
     }
   }
   if (chosen.length === 0) throw new MurmurError('no benchmark suites are registered');

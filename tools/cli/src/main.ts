@@ -1,20 +1,20 @@
 import { Command, CommanderError } from 'commander';
 import { MurmurError, murmurVersion } from '@murmur/core';
-import { commands } from './commands/index';
+import { loadCommands } from './commands/index';
 
-export function buildProgram(): Command {
+export async function buildProgram(): Promise<Command> {
   const program = new Command('murmur')
     .description('Murmur: sensor-to-LPWAN TinyML templates — train, compress, generate C, build firmware, decode uplinks.')
     .version(murmurVersion(), '-V, --version')
     .exitOverride();
-  for (const register of commands) register(program);
+  for (const cmd of await loadCommands()) cmd.register(program);
   for (const sub of program.commands) sub.exitOverride();
   return program;
 }
 
 /** Runs the CLI and returns the exit code: 0 ok, 1 failure, 2 usage error. */
 export async function main(argv: string[]): Promise<number> {
-  const program = buildProgram();
+  const program = await buildProgram();
   try {
     await program.parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : 0;

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import type { CommandModule } from './index';
 import { loadBoards, type Board } from '@murmur/boards';
 import { printJson, printTable } from '../output';
 
@@ -38,3 +39,5 @@ export function registerBoards(program: Command): void {
       else printBoards(boards);
     });
 }
+
+export const command: CommandModule = { order: 20, register: registerBoards };

@@ -1,5 +1,6 @@
 import { existsSync, readdirSync } from 'node:fs';
 import type { Command } from 'commander';
+import type { CommandModule } from './index';
 import { resolveDataDir } from '@murmur/datasets';
 import { printJson } from '../output';
 
@@ -22,3 +23,5 @@ export function registerData(program: Command): void {
       else await printDatasets(opts.dataDir);
     });
 }
+
+export const command: CommandModule = { order: 30, register: registerData };

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import type { CommandModule } from './index';
 import { loadBoards } from '@murmur/boards';
 import { printBoards } from './boards';
 import { printDatasets } from './data';
@@ -16,3 +17,5 @@ export function registerStart(program: Command): void {
       await printDatasets(opts.dataDir);
     });
 }
+
+export const command: CommandModule = { order: 10, register: registerStart };
