@@ -1,0 +1,288 @@
+import type { ModelIR } from '@murmur/nn';
+import { MurmurError } from '@murmur/core';
+
+/**
+ * The compressed IR: the Model IR after quantization (TFLite int8 spec) with every weight tensor in one of
+ * five storage formats. The byte arrays held here are exactly the bytes the generated C arrays hold.
+ *
+ * ## Weight matrix layout (all formats)
+ * Every weight tensor is a matrix of `rows` output channels by `cols` fan-in values, row-major:
+ * - dense: row `o`, column `i` (input index) — the transpose of the float kernel `[in, units]`
+ * - conv1d: row `f` (filter), column `k * inChannels + c` (tap `k`, input channel `c`)
+ * - depthwise_conv1d: row `c` (channel), column `k` (tap)
+ * The flat index of element (r, c) is `i = r * cols + c`.
+ *
+ * ## Bit streams (int4-packed, clustered indices, binary)
+ * A bit stream of `b`-bit fields stores field `i` in stream bits `[i*b, i*b + b)`, least significant bit
+ * first; stream bit `j` is bit `j & 7` of byte `j >> 3`. Unused bits of the last byte are 0. There is no
+ * padding between rows.
+ *
+ * ## Formats (value of element `i` as an int8 weight `w`; its real value is `scales[r] * w`)
+ * - `int8`: `data[i]` (int8_t[rows*cols]).
+ * - `int4-packed`: 4-bit two's complement field `i` of the bit stream (so byte `i>>1`, low nibble for even
+ *   `i`), range [-7, 7] (-8 is never produced). uint8_t[ceil(rows*cols/2)].
+ * - `sparse`: compressed rows. `rowStart` uint16_t[rows+1] (rowStart[0] = 0, rowStart[rows] = nnz), for row
+ *   `r` the non-zeros are `values[p]` (int8_t[nnz]) at column `colIndex[p]` for p in [rowStart[r], rowStart[r+1]),
+ *   columns ascending; `colIndex` is uint8_t[nnz] when cols <= 256, else uint16_t[nnz]. Other elements are 0.
+ *   uint16_t values are stored little-endian in the byte image.
+ * - `clustered`: `codebook` int8_t[k] and `indices`, a bit stream of `indexBits`-bit fields
+ *   (indexBits = ceil(log2 k), at least 1); w = codebook[field i]. The scales of a clustered tensor are all
+ *   equal (one scale per tensor), so the codebook is shared by all rows.
+ * - `binary`: a bit stream of 1-bit fields; bit 1 means w = +1, bit 0 means w = -1 (XNOR-Net: real weight
+ *   = ±scales[r]). uint8_t[ceil(rows*cols/8)].
+ */
+export const COMPRESSED_IR_VERSION = 1;
+
+/** Asymmetric int8 activation quantization: real = scale * (q - zeroPoint), q in [-128, 127]. */
+export interface ActivationQuant {
+  scale: number;
+  zeroPoint: number;
+}
+
+export type WeightFormat = 'int8' | 'int4-packed' | 'sparse' | 'clustered' | 'binary';
+
+interface WeightMatrix {
+  rows: number;
+  cols: number;
+  /** Per-row (output channel) symmetric scale: real weight = scales[r] * w. */
+  scales: Float32Array;
+}
+export interface Int8Weights extends WeightMatrix {
+  format: 'int8';
+  data: Int8Array;
+}
+export interface Int4Weights extends WeightMatrix {
+  format: 'int4-packed';
+  data: Uint8Array;
+}
+export interface SparseWeights extends WeightMatrix {
+  format: 'sparse';
+  rowStart: Uint16Array;
+  colIndex: Uint8Array | Uint16Array;
+  values: Int8Array;
+}
+export interface ClusteredWeights extends WeightMatrix {
+  format: 'clustered';
+  codebook: Int8Array;
+  indexBits: number;
+  indices: Uint8Array;
+}
+export interface BinaryWeights extends WeightMatrix {
+  format: 'binary';
+  bits: Uint8Array;
+}
+export type CompressedWeights = Int8Weights | Int4Weights | SparseWeights | ClusteredWeights | BinaryWeights;
+
+/**
+ * A dense or convolution layer in integer form (TFLite int8 spec):
+ * acc[r] = bias[r] + Σ_c (x[c] - input.zeroPoint) * w[r][c]            (exact int32)
+ * y[r] = clamp(MultiplyByQuantizedMultiplier(acc[r], multiplier[r], shift[r]) + output.zeroPoint,
+ *              activationMin, activationMax)
+ * with bias in units of input.scale * scales[r] and multiplier·2^shift / 2^31 ≈ input.scale * scales[r] / output.scale.
+ */
+export interface QuantizedWeightLayer {
+  op: 'dense' | 'conv1d' | 'depthwise_conv1d';
+  params: ModelIR['layers'][number]['params'];
+  input: ActivationQuant;
+  output: ActivationQuant;
+  weights: CompressedWeights;
+  /** int32_t[rows]. */
+  bias: Int32Array;
+  /** Q31 multiplier per row, int32_t[rows], in [2^30, 2^31) or 0. */
+  multiplier: Int32Array;
+  /** Power-of-two exponent per row, int8_t[rows]: positive = left shift, negative = right shift. */
+  shift: Int8Array;
+  /** Output clamp: [-128, 127], or [max(-128, output.zeroPoint), 127] with a fused relu. */
+  activationMin: number;
+  activationMax: number;
+}
+
+/** Layers without weights; their output quantization equals their input's. */
+export interface QuantizedPlainLayer {
+  op: 'maxpool1d' | 'avgpool1d' | 'global_avgpool1d' | 'flatten' | 'relu' | 'softmax';
+  params: ModelIR['layers'][number]['params'];
+  input: ActivationQuant;
+  output: ActivationQuant;
+}
+
+export type QuantizedLayer = QuantizedWeightLayer | QuantizedPlainLayer;
+
+export interface CompressedModel {
+  version: typeof COMPRESSED_IR_VERSION;
+  format: 'murmur-compressed-ir';
+  inputShape: number[];
+  /** Quantization of the model input (the float input is quantized once at the boundary). */
+  input: ActivationQuant;
+  layers: QuantizedLayer[];
+  /** Name of the recipe that produced this model, e.g. `prune50+cluster16+int8`. */
+  recipe: string;
+  meta?: ModelIR['meta'];
+}
+
+export function isQuantizedWeightLayer(layer: QuantizedLayer): layer is QuantizedWeightLayer {
+  return layer.op === 'dense' || layer.op === 'conv1d' || layer.op === 'depthwise_conv1d';
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Bit streams
+
+/** Packs fields of `bits` bits (two's complement for negative values) into the LSB-first bit stream. */
+export function packBits(values: ArrayLike<number>, bits: number): Uint8Array {
+  const out = new Uint8Array(Math.ceil((values.length * bits) / 8));
+  const mask = (1 << bits) - 1;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]! & mask;
+    for (let b = 0; b < bits; b++) {
+      if ((v >> b) & 1) {
+        const j = i * bits + b;
+        out[j >> 3]! |= 1 << (j & 7);
+      }
+    }
+  }
+  return out;
+}
+
+/** Field `i` of an LSB-first bit stream of `bits`-bit fields, as an unsigned value. */
+export function readBits(stream: Uint8Array, i: number, bits: number): number {
+  let v = 0;
+  for (let b = 0; b < bits; b++) {
+    const j = i * bits + b;
+    v |= ((stream[j >> 3]! >> (j & 7)) & 1) << b;
+  }
+  return v;
+}
+
+/** Field `i` as a `bits`-bit two's complement value. */
+export function readSignedBits(stream: Uint8Array, i: number, bits: number): number {
+  const v = readBits(stream, i, bits);
+  return v >= 1 << (bits - 1) ? v - (1 << bits) : v;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Byte images
+
+/** One C array of a compressed layer: its element type and its exact bytes (little-endian). */
+export interface CArray {
+  name: string;
+  ctype: 'int8_t' | 'uint8_t' | 'uint16_t' | 'int32_t';
+  bytes: Uint8Array;
+}
+
+const bytesOf = (a: Int8Array | Uint8Array | Uint16Array | Int32Array): Uint8Array => {
+  const out = new Uint8Array(a.length * a.BYTES_PER_ELEMENT);
+  const view = new DataView(out.buffer);
+  for (let i = 0; i < a.length; i++) {
+    if (a instanceof Int32Array) view.setInt32(4 * i, a[i]!, true);
+    else if (a instanceof Uint16Array) view.setUint16(2 * i, a[i]!, true);
+    else out[i] = a[i]! & 0xff;
+  }
+  return out;
+};
+
+/** The arrays holding a weight tensor, in the order the C struct lists them. */
+export function weightArrays(w: CompressedWeights): CArray[] {
+  switch (w.format) {
+    case 'int8':
+      return [{ name: 'weights', ctype: 'int8_t', bytes: bytesOf(w.data) }];
+    case 'int4-packed':
+      return [{ name: 'weights', ctype: 'uint8_t', bytes: bytesOf(w.data) }];
+    case 'sparse':
+      return [
+        { name: 'row_start', ctype: 'uint16_t', bytes: bytesOf(w.rowStart) },
+        {
+          name: 'col_index',
+          ctype: w.colIndex instanceof Uint16Array ? 'uint16_t' : 'uint8_t',
+          bytes: bytesOf(w.colIndex),
+        },
+        { name: 'values', ctype: 'int8_t', bytes: bytesOf(w.values) },
+      ];
+    case 'clustered':
+      return [
+        { name: 'codebook', ctype: 'int8_t', bytes: bytesOf(w.codebook) },
+        { name: 'indices', ctype: 'uint8_t', bytes: bytesOf(w.indices) },
+      ];
+    case 'binary':
+      return [{ name: 'bits', ctype: 'uint8_t', bytes: bytesOf(w.bits) }];
+  }
+}
+
+/** Every constant array of a layer (weights, then int32 bias, int32 multiplier, int8 shift). */
+export function layerArrays(layer: QuantizedLayer): CArray[] {
+  if (!isQuantizedWeightLayer(layer)) return [];
+  return [
+    ...weightArrays(layer.weights),
+    { name: 'bias', ctype: 'int32_t', bytes: bytesOf(layer.bias) },
+    { name: 'multiplier', ctype: 'int32_t', bytes: bytesOf(layer.multiplier) },
+    { name: 'shift', ctype: 'int8_t', bytes: bytesOf(layer.shift) },
+  ];
+}
+
+/** Exact bytes of a weight tensor's arrays. */
+export function weightTensorBytes(w: CompressedWeights): number {
+  return weightArrays(w).reduce((n, a) => n + a.bytes.length, 0);
+}
+
+/** Exact bytes of all constant arrays of the model (what the model adds to flash, excluding code). */
+export function modelWeightBytes(model: CompressedModel): number {
+  return model.layers.reduce((n, l) => n + layerArrays(l).reduce((m, a) => m + a.bytes.length, 0), 0);
+}
+
+/** int8 elements of one activation tensor. */
+const elements = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
+
+/**
+ * Peak activation RAM in bytes with two ping-pong int8 buffers: the largest (input + output) of any layer
+ * that does not run in place (flatten, relu and softmax run in place), plus the model input.
+ */
+export function peakActivationBytes(model: CompressedModel, shapes: number[][]): number {
+  let peak = elements(model.inputShape);
+  model.layers.forEach((layer, i) => {
+    const inPlace = layer.op === 'flatten' || layer.op === 'relu' || layer.op === 'softmax';
+    const need = inPlace ? elements(shapes[i]!) : elements(shapes[i]!) + elements(shapes[i + 1]!);
+    peak = Math.max(peak, need);
+  });
+  return peak;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// JSON form
+
+type TypedArrayName = 'Int8Array' | 'Uint8Array' | 'Uint16Array' | 'Int32Array' | 'Float32Array';
+const typedArrays = { Int8Array, Uint8Array, Uint16Array, Int32Array, Float32Array };
+
+/** JSON form of a compressed model: typed arrays become `{ "$typed": "Int8Array", "values": [...] }`. */
+export function compressedToJson(model: CompressedModel): string {
+  return JSON.stringify(model, (_key, value: unknown) => {
+    for (const [name, ctor] of Object.entries(typedArrays)) {
+      if (value instanceof ctor) return { $typed: name, values: Array.from(value as ArrayLike<number>) };
+    }
+    return value;
+  });
+}
+
+/** Reads the JSON form back; throws MurmurError naming the file when it is not a compressed model. */
+export function compressedFromJson(json: string, file = 'model.compressed.json'): CompressedModel {
+  let doc: CompressedModel;
+  try {
+    doc = JSON.parse(json, (_key, value: unknown) => {
+      if (value && typeof value === 'object' && '$typed' in value) {
+        const v = value as { $typed: TypedArrayName; values: number[] };
+        const ctor = typedArrays[v.$typed];
+        if (!ctor) throw new Error(`unknown typed array ${String(v.$typed)}`);
+        return ctor.from(v.values);
+      }
+      return value;
+    }) as CompressedModel;
+  } catch (e) {
+    throw new MurmurError(`not a compressed model: ${(e as Error).message}`, { file });
+  }
+  if (doc.format !== 'murmur-compressed-ir')
+    throw new MurmurError(`expected format 'murmur-compressed-ir'`, { file, field: 'format' });
+  if (doc.version !== COMPRESSED_IR_VERSION) {
+    throw new MurmurError(
+      `unsupported version ${String(doc.version)} (this build reads ${COMPRESSED_IR_VERSION})`,
+      { file, field: 'version' },
+    );
+  }
+  return doc;
+}
