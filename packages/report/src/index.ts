@@ -1,0 +1,3 @@
+export * from './html';
+export * from './plots';
+export { esc, formatBytes } from './svg';
