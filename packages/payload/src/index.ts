@@ -1,0 +1,4 @@
+export * from './schema';
+export * from './json';
+export * from './plan';
+export * from './codec';
