@@ -1,7 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { breathClass, loadDataset, loadPpgNumerics, referenceBreathRate, type Recording } from './index';
+import {
+  breathClass,
+  breathClassLabel,
+  frameAll,
+  loadDataset,
+  loadPpgNumerics,
+  referenceBreathRate,
+  type Recording,
+} from './index';
 
 const dataDir = process.env['MURMUR_DATA_DIR'];
 
@@ -187,6 +195,8 @@ describe.skipIf(!dataDir)('loaders on the real data', () => {
         }
       }
       expect(classes).toEqual({ normal: 160, fast: 15, slow: 9 });
+      const windows = frameAll(recs, { length: 60 * 125, hop: 60 * 125, label: breathClassLabel });
+      expect(countBy(windows, (w) => w.label!)).toEqual({ normal: 160, fast: 15, slow: 9 });
     });
 
     it('reads the 1 Hz numerics with empty fields as NaN', async () => {

@@ -3,6 +3,7 @@ import { MurmurError } from '@murmur/core';
 import { CsvCursor } from './csv';
 import { mapLimit, readCsvTable, readMaybeGzip, requireDir } from './files';
 import type { Recording } from './recording';
+import type { WindowLabeler } from './window';
 
 /**
  * Loader for `ppg-triage/`: BIDMC PPG and Respiration recordings (125 Hz PLETH and RESP in normalised
@@ -165,3 +166,12 @@ export async function loadPpgNumerics(record: string, dataDir: string): Promise<
     spo2_pct: Float32Array.from(cols[4]!),
   };
 }
+
+/**
+ * Window labeler for `frameWindows`: the breath class of the window's reference rate, or null (window
+ * dropped) when neither annotator marked two breaths inside it.
+ */
+export const breathClassLabel: WindowLabeler = (rec, start, length) => {
+  const rate = referenceBreathRate(rec, start / rec.rateHz, (start + length) / rec.rateHz);
+  return rate === null ? null : breathClass(rate);
+};
