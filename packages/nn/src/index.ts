@@ -1,1 +1,3 @@
 export * from './ir';
+export * from './interpreter';
+export * from './builders';

@@ -1,0 +1,93 @@
+/**
+ * Fixed-point arithmetic of the TFLite int8 spec (gemmlowp), written as the specification the C kernels
+ * reproduce. All values are int32; 64-bit products are computed exactly with BigInt.
+ */
+export const INT32_MIN = -2147483648;
+export const INT32_MAX = 2147483647;
+
+function checkInt32(x: number, what: string): void {
+  if (!Number.isInteger(x) || x < INT32_MIN || x > INT32_MAX)
+    throw new RangeError(`${what} is not an int32: ${x}`);
+}
+
+/**
+ * gemmlowp SaturatingRoundingDoublingHighMul: a·b / 2^31 rounded to nearest; positive ties go up, and
+ * the negative nudge plus truncation sends negative ties up too (-0.5 → 0, -1.5 → -1). C: `if (a == b && a == INT32_MIN) return INT32_MAX; int64_t ab = (int64_t)a * b;
+ * int32_t nudge = ab >= 0 ? (1 << 30) : (1 - (1 << 30)); return (int32_t)((ab + nudge) / (1ll << 31));`
+ * (C division truncates toward zero.)
+ */
+export function saturatingRoundingDoublingHighMul(a: number, b: number): number {
+  checkInt32(a, 'a');
+  checkInt32(b, 'b');
+  if (a === INT32_MIN && b === INT32_MIN) return INT32_MAX;
+  const ab = BigInt(a) * BigInt(b);
+  const nudge = ab >= 0n ? 1n << 30n : 1n - (1n << 30n);
+  return Number((ab + nudge) / (1n << 31n));
+}
+
+/**
+ * gemmlowp RoundingDivideByPOT: x / 2^exponent rounded to nearest, ties away from zero, exponent in [0, 31].
+ * C: `int32_t mask = (1ll << e) - 1; int32_t rem = x & mask; int32_t thr = (mask >> 1) + (x < 0);
+ * return (x >> e) + (rem > thr);` (`>>` of a negative int32 is an arithmetic shift.)
+ */
+export function roundingDivideByPOT(x: number, exponent: number): number {
+  checkInt32(x, 'x');
+  if (!Number.isInteger(exponent) || exponent < 0 || exponent > 31)
+    throw new RangeError(`exponent out of [0, 31]: ${exponent}`);
+  const pot = 2 ** exponent;
+  const floor = Math.floor(x / pot); // arithmetic shift, exact in doubles for int32 x
+  const remainder = x - floor * pot; // x & mask
+  const mask = pot - 1;
+  const threshold = Math.floor(mask / 2) + (x < 0 ? 1 : 0);
+  return floor + (remainder > threshold ? 1 : 0);
+}
+
+/**
+ * TFLite MultiplyByQuantizedMultiplier (the default, double-rounding form):
+ * RoundingDivideByPOT(SaturatingRoundingDoublingHighMul(x · 2^max(shift, 0), multiplier), max(-shift, 0)).
+ * The left shift saturates to int32 (C: compute `(int64_t)x << left` and clamp to [INT32_MIN, INT32_MAX]).
+ */
+export function multiplyByQuantizedMultiplier(x: number, multiplier: number, shift: number): number {
+  const left = shift > 0 ? shift : 0;
+  const right = shift > 0 ? 0 : -shift;
+  const shifted = Math.min(INT32_MAX, Math.max(INT32_MIN, x * 2 ** left));
+  return roundingDivideByPOT(saturatingRoundingDoublingHighMul(shifted, multiplier), right);
+}
+
+/**
+ * TFLite QuantizeMultiplier: a real multiplier m ≥ 0 as a Q31 value q in [2^30, 2^31) and an exponent with
+ * m ≈ q · 2^shift / 2^31. frexp gives m = f · 2^shift with f in [0.5, 1); q = round(f · 2^31) (ties away from
+ * zero); q = 2^31 becomes 2^30 with shift + 1; a shift below -31 flushes to (0, 0).
+ */
+export function quantizeMultiplier(m: number): { multiplier: number; shift: number } {
+  if (!(m >= 0) || !Number.isFinite(m)) throw new RangeError(`multiplier must be finite and >= 0: ${m}`);
+  if (m === 0) return { multiplier: 0, shift: 0 };
+  let shift = Math.ceil(Math.log2(m));
+  let f = m / 2 ** shift;
+  while (f >= 1) {
+    f /= 2;
+    shift++;
+  }
+  while (f < 0.5) {
+    f *= 2;
+    shift--;
+  }
+  let q = Math.round(f * 2 ** 31);
+  if (q === 2 ** 31) {
+    q /= 2;
+    shift++;
+  }
+  if (shift < -31) return { multiplier: 0, shift: 0 };
+  if (shift > 30) throw new RangeError(`multiplier too large to represent: ${m}`);
+  return { multiplier: q, shift };
+}
+
+/** Round half away from zero (C `roundf`/`lroundf`), the rounding TFLite uses when quantizing. */
+export function roundHalfAway(x: number): number {
+  return x < 0 ? -Math.round(-x) : Math.round(x);
+}
+
+/** Saturating cast to int8. */
+export function clampInt8(x: number): number {
+  return x < -128 ? -128 : x > 127 ? 127 : x;
+}

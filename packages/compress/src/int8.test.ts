@@ -1,0 +1,225 @@
+import { describe, expect, it } from 'vitest';
+import { createRng } from '@murmur/core';
+import { buildCnn, buildMlp, runFloat, type ModelIR } from '@murmur/nn';
+import {
+  INT32_MAX,
+  INT32_MIN,
+  multiplyByQuantizedMultiplier,
+  quantizeMultiplier,
+  roundingDivideByPOT,
+  saturatingRoundingDoublingHighMul,
+} from './fixed-point';
+import { argmaxInt8, dequantize, dotRow, quantizeInput, roundedMean, runInt8 } from './int8-interpreter';
+import {
+  compressedFromJson,
+  compressedToJson,
+  modelWeightBytes,
+  packBits,
+  readSignedBits,
+  type QuantizedWeightLayer,
+} from './ir';
+import {
+  activationQuantFromRange,
+  calibrate,
+  dequantizeWeights,
+  encodeWeights,
+  quantizeModel,
+} from './quantize';
+
+describe('fixed-point arithmetic (gemmlowp)', () => {
+  it('SaturatingRoundingDoublingHighMul rounds to nearest (ties upward, as the gemmlowp nudge does) and saturates', () => {
+    expect(saturatingRoundingDoublingHighMul(INT32_MIN, INT32_MIN)).toBe(INT32_MAX);
+    expect(saturatingRoundingDoublingHighMul(1 << 30, 1 << 30)).toBe(1 << 29);
+    // a·b / 2^31 = ±0.5 and ±1.5 exactly: the nudge 1 - 2^30 plus truncation sends negative ties up.
+    expect(saturatingRoundingDoublingHighMul(1, 1 << 30)).toBe(1);
+    expect(saturatingRoundingDoublingHighMul(-1, 1 << 30)).toBe(0);
+    expect(saturatingRoundingDoublingHighMul(3, 1 << 30)).toBe(2);
+    expect(saturatingRoundingDoublingHighMul(-3, 1 << 30)).toBe(-1);
+    expect(saturatingRoundingDoublingHighMul(3, 1 << 29)).toBe(1); // 0.75 → 1
+    expect(saturatingRoundingDoublingHighMul(-3, 1 << 29)).toBe(-1);
+    expect(saturatingRoundingDoublingHighMul(1, 1 << 29)).toBe(0); // 0.25 → 0
+    expect(saturatingRoundingDoublingHighMul(INT32_MAX, INT32_MAX)).toBe(INT32_MAX - 1);
+  });
+  it('RoundingDivideByPOT rounds to nearest with ties away from zero, negatives included', () => {
+    expect(roundingDivideByPOT(5, 1)).toBe(3); // 2.5 → 3
+    expect(roundingDivideByPOT(-5, 1)).toBe(-3); // -2.5 → -3
+    expect(roundingDivideByPOT(7, 2)).toBe(2); // 1.75 → 2
+    expect(roundingDivideByPOT(-7, 2)).toBe(-2);
+    expect(roundingDivideByPOT(6, 2)).toBe(2); // 1.5 → 2
+    expect(roundingDivideByPOT(-6, 2)).toBe(-2); // -1.5 → -2
+    expect(roundingDivideByPOT(-5, 2)).toBe(-1); // -1.25 → -1
+    expect(roundingDivideByPOT(INT32_MIN, 31)).toBe(-1);
+    expect(roundingDivideByPOT(INT32_MAX, 31)).toBe(1);
+    expect(roundingDivideByPOT(123, 0)).toBe(123);
+  });
+  it('matches a BigInt model of the C expression on random inputs', () => {
+    const rng = createRng(3);
+    for (let i = 0; i < 2000; i++) {
+      const x = rng.uint32() | 0;
+      const e = rng.int(0, 31);
+      const mask = (1n << BigInt(e)) - 1n;
+      const bx = BigInt(x);
+      const rem = bx & mask;
+      const thr = (mask >> 1n) + (bx < 0n ? 1n : 0n);
+      expect(roundingDivideByPOT(x, e)).toBe(Number((bx >> BigInt(e)) + (rem > thr ? 1n : 0n)));
+    }
+  });
+  it('QuantizeMultiplier gives a Q31 multiplier in [2^30, 2^31) that reproduces the real multiplier', () => {
+    for (const m of [0.5, 0.25, 0.0123, 1e-6, 0.999999999, 1.5, 3]) {
+      const { multiplier, shift } = quantizeMultiplier(m);
+      expect(multiplier).toBeGreaterThanOrEqual(2 ** 30);
+      expect(multiplier).toBeLessThan(2 ** 31);
+      expect((multiplier / 2 ** 31) * 2 ** shift).toBeCloseTo(m, 9);
+    }
+    expect(quantizeMultiplier(0)).toEqual({ multiplier: 0, shift: 0 });
+    expect(quantizeMultiplier(1e-12)).toEqual({ multiplier: 0, shift: 0 });
+  });
+  it('MultiplyByQuantizedMultiplier approximates x·m within one unit', () => {
+    const rng = createRng(5);
+    for (let i = 0; i < 500; i++) {
+      const m = rng.next() * 0.9 + 1e-4;
+      const x = rng.int(-1_000_000, 1_000_000);
+      const { multiplier, shift } = quantizeMultiplier(m);
+      expect(Math.abs(multiplyByQuantizedMultiplier(x, multiplier, shift) - x * m)).toBeLessThanOrEqual(1);
+    }
+    // Left shifts saturate.
+    const big = quantizeMultiplier(4);
+    expect(multiplyByQuantizedMultiplier(INT32_MAX, big.multiplier, big.shift)).toBe(2 ** 30);
+    expect(multiplyByQuantizedMultiplier(INT32_MIN, big.multiplier, big.shift)).toBe(-(2 ** 30));
+  });
+});
+
+describe('quantization', () => {
+  it('activation ranges keep 0 exact and cover the range', () => {
+    const q = activationQuantFromRange(-1, 3);
+    expect(q.scale).toBeCloseTo(4 / 255, 12);
+    expect(q.scale * (-128 - q.zeroPoint)).toBeLessThanOrEqual(-1 + q.scale / 2);
+    expect(activationQuantFromRange(0, 6).zeroPoint).toBe(-128);
+    const x = Float32Array.from([-1, 0, 0.5, 3, 10]);
+    const back = dequantize(quantizeInput(x, q), q);
+    expect(back[1]).toBe(0);
+    for (let i = 0; i < 4; i++) expect(Math.abs(back[i]! - x[i]!)).toBeLessThanOrEqual(q.scale / 2 + 1e-7);
+    expect(back[4]).toBeCloseTo(q.scale * (127 - q.zeroPoint), 6); // saturates
+  });
+  it('int8 and int4 weights are within half a step of the float weights', () => {
+    const rng = createRng(1);
+    const rows = 5;
+    const cols = 33;
+    const w = Float64Array.from({ length: rows * cols }, () => rng.normal() * 0.3);
+    for (const [enc, qmax] of [
+      ['int8', 127],
+      ['int4', 7],
+    ] as const) {
+      const t = encodeWeights(w, rows, cols, enc);
+      const back = dequantizeWeights(t);
+      for (let r = 0; r < rows; r++) {
+        for (let c = 0; c < cols; c++) {
+          expect(Math.abs(back[r * cols + c]! - w[r * cols + c]!)).toBeLessThanOrEqual(
+            t.scales[r]! / 2 + 1e-9,
+          );
+        }
+        expect(t.scales[r]! * qmax).toBeCloseTo(
+          Math.max(...Array.from(w.subarray(r * cols, (r + 1) * cols), Math.abs)),
+          5,
+        );
+      }
+    }
+  });
+  it('packs int4 two per byte, low nibble first', () => {
+    const packed = packBits([1, -1, 7, -7, 3], 4);
+    expect(Array.from(packed)).toEqual([0xf1, 0x97, 0x03]);
+    expect([0, 1, 2, 3, 4].map((i) => readSignedBits(packed, i, 4))).toEqual([1, -1, 7, -7, 3]);
+  });
+  it('every format dots a row exactly like its dequantized int8 values', () => {
+    const rng = createRng(2);
+    const rows = 4;
+    const cols = 300; // > 256: uint16 column indices
+    const w = Float64Array.from({ length: rows * cols }, () => (rng.next() < 0.8 ? 0 : rng.normal()));
+    const patch = Int32Array.from({ length: cols }, () => rng.int(-255, 255));
+    for (const enc of ['int8', 'int4', 'binary', 'clustered'] as const) {
+      const src = enc === 'clustered' ? w.map((v) => Math.round(v * 2) / 2) : w;
+      const t = encodeWeights(src, rows, cols, enc);
+      if (enc === 'int8') expect(t.format).toBe('sparse');
+      const deq = dequantizeWeights(t);
+      for (let r = 0; r < rows; r++) {
+        let expected = 0;
+        for (let c = 0; c < cols; c++) expected += patch[c]! * Math.round(deq[r * cols + c]! / t.scales[r]!);
+        expect(dotRow(t, r, patch)).toBe(expected);
+      }
+    }
+  });
+  it('rounds integer means half away from zero', () => {
+    expect(roundedMean(5, 2)).toBe(3);
+    expect(roundedMean(-5, 2)).toBe(-3);
+    expect(roundedMean(4, 3)).toBe(1);
+    expect(roundedMean(-4, 3)).toBe(-1);
+    expect(roundedMean(1000, 2)).toBe(127);
+  });
+  it('argmax takes the first maximum and reports the margin', () => {
+    expect(argmaxInt8(Int8Array.from([3, 9, 9, -2]))).toEqual({ index: 1, margin: 0 });
+    expect(argmaxInt8(Int8Array.from([-128, 127]))).toEqual({ index: 1, margin: 255 });
+  });
+});
+
+function randomInputs(model: ModelIR, n: number, seed: number): Float32Array[] {
+  const rng = createRng(seed);
+  const size = model.inputShape.reduce((a, b) => a * b, 1);
+  return Array.from({ length: n }, () => Float32Array.from({ length: size }, () => rng.normal()));
+}
+
+/** Logits (pre-softmax) of the float model. */
+const floatLogits = (model: ModelIR, x: Float32Array): Float32Array =>
+  runFloat({ ...model, layers: model.layers.filter((l) => l.op !== 'softmax') }, x);
+
+describe('int8 interpreter vs float', () => {
+  const cases: [string, ModelIR][] = [
+    ['mlp', buildMlp({ inputs: 12, hidden: [16, 8], classes: 4, seed: 1 })],
+    [
+      'cnn',
+      buildCnn({
+        steps: 32,
+        channels: 3,
+        blocks: [
+          { kind: 'conv', filters: 6, kernelSize: 5, padding: 'same', pool: { op: 'maxpool1d', size: 2 } },
+          { kind: 'separable', filters: 8, kernelSize: 3, pool: { op: 'avgpool1d', size: 2 } },
+        ],
+        head: 'global',
+        hidden: [8],
+        classes: 3,
+        seed: 2,
+      }),
+    ],
+  ];
+  for (const [name, model] of cases) {
+    it(`${name}: dequantized int8 logits track the float logits`, () => {
+      const calib = randomInputs(model, 64, 10);
+      const q = quantizeModel(model, calibrate(model, calib));
+      const outQ = q.layers.at(-1)!.output;
+      let maxErr = 0;
+      let range = 0;
+      for (const x of calib.slice(0, 32)) {
+        const f = floatLogits(model, x);
+        const d = dequantize(runInt8(q, quantizeInput(x, q.input)), outQ);
+        for (let i = 0; i < f.length; i++) {
+          maxErr = Math.max(maxErr, Math.abs(f[i]! - d[i]!));
+          range = Math.max(range, Math.abs(f[i]!));
+        }
+      }
+      expect(maxErr).toBeLessThan(0.08 * range);
+      expect(modelWeightBytes(q)).toBeGreaterThan(0);
+      const back = compressedFromJson(compressedToJson(q));
+      const x = randomInputs(model, 1, 12)[0]!;
+      expect(runInt8(back, quantizeInput(x, back.input))).toEqual(runInt8(q, quantizeInput(x, q.input)));
+      expect((back.layers.find((l) => l.op === 'dense') as QuantizedWeightLayer).bias).toBeInstanceOf(
+        Int32Array,
+      );
+    });
+  }
+  it('percentile calibration narrows the range', () => {
+    const model = cases[0]![1];
+    const calib = randomInputs(model, 200, 13);
+    const mm = calibrate(model, calib);
+    const pc = calibrate(model, calib, { method: 'percentile', percentile: 99 });
+    expect(pc[0]!.scale).toBeLessThan(mm[0]!.scale);
+  });
+});
