@@ -6,3 +6,4 @@ export * from './wearable-activity';
 export * from './ppg-triage';
 export * from './window';
 export * from './split';
+export * from './synthetic';
