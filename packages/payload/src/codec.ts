@@ -14,7 +14,8 @@ export interface DecodeResult<T = Record<string, unknown>> {
 }
 
 function downlinkOf(schema: PayloadSchema): PayloadSchema {
-  if (!schema.downlink) throw new MurmurError(`schema '${schema.name}' has no downlink`, { field: 'downlink' });
+  if (!schema.downlink)
+    throw new MurmurError(`schema '${schema.name}' has no downlink`, { field: 'downlink' });
   return schema.downlink;
 }
 
@@ -36,7 +37,8 @@ export function quantizeValue(plan: Plan, value: unknown): number[] {
   }
   const obj = value as Record<string, unknown>;
   for (const key of Object.keys(obj)) {
-    if (!Object.hasOwn(plan.schema.fields, key)) throw new MurmurError(`unknown field in '${name}'`, { field: key });
+    if (!Object.hasOwn(plan.schema.fields, key))
+      throw new MurmurError(`unknown field in '${name}'`, { field: key });
   }
   const raws: number[] = [];
   for (const slot of plan.slots) {
@@ -64,7 +66,8 @@ function encodeWith(plan: Plan, value: unknown): Uint8Array {
   writeBits(out, 0, schema.version, schema.versionBits);
   let r = 0;
   for (const slot of plan.slots) {
-    for (let i = 0; i < Math.max(1, slot.length); i++) writeBits(out, slot.bitOffset + i * slot.bits, raws[r++]!, slot.bits);
+    for (let i = 0; i < Math.max(1, slot.length); i++)
+      writeBits(out, slot.bitOffset + i * slot.bits, raws[r++]!, slot.bits);
   }
   return out;
 }
@@ -93,7 +96,8 @@ function firstMissing(plan: Plan, n: number): string {
   for (const slot of plan.slots) {
     for (let i = 0; i < Math.max(1, slot.length); i++) {
       const start = slot.bitOffset + i * slot.bits;
-      if (start + slot.bits > n * 8) return `field '${slot.length ? `${slot.name}[${i}]` : slot.name}', byte ${start >> 3}`;
+      if (start + slot.bits > n * 8)
+        return `field '${slot.length ? `${slot.name}[${i}]` : slot.name}', byte ${start >> 3}`;
     }
   }
   return plan.versionWhere;
@@ -104,10 +108,13 @@ export function frameError(plan: Plan, bytes: ArrayLike<number>, fPort: number):
   const { schema } = plan;
   if (fPort !== schema.fPort) return `fPort ${fPort} is not the fPort of '${schema.name}' (${schema.fPort})`;
   const n = bytes.length;
-  if (n < schema.size) return `${firstMissing(plan, n)}: payload truncated: ${n} bytes, '${schema.name}' has ${schema.size}`;
-  if (n > schema.size) return `byte ${schema.size}: payload too long: ${n} bytes, '${schema.name}' has ${schema.size}`;
+  if (n < schema.size)
+    return `${firstMissing(plan, n)}: payload truncated: ${n} bytes, '${schema.name}' has ${schema.size}`;
+  if (n > schema.size)
+    return `byte ${schema.size}: payload too long: ${n} bytes, '${schema.name}' has ${schema.size}`;
   const version = readBits(bytes, 0, schema.versionBits);
-  if (version !== schema.version) return `${plan.versionWhere}: version ${version}, expected ${schema.version}`;
+  if (version !== schema.version)
+    return `${plan.versionWhere}: version ${version}, expected ${schema.version}`;
   return undefined;
 }
 
@@ -139,7 +146,9 @@ function decodeWith(plan: Plan, bytes: ArrayLike<number>, fPort: number): Decode
         const raw = readBits(bytes, pos, slot.bits);
         const v = rawToValue(slot, raw);
         if (v === undefined) {
-          (errors ??= []).push(`field '${slot.name}[${i}]', byte ${pos >> 3}: ${invalidRawMessage(slot, raw)}`);
+          (errors ??= []).push(
+            `field '${slot.name}[${i}]', byte ${pos >> 3}: ${invalidRawMessage(slot, raw)}`,
+          );
         }
         arr[i] = v;
       }

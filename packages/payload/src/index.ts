@@ -2,3 +2,4 @@ export * from './schema';
 export * from './json';
 export * from './plan';
 export * from './codec';
+export * from './codegen-js';

@@ -4,32 +4,58 @@
  */
 import { z } from 'zod';
 import { MurmurError, fieldPath } from '@murmur/core';
-import { definePayload, type Field, type Fields, type PayloadSchema, type PayloadSchemaDef, type ScalarField } from './schema';
+import {
+  definePayload,
+  type Field,
+  type Fields,
+  type PayloadSchema,
+  type PayloadSchemaDef,
+  type ScalarField,
+} from './schema';
 
-const numeric = { saturate: z.boolean().optional(), unit: z.string().optional(), description: z.string().optional() };
-const scalarJson = z.discriminatedUnion('type', [
-  z.strictObject({
+const numeric = {
+  saturate: z.boolean().optional(),
+  unit: z.string().optional(),
+  description: z.string().optional(),
+};
+const scalarShapes = [
+  {
     type: z.literal('enum'),
     values: z.array(z.string()).min(1),
     bits: z.number().int().optional(),
     description: z.string().optional(),
-  }),
-  z.strictObject({ type: z.literal('bool'), bits: z.literal(1).optional(), description: z.string().optional() }),
-  z.strictObject({ type: z.literal('uint'), bits: z.number().int(), max: z.number().int().optional(), ...numeric }),
-  z.strictObject({ type: z.literal('int'), bits: z.number().int(), ...numeric }),
-  z.strictObject({
+  },
+  { type: z.literal('bool'), bits: z.literal(1).optional(), description: z.string().optional() },
+  { type: z.literal('uint'), bits: z.number().int(), max: z.number().int().optional(), ...numeric },
+  { type: z.literal('int'), bits: z.number().int(), ...numeric },
+  {
     type: z.literal('fixed'),
     bits: z.number().int(),
     scale: z.number(),
     offset: z.number().optional(),
     ...numeric,
-  }),
-  z.strictObject({ type: z.literal('unorm'), bits: z.number().int(), ...numeric }),
+  },
+  { type: z.literal('unorm'), bits: z.number().int(), ...numeric },
+] as const;
+const [enumShape, boolShape, uintShape, intShape, fixedShape, unormShape] = scalarShapes;
+const scalarJson = z.discriminatedUnion('type', [
+  z.strictObject(enumShape),
+  z.strictObject(boolShape),
+  z.strictObject(uintShape),
+  z.strictObject(intShape),
+  z.strictObject(fixedShape),
+  z.strictObject(unormShape),
 ]);
-const fieldJson = z.union([
-  scalarJson.and(z.object({ name: z.string() })),
+const name = { name: z.string() };
+const fieldJson = z.discriminatedUnion('type', [
+  z.strictObject({ ...name, ...enumShape }),
+  z.strictObject({ ...name, ...boolShape }),
+  z.strictObject({ ...name, ...uintShape }),
+  z.strictObject({ ...name, ...intShape }),
+  z.strictObject({ ...name, ...fixedShape }),
+  z.strictObject({ ...name, ...unormShape }),
   z.strictObject({
-    name: z.string(),
+    ...name,
     type: z.literal('array'),
     length: z.number().int(),
     of: scalarJson,
@@ -69,7 +95,15 @@ function scalarFromJson(j: ScalarJson): ScalarField {
 function fieldFromJson(j: FieldJson): [string, Field] {
   if (j.type === 'array') {
     const { name, length, of, description } = j;
-    return [name, { kind: 'array', length, of: scalarFromJson(of), ...(description === undefined ? {} : { description }) }];
+    return [
+      name,
+      {
+        kind: 'array',
+        length,
+        of: scalarFromJson(of),
+        ...(description === undefined ? {} : { description }),
+      },
+    ];
   }
   const { name, ...scalar } = j;
   return [name, scalarFromJson(scalar as ScalarJson)];
@@ -104,7 +138,10 @@ function messageToJson(s: PayloadSchema): z.infer<typeof messageJson> {
 
 /** The JSON form of a schema (fields in packing order). */
 export function schemaToJson(schema: PayloadSchema): PayloadSchemaJson {
-  return { ...messageToJson(schema), ...(schema.downlink ? { downlink: messageToJson(schema.downlink) } : {}) };
+  return {
+    ...messageToJson(schema),
+    ...(schema.downlink ? { downlink: messageToJson(schema.downlink) } : {}),
+  };
 }
 
 function defFromJson(j: z.infer<typeof messageJson>): PayloadSchemaDef {
@@ -131,12 +168,19 @@ export function schemaFromJson(json: unknown, file?: string): PayloadSchema {
   const parsed = schemaJson.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    throw new MurmurError(issue.message, { ...(file === undefined ? {} : { file }), field: fieldPath(issue.path) });
+    throw new MurmurError(issue.message, {
+      ...(file === undefined ? {} : { file }),
+      field: fieldPath(issue.path),
+    });
   }
   try {
-    return definePayload(defFromJson(parsed.data), parsed.data.downlink ? defFromJson(parsed.data.downlink) : undefined);
+    return definePayload(
+      defFromJson(parsed.data),
+      parsed.data.downlink ? defFromJson(parsed.data.downlink) : undefined,
+    );
   } catch (err) {
-    if (err instanceof MurmurError && file !== undefined) throw new MurmurError(err.message, { file }, { cause: err });
+    if (err instanceof MurmurError && file !== undefined)
+      throw new MurmurError(err.message, { file }, { cause: err });
     throw err;
   }
 }

@@ -43,7 +43,12 @@ function slotOf(name: string, f: Field, bitOffset: number): Slot {
   const field = f.kind === 'array' ? f.of : f;
   const length = f.kind === 'array' ? f.length : 0;
   const full = 2 ** field.bits - 1;
-  const rawMax = field.kind === 'uint' && field.max !== undefined ? field.max : field.kind === 'enum' ? field.values.length - 1 : full;
+  const rawMax =
+    field.kind === 'uint' && field.max !== undefined
+      ? field.max
+      : field.kind === 'enum'
+        ? field.values.length - 1
+        : full;
   let scaleInt = 1;
   let offsetInt = 0;
   let pow = 1;
@@ -156,7 +161,8 @@ export function quantize(slot: Slot, v: unknown): number | string {
       return typeof v === 'boolean' ? (v ? 1 : 0) : `${JSON.stringify(v) ?? String(v)} is not a boolean`;
     case 'uint':
     case 'int': {
-      if (typeof v !== 'number' || Number.isNaN(v)) return `${JSON.stringify(v) ?? String(v)} is not a number`;
+      if (typeof v !== 'number' || Number.isNaN(v))
+        return `${JSON.stringify(v) ?? String(v)} is not a number`;
       if (Number.isFinite(v) && !Number.isInteger(v)) return `${v} is not an integer`;
       const lo = f.kind === 'int' ? -(2 ** (f.bits - 1)) : 0;
       const hi = f.kind === 'int' ? 2 ** (f.bits - 1) - 1 : slot.rawMax;
@@ -169,7 +175,8 @@ export function quantize(slot: Slot, v: unknown): number | string {
     }
     case 'fixed':
     case 'unorm': {
-      if (typeof v !== 'number' || Number.isNaN(v)) return `${JSON.stringify(v) ?? String(v)} is not a number`;
+      if (typeof v !== 'number' || Number.isNaN(v))
+        return `${JSON.stringify(v) ?? String(v)} is not a number`;
       const q =
         f.kind === 'fixed'
           ? Math.fround(Math.fround(Math.fround(v) - slot.offset32) / slot.scale32)

@@ -61,8 +61,16 @@ export type Fields = Record<string, Field>;
 
 /** Field builders, as in zod: `t.fixed(10, { scale: 0.01, unit: 'g' })`. */
 export const t = {
-  enum<const V extends readonly string[]>(values: V, opts: { bits?: number; description?: string } = {}): EnumField<V> {
-    return { kind: 'enum', values, bits: opts.bits ?? Math.max(1, Math.ceil(Math.log2(values.length))), ...desc(opts) };
+  enum<const V extends readonly string[]>(
+    values: V,
+    opts: { bits?: number; description?: string } = {},
+  ): EnumField<V> {
+    return {
+      kind: 'enum',
+      values,
+      bits: opts.bits ?? Math.max(1, Math.ceil(Math.log2(values.length))),
+      ...desc(opts),
+    };
   },
   bool(opts: { description?: string } = {}): BoolField {
     return { kind: 'bool', bits: 1, ...desc(opts) };
@@ -132,8 +140,7 @@ export interface PayloadSchema<F extends Fields = Fields, D extends Fields = Fie
 /** The decoded uplink type of a schema, as `z.infer`. */
 export type Infer<S> = S extends PayloadSchema<infer F, Fields> ? FieldsValue<F> : never;
 /** The decoded downlink type of a schema. */
-export type InferDownlink<S> =
-  S extends PayloadSchema<Fields, infer D> ? FieldsValue<D> : never;
+export type InferDownlink<S> = S extends PayloadSchema<Fields, infer D> ? FieldsValue<D> : never;
 
 const NAME = /^[a-z][a-z0-9_]*$/;
 const MAX_DECIMALS = 6;
@@ -152,11 +159,13 @@ function fail(schema: string, field: string, message: string): never {
 }
 
 function checkScalar(schema: string, path: string, f: ScalarField): void {
-  if (!Number.isInteger(f.bits) || f.bits < 1 || f.bits > 32) fail(schema, path, `bits must be 1..32, got ${f.bits}`);
+  if (!Number.isInteger(f.bits) || f.bits < 1 || f.bits > 32)
+    fail(schema, path, `bits must be 1..32, got ${f.bits}`);
   switch (f.kind) {
     case 'enum':
       if (f.values.length < 1) fail(schema, path, 'an enum needs at least one value');
-      if (f.values.length > 2 ** f.bits) fail(schema, path, `${f.values.length} values do not fit ${f.bits} bits`);
+      if (f.values.length > 2 ** f.bits)
+        fail(schema, path, `${f.values.length} values do not fit ${f.bits} bits`);
       for (const v of f.values) if (!NAME.test(v)) fail(schema, path, `enum value '${v}' must match ${NAME}`);
       if (new Set(f.values).size !== f.values.length) fail(schema, path, 'enum values must be unique');
       break;
@@ -210,7 +219,8 @@ export function definePayload<F extends Fields, D extends Fields = Fields>(
 function check<F extends Fields>(def: PayloadSchemaDef<F>): PayloadSchema<F> {
   const name = String(def.name);
   if (!NAME.test(name)) throw new MurmurError(`schema name '${name}' must match ${NAME}`, { field: 'name' });
-  if (!Number.isInteger(def.fPort) || def.fPort < 1 || def.fPort > 223) fail(name, 'fPort', 'fPort must be 1..223');
+  if (!Number.isInteger(def.fPort) || def.fPort < 1 || def.fPort > 223)
+    fail(name, 'fPort', 'fPort must be 1..223');
   const versionBits = def.versionBits ?? 3;
   if (!Number.isInteger(versionBits) || versionBits < 1 || versionBits > 8) {
     fail(name, 'versionBits', 'versionBits must be 1..8');
@@ -222,9 +232,11 @@ function check<F extends Fields>(def: PayloadSchemaDef<F>): PayloadSchema<F> {
   if (entries.length === 0) fail(name, 'fields', 'a schema needs at least one field');
   let bits = versionBits;
   for (const [key, f] of entries) {
-    if (!NAME.test(key) || key === 'version') fail(name, key, `field name must match ${NAME} and not be 'version'`);
+    if (!NAME.test(key) || key === 'version')
+      fail(name, key, `field name must match ${NAME} and not be 'version'`);
     if (f.kind === 'array') {
-      if (!Number.isInteger(f.length) || f.length < 1 || f.length > 64) fail(name, key, 'array length must be 1..64');
+      if (!Number.isInteger(f.length) || f.length < 1 || f.length > 64)
+        fail(name, key, 'array length must be 1..64');
       checkScalar(name, `${key}[]`, f.of);
     } else checkScalar(name, key, f);
     bits += fieldBits(f);

@@ -1,0 +1,185 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { payloadSchema as pdm, payloadExamples as pdmExamples } from '@murmur/predictive-maintenance';
+import { payloadSchema as wear } from '@murmur/wearable-activity';
+import { payloadSchema as ppg } from '@murmur/ppg-triage';
+import { MurmurError } from '@murmur/core';
+import { decode, decodeDownlink, encode, encodeDownlink, fromHex, toHex } from './codec';
+import { definePayload, t, type PayloadSchema } from './schema';
+import { schemaFromJson, schemaToJson } from './json';
+import { planOf, rawToValue } from './plan';
+
+const apps = [pdm, wear, ppg] as PayloadSchema[];
+
+/** Random valid decoded values of a schema: a raw code per element, mapped through the decoder. */
+export function arbitraryValue(schema: PayloadSchema): fc.Arbitrary<Record<string, unknown>> {
+  const entries = planOf(schema).slots.map((slot) => {
+    const one = fc.integer({ min: 0, max: slot.rawMax }).map((raw) => rawToValue(slot, raw));
+    return [
+      slot.name,
+      slot.length ? fc.array(one, { minLength: slot.length, maxLength: slot.length }) : one,
+    ] as const;
+  });
+  return fc.record(Object.fromEntries(entries));
+}
+
+describe('payload schema', () => {
+  it('reports the packed size of each app payload (all fit 11 bytes)', () => {
+    expect([pdm.size, wear.size, ppg.size]).toEqual([9, 6, 5]);
+    for (const s of apps) expect(s.size).toBeLessThanOrEqual(11);
+    expect(pdm.downlink?.size).toBe(2);
+  });
+
+  it('round-trips the JSON form and names the bad field of an invalid one', () => {
+    for (const s of apps) {
+      const back = schemaFromJson(JSON.parse(JSON.stringify(schemaToJson(s))));
+      expect(schemaToJson(back)).toEqual(schemaToJson(s));
+      expect(back.size).toBe(s.size);
+    }
+    const json = schemaToJson(ppg) as { fields: Record<string, unknown>[] };
+    json.fields[1] = { ...json.fields[1], scale: 'big' };
+    expect(() => schemaFromJson(json, 'ppg.json')).toThrow(/ppg\.json, field 'fields\[1\]\.scale'/);
+    const tooWide = schemaToJson(ppg) as { fields: Record<string, unknown>[] };
+    tooWide.fields[0] = { name: 'breathing', type: 'enum', values: ['a', 'b', 'c'], bits: 1 };
+    expect(() => schemaFromJson(tooWide)).toThrow(/field 'ppg_triage.breathing'.*do not fit 1 bits/);
+  });
+
+  it('rejects bad definitions with the field named', () => {
+    const bad = (fields: Record<string, unknown>) => () =>
+      definePayload({ name: 's', fPort: 1, version: 0, fields: fields as never });
+    expect(bad({ x: t.fixed(8, { scale: 0 }) })).toThrow(/field 's.x'.*scale/);
+    expect(bad({ x: t.uint(40) })).toThrow(/field 's.x'.*bits/);
+    expect(bad({ version: t.bool() })).toThrow(/field 's.version'/);
+    expect(() => definePayload({ name: 'Bad-Name', fPort: 1, version: 0, fields: { x: t.bool() } })).toThrow(
+      /name/,
+    );
+  });
+});
+
+describe('encode/decode', () => {
+  it('encodes the examples to known bytes and decodes them back with units in the names', () => {
+    const bytes = encode(pdm, pdmExamples[0]!.value);
+    expect(toHex(bytes)).toBe('27f040300b1fe11840');
+    const r = decode(pdm, bytes, 10);
+    expect(r).toEqual({ data: pdmExamples[0]!.value, warnings: [], errors: [] });
+    expect(Object.keys(r.data!)).toContain('rms_g');
+  });
+
+  it('decode(encode(x)) = x for random valid values of every app schema', () => {
+    for (const s of apps) {
+      fc.assert(
+        fc.property(arbitraryValue(s), (x) => {
+          expect(decode(s, encode(s, x as never), s.fPort)).toEqual({ data: x, warnings: [], errors: [] });
+        }),
+        { seed: 4, numRuns: 500 },
+      );
+    }
+    fc.assert(
+      fc.property(arbitraryValue(pdm.downlink!), (x) => {
+        const bytes = encodeDownlink(pdm, x as never);
+        expect(decodeDownlink(pdm, bytes, 11).data).toEqual(x);
+      }),
+      { seed: 5, numRuns: 200 },
+    );
+  });
+
+  it('random, truncated and bit-flipped bytes give errors or data, never exceptions', () => {
+    for (const s of apps) {
+      fc.assert(
+        fc.property(fc.uint8Array({ maxLength: 16 }), fc.integer({ min: 0, max: 224 }), (bytes, port) => {
+          const r = decode(s, bytes, port);
+          expect(r.errors.length > 0).toBe(r.data === undefined);
+        }),
+        { seed: 6, numRuns: 1000 },
+      );
+      fc.assert(
+        fc.property(arbitraryValue(s), fc.nat(), (x, k) => {
+          const bytes = encode(s, x as never);
+          const cut = bytes.slice(0, k % bytes.length);
+          expect(decode(s, cut, s.fPort).errors[0]).toMatch(/^field '.+', byte \d+: payload truncated/);
+          const flipped = bytes.slice();
+          flipped[k % bytes.length]! ^= 1 << (k % 8);
+          const r = decode(s, flipped, s.fPort);
+          expect(r.errors.length > 0 || r.data !== undefined).toBe(true);
+        }),
+        { seed: 7, numRuns: 300 },
+      );
+    }
+  });
+
+  it('names field and byte offset for wrong size, version and invalid codes', () => {
+    const good = encode(ppg, {
+      breathing: 'normal',
+      rr_bpm: 15,
+      hr_bpm: 70,
+      confidence: 1,
+      signal_quality: 1,
+      alert: false,
+      battery_pct: 50,
+    });
+    expect(decode(ppg, good.slice(0, 2), 14).errors).toEqual([
+      "field 'hr_bpm', byte 1: payload truncated: 2 bytes, 'ppg_triage' has 5",
+    ]);
+    expect(decode(ppg, [...good, 0], 14).errors).toEqual([
+      "byte 5: payload too long: 6 bytes, 'ppg_triage' has 5",
+    ]);
+    const v2 = good.slice();
+    v2[0] = (v2[0]! & 0x1f) | (2 << 5);
+    expect(decode(ppg, v2, 14).errors).toEqual(["field 'version', byte 0: version 2, expected 1"]);
+    const badEnum = good.slice();
+    badEnum[0] = badEnum[0]! | 0x18;
+    expect(decode(ppg, badEnum, 14).errors).toEqual([
+      "field 'breathing', byte 0: 3 is not a valid value (0..2)",
+    ]);
+    expect(decode(ppg, good, 15).errors).toEqual(["fPort 15 is not the fPort of 'ppg_triage' (14)"]);
+    const padded = good.slice();
+    padded[4] = padded[4]! | 1;
+    expect(decode(ppg, padded, 14).warnings).toEqual(['byte 4: padding bits are not zero']);
+    const hist = definePayload({
+      name: 'h',
+      fPort: 2,
+      version: 0,
+      fields: { n: t.array(t.uint(4, { max: 10 }), 3) },
+    });
+    expect(decode(hist, [0x0f, 0xb0], 2).errors).toEqual([
+      "field 'n[1]', byte 0: 13 is above the maximum 10",
+    ]);
+  });
+
+  it('saturates only fields that declare it, and otherwise names the out-of-range field', () => {
+    const base = {
+      breathing: 'fast',
+      rr_bpm: 99,
+      hr_bpm: 300,
+      confidence: 2,
+      signal_quality: -1,
+      alert: true,
+      battery_pct: 120,
+    } as const;
+    expect(decode(ppg, encode(ppg, base), 14).data).toMatchObject({
+      rr_bpm: 63.5,
+      hr_bpm: 255,
+      confidence: 1,
+      signal_quality: 0,
+      battery_pct: 100,
+    });
+    const strict = definePayload({
+      name: 's',
+      fPort: 1,
+      version: 0,
+      fields: { x: t.fixed(8, { scale: 0.5, offset: -10 }) },
+    });
+    expect(() => encode(strict, { x: 200 })).toThrow(/field 'x': 200 is out of range -10..117.5/);
+    expect(() => encode(ppg, { ...base, breathing: 'panting' } as never)).toThrow(MurmurError);
+    expect(() => encode(ppg, { ...base, hr_bpm: 1.5 })).toThrow(/field 'hr_bpm': 1.5 is not an integer/);
+    expect(() => encode(ppg, { ...base, rr_bpm: Number.NaN })).toThrow(/field 'rr_bpm'/);
+    const { alert: _a, ...missing } = base;
+    expect(() => encode(ppg, missing as never)).toThrow(/field 'alert': missing/);
+    expect(() => encode(ppg, { ...base, extra: 1 } as never)).toThrow(/field 'extra': unknown field/);
+  });
+
+  it('parses hex and names the offset of a bad digit', () => {
+    expect(toHex(fromHex('27 f0 40'))).toBe('27f040');
+    expect(() => fromHex('27zz')).toThrow(/byte 1/);
+  });
+});
