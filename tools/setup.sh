@@ -26,17 +26,14 @@ if [ "$node_major" -lt 20 ]; then
   exit 1
 fi
 
-# 2. npm packages. The stamp holds the hash of package-lock.json that node_modules was installed from.
-stamp=node_modules/.murmur-lock.sha256
-want=$(sha256sum package-lock.json | cut -d' ' -f1)
-have=$(cat "$stamp" 2>/dev/null || true)
-if [ ! -d node_modules ] || [ "$want" != "$have" ]; then
+# 2. npm packages: npm's own record of the installed tree (node_modules/.package-lock.json) must be
+#    at least as new as package-lock.json.
+if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   say "installing npm packages (npm ci) ..."
   start=$(date +%s)
   # @tensorflow/tfjs-node is optional: its install downloads libtensorflow and may fail offline;
   # npm then drops it and Murmur uses @tensorflow/tfjs.
   npm ci --no-audit --no-fund --loglevel=error
-  echo "$want" > "$stamp"
   say "npm packages installed in $(( $(date +%s) - start )) s"
 else
   say "npm packages up to date"
