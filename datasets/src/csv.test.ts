@@ -49,7 +49,7 @@ describe('CsvCursor', () => {
     );
     const short = new CsvCursor(bytes('a,b\n1\n'), 's.csv');
     short.header(['a', 'b']);
-    expect(() => short.number('a')).toThrow(/s.csv:2, field 'a': too few fields/);
+    expect(() => short.number('a')).toThrow(/s.csv:2: too few fields: the row ends after 'a'/);
     const long = new CsvCursor(bytes('a\n1,2\n'), 'l.csv');
     long.header(['a']);
     expect(() => long.number('a', true)).toThrow(/l.csv:2: too many fields/);

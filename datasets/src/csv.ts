@@ -163,22 +163,28 @@ export class CsvCursor {
     readonly file: string,
   ) {}
 
-  /** Reads the header row and checks it equals `expected` (names in order). */
-  header(expected: readonly string[]): void {
+  /** Reads the header row and returns its names (trimmed). */
+  readHeader(): string[] {
     let end = this.buf.indexOf(LF, this.pos);
     if (end < 0) end = this.buf.length;
-    let text = Buffer.from(this.buf.buffer, this.buf.byteOffset + this.pos, end - this.pos).toString('utf8');
-    text = text.replace(/^\uFEFF/, '').replace(/\r$/, '');
-    const names = text.split(',').map((s) => s.trim());
+    const text = this.text(this.pos, end)
+      .replace(/^\uFEFF/, '')
+      .replace(/\r$/, '');
+    this.pos = Math.min(end + 1, this.buf.length);
+    this.line = 2;
+    this.skipBlankLines();
+    return text.split(',').map((s) => s.trim());
+  }
+
+  /** Reads the header row and checks it equals `expected` (names in order). */
+  header(expected: readonly string[]): void {
+    const names = this.readHeader();
     if (names.join(',') !== expected.join(',')) {
       throw new MurmurError(`expected header '${expected.join(',')}', found '${names.join(',')}'`, {
         file: this.file,
         line: 1,
       });
     }
-    this.pos = Math.min(end + 1, this.buf.length);
-    this.line = 2;
-    this.skipBlankLines();
   }
 
   /** True when no rows are left. */
@@ -217,7 +223,10 @@ export class CsvCursor {
       this.pos = end;
     } else {
       if (c !== COMMA) {
-        throw new MurmurError('too few fields', { file: this.file, line: this.line, field: column });
+        throw new MurmurError(`too few fields: the row ends after '${column}'`, {
+          file: this.file,
+          line: this.line,
+        });
       }
       this.pos = end + 1;
     }

@@ -7,3 +7,5 @@ export * from './ppg-triage';
 export * from './window';
 export * from './split';
 export * from './synthetic';
+export * from './edge-impulse';
+export * from './csv-recording';
