@@ -9,7 +9,14 @@ const good = {
   name: 'Test',
   vendor: 'Acme',
   kind: 'hardware',
-  mcu: { part: 'STM32WLE5JC', family: 'STM32WL', core: 'cortex-m4', clockHz: 48000000, fpu: 'none', dsp: true },
+  mcu: {
+    part: 'STM32WLE5JC',
+    family: 'STM32WL',
+    core: 'cortex-m4',
+    clockHz: 48000000,
+    fpu: 'none',
+    dsp: true,
+  },
   memory: { flash: { origin: '0x08000000', size: 262144 }, ram: { origin: '0x20000000', size: 65536 } },
   radio: {
     technology: 'lorawan',
@@ -20,7 +27,10 @@ const good = {
     uart: { instance: 'USART1', baud: 9600 },
   },
   power: { supplyV: 3.3, runCurrentMa: 5, sleepCurrentUa: 2, txCurrentMa: 45, rxCurrentMa: 5 },
-  toolchain: { compiler: 'arm-none-eabi-gcc', cflags: ['-mcpu=cortex-m4'] },
+  toolchain: {
+    compiler: 'arm-none-eabi-gcc',
+    cflags: ['-mcpu=cortex-m4', '-mthumb', '-mfloat-abi=soft', '-Os'],
+  },
   emulator: { kind: 'qemu', machine: 'mps2-an386' },
   sources: [{ title: 'datasheet', url: 'https://example.com/ds.pdf' }],
 };
@@ -36,6 +46,17 @@ describe('board schema', () => {
     const b = parseBoard(good, 'test-board.json');
     expect(b.memory.flash.origin).toBe(0x08000000);
     expect(b.toolchain.ldflags).toEqual([]);
+    expect(b.memory.reserved).toEqual([]);
+  });
+
+  it('accepts a reserved region beside the application region', () => {
+    const b = parseBoard(
+      mutate((x) => {
+        x.memory.flash.origin = '0x08002000';
+        x.memory.reserved = [{ name: 'boot loader', memory: 'flash', origin: '0x08000000', size: 8192 }];
+      }),
+    );
+    expect(b.memory.reserved[0]!.origin).toBe(0x08000000);
   });
 
   it.each([
@@ -48,6 +69,23 @@ describe('board schema', () => {
     ['radio without TX current', (b: any) => delete b.power.txCurrentMa, "field 'power.txCurrentMa'"],
     ['wrong compiler for core', (b: any) => (b.toolchain.compiler = 'avr-gcc'), 'needs arm-none-eabi-gcc'],
     ['wrong emulator for core', (b: any) => (b.emulator = { kind: 'host' }), 'runs under qemu'],
+    [
+      'proxy machine of another core',
+      (b: any) => (b.emulator = { kind: 'qemu', machine: 'mps2-an385' }),
+      'core cortex-m4 runs under qemu mps2-an386, not qemu mps2-an385',
+    ],
+    ['missing core flag', (b: any) => b.toolchain.cflags.splice(1, 1), 'missing -mthumb'],
+    [
+      'flag contradicting the core',
+      (b: any) => b.toolchain.cflags.push('-mfloat-abi=hard'),
+      "field 'toolchain.cflags[4]': -mfloat-abi=hard contradicts the core",
+    ],
+    [
+      'reserved region overlapping the application',
+      (b: any) =>
+        (b.memory.reserved = [{ name: 'boot loader', memory: 'flash', origin: '0x08003000', size: 4096 }]),
+      "field 'memory.reserved[0]': 'boot loader' overlaps another flash region",
+    ],
     ['FPU on a core without one', (b: any) => (b.mcu.fpu = 'sp'), 'has no FPU'],
     ['bad source URL', (b: any) => (b.sources[0].url = 'not a url'), "field 'sources[0].url'"],
     ['bad id', (b: any) => (b.id = 'Test Board'), "field 'id'"],
@@ -71,7 +109,7 @@ describe('board schema', () => {
 describe('board registry', () => {
   it('loads every board in boards/ and each one validates', () => {
     const boards = loadBoards();
-    expect(boards.length).toBeGreaterThanOrEqual(2);
+    expect(boards.length).toBeGreaterThanOrEqual(16);
     expect(new Set(boards.map((b) => b.id)).size).toBe(boards.length);
     expect(getBoard('native').mcu.core).toBe('host');
   });

@@ -13,13 +13,17 @@ export function parseBoard(value: unknown, file = '<board>'): Board {
   const result = boardSchema.safeParse(value);
   if (!result.success) {
     const issue = result.error.issues[0]!;
-    const more = result.error.issues.length > 1 ? ` (and ${result.error.issues.length - 1} more problems)` : '';
+    const more =
+      result.error.issues.length > 1 ? ` (and ${result.error.issues.length - 1} more problems)` : '';
     throw new MurmurError(`${issue.message}${more}`, { file, field: fieldPath(issue.path) || '(root)' });
   }
   const board = result.data;
   const stem = basename(file, '.json');
   if (file.endsWith('.json') && stem !== board.id) {
-    throw new MurmurError(`id '${board.id}' does not match the file name '${stem}.json'`, { file, field: 'id' });
+    throw new MurmurError(`id '${board.id}' does not match the file name '${stem}.json'`, {
+      file,
+      field: 'id',
+    });
   }
   return board;
 }
@@ -35,10 +39,15 @@ export function readBoardFile(file: string): Board {
   return parseBoard(value, shown.endsWith('.json') ? shown : file);
 }
 
+/** Whether a file in the boards folder is a board (not the JSON Schema, not a `_`-prefixed draft). */
+export function isBoardFile(name: string): boolean {
+  return name.endsWith('.json') && !name.endsWith('.schema.json') && !name.startsWith('_');
+}
+
 /** Every board in `dir` (default `boards/`), sorted by id. Throws on the first invalid file. */
 export function loadBoards(dir: string = boardsDir()): Board[] {
   return readdirSync(dir)
-    .filter((f) => f.endsWith('.json') && !f.startsWith('_'))
+    .filter(isBoardFile)
     .sort()
     .map((f) => readBoardFile(join(dir, f)));
 }

@@ -1,20 +1,39 @@
 import { z } from 'zod';
+import {
+  coreFlagPrefixes,
+  coreIds,
+  coresWithFpu,
+  describeEmulator,
+  flagsForCore,
+  proxyEmulators,
+  type EmulatorMachine,
+} from './cores';
 
-/** CPU cores Murmur generates code for. `m4f` is a Cortex-M4 with its single-precision FPU. */
-export const coreIds = ['cortex-m0', 'cortex-m0plus', 'cortex-m3', 'cortex-m4', 'cortex-m4f', 'cortex-m33', 'avr5', 'host'] as const;
-export type CoreId = (typeof coreIds)[number];
+export { coreIds, type CoreId } from './cores';
 
 /** AT command sets the table-driven modem transport knows. */
 export const atCommandSets = ['rn2483', 'wio-e5', 'rak3172', 'murata-cmwx1zzabz', 'bg96'] as const;
 
 const hex = z
-  .union([z.number().int().nonnegative(), z.string().regex(/^0x[0-9a-fA-F]+$/, 'expected a number or a 0x… hex string')])
+  .union([
+    z.number().int().nonnegative(),
+    z.string().regex(/^0x[0-9a-fA-F]+$/, 'expected a number or a 0x… hex string'),
+  ])
   .transform((v) => (typeof v === 'number' ? v : Number.parseInt(v.slice(2), 16)));
 
 const memoryRegion = z.strictObject({
   /** Start address (number or "0x…" string). */
   origin: hex,
   /** Size in bytes usable by the application (after boot loaders, soft devices, ...). */
+  size: z.number().int().positive(),
+});
+
+/** Part of the MCU's flash or RAM that the application's linker regions leave out. */
+const reservedRegion = z.strictObject({
+  /** What occupies it: "SoftDevice S140 6.1.1", "RP2040 boot2 (second-stage boot loader)", ... */
+  name: z.string().min(1),
+  memory: z.enum(['flash', 'ram']),
+  origin: hex,
   size: z.number().int().positive(),
 });
 
@@ -49,7 +68,7 @@ const power = z.strictObject({
   supplyV: z.number().positive(),
   /** MCU run current at `mcu.clockHz`, mA. */
   runCurrentMa: z.number().positive(),
-  /** Deepest sleep that keeps RAM and an RTC running, µA. */
+  /** Deepest sleep that keeps RAM and an RTC running, µA (the MCU's, or the whole module's for a radio module). */
   sleepCurrentUa: z.number().positive(),
   /** Radio transmit current at +14 dBm (or the module's nominal level), mA; absent when there is no radio. */
   txCurrentMa: z.number().positive().optional(),
@@ -58,8 +77,16 @@ const power = z.strictObject({
 });
 
 const emulator = z.discriminatedUnion('kind', [
-  z.strictObject({ kind: z.literal('qemu'), machine: z.string().min(1), cpuFlags: z.array(z.string()).optional() }),
-  z.strictObject({ kind: z.literal('simavr'), mcu: z.string().min(1), frequencyHz: z.number().int().positive() }),
+  z.strictObject({
+    kind: z.literal('qemu'),
+    machine: z.string().min(1),
+    cpuFlags: z.array(z.string()).optional(),
+  }),
+  z.strictObject({
+    kind: z.literal('simavr'),
+    mcu: z.string().min(1),
+    frequencyHz: z.number().int().positive(),
+  }),
   z.strictObject({ kind: z.literal('host') }),
 ]);
 
@@ -85,6 +112,11 @@ export const boardSchema = z
     memory: z.strictObject({
       flash: memoryRegion,
       ram: memoryRegion,
+      /**
+       * What the linker regions above leave out of the part's memory (boot loaders, SoftDevice, secure firmware,
+       * modem buffers, a separate RAM bank), so that `flash`/`ram` plus these add up to the datasheet figures.
+       */
+      reserved: z.array(reservedRegion).default([]),
     }),
     radio,
     power,
@@ -100,26 +132,86 @@ export const boardSchema = z
   })
   .superRefine((b, ctx) => {
     if (b.radio.technology !== 'none' && b.radio.link === 'uart-at') {
-      if (!b.radio.commandSet) ctx.addIssue({ code: 'custom', path: ['radio', 'commandSet'], message: 'required when link is uart-at' });
-      if (!b.radio.uart) ctx.addIssue({ code: 'custom', path: ['radio', 'uart'], message: 'required when link is uart-at' });
+      if (!b.radio.commandSet)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['radio', 'commandSet'],
+          message: 'required when link is uart-at',
+        });
+      if (!b.radio.uart)
+        ctx.addIssue({ code: 'custom', path: ['radio', 'uart'], message: 'required when link is uart-at' });
     }
     if (b.radio.technology !== 'none' && b.power.txCurrentMa === undefined) {
-      ctx.addIssue({ code: 'custom', path: ['power', 'txCurrentMa'], message: 'required for a board with a radio' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['power', 'txCurrentMa'],
+        message: 'required for a board with a radio',
+      });
     }
     const isAvr = b.mcu.core === 'avr5';
     const isHost = b.mcu.core === 'host';
     const expected = isHost ? 'gcc' : isAvr ? 'avr-gcc' : 'arm-none-eabi-gcc';
     if (b.toolchain.compiler !== expected) {
-      ctx.addIssue({ code: 'custom', path: ['toolchain', 'compiler'], message: `core ${b.mcu.core} needs ${expected}` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['toolchain', 'compiler'],
+        message: `core ${b.mcu.core} needs ${expected}`,
+      });
     }
-    const emu = isHost ? 'host' : isAvr ? 'simavr' : 'qemu';
-    if (b.emulator.kind !== emu) {
-      ctx.addIssue({ code: 'custom', path: ['emulator', 'kind'], message: `core ${b.mcu.core} runs under ${emu}` });
+    const proxy = proxyEmulators[b.mcu.core];
+    if (!sameMachine(b.emulator, proxy)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['emulator'],
+        message: `core ${b.mcu.core} runs under ${describeEmulator(proxy)}, not ${describeEmulator(b.emulator)}`,
+      });
     }
-    if (b.mcu.fpu !== 'none' && !['cortex-m4f', 'cortex-m33', 'host'].includes(b.mcu.core)) {
+    if (b.mcu.fpu !== 'none' && !coresWithFpu.includes(b.mcu.core)) {
       ctx.addIssue({ code: 'custom', path: ['mcu', 'fpu'], message: `core ${b.mcu.core} has no FPU` });
     }
+    const expectedFlags = flagsForCore(b.mcu);
+    for (const flag of expectedFlags) {
+      if (!b.toolchain.cflags.includes(flag)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['toolchain', 'cflags'],
+          message: `missing ${flag} (core ${b.mcu.core} needs ${expectedFlags.join(' ')})`,
+        });
+      }
+    }
+    b.toolchain.cflags.forEach((flag, i) => {
+      if (coreFlagPrefixes.some((p) => flag.startsWith(p)) && !expectedFlags.includes(flag)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['toolchain', 'cflags', i],
+          message: `${flag} contradicts the core (expected ${expectedFlags.join(' ') || 'no core flags'})`,
+        });
+      }
+    });
+    b.memory.reserved.forEach((r, i) => {
+      const others = [
+        b.memory[r.memory],
+        ...b.memory.reserved.filter((o, j) => j !== i && o.memory === r.memory),
+      ];
+      if (others.some((o) => overlaps(r, o))) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['memory', 'reserved', i],
+          message: `'${r.name}' overlaps another ${r.memory} region`,
+        });
+      }
+    });
   });
+
+function sameMachine(a: EmulatorMachine, b: EmulatorMachine): boolean {
+  if (a.kind === 'qemu' && b.kind === 'qemu') return a.machine === b.machine;
+  if (a.kind === 'simavr' && b.kind === 'simavr') return a.mcu === b.mcu && a.frequencyHz === b.frequencyHz;
+  return a.kind === 'host' && b.kind === 'host';
+}
+
+function overlaps(a: { origin: number; size: number }, b: { origin: number; size: number }): boolean {
+  return a.origin < b.origin + b.size && b.origin < a.origin + a.size;
+}
 
 /** A validated board (numbers for addresses, defaults filled in). */
 export type Board = z.output<typeof boardSchema>;

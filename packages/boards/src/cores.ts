@@ -1,0 +1,83 @@
+/** CPU cores Murmur generates code for. `m4f` is a Cortex-M4 with its single-precision FPU. */
+export const coreIds = [
+  'cortex-m0',
+  'cortex-m0plus',
+  'cortex-m3',
+  'cortex-m4',
+  'cortex-m4f',
+  'cortex-m33',
+  'avr5',
+  'host',
+] as const;
+export type CoreId = (typeof coreIds)[number];
+
+/** Cores that can carry a hardware FPU (the M33's is optional, the M4F's is what makes it an M4F). */
+export const coresWithFpu: readonly CoreId[] = ['cortex-m4f', 'cortex-m33', 'host'];
+
+/** The MCU facts that decide the compiler flags. */
+export interface CoreSelection {
+  part: string;
+  core: CoreId;
+  clockHz: number;
+  fpu: 'none' | 'sp' | 'dp';
+  dsp: boolean;
+}
+
+/** The emulator that runs a core, without the flags. */
+export type EmulatorMachine =
+  { kind: 'qemu'; machine: string } | { kind: 'simavr'; mcu: string; frequencyHz: number } | { kind: 'host' };
+
+/**
+ * The emulator of the same core for every core (the "proxy machine" for boards that the emulator does not
+ * model itself): ARMv6-M → micro:bit (nRF51, Cortex-M0), M3 → MPS2 AN385, M4/M4F → MPS2 AN386 (soft-float
+ * code runs there too), M33 → MPS2 AN505, AVR5 → simavr ATmega328P at 16 MHz.
+ */
+export const proxyEmulators: Readonly<Record<CoreId, EmulatorMachine>> = {
+  'cortex-m0': { kind: 'qemu', machine: 'microbit' },
+  'cortex-m0plus': { kind: 'qemu', machine: 'microbit' },
+  'cortex-m3': { kind: 'qemu', machine: 'mps2-an385' },
+  'cortex-m4': { kind: 'qemu', machine: 'mps2-an386' },
+  'cortex-m4f': { kind: 'qemu', machine: 'mps2-an386' },
+  'cortex-m33': { kind: 'qemu', machine: 'mps2-an505' },
+  avr5: { kind: 'simavr', mcu: 'atmega328p', frequencyHz: 16_000_000 },
+  host: { kind: 'host' },
+};
+
+/** Compiler flags that select the core (no optimisation or warning flags) for the given MCU. */
+export function flagsForCore(mcu: CoreSelection): string[] {
+  switch (mcu.core) {
+    case 'host':
+      return [];
+    case 'avr5':
+      return [`-mmcu=${mcu.part.toLowerCase()}`, `-DF_CPU=${mcu.clockHz}UL`];
+    case 'cortex-m4f':
+      return ['-mcpu=cortex-m4', '-mthumb', '-mfpu=fpv4-sp-d16', '-mfloat-abi=hard'];
+    case 'cortex-m33': {
+      const cpu = `-mcpu=cortex-m33${mcu.dsp ? '' : '+nodsp'}${mcu.fpu === 'none' ? '+nofp' : ''}`;
+      return mcu.fpu === 'none'
+        ? [cpu, '-mthumb', '-mfloat-abi=soft']
+        : [cpu, '-mthumb', '-mfpu=fpv5-sp-d16', '-mfloat-abi=hard'];
+    }
+    default:
+      return [`-mcpu=${mcu.core}`, '-mthumb', '-mfloat-abi=soft'];
+  }
+}
+
+/** Flag prefixes that select a core; a board's cflags may hold only the ones `flagsForCore` gives. */
+export const coreFlagPrefixes = [
+  '-mcpu=',
+  '-march=',
+  '-mfpu=',
+  '-mfloat-abi=',
+  '-mmcu=',
+  '-DF_CPU=',
+  '-mthumb',
+  '-marm',
+];
+
+/** Describes an emulator machine for messages: "qemu mps2-an386", "simavr atmega328p @ 16000000 Hz", "host". */
+export function describeEmulator(e: EmulatorMachine): string {
+  if (e.kind === 'qemu') return `qemu ${e.machine}`;
+  if (e.kind === 'simavr') return `simavr ${e.mcu} @ ${e.frequencyHz} Hz`;
+  return 'host';
+}

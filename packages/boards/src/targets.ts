@@ -1,0 +1,47 @@
+import { flagsForCore } from './cores';
+import type { Board } from './schema';
+
+/** How to run code built for a board: the emulator and the compiler flags of the image that runs there. */
+export type EmulatorTarget =
+  | { kind: 'qemu'; machine: string; cpuFlags: string[] }
+  | { kind: 'simavr'; mcu: string; frequencyHz: number; cpuFlags: string[] }
+  | { kind: 'host'; cpuFlags: string[] };
+
+/**
+ * The compiler flags that select the board's core: `-mcpu/-mthumb/-mfpu/-mfloat-abi` for Arm,
+ * `-mmcu/-DF_CPU` for AVR, none for the host. The board schema checks that `toolchain.cflags` holds them.
+ */
+export function coreFlags(board: Board): string[] {
+  return flagsForCore(board.mcu);
+}
+
+/**
+ * The emulator that runs the board's core and the flags to build the image it runs. A hardware board runs on
+ * a proxy machine with the same core, with the board's own core flags (soft-float Cortex-M4 code runs on the
+ * AN386's M4F; ARMv6-M code for an M0+ runs on the micro:bit's M0); an AVR image is built for the simulated
+ * MCU and its clock. `emulator.cpuFlags` in the board file overrides the flags.
+ */
+export function emulatorFor(board: Board): EmulatorTarget {
+  const emu = board.emulator;
+  switch (emu.kind) {
+    case 'qemu':
+      return { kind: 'qemu', machine: emu.machine, cpuFlags: emu.cpuFlags ?? coreFlags(board) };
+    case 'simavr':
+      return {
+        kind: 'simavr',
+        mcu: emu.mcu,
+        frequencyHz: emu.frequencyHz,
+        cpuFlags: [`-mmcu=${emu.mcu}`, `-DF_CPU=${emu.frequencyHz}UL`],
+      };
+    case 'host':
+      return { kind: 'host', cpuFlags: [] };
+  }
+}
+
+/**
+ * True when the board is itself an emulator target (its firmware runs under the emulator exactly as built);
+ * false for hardware boards, which are checked on a proxy machine with the same core, and for the host build.
+ */
+export function isEmulatedTarget(board: Board): boolean {
+  return board.kind === 'emulator';
+}
