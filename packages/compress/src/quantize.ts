@@ -39,7 +39,12 @@ function range(values: Float32Array[], opts: CalibrationOptions): [number, numbe
   if (opts.method !== 'percentile') {
     let lo = Infinity;
     let hi = -Infinity;
-    for (const v of values) for (const x of v) ((lo = Math.min(lo, x)), (hi = Math.max(hi, x)));
+    for (const v of values) {
+      for (const x of v) {
+        lo = Math.min(lo, x);
+        hi = Math.max(hi, x);
+      }
+    }
     return [lo, hi];
   }
   const all = new Float32Array(values.reduce((n, v) => n + v.length, 0));
@@ -147,7 +152,9 @@ export function toSparse(q: Int8Array, rows: number, cols: number, scales: Float
   const values: number[] = [];
   for (let r = 0; r < rows; r++) {
     for (let c = 0; c < cols; c++) {
-      if (q[r * cols + c] !== 0) (cols_.push(c), values.push(q[r * cols + c]!));
+      if (q[r * cols + c] === 0) continue;
+      cols_.push(c);
+      values.push(q[r * cols + c]!);
     }
     if (values.length > 0xffff)
       throw new MurmurError(`sparse tensor has more than 65535 non-zeros`, { field: 'weights' });

@@ -1,5 +1,5 @@
 import { MurmurError } from '@murmur/core';
-import { modelShapes, samePadLeft, type Layer, type ModelIR } from './ir';
+import { modelShapes, samePadLeft, type InputNorm, type Layer, type ModelIR } from './ir';
 
 /**
  * The float reference interpreter: runs a Model IR on one sample in plain TypeScript (double accumulation,
@@ -10,16 +10,23 @@ export function runFloat(model: ModelIR, input: Float32Array): Float32Array {
   return trace[trace.length - 1]!;
 }
 
-/** The input followed by every layer's output (length = layers + 1). */
+/** The (normalized) input followed by every layer's output (length = layers + 1). */
 export function traceFloat(model: ModelIR, input: Float32Array): Float32Array[] {
   const shapes = modelShapes(model);
   const expected = shapes[0]!.reduce((a, b) => a * b, 1);
   if (input.length !== expected) {
     throw new MurmurError(`model input needs ${expected} values, got ${input.length}`, { field: 'input' });
   }
-  const out = [input];
+  const out = [model.inputNorm ? normalizeInput(input, model.inputNorm) : input];
   model.layers.forEach((layer, i) => out.push(runLayer(layer, out[i]!, shapes[i]!, shapes[i + 1]!)));
   return out;
+}
+
+/** The model's input standardization, in float32 as the device computes it (see InputNorm). */
+export function normalizeInput(x: Float32Array, norm: InputNorm): Float32Array {
+  const y = new Float32Array(x.length);
+  for (let i = 0; i < x.length; i++) y[i] = Math.fround(Math.fround(x[i]! - norm.mean[i]!) * norm.invStd[i]!);
+  return y;
 }
 
 const relu = (v: number, on: boolean): number => (on && v < 0 ? 0 : v);

@@ -58,11 +58,21 @@ export type LayerOp = Layer['op'];
 /** Layers that hold a weight kernel and a bias. */
 export type WeightLayer = DenseLayer | Conv1dLayer | DepthwiseConv1dLayer;
 
+export interface InputNorm {
+  mean: number[];
+  invStd: number[];
+}
+
 export interface ModelIR {
   version: typeof MODEL_IR_VERSION;
   /** Per-sample input shape: `[features]` or `[steps, channels]`. */
   inputShape: number[];
   layers: Layer[];
+  /**
+   * Per-feature standardization applied to the raw input before the first layer, in float32:
+   * x' = float32(float32(x - mean[i]) * invStd[i]). Part of the model so the device sees raw features.
+   */
+  inputNorm?: InputNorm;
   /** Free-form facts about the model: class names, what the input features are, training settings. */
   meta?: { classes?: string[]; task?: 'classifier' | 'autoencoder'; [key: string]: unknown };
 }
@@ -183,6 +193,7 @@ export function cloneModel<M extends ModelIR>(model: M): M {
     ...model,
     inputShape: [...model.inputShape],
     meta: model.meta ? structuredClone(model.meta) : undefined,
+    inputNorm: model.inputNorm ? structuredClone(model.inputNorm) : undefined,
     layers: model.layers.map((layer) => ({
       ...layer,
       params: { ...layer.params },
@@ -235,6 +246,7 @@ export function serializeModel(model: ModelIR): { json: string; weights: Uint8Ar
       format: 'murmur-model-ir',
       version: model.version,
       inputShape: model.inputShape,
+      inputNorm: model.inputNorm,
       meta: model.meta,
       layers,
     },
@@ -296,6 +308,15 @@ export function parseModel(
   });
   const model: ModelIR = { version: MODEL_IR_VERSION, inputShape: d['inputShape'] as number[], layers };
   if (d['meta'] !== undefined) model.meta = d['meta'] as ModelIR['meta'];
+  if (d['inputNorm'] !== undefined) {
+    const n = d['inputNorm'] as InputNorm;
+    const size = tensorSize(model.inputShape);
+    const ok = (a: unknown): boolean =>
+      Array.isArray(a) && a.length === size && a.every((v) => typeof v === 'number' && Number.isFinite(v));
+    if (!ok(n.mean) || !ok(n.invStd))
+      fail(`expected mean and invStd arrays of ${size} finite numbers`, 'inputNorm');
+    model.inputNorm = n;
+  }
   validateModel(model, files.json);
   return model;
 }
