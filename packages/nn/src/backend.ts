@@ -1,10 +1,12 @@
+import type * as tfjs from '@tensorflow/tfjs';
+
 /**
  * Loads TensorFlow.js once per process: `@tensorflow/tfjs-node` when it is installed and loads (native,
  * fastest), else `@tensorflow/tfjs` with the wasm backend for dense models and the pure-JS cpu backend for
  * models with convolutions (the wasm backend has no Conv2DBackpropFilter, so it cannot train them).
  * tfjs's "install tfjs-node" banner is turned off (PROD mode); `describeBackend` says what runs instead.
  */
-export type Tf = typeof import('@tensorflow/tfjs');
+export type Tf = typeof tfjs;
 
 export interface TfRuntime {
   tf: Tf;
