@@ -1,0 +1,34 @@
+/*
+ * Console output and exit status for firmware run by the Murmur emulator harness.
+ *
+ * One interface, three back ends: Arm semihosting (SYS_WRITE0 / SYS_EXIT_EXTENDED) under QEMU,
+ * the USART0 data register on AVR under simavr, and stdio on the host. The formatter is ours
+ * (no libc printf in the measured image).
+ */
+#ifndef MURMUR_CONSOLE_H
+#define MURMUR_CONSOLE_H
+
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** Writes a NUL-terminated string to the console. */
+void murmur_console_write(const char *s);
+
+/**
+ * Formats like a small printf and writes the result: %d %i %u %x %X %c %s %%, the length
+ * modifier `l`, the flag `0` and a field width (e.g. "%08lx"). Output longer than the internal
+ * buffer is written in pieces.
+ */
+void murmur_console_printf(const char *fmt, ...);
+
+/** Ends the program with `code` as the emulator's (or process's) exit status. */
+void murmur_system_exit(int code) __attribute__((noreturn));
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* MURMUR_CONSOLE_H */

@@ -1,0 +1,335 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { basename, join, resolve } from 'node:path';
+import type { Board } from '@murmur/boards';
+import { MurmurError } from '@murmur/core';
+import { cortexMLinkerScript } from './linker-script';
+import { assertFits, memoryReport, readSections, type MemoryReport } from './memory';
+import { addDisassemblyCalls, analyzeStack, readCallGraph } from './stack';
+import {
+  archOf,
+  avrDataOffset,
+  qemuMachineOf,
+  runtimeDir,
+  tickNanoseconds,
+  icountShift,
+  type Arch,
+  type MemoryRegion,
+} from './targets';
+import { runTool } from './toolchain';
+
+/**
+ * Where an image is meant to run. `emulator`: linked at the emulator machine's addresses (QEMU
+ * machine, simavr, host) with the harness runtime (start-up, console, exit status, cost counter),
+ * region sizes capped at the board's, so a board's budget is enforced even on its proxy machine.
+ * `board`: linked at the board's own addresses without the harness runtime; the caller passes the
+ * board-support start-up among the sources.
+ */
+export type BuildTarget = 'emulator' | 'board';
+
+export interface BuildOptions {
+  board: Board;
+  /** C source files. */
+  sources: readonly string[];
+  includeDirs?: readonly string[];
+  /** Preprocessor definitions (`true` defines the name without a value). */
+  defines?: Readonly<Record<string, string | number | true>>;
+  /** Extra compiler flags, after the board's. */
+  cflags?: readonly string[];
+  /** Output folder (created); holds obj/, <name>.elf/.hex/.bin/.map/.ld and memory.json. */
+  outDir: string;
+  /** Base name of the outputs (default `firmware`). */
+  name?: string;
+  /** Default `emulator`. */
+  target?: BuildTarget;
+  /** Stack reserve in bytes; default: the call graph's worst case plus a margin (see defaultStackReserve). */
+  stackBytes?: number;
+  /** Host only: build with -fsanitize=address,undefined -fno-sanitize-recover=all. */
+  sanitize?: boolean;
+}
+
+export interface FirmwareImage {
+  board: Board;
+  arch: Arch;
+  target: BuildTarget;
+  /** The linked image (on the host: the executable). */
+  elf: string;
+  map: string;
+  /** Intel HEX and raw binary of the flash image (microcontrollers only). */
+  hex?: string;
+  bin?: string;
+  /** The generated linker script (Cortex-M only). */
+  linkerScript?: string;
+  /** Flash, RAM and stack against the board's budget (microcontrollers only); also written as memory.json. */
+  memory?: MemoryReport;
+}
+
+interface Tools {
+  cc: string;
+  objcopy: string;
+  objdump: string;
+}
+
+const toolsOf: Record<Arch, Tools> = {
+  'cortex-m': { cc: 'arm-none-eabi-gcc', objcopy: 'arm-none-eabi-objcopy', objdump: 'arm-none-eabi-objdump' },
+  avr: { cc: 'avr-gcc', objcopy: 'avr-objcopy', objdump: 'avr-objdump' },
+  host: { cc: 'gcc', objcopy: 'objcopy', objdump: 'objdump' },
+};
+
+const warnings = ['-Wall', '-Wextra', '-Werror'];
+const sanitizers = ['-fsanitize=address,undefined', '-fno-sanitize-recover=all', '-fno-omit-frame-pointer'];
+const avrNonFlashSections = ['.eeprom', '.fuse', '.lock', '.signature', '.user_signatures'];
+
+/** Interrupt handlers in the call graph: Cortex-M `*_Handler`/`*_IRQHandler`, AVR `__vector_N`. */
+const isInterruptHandler = (name: string): boolean =>
+  name !== 'Reset_Handler' && (/_(IRQ)?Handler$/.test(name) || /^__vector_\d+$/.test(name));
+
+/**
+ * Stack reserve when none is given: the call graph's worst case plus room for what it cannot see
+ * (Cortex-M: one exception frame with FPU state is 104 B, so 128 B; AVR: 32 B), in multiples of 8.
+ */
+export function defaultStackReserve(worstCaseBytes: number, arch: Arch): number {
+  const margin = arch === 'cortex-m' ? 128 : 32;
+  return Math.ceil((worstCaseBytes + margin) / 8) * 8;
+}
+
+function compilerFlags(board: Board, arch: Arch, options: BuildOptions): string[] {
+  const own = board.toolchain.cflags;
+  const base = [arch === 'avr' ? '-std=gnu99' : '-std=c99', arch === 'host' ? '-O2' : '-Os', '-g'];
+  base.push('-ffunction-sections', '-fdata-sections', '-ffp-contract=off', ...warnings, ...own);
+  if (arch === 'cortex-m' && !own.includes('-mthumb')) base.push('-mthumb');
+  if (arch === 'avr') {
+    if (!own.some((f) => f.startsWith('-mmcu='))) {
+      base.push(
+        `-mmcu=${board.emulator.kind === 'simavr' ? board.emulator.mcu : board.mcu.part.toLowerCase()}`,
+      );
+    }
+    if (!own.some((f) => f.startsWith('-DF_CPU='))) base.push(`-DF_CPU=${board.mcu.clockHz}UL`);
+  }
+  if (options.sanitize) {
+    if (arch !== 'host') throw new MurmurError(`sanitizers run on the host only, not on board '${board.id}'`);
+    base.push(...sanitizers);
+  }
+  base.push(...(options.cflags ?? []));
+  return base;
+}
+
+function harnessRuntime(
+  board: Board,
+  arch: Arch,
+): { sources: string[]; defines: Record<string, string | number> } {
+  const shared = [join(runtimeDir, 'murmur_console.c'), join(runtimeDir, 'murmur_cost_report.c')];
+  if (arch === 'host') {
+    return {
+      sources: [...shared, join(runtimeDir, 'host/console_stdio.c'), join(runtimeDir, 'host/cost_none.c')],
+      defines: {},
+    };
+  }
+  if (arch === 'avr') {
+    return {
+      sources: [...shared, join(runtimeDir, 'avr/console_usart0.c'), join(runtimeDir, 'avr/cost_timer1.c')],
+      defines: {},
+    };
+  }
+  const { machine } = qemuMachineOf(board);
+  const tick = tickNanoseconds(machine.timerHz);
+  return {
+    sources: [
+      ...shared,
+      join(runtimeDir, 'cortex-m/startup.c'),
+      join(runtimeDir, 'cortex-m/semihosting.c'),
+      join(runtimeDir, 'cortex-m', machine.counterSource),
+    ],
+    defines: {
+      MURMUR_COST_ICOUNT_SHIFT: icountShift,
+      MURMUR_COST_TICK_NS_NUM: tick.num,
+      MURMUR_COST_TICK_NS_SHIFT: tick.shift,
+    },
+  };
+}
+
+/** Flash and RAM regions the image is linked into, and the board's budget. */
+function layoutOf(
+  board: Board,
+  arch: Arch,
+  target: BuildTarget,
+): { flash: MemoryRegion; ram: MemoryRegion; placement: string } {
+  const { flash, ram } = board.memory;
+  if (arch === 'avr') {
+    const ramOrigin = ram.origin >= avrDataOffset ? ram.origin : avrDataOffset + ram.origin;
+    return { flash: { ...flash }, ram: { origin: ramOrigin, size: ram.size }, placement: 'board memory map' };
+  }
+  if (target === 'board' || arch === 'host')
+    return { flash: { ...flash }, ram: { ...ram }, placement: 'board memory map' };
+  const { name, machine } = qemuMachineOf(board);
+  return {
+    flash: { origin: machine.flash.origin, size: Math.min(flash.size, machine.flash.size) },
+    ram: { origin: machine.ram.origin, size: Math.min(ram.size, machine.ram.size) },
+    placement: `QEMU ${name} addresses, board sizes`,
+  };
+}
+
+async function inPool<T, R>(items: readonly T[], work: (item: T, index: number) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await work(items[index]!, index);
+    }
+  };
+  await Promise.all(
+    Array.from({ length: Math.min(items.length, Math.max(1, availableParallelism())) }, worker),
+  );
+  return results;
+}
+
+const definitionFlags = (defines: Readonly<Record<string, string | number | true>>): string[] =>
+  Object.entries(defines).map(([k, v]) => (v === true ? `-D${k}` : `-D${k}=${v}`));
+
+/** ld's overflow messages turned into one sentence naming the regions and the bytes over. */
+export function describeLinkOverflow(
+  stderr: string,
+  regionNames: Record<string, string> = {},
+): string | undefined {
+  const regions = new Map<string, number>();
+  for (const m of stderr.matchAll(/region [`']([^']+)' overflowed by (\d+) bytes/g))
+    regions.set(m[1]!, Number(m[2]));
+  if (regions.size === 0) return undefined;
+  const sections = new Set<string>();
+  for (const m of stderr.matchAll(/section [`']([^']+)' will not fit in region/g)) sections.add(m[1]!);
+  const parts = [...regions].map(
+    ([region, bytes]) => `region '${regionNames[region] ?? region}' overflowed by ${bytes} bytes`,
+  );
+  const which = sections.size ? ` (sections that do not fit: ${[...sections].join(', ')})` : '';
+  return `${parts.join('; ')}${which}`;
+}
+
+/**
+ * Compiles C sources with a board's toolchain and core flags, links them from the board's memory map
+ * and reports flash, RAM and worst-case stack. Throws a MurmurError naming the region and the bytes
+ * over when the link does not fit, and with the numbers when the board's budget is exceeded.
+ */
+export async function buildFirmware(options: BuildOptions): Promise<FirmwareImage> {
+  const { board } = options;
+  const arch = archOf(board);
+  const target = options.target ?? 'emulator';
+  const tools = toolsOf[arch];
+  const outDir = resolve(options.outDir);
+  const objDir = join(outDir, 'obj');
+  mkdirSync(objDir, { recursive: true });
+  const name = options.name ?? 'firmware';
+  const elf = join(outDir, arch === 'host' ? name : `${name}.elf`);
+  const map = join(outDir, `${name}.map`);
+
+  const runtime = target === 'emulator' ? harnessRuntime(board, arch) : { sources: [], defines: {} };
+  const sources = [...runtime.sources, ...options.sources.map((s) => resolve(s))];
+  const flags = compilerFlags(board, arch, options);
+  const includes = [runtimeDir, ...(options.includeDirs ?? [])].map((d) => `-I${resolve(d)}`);
+  const defines = definitionFlags({ ...runtime.defines, ...(options.defines ?? {}) });
+
+  const objects = await inPool(sources, async (source, index) => {
+    const object = join(objDir, `${index}-${basename(source).replace(/\.c$/, '')}.o`);
+    const args = [...flags, ...includes, ...defines];
+    if (arch === 'cortex-m') args.push('-fstack-usage', '-fcallgraph-info=su,da');
+    if (arch === 'avr') args.push('-fstack-usage');
+    const result = await runTool(tools.cc, [...args, '-c', source, '-o', object]);
+    if (result.code !== 0) {
+      throw new MurmurError(`${tools.cc} failed for board '${board.id}':\n${result.stderr.trim()}`, {
+        file: source,
+      });
+    }
+    return object;
+  });
+
+  const image: FirmwareImage = { board, arch, target, elf, map };
+  const layout = layoutOf(board, arch, target);
+  const link = async (stackReserve: number): Promise<void> => {
+    const linkArgs = [...flags, '-Wl,--gc-sections', `-Wl,-Map=${map}`];
+    const regionNames: Record<string, string> = {};
+    if (arch === 'cortex-m') {
+      image.linkerScript = join(outDir, `${name}.ld`);
+      const script = cortexMLinkerScript({ board, ...layout, stackBytes: stackReserve });
+      writeFileSync(image.linkerScript, script);
+      linkArgs.push('-nostartfiles', '--specs=nano.specs', '--specs=nosys.specs', '-T', image.linkerScript);
+    } else if (arch === 'avr') {
+      // avr-libc's start-up and the toolchain's avr5 script, with the regions set from the board: the
+      // data region is shortened by the stack reserve, so ld reports data + bss + stack overflows.
+      linkArgs.push(
+        `-Wl,--defsym=__TEXT_REGION_ORIGIN__=${layout.flash.origin}`,
+        `-Wl,--defsym=__TEXT_REGION_LENGTH__=${layout.flash.size}`,
+        `-Wl,--defsym=__DATA_REGION_ORIGIN__=${layout.ram.origin}`,
+        `-Wl,--defsym=__DATA_REGION_LENGTH__=${layout.ram.size - stackReserve}`,
+      );
+      if (target === 'emulator') linkArgs.push('-Wl,--wrap=exit');
+      regionNames.text = 'flash';
+      regionNames.data = stackReserve > 0 ? `RAM (data + bss + ${stackReserve} B stack reserve)` : 'RAM';
+    }
+    const result = await runTool(tools.cc, [
+      ...linkArgs,
+      ...objects,
+      ...board.toolchain.ldflags,
+      '-lm',
+      '-o',
+      elf,
+    ]);
+    if (result.code !== 0) {
+      const overflow = describeLinkOverflow(result.stderr, regionNames);
+      if (overflow)
+        throw new MurmurError(`the firmware does not fit board '${board.id}': ${overflow}`, { file: elf });
+      throw new MurmurError(`linking for board '${board.id}' failed:\n${result.stderr.trim()}`, {
+        file: elf,
+      });
+    }
+  };
+
+  if (arch === 'host') {
+    await link(0);
+    return image;
+  }
+  const analysis = { isInterrupt: isInterruptHandler, bytesPerCall: 0 };
+  let stack;
+  let stackReserve: number;
+  if (arch === 'cortex-m') {
+    const graph = readCallGraph(objects.map((o) => o.replace(/\.o$/, '.ci')));
+    stack = analyzeStack(graph, { ...analysis, entries: ['Reset_Handler', 'main'] });
+    stackReserve = options.stackBytes ?? defaultStackReserve(stack.worstCaseBytes, arch);
+    await link(stackReserve);
+  } else {
+    // avr-gcc 5.4 has no -fcallgraph-info: link once, take the calls from the disassembly and the
+    // frames from the .su files, then link again with the stack reserve.
+    await link(0);
+    const graph = readCallGraph(objects.map((o) => o.replace(/\.o$/, '.su')));
+    const disassembly = await runTool(tools.objdump, ['-d', elf]);
+    addDisassemblyCalls(graph, disassembly.stdout);
+    stack = analyzeStack(graph, { ...analysis, entries: ['main'] });
+    stackReserve = options.stackBytes ?? defaultStackReserve(stack.worstCaseBytes, arch);
+    await link(stackReserve);
+  }
+
+  image.hex = join(outDir, `${name}.hex`);
+  image.bin = join(outDir, `${name}.bin`);
+  const strip = arch === 'avr' ? avrNonFlashSections.flatMap((s) => ['-R', s]) : [];
+  for (const [format, file] of [
+    ['ihex', image.hex],
+    ['binary', image.bin],
+  ] as const) {
+    const result = await runTool(tools.objcopy, [...strip, '-O', format, elf, file]);
+    if (result.code !== 0)
+      throw new MurmurError(`${tools.objcopy} failed: ${result.stderr.trim()}`, { file: elf });
+  }
+
+  image.memory = memoryReport({
+    boardId: board.id,
+    sections: await readSections(tools.objdump, elf),
+    flash: layout.flash,
+    ram: layout.ram,
+    budget: { flash: board.memory.flash.size, ram: board.memory.ram.size },
+    stack,
+    stackReserve,
+    stackSection: '.heap_stack',
+  });
+  writeFileSync(join(outDir, 'memory.json'), `${JSON.stringify(image.memory, null, 2)}\n`);
+  assertFits(image.memory);
+  return image;
+}
