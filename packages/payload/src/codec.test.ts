@@ -7,21 +7,9 @@ import { MurmurError } from '@murmur/core';
 import { decode, decodeDownlink, encode, encodeDownlink, fromHex, toHex } from './codec';
 import { definePayload, t, type PayloadSchema } from './schema';
 import { schemaFromJson, schemaToJson } from './json';
-import { planOf, rawToValue } from './plan';
+import { arbitraryValue } from './testing';
 
 const apps = [pdm, wear, ppg] as PayloadSchema[];
-
-/** Random valid decoded values of a schema: a raw code per element, mapped through the decoder. */
-export function arbitraryValue(schema: PayloadSchema): fc.Arbitrary<Record<string, unknown>> {
-  const entries = planOf(schema).slots.map((slot) => {
-    const one = fc.integer({ min: 0, max: slot.rawMax }).map((raw) => rawToValue(slot, raw));
-    return [
-      slot.name,
-      slot.length ? fc.array(one, { minLength: slot.length, maxLength: slot.length }) : one,
-    ] as const;
-  });
-  return fc.record(Object.fromEntries(entries));
-}
 
 describe('payload schema', () => {
   it('reports the packed size of each app payload (all fit 11 bytes)', () => {

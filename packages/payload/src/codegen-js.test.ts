@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import vm from 'node:vm';
 import * as acorn from 'acorn';
 import fc from 'fast-check';
 import { payloadSchema as pdm } from '@murmur/predictive-maintenance';
@@ -9,18 +8,9 @@ import { MurmurError } from '@murmur/core';
 import { decode, decodeDownlink, encodeDownlink, type DecodeResult } from './codec';
 import { generateCodecJs } from './codegen-js';
 import { definePayload, t, type PayloadSchema } from './schema';
+import { loadCodec } from './testing';
 
 const apps = [pdm, wear, ppg] as PayloadSchema[];
-
-/** Loads a codec file into a fresh context that holds nothing but the file. */
-export function loadCodec(code: string): (fn: string, input: unknown) => unknown {
-  const ctx = vm.createContext({});
-  vm.runInContext(code, ctx);
-  return (fn, input) => {
-    ctx.__input = JSON.parse(JSON.stringify(input));
-    return JSON.parse(JSON.stringify(vm.runInContext(`${fn}(__input)`, ctx)));
-  };
-}
 
 const plain = (r: DecodeResult<unknown>): unknown => JSON.parse(JSON.stringify(r));
 

@@ -1,0 +1,223 @@
+/**
+ * The NB-IoT forms of a payload: SenML-CBOR (RFC 8428, integer labels) and a compact CBOR array
+ * `[version, raw codes...]` (arrays nested, bools as CBOR booleans, ints signed) that the generated C writes.
+ * Both decode to the same TS013 result as the bit-packed form.
+ */
+import { Encoder } from 'cbor-x';
+import type { DecodeResult } from './codec';
+import { quantizeValue } from './codec';
+import { planOf, quantize, rawToValue, invalidRawMessage, type Slot } from './plan';
+import type { Infer, PayloadSchema } from './schema';
+
+const cbor = new Encoder({ useRecords: false, variableMapSize: true, mapsAsObjects: false });
+
+/** SenML labels (RFC 8428 section 6). */
+export const SENML = {
+  baseName: -2,
+  baseTime: -3,
+  name: 0,
+  unit: 1,
+  value: 2,
+  stringValue: 3,
+  boolValue: 4,
+} as const;
+
+/** Units of this package's schemas that are registered SenML units (others are left out of `u`). */
+const SENML_UNITS = new Set([
+  '%',
+  '%EL',
+  '%RH',
+  '1/min',
+  'beat/min',
+  'beats',
+  'min',
+  's',
+  'ms',
+  'm/s2',
+  'Cel',
+  'V',
+  'Hz',
+]);
+
+function headSize(arg: number): number {
+  return arg < 24 ? 1 : arg <= 0xff ? 2 : arg <= 0xffff ? 3 : 5;
+}
+
+/** Largest compact CBOR encoding of a schema (what the C encoder needs as buffer). */
+export function cborCompactMaxSize(schema: PayloadSchema): number {
+  const plan = planOf(schema);
+  let n = headSize(plan.slots.length + 1) + headSize(schema.version);
+  for (const s of plan.slots) {
+    const one =
+      s.field.kind === 'bool' ? 1 : s.field.kind === 'int' ? headSize(2 ** (s.bits - 1)) : headSize(s.rawMax);
+    n += s.length ? headSize(s.length) + s.length * one : one;
+  }
+  return n;
+}
+
+function cborItem(slot: Slot, raw: number): number | boolean {
+  if (slot.field.kind === 'bool') return raw === 1;
+  if (slot.field.kind === 'int' && raw >= 2 ** (slot.bits - 1)) return raw - 2 ** slot.bits;
+  return raw;
+}
+
+/** The compact CBOR array form; throws MurmurError naming the bad field like `encode`. */
+export function encodeCborCompact<S extends PayloadSchema>(schema: S, value: Infer<S>): Uint8Array {
+  const plan = planOf(schema);
+  const raws = quantizeValue(plan, value);
+  const items: unknown[] = [schema.version];
+  let r = 0;
+  for (const s of plan.slots) {
+    if (s.length) items.push(Array.from({ length: s.length }, () => cborItem(s, raws[r++]!)));
+    else items.push(cborItem(s, raws[r++]!));
+  }
+  return cbor.encode(items);
+}
+
+function decodeCbor(bytes: Uint8Array): { value?: unknown; error?: string } {
+  try {
+    return { value: cbor.decode(bytes) };
+  } catch (err) {
+    return { error: `byte 0: not valid CBOR (${err instanceof Error ? err.message : String(err)})` };
+  }
+}
+
+/** The raw code of a compact CBOR item, or undefined. */
+function itemRaw(slot: Slot, item: unknown): number | undefined {
+  if (slot.field.kind === 'bool') return typeof item === 'boolean' ? (item ? 1 : 0) : undefined;
+  if (typeof item !== 'number' || !Number.isInteger(item)) return undefined;
+  if (slot.field.kind === 'int') {
+    const half = 2 ** (slot.bits - 1);
+    return item >= -half && item < half ? (item < 0 ? item + 2 * half : item) : undefined;
+  }
+  return item >= 0 && item <= 2 ** slot.bits - 1 ? item : undefined;
+}
+
+/** Decodes the compact CBOR array form; errors name the field (`field 'x'`, element position in the array). */
+export function decodeCborCompact<S extends PayloadSchema>(
+  schema: S,
+  bytes: Uint8Array,
+): DecodeResult<Infer<S>> {
+  const plan = planOf(schema);
+  const { value, error } = decodeCbor(bytes);
+  if (error !== undefined) return { warnings: [], errors: [error] };
+  if (!Array.isArray(value) || value.length !== plan.slots.length + 1) {
+    return {
+      warnings: [],
+      errors: [`expected a CBOR array of ${plan.slots.length + 1} items for '${schema.name}'`],
+    };
+  }
+  if (value[0] !== schema.version) {
+    return {
+      warnings: [],
+      errors: [`field 'version': version ${String(value[0])}, expected ${schema.version}`],
+    };
+  }
+  const data: Record<string, unknown> = {};
+  const errors: string[] = [];
+  plan.slots.forEach((s, k) => {
+    const item = value[k + 1];
+    const one = (x: unknown, name: string): unknown => {
+      const raw = itemRaw(s, x);
+      const v = raw === undefined ? undefined : rawToValue(s, raw);
+      if (v === undefined) {
+        errors.push(
+          `field '${name}': ${raw === undefined ? `${JSON.stringify(x)} is not a valid code` : invalidRawMessage(s, raw)}`,
+        );
+      }
+      return v;
+    };
+    if (s.length) {
+      if (!Array.isArray(item) || item.length !== s.length)
+        errors.push(`field '${s.name}': expected an array of ${s.length}`);
+      else data[s.name] = item.map((x, i) => one(x, `${s.name}[${i}]`));
+    } else data[s.name] = one(item, s.name);
+  });
+  return errors.length ? { warnings: [], errors } : { data: data as Infer<S>, warnings: [], errors: [] };
+}
+
+function senmlName(slot: Slot, i: number): string {
+  return slot.length ? `${slot.name}.${i}` : slot.name;
+}
+
+/** SenML-CBOR pack of a value: one record per element, the base name (default `<schema>:`) on the first. */
+export function encodeSenml<S extends PayloadSchema>(
+  schema: S,
+  value: Infer<S>,
+  opts: { baseName?: string; baseTime?: number } = {},
+): Uint8Array {
+  const plan = planOf(schema);
+  quantizeValue(plan, value);
+  // Values are sent as their decoded (quantised) form, the same numbers the bit-packed uplink carries.
+  const decodedValue = decodeQuantised(plan.slots, value as Record<string, unknown>);
+  const records: Map<number, unknown>[] = [];
+  for (const s of plan.slots) {
+    const v = decodedValue[s.name];
+    const list = s.length ? (v as unknown[]) : [v];
+    list.forEach((x, i) => {
+      const rec = new Map<number, unknown>();
+      if (records.length === 0) {
+        rec.set(SENML.baseName, opts.baseName ?? `${schema.name}:`);
+        if (opts.baseTime !== undefined) rec.set(SENML.baseTime, opts.baseTime);
+      }
+      rec.set(SENML.name, senmlName(s, i));
+      const unit = 'unit' in s.field ? s.field.unit : undefined;
+      if (unit !== undefined && SENML_UNITS.has(unit)) rec.set(SENML.unit, unit);
+      if (typeof x === 'boolean') rec.set(SENML.boolValue, x);
+      else if (typeof x === 'string') rec.set(SENML.stringValue, x);
+      else rec.set(SENML.value, x);
+      records.push(rec);
+    });
+  }
+  return cbor.encode(records);
+}
+
+function decodeQuantised(slots: Slot[], value: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const s of slots) {
+    const q = (x: unknown): unknown => rawToValue(s, quantize(s, x) as number);
+    out[s.name] = s.length ? (value[s.name] as unknown[]).map(q) : q(value[s.name]);
+  }
+  return out;
+}
+
+/** Decodes a SenML-CBOR pack of a schema; errors name the missing or bad field. */
+export function decodeSenml<S extends PayloadSchema>(schema: S, bytes: Uint8Array): DecodeResult<Infer<S>> {
+  const plan = planOf(schema);
+  const { value, error } = decodeCbor(bytes);
+  if (error !== undefined) return { warnings: [], errors: [error] };
+  if (!Array.isArray(value) || !value.every((r) => r instanceof Map)) {
+    return { warnings: [], errors: ['expected a SenML pack (a CBOR array of maps)'] };
+  }
+  let baseName = '';
+  const byName = new Map<string, unknown>();
+  for (const rec of value as Map<number, unknown>[]) {
+    if (typeof rec.get(SENML.baseName) === 'string') baseName = rec.get(SENML.baseName) as string;
+    const name = `${baseName}${String(rec.get(SENML.name) ?? '')}`;
+    const v = rec.has(SENML.value)
+      ? rec.get(SENML.value)
+      : rec.has(SENML.boolValue)
+        ? rec.get(SENML.boolValue)
+        : rec.get(SENML.stringValue);
+    byName.set(name.startsWith(`${schema.name}:`) ? name.slice(schema.name.length + 1) : name, v);
+  }
+  const data: Record<string, unknown> = {};
+  const errors: string[] = [];
+  for (const s of plan.slots) {
+    const read = (i: number): unknown => {
+      const name = senmlName(s, i);
+      if (!byName.has(name)) {
+        errors.push(`field '${name}': missing from the SenML pack`);
+        return undefined;
+      }
+      const raw = quantize(s, byName.get(name));
+      if (typeof raw === 'string') {
+        errors.push(`field '${name}': ${raw}`);
+        return undefined;
+      }
+      return rawToValue(s, raw);
+    };
+    data[s.name] = s.length ? Array.from({ length: s.length }, (_, i) => read(i)) : read(0);
+  }
+  return errors.length ? { warnings: [], errors } : { data: data as Infer<S>, warnings: [], errors: [] };
+}

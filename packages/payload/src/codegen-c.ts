@@ -1,0 +1,320 @@
+/**
+ * Generates the device side of a payload schema: a C99 `.h`/`.c` pair with a struct of physical values and
+ * `murmur_<schema>_encode` (bit-packed uplink) and `murmur_<schema>_encode_cbor` (compact CBOR array for
+ * NB-IoT). No heap, no recursion, float32 quantisation identical to the TS encoder (see plan.ts).
+ */
+import { cborCompactMaxSize } from './cbor';
+import { planOf, type Slot } from './plan';
+import type { PayloadSchema } from './schema';
+
+export const C_GENERATOR = '@murmur/payload codegen-c';
+
+export interface GeneratedC {
+  /** File name stem: `murmur_<schema>`. */
+  baseName: string;
+  header: string;
+  source: string;
+}
+
+/** A float literal that parses back to exactly the given float32 value. */
+function floatLiteral(x: number): string {
+  const text = Math.fround(x).toPrecision(9);
+  return `${text.includes('.') || text.includes('e') ? text : `${text}.0`}f`;
+}
+
+function cType(slot: Slot): string {
+  switch (slot.field.kind) {
+    case 'enum':
+      return 'uint8_t';
+    case 'bool':
+      return 'bool';
+    case 'uint':
+      return 'uint32_t';
+    case 'int':
+      return 'int32_t';
+    default:
+      return 'float';
+  }
+}
+
+function describe(slot: Slot): string {
+  const f = slot.field;
+  const unit = 'unit' in f && f.unit ? `${f.unit}, ` : '';
+  const sat = 'saturate' in f && f.saturate ? ', saturates' : '';
+  switch (f.kind) {
+    case 'enum':
+      return `${f.values.join(' | ')} (index)`;
+    case 'bool':
+      return 'flag';
+    case 'uint':
+      return `${unit}0..${slot.rawMax}${sat}`;
+    case 'int':
+      return `${unit}${-(2 ** (f.bits - 1))}..${2 ** (f.bits - 1) - 1}${sat}`;
+    case 'fixed':
+      return `${unit}${f.offset}..${(slot.rawMax * slot.scaleInt + slot.offsetInt) / slot.pow} step ${f.scale}${sat}`;
+    case 'unorm':
+      return `0..1 in ${slot.rawMax} steps${sat}`;
+  }
+}
+
+/** C statements that quantise element `expr` of `slot` into `raw[index]`; `return 0;` on a bad value. */
+function quantizeStatements(slot: Slot, expr: string, index: string): string[] {
+  const f = slot.field;
+  const sat = 'saturate' in f && f.saturate ? 1 : 0;
+  switch (f.kind) {
+    case 'enum':
+      // An enum index wider than its last value is invalid (uint8_t cannot exceed 255).
+      return slot.rawMax >= 255
+        ? [`raw[${index}] = ${expr};`]
+        : [`if (${expr} > ${slot.rawMax}u) return 0;`, `raw[${index}] = ${expr};`];
+    case 'bool':
+      return [`raw[${index}] = ${expr} ? 1u : 0u;`];
+    case 'uint':
+      return [`if (!quantize_uint(${expr}, ${slot.rawMax}u, ${sat}, &raw[${index}])) return 0;`];
+    case 'int':
+      return [`if (!quantize_int(${expr}, ${f.bits}u, ${sat}, &raw[${index}])) return 0;`];
+    case 'fixed':
+      return [
+        `if (!quantize_q((${expr} - ${floatLiteral(slot.offset32)}) / ${floatLiteral(slot.scale32)}, ${slot.rawMax}u, ${sat}, &raw[${index}])) return 0;`,
+      ];
+    case 'unorm':
+      return [
+        `if (!quantize_q(${expr} * ${floatLiteral(slot.rawMax)}, ${slot.rawMax}u, ${sat}, &raw[${index}])) return 0;`,
+      ];
+  }
+}
+
+const HELPERS: Record<'uint' | 'int' | 'q', string> = {
+  uint: `/* Unsigned value to raw code: 0 when above max and not saturating. */
+static int quantize_uint(uint32_t v, uint32_t max, int saturate, uint32_t *raw) {
+  if (v > max) {
+    if (!saturate) return 0;
+    v = max;
+  }
+  *raw = v;
+  return 1;
+}`,
+  int: `/* Signed value to its two's complement code of \`bits\` bits: 0 when out of range and not saturating. */
+static int quantize_int(int32_t v, uint32_t bits, int saturate, uint32_t *raw) {
+  int32_t hi = (int32_t)(((uint32_t)1 << (bits - 1u)) - 1u);
+  int32_t lo = -hi - 1;
+  if (v < lo || v > hi) {
+    if (!saturate) return 0;
+    v = v < lo ? lo : hi;
+  }
+  *raw = bits == 32u ? (uint32_t)v : (uint32_t)v & (((uint32_t)1 << bits) - 1u);
+  return 1;
+}`,
+  q: `/* Rounds q half up to a raw code in 0..max: 0 when q is NaN, or out of range and not saturating. */
+static int quantize_q(float q, uint32_t max, int saturate, uint32_t *raw) {
+  uint32_t whole;
+  if (q != q) return 0;
+  if (q < -0.5f || q >= (float)max + 0.5f) {
+    if (!saturate) return 0;
+    *raw = q < 0.0f ? 0u : max;
+    return 1;
+  }
+  if (q < 0.0f) {
+    *raw = 0u;
+    return 1;
+  }
+  whole = (uint32_t)q;
+  *raw = q - (float)whole >= 0.5f ? whole + 1u : whole;
+  return 1;
+}`,
+};
+
+/** The `.h`/`.c` pair of a schema's uplink encoder. */
+export function generateC(schema: PayloadSchema): GeneratedC {
+  const plan = planOf(schema);
+  const base = `murmur_${schema.name}`;
+  const up = base.toUpperCase();
+  const struct = `struct ${base}`;
+  const elements = plan.slots.reduce((n, s) => n + Math.max(1, s.length), 0);
+  const banner =
+    `/*\n * ${base}: uplink encoder for the payload schema '${schema.name}' version ${schema.version}` +
+    ` (fPort ${schema.fPort}, ${schema.size} bytes, ${schema.bits} bits).\n` +
+    ` * Generated by ${C_GENERATOR} from the payload schema '${schema.name}' version ${schema.version}.` +
+    ' Do not edit; regenerate.\n */';
+
+  const enums = plan.slots
+    .filter((s) => s.field.kind === 'enum')
+    .map((s) => {
+      const values = (s.field as { values: readonly string[] }).values;
+      const items = values.map((v, i) => `  ${up}_${s.name.toUpperCase()}_${v.toUpperCase()} = ${i}`);
+      return `/* Values of '${s.name}'. */\nenum ${base}_${s.name} {\n${items.join(',\n')}\n};`;
+    });
+  const members = plan.slots.map((s) => {
+    const dims = s.length ? `[${s.length}]` : '';
+    return `  ${cType(s)} ${s.name}${dims}; /* ${describe(s)}${s.field.description ? `: ${s.field.description}` : ''} */`;
+  });
+  const header = [
+    banner,
+    `#ifndef ${up}_H`,
+    `#define ${up}_H`,
+    '',
+    '#include <stdbool.h>',
+    '#include <stddef.h>',
+    '#include <stdint.h>',
+    '',
+    `#define ${up}_FPORT ${schema.fPort}`,
+    `#define ${up}_VERSION ${schema.version}`,
+    `/** Bytes written by ${base}_encode. */`,
+    `#define ${up}_SIZE ${schema.size}`,
+    `/** Largest output of ${base}_encode_cbor. */`,
+    `#define ${up}_CBOR_MAX_SIZE ${cborCompactMaxSize(schema)}`,
+    '',
+    ...enums.flatMap((e) => [e, '']),
+    `/** One uplink message in physical units; ${base}_encode quantises it. */`,
+    `${struct} {`,
+    ...members,
+    '};',
+    '',
+    `/** Packs \`in\` MSB-first into out[0..${up}_SIZE); returns ${up}_SIZE, or 0 when cap is too small or a value`,
+    ' *  is invalid (NaN, an enum index past the last value, out of range on a field that does not saturate). */',
+    `size_t ${base}_encode(const ${struct} *in, uint8_t *out, size_t cap);`,
+    '',
+    '/** Writes `in` as a compact CBOR array [version, raw codes...] (arrays nested, bools as CBOR booleans, ints',
+    ` *  signed); returns the length, or 0 when cap < ${up}_CBOR_MAX_SIZE or a value is invalid. */`,
+    `size_t ${base}_encode_cbor(const ${struct} *in, uint8_t *out, size_t cap);`,
+    '',
+    `#endif /* ${up}_H */`,
+    '',
+  ].join('\n');
+
+  const kinds = new Set(plan.slots.map((s) => s.field.kind));
+  const helpers: string[] = [];
+  if (kinds.has('uint')) helpers.push(HELPERS.uint);
+  if (kinds.has('int')) helpers.push(HELPERS.int);
+  if (kinds.has('fixed') || kinds.has('unorm')) helpers.push(HELPERS.q);
+
+  const quantizeBody: string[] = [];
+  const packBody: string[] = [];
+  const cborBody: string[] = [];
+  let r = 0;
+  for (const s of plan.slots) {
+    const loc = s.length
+      ? `${s.length} x ${s.bits} bits from bit ${s.bitOffset}`
+      : `${s.bits} bits at bit ${s.bitOffset}`;
+    quantizeBody.push(`  /* ${s.name}: ${s.field.kind}, ${loc} */`);
+    if (s.length) {
+      quantizeBody.push(`  for (i = 0; i < ${s.length}u; i++) {`);
+      quantizeBody.push(...quantizeStatements(s, `in->${s.name}[i]`, `${r}u + i`).map((l) => `    ${l}`));
+      quantizeBody.push('  }');
+      packBody.push(
+        `  for (i = 0; i < ${s.length}u; i++) put_bits(out, ${s.bitOffset}u + i * ${s.bits}u, raw[${r}u + i], ${s.bits}u);`,
+      );
+      cborBody.push(`  n = cbor_head(out, n, 4u, ${s.length}u);`);
+      cborBody.push(`  for (i = 0; i < ${s.length}u; i++) n = ${cborItem(s, `raw[${r}u + i]`)};`);
+    } else {
+      quantizeBody.push(...quantizeStatements(s, `in->${s.name}`, `${r}u`).map((l) => `  ${l}`));
+      packBody.push(`  put_bits(out, ${s.bitOffset}u, raw[${r}u], ${s.bits}u);`);
+      cborBody.push(`  n = ${cborItem(s, `raw[${r}u]`)};`);
+    }
+    r += Math.max(1, s.length);
+  }
+  const usesLoop = plan.slots.some((s) => s.length > 0);
+  const hasInt = kinds.has('int');
+  const hasBool = kinds.has('bool');
+
+  const source = [
+    banner,
+    `#include "${base}.h"`,
+    '',
+    `#define ELEMENTS ${elements}u`,
+    '',
+    '/* Writes the low `width` bits of `value` MSB-first at bit `pos` of zeroed `out`. */',
+    'static void put_bits(uint8_t *out, uint32_t pos, uint32_t value, uint32_t width) {',
+    '  while (width > 0u) {',
+    '    uint32_t in_byte = pos & 7u;',
+    '    uint32_t put = 8u - in_byte < width ? 8u - in_byte : width;',
+    '    uint32_t chunk = (value >> (width - put)) & ((1u << put) - 1u);',
+    '    out[pos >> 3] = (uint8_t)(out[pos >> 3] | (chunk << (8u - in_byte - put)));',
+    '    pos += put;',
+    '    width -= put;',
+    '  }',
+    '}',
+    '',
+    '/* Writes a CBOR head (major type, argument) at out[n]; returns the new length. */',
+    'static size_t cbor_head(uint8_t *out, size_t n, uint32_t major, uint32_t arg) {',
+    '  uint8_t mt = (uint8_t)(major << 5);',
+    '  if (arg < 24u) {',
+    '    out[n++] = (uint8_t)(mt | arg);',
+    '  } else if (arg <= 0xFFu) {',
+    '    out[n++] = (uint8_t)(mt | 24u);',
+    '    out[n++] = (uint8_t)arg;',
+    '  } else if (arg <= 0xFFFFu) {',
+    '    out[n++] = (uint8_t)(mt | 25u);',
+    '    out[n++] = (uint8_t)(arg >> 8);',
+    '    out[n++] = (uint8_t)arg;',
+    '  } else {',
+    '    out[n++] = (uint8_t)(mt | 26u);',
+    '    out[n++] = (uint8_t)(arg >> 24);',
+    '    out[n++] = (uint8_t)(arg >> 16);',
+    '    out[n++] = (uint8_t)(arg >> 8);',
+    '    out[n++] = (uint8_t)arg;',
+    '  }',
+    '  return n;',
+    '}',
+    ...(hasInt
+      ? [
+          '',
+          "/* Writes the signed value of a two's complement code of `bits` bits as a CBOR integer. */",
+          'static size_t cbor_signed(uint8_t *out, size_t n, uint32_t raw, uint32_t bits) {',
+          '  uint32_t sign = (uint32_t)1 << (bits - 1u);',
+          '  if (raw < sign) return cbor_head(out, n, 0u, raw);',
+          '  /* value = raw - 2^bits, CBOR major 1 carries -1 - value = (2^bits - 1) - raw */',
+          '  return cbor_head(out, n, 1u, (bits == 32u ? 0xFFFFFFFFu : ((uint32_t)1 << bits) - 1u) - raw);',
+          '}',
+        ]
+      : []),
+    ...(hasBool
+      ? [
+          '',
+          '/* Writes a CBOR boolean. */',
+          'static size_t cbor_bool(uint8_t *out, size_t n, uint32_t raw) {',
+          '  out[n++] = raw ? 0xF5u : 0xF4u;',
+          '  return n;',
+          '}',
+        ]
+      : []),
+    '',
+    ...helpers.flatMap((h) => [h, '']),
+    '/* Raw codes of every element in field order; 0 when a value is invalid. */',
+    `static int quantize(const ${struct} *in, uint32_t raw[ELEMENTS]) {`,
+    ...(usesLoop ? ['  uint32_t i;'] : []),
+    ...quantizeBody,
+    '  return 1;',
+    '}',
+    '',
+    `size_t ${base}_encode(const ${struct} *in, uint8_t *out, size_t cap) {`,
+    '  uint32_t raw[ELEMENTS];',
+    '  size_t b;',
+    ...(usesLoop ? ['  uint32_t i;'] : []),
+    `  if (in == NULL || out == NULL || cap < ${up}_SIZE || !quantize(in, raw)) return 0;`,
+    `  for (b = 0; b < ${up}_SIZE; b++) out[b] = 0;`,
+    `  put_bits(out, 0u, ${up}_VERSION, ${schema.versionBits}u);`,
+    ...packBody,
+    `  return ${up}_SIZE;`,
+    '}',
+    '',
+    `size_t ${base}_encode_cbor(const ${struct} *in, uint8_t *out, size_t cap) {`,
+    '  uint32_t raw[ELEMENTS];',
+    '  size_t n = 0;',
+    ...(usesLoop ? ['  uint32_t i;'] : []),
+    `  if (in == NULL || out == NULL || cap < ${up}_CBOR_MAX_SIZE || !quantize(in, raw)) return 0;`,
+    `  n = cbor_head(out, n, 4u, ${plan.slots.length + 1}u);`,
+    `  n = cbor_head(out, n, 0u, ${up}_VERSION);`,
+    ...cborBody,
+    '  return n;',
+    '}',
+    '',
+  ].join('\n');
+  return { baseName: base, header, source };
+}
+
+function cborItem(slot: Slot, raw: string): string {
+  if (slot.field.kind === 'bool') return `cbor_bool(out, n, ${raw})`;
+  if (slot.field.kind === 'int') return `cbor_signed(out, n, ${raw}, ${slot.bits}u)`;
+  return `cbor_head(out, n, 0u, ${raw})`;
+}
