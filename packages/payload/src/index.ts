@@ -5,3 +5,5 @@ export * from './codec';
 export * from './codegen-js';
 export * from './cbor';
 export * from './codegen-c';
+export * from './ttn-repo';
+export * from './yaml';

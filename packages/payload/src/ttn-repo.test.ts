@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import * as pdmApp from '@murmur/predictive-maintenance';
+import * as wearApp from '@murmur/wearable-activity';
+import * as ppgApp from '@murmur/ppg-triage';
+import { generateTtnRepoFiles, ttnCodecName, type PayloadExample } from './ttn-repo';
+import type { PayloadSchema } from './schema';
+import { loadCodec } from './testing';
+import { toYaml } from './yaml';
+
+const apps: [PayloadSchema, PayloadExample[], PayloadExample[]][] = [
+  [pdmApp.payloadSchema, pdmApp.payloadExamples, pdmApp.downlinkExamples],
+  [wearApp.payloadSchema, wearApp.payloadExamples, []],
+  [ppgApp.payloadSchema, ppgApp.payloadExamples, []],
+];
+
+interface Example {
+  description: string;
+  input: Record<string, unknown>;
+  output: unknown;
+}
+
+describe('TTN device-repository files', () => {
+  it('writes YAML that a YAML parser reads back as the same data', () => {
+    const doc = {
+      a: [1, 2],
+      b: { 'x-y': 'q"uote', c: [] },
+      d: [{ e: true, f: null }, { g: {} }],
+      h: 'line\nbreak',
+    };
+    expect(parse(toYaml(doc))).toEqual(doc);
+  });
+
+  for (const [schema, uplinks, downlinks] of apps) {
+    it(`replays the '${schema.name}' examples against the generated codec with deep equality`, () => {
+      const files = generateTtnRepoFiles(schema, uplinks, downlinks);
+      const name = ttnCodecName(schema);
+      const yaml = parse(files[`${name}.yaml`]!) as Record<string, { fileName: string; examples: Example[] }>;
+      const call = loadCodec(files[yaml.uplinkDecoder!.fileName]!);
+      expect(yaml.uplinkDecoder!.examples.length).toBe(uplinks.length + 1);
+      expect(yaml.uplinkDecoder!.examples.at(-1)!.output).toMatchObject({
+        errors: [expect.stringMatching(/truncated/)],
+      });
+      const sections = [
+        ['uplinkDecoder', 'decodeUplink'],
+        ['downlinkEncoder', 'encodeDownlink'],
+        ['downlinkDecoder', 'decodeDownlink'],
+      ] as const;
+      for (const [section, fn] of sections) {
+        const examples = yaml[section]?.examples ?? [];
+        expect(examples.length > 0).toBe(section === 'uplinkDecoder' || downlinks.length > 0);
+        for (const ex of examples) expect(call(fn, ex.input), ex.description).toEqual(ex.output);
+      }
+    });
+  }
+});
