@@ -43,6 +43,38 @@ export const proxyEmulators: Readonly<Record<CoreId, EmulatorMachine>> = {
   host: { kind: 'host' },
 };
 
+/** An address range of an emulated machine. */
+export interface MachineRegion {
+  origin: number;
+  size: number;
+}
+
+/** Where an emulated machine has code and data memory. */
+export interface MachineMemory {
+  flash: MachineRegion;
+  ram: MachineRegion;
+}
+
+/** The memory each emulated machine offers, keyed by `describeEmulator` without the clock (see `machineKey`). */
+export const machineMemory: Readonly<Record<string, MachineMemory>> = {
+  'qemu microbit': { flash: { origin: 0x0, size: 256 * 1024 }, ram: { origin: 0x20000000, size: 16 * 1024 } },
+  'qemu mps2-an385': { flash: { origin: 0x0, size: 4 << 20 }, ram: { origin: 0x20000000, size: 4 << 20 } },
+  'qemu mps2-an386': { flash: { origin: 0x0, size: 4 << 20 }, ram: { origin: 0x20000000, size: 4 << 20 } },
+  // AN505 boots Secure: the Secure aliases of SSRAM1 (code) and SSRAM2 (data).
+  'qemu mps2-an505': {
+    flash: { origin: 0x10000000, size: 4 << 20 },
+    ram: { origin: 0x38000000, size: 2 << 20 },
+  },
+  'simavr atmega328p': { flash: { origin: 0x0, size: 32 * 1024 }, ram: { origin: 0x100, size: 2 * 1024 } },
+};
+
+/** "qemu mps2-an386", "simavr atmega328p", "host": the key of `machineMemory`. */
+export function machineKey(e: EmulatorMachine): string {
+  if (e.kind === 'qemu') return `qemu ${e.machine}`;
+  if (e.kind === 'simavr') return `simavr ${e.mcu}`;
+  return 'host';
+}
+
 /** Compiler flags that select the core (no optimisation or warning flags) for the given MCU. */
 export function flagsForCore(mcu: CoreSelection): string[] {
   switch (mcu.core) {

@@ -2,4 +2,12 @@ export * from './schema';
 export * from './registry';
 export * from './targets';
 export * from './json-schema';
-export { proxyEmulators, flagsForCore, type EmulatorMachine, type CoreSelection } from './cores';
+export {
+  proxyEmulators,
+  flagsForCore,
+  machineMemory,
+  type EmulatorMachine,
+  type CoreSelection,
+  type MachineMemory,
+  type MachineRegion,
+} from './cores';

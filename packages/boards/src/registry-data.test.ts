@@ -262,14 +262,36 @@ describe('board helpers', () => {
       kind: 'qemu',
       machine: 'mps2-an386',
       cpuFlags: ['-mcpu=cortex-m4', '-mthumb', '-mfloat-abi=soft'],
+      memory: { flash: { origin: 0, size: 256 * KiB }, ram: { origin: 0x20000000, size: 64 * KiB } },
     });
     expect(emulatorFor(getBoard('arduino-uno-rn2483'))).toEqual({
       kind: 'simavr',
       mcu: 'atmega328p',
       frequencyHz: 16_000_000,
       cpuFlags: ['-mmcu=atmega328p', '-DF_CPU=16000000UL'],
+      memory: { flash: { origin: 0, size: 32 * KiB - 512 }, ram: { origin: 0x100, size: 2 * KiB } },
     });
     expect(emulatorFor(getBoard('native'))).toEqual({ kind: 'host', cpuFlags: [] });
+  });
+
+  it('links proxy images at the machine origins, capped at the machine memory', () => {
+    expect(emulatorFor(getBoard('rpi-pico-sx1262'))).toMatchObject({
+      machine: 'microbit',
+      memory: { flash: { origin: 0, size: 256 * KiB }, ram: { origin: 0x20000000, size: 16 * KiB } },
+    });
+    expect(emulatorFor(getBoard('nrf9160-dk'))).toMatchObject({
+      machine: 'mps2-an505',
+      memory: {
+        flash: { origin: 0x10000000, size: 704 * KiB },
+        ram: { origin: 0x38000000, size: 128 * KiB },
+      },
+    });
+    for (const id of emulators) {
+      const b = getBoard(id);
+      const e = emulatorFor(b);
+      if (e.kind === 'host') throw new Error(id);
+      expect(e.memory, id).toEqual({ flash: b.memory.flash, ram: b.memory.ram });
+    }
   });
 
   it('tells emulator targets from hardware boards and the host build', () => {

@@ -1,10 +1,15 @@
-import { flagsForCore } from './cores';
+import { flagsForCore, machineKey, machineMemory, type MachineMemory } from './cores';
 import type { Board } from './schema';
 
-/** How to run code built for a board: the emulator and the compiler flags of the image that runs there. */
+/**
+ * How to run code built for a board: the emulator, the compiler flags of the image that runs there and the
+ * memory to link it into. `memory` has the machine's origins and the board's sizes, capped at what the
+ * machine has, so a budget overflow shows up under emulation too. The cap matters for the micro:bit proxy:
+ * its 16 KB of RAM is less than any Cortex-M0+ board here has.
+ */
 export type EmulatorTarget =
-  | { kind: 'qemu'; machine: string; cpuFlags: string[] }
-  | { kind: 'simavr'; mcu: string; frequencyHz: number; cpuFlags: string[] }
+  | { kind: 'qemu'; machine: string; cpuFlags: string[]; memory: MachineMemory }
+  | { kind: 'simavr'; mcu: string; frequencyHz: number; cpuFlags: string[]; memory: MachineMemory }
   | { kind: 'host'; cpuFlags: string[] };
 
 /**
@@ -25,17 +30,32 @@ export function emulatorFor(board: Board): EmulatorTarget {
   const emu = board.emulator;
   switch (emu.kind) {
     case 'qemu':
-      return { kind: 'qemu', machine: emu.machine, cpuFlags: emu.cpuFlags ?? coreFlags(board) };
+      return {
+        kind: 'qemu',
+        machine: emu.machine,
+        cpuFlags: emu.cpuFlags ?? coreFlags(board),
+        memory: linkMemory(board, machineKey(emu)),
+      };
     case 'simavr':
       return {
         kind: 'simavr',
         mcu: emu.mcu,
         frequencyHz: emu.frequencyHz,
         cpuFlags: [`-mmcu=${emu.mcu}`, `-DF_CPU=${emu.frequencyHz}UL`],
+        memory: linkMemory(board, machineKey(emu)),
       };
     case 'host':
       return { kind: 'host', cpuFlags: [] };
   }
+}
+
+function linkMemory(board: Board, key: string): MachineMemory {
+  const machine = machineMemory[key];
+  if (!machine) throw new Error(`no memory map for emulator '${key}'`);
+  return {
+    flash: { origin: machine.flash.origin, size: Math.min(board.memory.flash.size, machine.flash.size) },
+    ram: { origin: machine.ram.origin, size: Math.min(board.memory.ram.size, machine.ram.size) },
+  };
 }
 
 /**
