@@ -187,20 +187,41 @@ async function inPool<T, R>(items: readonly T[], work: (item: T, index: number) 
 const definitionFlags = (defines: Readonly<Record<string, string | number | true>>): string[] =>
   Object.entries(defines).map(([k, v]) => (v === true ? `-D${k}` : `-D${k}=${v}`));
 
-/** ld's overflow messages turned into one sentence naming the regions and the bytes over. */
+/** How a linker region is named in messages, and where it ends (to size "is not within region" overflows). */
+export interface LinkRegion {
+  label?: string;
+  end?: number;
+}
+
+/**
+ * ld's overflow messages turned into one sentence naming the regions and the bytes over. Newer ld
+ * says "region 'RAM' overflowed by N bytes"; avr-ld 2.26 says "address 0x… of … section '.bss' is
+ * not within region 'data'", where the bytes over are the address minus the region's end.
+ */
 export function describeLinkOverflow(
   stderr: string,
-  regionNames: Record<string, string> = {},
+  regions: Record<string, LinkRegion> = {},
 ): string | undefined {
-  const regions = new Map<string, number>();
+  const over = new Map<string, number>();
   for (const m of stderr.matchAll(/region [`']([^']+)' overflowed by (\d+) bytes/g))
-    regions.set(m[1]!, Number(m[2]));
-  if (regions.size === 0) return undefined;
+    over.set(m[1]!, Number(m[2]));
   const sections = new Set<string>();
   for (const m of stderr.matchAll(/section [`']([^']+)' will not fit in region/g)) sections.add(m[1]!);
-  const parts = [...regions].map(
-    ([region, bytes]) => `region '${regionNames[region] ?? region}' overflowed by ${bytes} bytes`,
-  );
+  for (const m of stderr.matchAll(
+    /address (0x[0-9a-f]+) of .* section [`']([^']+)' is not within region [`']([^']+)'/g,
+  )) {
+    sections.add(m[2]!);
+    const end = regions[m[3]!]?.end;
+    const bytes = end === undefined ? Number.NaN : Number.parseInt(m[1]!.slice(2), 16) - end;
+    if (!over.has(m[3]!) || bytes > over.get(m[3]!)!) over.set(m[3]!, bytes);
+  }
+  if (over.size === 0) return undefined;
+  const parts = [...over].map(([region, bytes]) => {
+    const name = regions[region]?.label ?? region;
+    return Number.isNaN(bytes)
+      ? `region '${name}' overflowed`
+      : `region '${name}' overflowed by ${bytes} bytes`;
+  });
   const which = sections.size ? ` (sections that do not fit: ${[...sections].join(', ')})` : '';
   return `${parts.join('; ')}${which}`;
 }
@@ -246,7 +267,7 @@ export async function buildFirmware(options: BuildOptions): Promise<FirmwareImag
   const layout = layoutOf(board, arch, target);
   const link = async (stackReserve: number): Promise<void> => {
     const linkArgs = [...flags, '-Wl,--gc-sections', `-Wl,-Map=${map}`];
-    const regionNames: Record<string, string> = {};
+    const regions: Record<string, LinkRegion> = {};
     if (arch === 'cortex-m') {
       image.linkerScript = join(outDir, `${name}.ld`);
       const script = cortexMLinkerScript({ board, ...layout, stackBytes: stackReserve });
@@ -262,8 +283,11 @@ export async function buildFirmware(options: BuildOptions): Promise<FirmwareImag
         `-Wl,--defsym=__DATA_REGION_LENGTH__=${layout.ram.size - stackReserve}`,
       );
       if (target === 'emulator') linkArgs.push('-Wl,--wrap=exit');
-      regionNames.text = 'flash';
-      regionNames.data = stackReserve > 0 ? `RAM (data + bss + ${stackReserve} B stack reserve)` : 'RAM';
+      regions.text = { label: 'flash', end: layout.flash.origin + layout.flash.size };
+      regions.data = {
+        label: stackReserve > 0 ? `RAM (data + bss + ${stackReserve} B stack reserve)` : 'RAM',
+        end: layout.ram.origin + layout.ram.size - stackReserve,
+      };
     }
     const result = await runTool(tools.cc, [
       ...linkArgs,
@@ -274,7 +298,7 @@ export async function buildFirmware(options: BuildOptions): Promise<FirmwareImag
       elf,
     ]);
     if (result.code !== 0) {
-      const overflow = describeLinkOverflow(result.stderr, regionNames);
+      const overflow = describeLinkOverflow(result.stderr, regions);
       if (overflow)
         throw new MurmurError(`the firmware does not fit board '${board.id}': ${overflow}`, { file: elf });
       throw new MurmurError(`linking for board '${board.id}' failed:\n${result.stderr.trim()}`, {

@@ -78,11 +78,9 @@ SECTIONS
     _ebss = .;
   } > RAM
 
-  .heap_stack (NOLOAD) :
+  .heap_stack (NOLOAD) : ALIGN(8)
   {
-    . = ALIGN(8);
     . = . + _Min_Stack_Size;
-    . = ALIGN(8);
   } > RAM
 
   _estack = ORIGIN(RAM) + LENGTH(RAM);

@@ -86,6 +86,8 @@ export function addStackUsageFile(graph: CallGraph, text: string, file: string):
 }
 
 const functionHeaderPattern = /^[0-9a-f]+ <([^>]+)>:$/;
+/** The assembler names clones `deep.constprop.0` where `.su` files say `deep.constprop`. */
+const symbolToFunction = (symbol: string): string => symbol.replace(/\.\d+$/, '');
 const branchPattern = /\t(r?call|r?jmp)\t.*; 0x[0-9a-f]+ <([^>+]+)>$/;
 const indirectPattern = /\t(e?icall|e?ijmp)\b/;
 
@@ -98,7 +100,7 @@ export function addDisassemblyCalls(graph: CallGraph, disassembly: string): void
   const functions = new Set<string>();
   for (const line of disassembly.split('\n')) {
     const header = functionHeaderPattern.exec(line);
-    if (header) functions.add(header[1]!);
+    if (header) functions.add(symbolToFunction(header[1]!));
   }
   let current: string | undefined;
   const addEdge = (from: string, to: string): void => {
@@ -109,13 +111,14 @@ export function addDisassemblyCalls(graph: CallGraph, disassembly: string): void
   for (const line of disassembly.split('\n')) {
     const header = functionHeaderPattern.exec(line);
     if (header) {
-      current = header[1]!;
+      current = symbolToFunction(header[1]!);
       if (!graph.nodes.has(current)) graph.nodes.set(current, { name: current });
       continue;
     }
     if (current === undefined) continue;
     const branch = branchPattern.exec(line);
-    if (branch && branch[2] !== current && functions.has(branch[2]!)) addEdge(current, branch[2]!);
+    const target = branch ? symbolToFunction(branch[2]!) : undefined;
+    if (target !== undefined && target !== current && functions.has(target)) addEdge(current, target);
     else if (indirectPattern.test(line)) addEdge(current, indirectCall);
   }
 }
