@@ -22,16 +22,20 @@ const hex = z
   .transform((v) => (typeof v === 'number' ? v : Number.parseInt(v.slice(2), 16)));
 
 const memoryRegion = z.strictObject({
-  /** Start address (number or "0x…" string). */
-  origin: hex,
-  /** Size in bytes usable by the application (after boot loaders, soft devices, ...). */
-  size: z.number().int().positive(),
+  origin: hex.describe('Start address (number or "0x…" string).'),
+  size: z
+    .number()
+    .int()
+    .positive()
+    .describe('Size in bytes usable by the application (after boot loaders, soft devices, ...).'),
 });
 
 /** Part of the MCU's flash or RAM that the application's linker regions leave out. */
 const reservedRegion = z.strictObject({
-  /** What occupies it: "SoftDevice S140 6.1.1", "RP2040 boot2 (second-stage boot loader)", ... */
-  name: z.string().min(1),
+  name: z
+    .string()
+    .min(1)
+    .describe('What occupies it: "SoftDevice S140 6.1.1", "RP2040 boot2 (second-stage boot loader)", ...'),
   memory: z.enum(['flash', 'ram']),
   origin: hex,
   size: z.number().int().positive(),
@@ -48,44 +52,65 @@ const radio = z.discriminatedUnion('technology', [
   z.strictObject({ technology: z.literal('none') }),
   z.strictObject({
     technology: z.enum(['lorawan', 'nb-iot', 'lte-m', 'nb-iot+lte-m']),
-    /** Radio chip or module, e.g. "SX1262", "Microchip RN2483", "Quectel BG96". */
-    chip: z.string().min(1),
-    /** LoRaWAN regions (or LTE bands as free text for cellular). */
-    regions: z.array(z.string().min(1)).min(1),
-    /** How the application reaches the radio. */
-    link: z.enum(['integrated', 'uart-at']),
-    /** For `uart-at`: the modem's command set. */
-    commandSet: z.enum(atCommandSets).optional(),
-    /** For `uart-at`: the UART the modem sits on and its default baud rate. */
-    uart: z.strictObject({ instance: z.string().min(1), baud: z.number().int().positive() }).optional(),
-    /** For `integrated`: the vendor stack that drives the radio (LoRaMac-node, STM32CubeWL, nRF Modem library, ...). */
-    vendorStack: z.string().min(1).optional(),
+    chip: z
+      .string()
+      .min(1)
+      .describe('Radio chip or module, e.g. "SX1262", "Microchip RN2483", "Quectel BG96".'),
+    regions: z
+      .array(z.string().min(1))
+      .min(1)
+      .describe('LoRaWAN regions (or LTE bands as free text for cellular).'),
+    link: z.enum(['integrated', 'uart-at']).describe('How the application reaches the radio.'),
+    commandSet: z.enum(atCommandSets).optional().describe("For `uart-at`: the modem's command set."),
+    uart: z
+      .strictObject({ instance: z.string().min(1), baud: z.number().int().positive() })
+      .optional()
+      .describe('For `uart-at`: the UART the modem sits on and its default baud rate.'),
+    vendorStack: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        'For `integrated`: the vendor stack that drives the radio (LoRaMac-node, STM32CubeWL, nRF Modem library, ...).',
+      ),
   }),
 ]);
 
 const power = z.strictObject({
-  /** Supply voltage the figures refer to. */
-  supplyV: z.number().positive(),
-  /** MCU run current at `mcu.clockHz`, mA. */
-  runCurrentMa: z.number().positive(),
-  /** Deepest sleep that keeps RAM and an RTC running, µA (the MCU's, or the whole module's for a radio module). */
-  sleepCurrentUa: z.number().positive(),
-  /** Radio transmit current at +14 dBm (or the module's nominal level), mA; absent when there is no radio. */
-  txCurrentMa: z.number().positive().optional(),
-  /** Radio receive current, mA. */
-  rxCurrentMa: z.number().positive().optional(),
+  supplyV: z.number().positive().describe('Supply voltage the figures refer to.'),
+  runCurrentMa: z.number().positive().describe('MCU run current at `mcu.clockHz`, mA.'),
+  sleepCurrentUa: z
+    .number()
+    .positive()
+    .describe(
+      "Deepest sleep that keeps RAM and an RTC running, µA (the MCU's, or the whole module's for a radio module).",
+    ),
+  txCurrentMa: z
+    .number()
+    .positive()
+    .optional()
+    .describe(
+      "Radio transmit current at +14 dBm (or the module's nominal level), mA; absent when there is no radio.",
+    ),
+  rxCurrentMa: z.number().positive().optional().describe('Radio receive current, mA.'),
 });
 
 const emulator = z.discriminatedUnion('kind', [
   z.strictObject({
     kind: z.literal('qemu'),
-    machine: z.string().min(1),
-    cpuFlags: z.array(z.string()).optional(),
+    machine: z
+      .string()
+      .min(1)
+      .describe('qemu-system-arm -M machine: microbit, mps2-an385, mps2-an386, mps2-an505.'),
+    cpuFlags: z
+      .array(z.string())
+      .optional()
+      .describe('Compiler flags for the emulator image, when they must differ from the core flags.'),
   }),
   z.strictObject({
     kind: z.literal('simavr'),
-    mcu: z.string().min(1),
-    frequencyHz: z.number().int().positive(),
+    mcu: z.string().min(1).describe('simavr -m MCU, e.g. atmega328p.'),
+    frequencyHz: z.number().int().positive().describe('simavr -f clock, Hz.'),
   }),
   z.strictObject({ kind: z.literal('host') }),
 ]);
@@ -93,30 +118,41 @@ const emulator = z.discriminatedUnion('kind', [
 export const boardSchema = z
   .strictObject({
     $schema: z.string().optional(),
-    id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'lower-case letters, digits and dashes'),
+    id: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9-]*$/, 'lower-case letters, digits and dashes')
+      .describe('The board id; equals the file name without .json.'),
     name: z.string().min(1),
     vendor: z.string().min(1),
-    /** What the board is: a product you can buy, or an emulator/host target for verification. */
-    kind: z.enum(['hardware', 'emulator', 'host']),
+    kind: z
+      .enum(['hardware', 'emulator', 'host'])
+      .describe('What the board is: a product you can buy, or an emulator/host target for verification.'),
     mcu: z.strictObject({
       part: z.string().min(1),
       family: z.string().min(1),
-      core: z.enum(coreIds),
-      clockHz: z.number().int().positive(),
-      /** Clock after reset, when the application does not set up the clock tree. */
-      resetClockHz: z.number().int().positive().optional(),
-      fpu: z.enum(['none', 'sp', 'dp']),
-      /** DSP extension (SMLAD, SXTB16, ...). */
-      dsp: z.boolean(),
+      core: z.enum(coreIds).describe('CPU core; cortex-m4f is a Cortex-M4 with its FPU.'),
+      clockHz: z.number().int().positive().describe('Core clock the application runs at, Hz.'),
+      resetClockHz: z
+        .number()
+        .int()
+        .positive()
+        .optional()
+        .describe('Clock after reset, when the application does not set up the clock tree.'),
+      fpu: z
+        .enum(['none', 'sp', 'dp'])
+        .describe('Hardware floating point: none, single or double precision.'),
+      dsp: z.boolean().describe('DSP extension (SMLAD, SXTB16, ...).'),
     }),
     memory: z.strictObject({
-      flash: memoryRegion,
-      ram: memoryRegion,
-      /**
-       * What the linker regions above leave out of the part's memory (boot loaders, SoftDevice, secure firmware,
-       * modem buffers, a separate RAM bank), so that `flash`/`ram` plus these add up to the datasheet figures.
-       */
-      reserved: z.array(reservedRegion).default([]),
+      flash: memoryRegion.describe('Flash (code and constants) available to the application.'),
+      ram: memoryRegion.describe('RAM available to the application (data, bss, stack, arena).'),
+      reserved: z
+        .array(reservedRegion)
+        .default([])
+        .describe(
+          "What the linker regions leave out of the part's memory (boot loaders, SoftDevice, secure firmware, modem " +
+            'buffers, a separate RAM bank), so that flash/ram plus these add up to the datasheet figures.',
+        ),
     }),
     radio,
     power,
@@ -125,8 +161,9 @@ export const boardSchema = z
       cflags: z.array(z.string()),
       ldflags: z.array(z.string()).default([]),
     }),
-    /** The emulator that runs this board's core (a proxy machine when the board itself is not modelled). */
-    emulator,
+    emulator: emulator.describe(
+      "The emulator that runs this board's core (a proxy machine when the board itself is not modelled).",
+    ),
     sources: z.array(source).min(1),
     notes: z.string().optional(),
   })
