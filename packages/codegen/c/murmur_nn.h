@@ -1,0 +1,244 @@
+/*
+ * Murmur int8 neural-network kernels (C99, no heap, no recursion).
+ *
+ * Every kernel reproduces the Murmur int8 reference interpreter (packages/compress,
+ * src/int8-interpreter.ts and src/fixed-point.ts) bit for bit; the TFLite int8 quantization spec:
+ *
+ *   acc[r] = bias[r] + sum_c (x[c] - input_zero_point) * w[r][c]          (exact int32)
+ *   y[r]   = clamp(MultiplyByQuantizedMultiplier(acc[r], multiplier[r], shift[r]) + output_zero_point,
+ *                  activation_min, activation_max)
+ *
+ * Activations are int8 tensors in RAM, laid out [steps][channels] (dense: [features]). Everything
+ * constant (weights, bias, multipliers, shifts and the parameter structs) is read through MURMUR_ROM
+ * pointers: on AVR that is `const __flash` (GNU C), so constants stay in flash and are read with LPM;
+ * elsewhere plain `const`.
+ *
+ * Weight matrices have `rows` output channels by `cols` fan-in values, row-major (ir.ts):
+ *   dense: row o, column i; conv1d: row f, column k * in_channels + c; depthwise: row c, column k.
+ * One kernel per op and weight format:
+ *   _s8            int8_t[rows * cols]
+ *   _s4            4-bit two's complement fields, LSB-first bit stream (low nibble first)
+ *   _sparse_s8     compressed rows: row_start[rows + 1], column indices, int8 values
+ *   _clustered_s8  int8 codebook + index_bits-bit index fields (LSB-first bit stream)
+ *   _binary_s8     1-bit fields: 1 means +1, 0 means -1 (XNOR-popcount form; the per-channel
+ *                  scale lives in the multiplier)
+ *
+ * Kernels that need scratch memory take a murmur_context and have a `_get_buffer_size` companion;
+ * they return MURMUR_ERROR_BUFFER when the scratch is too small and MURMUR_ERROR_ARGUMENT for
+ * inconsistent dimensions. Nothing asserts.
+ *
+ * Fast paths: with the Arm DSP extension (__ARM_FEATURE_DSP: Cortex-M4/M7/M33) the int8 matrix
+ * kernels use dual 16-bit multiply-accumulates (SMLAD, SXTB16 from arm_acle.h); other cores
+ * (Cortex-M0/M0+/M3, AVR, host) run plain loops. Define MURMUR_NN_NO_DSP to force the plain loops.
+ * Both paths give identical results.
+ */
+#ifndef MURMUR_NN_H
+#define MURMUR_NN_H
+
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(__AVR__) && !defined(__cplusplus)
+#define MURMUR_ROM const __flash
+#else
+#define MURMUR_ROM const
+#endif
+
+#if defined(__ARM_FEATURE_DSP) && __ARM_FEATURE_DSP && !defined(MURMUR_NN_NO_DSP)
+#define MURMUR_NN_DSP 1
+#else
+#define MURMUR_NN_DSP 0
+#endif
+
+typedef enum {
+  MURMUR_OK = 0,
+  /** Dimensions or parameters that do not fit together. */
+  MURMUR_ERROR_ARGUMENT = -1,
+  /** The scratch buffer in the context is missing or smaller than `_get_buffer_size` says. */
+  MURMUR_ERROR_BUFFER = -2
+} murmur_status;
+
+/** Scratch memory for one kernel call (a slice of the model's arena), 4-byte aligned. */
+typedef struct {
+  void *buf;
+  uint16_t size;
+} murmur_context;
+
+/** Per-output-channel requantization of a dense or convolution layer. */
+typedef struct {
+  /** Minus the input zero point, in [-127, 128]. */
+  int16_t input_offset;
+  /** The output zero point, in [-128, 127]. */
+  int16_t output_offset;
+  /** Output clamp, in [-128, 127]. */
+  int16_t activation_min;
+  int16_t activation_max;
+  /** int32_t[rows] bias, Q31 multiplier and power-of-two exponent (positive: left shift). */
+  MURMUR_ROM int32_t *bias;
+  MURMUR_ROM int32_t *multiplier;
+  MURMUR_ROM int8_t *shift;
+} murmur_quant_params;
+
+/** Dense layer: input [input_size] to output [output_size]. */
+typedef struct {
+  uint16_t input_size;
+  uint16_t output_size;
+} murmur_fc_params;
+
+/**
+ * 1D convolution (also depthwise, where output_channels == input_channels): input
+ * [input_steps][input_channels] to output [output_steps][output_channels]. Output step t reads input
+ * steps t * stride + k - pad_left for k in [0, kernel_size); steps outside the input read as zero
+ * (after the input offset), which is TF's 'same' padding; 'valid' has pad_left 0.
+ */
+typedef struct {
+  uint16_t input_steps;
+  uint16_t input_channels;
+  uint16_t output_steps;
+  uint16_t output_channels;
+  uint16_t kernel_size;
+  uint16_t stride;
+  uint16_t pad_left;
+} murmur_conv1d_params;
+
+/** Pooling: window pool_size, step stride, no padding; channels unchanged. */
+typedef struct {
+  uint16_t input_steps;
+  uint16_t channels;
+  uint16_t output_steps;
+  uint16_t pool_size;
+  uint16_t stride;
+} murmur_pool1d_params;
+
+/** Sparse weights in compressed rows. Exactly one of col_index_u8 (cols <= 256) and col_index_u16 is set. */
+typedef struct {
+  MURMUR_ROM uint16_t *row_start;
+  MURMUR_ROM uint8_t *col_index_u8;
+  MURMUR_ROM uint16_t *col_index_u16;
+  MURMUR_ROM int8_t *values;
+} murmur_sparse_filter;
+
+/** Clustered weights: w = codebook[index field], index fields of index_bits (1..8) bits. */
+typedef struct {
+  MURMUR_ROM int8_t *codebook;
+  MURMUR_ROM uint8_t *indices;
+  uint8_t index_bits;
+} murmur_clustered_filter;
+
+/* ---------------------------------------------------------------------------------------------- */
+/* Fixed-point helpers (gemmlowp / TFLite), exactly as fixed-point.ts specifies them.              */
+
+/** SaturatingRoundingDoublingHighMul: high 32 bits of 2ab, rounded half away from zero. */
+int32_t murmur_doubling_high_mul(int32_t a, int32_t b);
+
+/** RoundingDivideByPOT: x / 2^exponent rounded half away from zero, exponent in [0, 31]. */
+int32_t murmur_divide_by_pot(int32_t x, int32_t exponent);
+
+/** MultiplyByQuantizedMultiplier: the left shift saturates, then the two roundings above. */
+int32_t murmur_multiply_by_quantized_multiplier(int32_t x, int32_t multiplier, int32_t shift);
+
+/* ---------------------------------------------------------------------------------------------- */
+/* Dense (fully connected). Scratch: _get_buffer_size(params) bytes.                              */
+
+uint16_t murmur_fully_connected_get_buffer_size(MURMUR_ROM murmur_fc_params *params);
+
+murmur_status murmur_fully_connected_s8(const murmur_context *ctx, MURMUR_ROM murmur_fc_params *params,
+                                        MURMUR_ROM murmur_quant_params *quant, const int8_t *input,
+                                        MURMUR_ROM int8_t *filter, int8_t *output);
+murmur_status murmur_fully_connected_s4(const murmur_context *ctx, MURMUR_ROM murmur_fc_params *params,
+                                        MURMUR_ROM murmur_quant_params *quant, const int8_t *input,
+                                        MURMUR_ROM uint8_t *filter, int8_t *output);
+murmur_status murmur_fully_connected_sparse_s8(const murmur_context *ctx, MURMUR_ROM murmur_fc_params *params,
+                                               MURMUR_ROM murmur_quant_params *quant, const int8_t *input,
+                                               MURMUR_ROM murmur_sparse_filter *filter, int8_t *output);
+murmur_status murmur_fully_connected_clustered_s8(const murmur_context *ctx, MURMUR_ROM murmur_fc_params *params,
+                                                  MURMUR_ROM murmur_quant_params *quant, const int8_t *input,
+                                                  MURMUR_ROM murmur_clustered_filter *filter, int8_t *output);
+murmur_status murmur_fully_connected_binary_s8(const murmur_context *ctx, MURMUR_ROM murmur_fc_params *params,
+                                               MURMUR_ROM murmur_quant_params *quant, const int8_t *input,
+                                               MURMUR_ROM uint8_t *filter, int8_t *output);
+
+/* ---------------------------------------------------------------------------------------------- */
+/* 1D convolution. Scratch: _get_buffer_size(params) bytes (one input patch).                     */
+
+uint16_t murmur_conv1d_get_buffer_size(MURMUR_ROM murmur_conv1d_params *params);
+
+murmur_status murmur_conv1d_s8(const murmur_context *ctx, MURMUR_ROM murmur_conv1d_params *params,
+                               MURMUR_ROM murmur_quant_params *quant, const int8_t *input,
+                               MURMUR_ROM int8_t *filter, int8_t *output);
+murmur_status murmur_conv1d_s4(const murmur_context *ctx, MURMUR_ROM murmur_conv1d_params *params,
+                               MURMUR_ROM murmur_quant_params *quant, const int8_t *input,
+                               MURMUR_ROM uint8_t *filter, int8_t *output);
+murmur_status murmur_conv1d_sparse_s8(const murmur_context *ctx, MURMUR_ROM murmur_conv1d_params *params,
+                                      MURMUR_ROM murmur_quant_params *quant, const int8_t *input,
+                                      MURMUR_ROM murmur_sparse_filter *filter, int8_t *output);
+murmur_status murmur_conv1d_clustered_s8(const murmur_context *ctx, MURMUR_ROM murmur_conv1d_params *params,
+                                         MURMUR_ROM murmur_quant_params *quant, const int8_t *input,
+                                         MURMUR_ROM murmur_clustered_filter *filter, int8_t *output);
+murmur_status murmur_conv1d_binary_s8(const murmur_context *ctx, MURMUR_ROM murmur_conv1d_params *params,
+                                      MURMUR_ROM murmur_quant_params *quant, const int8_t *input,
+                                      MURMUR_ROM uint8_t *filter, int8_t *output);
+
+/* ---------------------------------------------------------------------------------------------- */
+/* Depthwise 1D convolution (depth multiplier 1). Scratch: _get_buffer_size(params) bytes.        */
+
+uint16_t murmur_depthwise_conv1d_get_buffer_size(MURMUR_ROM murmur_conv1d_params *params);
+
+murmur_status murmur_depthwise_conv1d_s8(const murmur_context *ctx, MURMUR_ROM murmur_conv1d_params *params,
+                                         MURMUR_ROM murmur_quant_params *quant, const int8_t *input,
+                                         MURMUR_ROM int8_t *filter, int8_t *output);
+murmur_status murmur_depthwise_conv1d_s4(const murmur_context *ctx, MURMUR_ROM murmur_conv1d_params *params,
+                                         MURMUR_ROM murmur_quant_params *quant, const int8_t *input,
+                                         MURMUR_ROM uint8_t *filter, int8_t *output);
+murmur_status murmur_depthwise_conv1d_sparse_s8(const murmur_context *ctx, MURMUR_ROM murmur_conv1d_params *params,
+                                                MURMUR_ROM murmur_quant_params *quant, const int8_t *input,
+                                                MURMUR_ROM murmur_sparse_filter *filter, int8_t *output);
+murmur_status murmur_depthwise_conv1d_clustered_s8(const murmur_context *ctx,
+                                                   MURMUR_ROM murmur_conv1d_params *params,
+                                                   MURMUR_ROM murmur_quant_params *quant, const int8_t *input,
+                                                   MURMUR_ROM murmur_clustered_filter *filter, int8_t *output);
+murmur_status murmur_depthwise_conv1d_binary_s8(const murmur_context *ctx, MURMUR_ROM murmur_conv1d_params *params,
+                                                MURMUR_ROM murmur_quant_params *quant, const int8_t *input,
+                                                MURMUR_ROM uint8_t *filter, int8_t *output);
+
+/* ---------------------------------------------------------------------------------------------- */
+/* Weight-free ops (input and output share quantization).                                         */
+
+/** Largest value of each window. */
+murmur_status murmur_maxpool1d_s8(MURMUR_ROM murmur_pool1d_params *params, const int8_t *input, int8_t *output);
+
+/**
+ * Mean of each window, rounded half away from zero: (sum +/- pool_size / 2) / pool_size with C's
+ * truncating division. A global average pool is this with pool_size = stride = input_steps.
+ */
+murmur_status murmur_avgpool1d_s8(MURMUR_ROM murmur_pool1d_params *params, const int8_t *input, int8_t *output);
+
+/** relu with unchanged quantization: y = max(x, zero_point). May run in place. */
+void murmur_relu_s8(const int8_t *input, uint16_t size, int8_t zero_point, int8_t *output);
+
+/**
+ * softmax as the int8 reference defines it: softmax is monotonic and the device reports the argmax of
+ * the logits, so the int8 path passes the logits through unchanged. May run in place.
+ */
+void murmur_softmax_s8(const int8_t *input, uint16_t size, int8_t *output);
+
+/**
+ * Index of the largest value (the first on ties) and, in *margin, top1 - top2 in int8 steps
+ * (0 when tied, 255 when size is 1). size >= 1.
+ */
+uint16_t murmur_argmax_s8(const int8_t *input, uint16_t size, uint8_t *margin);
+
+/**
+ * Quantizes float features at the model boundary: q = clamp(round_half_away(x * inverse_scale) +
+ * zero_point, -128, 127), the product a float multiply (inverse_scale = (float)(1 / scale)); NaN gives 0.
+ */
+void murmur_quantize_s8(const float *input, uint16_t size, float inverse_scale, int8_t zero_point, int8_t *output);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* MURMUR_NN_H */

@@ -1,0 +1,89 @@
+/* Weight-free kernels: pooling, relu, softmax (pass-through), argmax and input quantization. */
+#include "murmur_nn.h"
+
+static murmur_status murmur_pool_check(const murmur_pool1d_params *p) {
+  if (p->channels == 0 || p->output_steps == 0 || p->pool_size == 0 || p->stride == 0) return MURMUR_ERROR_ARGUMENT;
+  uint32_t last = (uint32_t)(p->output_steps - 1u) * p->stride + p->pool_size;
+  return last > p->input_steps ? MURMUR_ERROR_ARGUMENT : MURMUR_OK;
+}
+
+murmur_status murmur_maxpool1d_s8(MURMUR_ROM murmur_pool1d_params *params, const int8_t *input, int8_t *output) {
+  const murmur_pool1d_params p = *params;
+  if (murmur_pool_check(&p) != MURMUR_OK) return MURMUR_ERROR_ARGUMENT;
+  const uint16_t channels = p.channels;
+  for (uint16_t t = 0; t < p.output_steps; t++) {
+    const int8_t *window = input + (uint32_t)t * p.stride * channels;
+    for (uint16_t c = 0; c < channels; c++) {
+      int8_t m = -128;
+      for (uint16_t k = 0; k < p.pool_size; k++) {
+        int8_t v = window[(uint32_t)k * channels + c];
+        if (v > m) m = v;
+      }
+      *output++ = m;
+    }
+  }
+  return MURMUR_OK;
+}
+
+murmur_status murmur_avgpool1d_s8(MURMUR_ROM murmur_pool1d_params *params, const int8_t *input, int8_t *output) {
+  const murmur_pool1d_params p = *params;
+  if (murmur_pool_check(&p) != MURMUR_OK) return MURMUR_ERROR_ARGUMENT;
+  const uint16_t channels = p.channels;
+  const int32_t n = p.pool_size;
+  const int32_t half = n / 2;
+  for (uint16_t t = 0; t < p.output_steps; t++) {
+    const int8_t *window = input + (uint32_t)t * p.stride * channels;
+    for (uint16_t c = 0; c < channels; c++) {
+      int32_t sum = 0;
+      for (uint16_t k = 0; k < p.pool_size; k++) sum += window[(uint32_t)k * channels + c];
+      int32_t mean = (sum > 0 ? sum + half : sum - half) / n;
+      *output++ = (int8_t)(mean < -128 ? -128 : mean > 127 ? 127 : mean);
+    }
+  }
+  return MURMUR_OK;
+}
+
+void murmur_relu_s8(const int8_t *input, uint16_t size, int8_t zero_point, int8_t *output) {
+  for (uint16_t i = 0; i < size; i++) output[i] = input[i] < zero_point ? zero_point : input[i];
+}
+
+void murmur_softmax_s8(const int8_t *input, uint16_t size, int8_t *output) {
+  if (input == output) return;
+  for (uint16_t i = 0; i < size; i++) output[i] = input[i];
+}
+
+uint16_t murmur_argmax_s8(const int8_t *input, uint16_t size, uint8_t *margin) {
+  uint16_t best = 0;
+  for (uint16_t i = 1; i < size; i++) {
+    if (input[i] > input[best]) best = i;
+  }
+  int16_t second = -129;
+  for (uint16_t i = 0; i < size; i++) {
+    if (i != best && input[i] > second) second = input[i];
+  }
+  if (margin) *margin = (uint8_t)(size > 1 ? input[best] - second : 255);
+  return best;
+}
+
+void murmur_quantize_s8(const float *input, uint16_t size, float inverse_scale, int8_t zero_point, int8_t *output) {
+  for (uint16_t i = 0; i < size; i++) {
+    float p = input[i] * inverse_scale;
+    int32_t q;
+    if (p != p) {
+      output[i] = 0;
+      continue;
+    }
+    if (p >= 512.0f) {
+      q = 512;
+    } else if (p <= -512.0f) {
+      q = -512;
+    } else {
+      q = (int32_t)p; /* toward zero; p - q is exact */
+      float fraction = p - (float)q;
+      if (fraction >= 0.5f) q++;
+      if (fraction <= -0.5f) q--;
+    }
+    q += zero_point;
+    output[i] = (int8_t)(q < -128 ? -128 : q > 127 ? 127 : q);
+  }
+}

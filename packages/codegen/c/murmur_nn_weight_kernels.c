@@ -1,0 +1,37 @@
+/* The public dense and convolution kernels: one per op and weight format, all on the shared drivers. */
+#include "murmur_nn_support.h"
+
+#define MURMUR_FC(name, filter_type, format)                                                                       \
+  murmur_status name(const murmur_context *ctx, MURMUR_ROM murmur_fc_params *params,                               \
+                     MURMUR_ROM murmur_quant_params *quant, const int8_t *input, filter_type filter,               \
+                     int8_t *output) {                                                                             \
+    return murmur_fully_connected_any(ctx, params, quant, input, filter, &(format), output);                       \
+  }
+#define MURMUR_CONV(name, driver, filter_type, format)                                                             \
+  murmur_status name(const murmur_context *ctx, MURMUR_ROM murmur_conv1d_params *params,                           \
+                     MURMUR_ROM murmur_quant_params *quant, const int8_t *input, filter_type filter,               \
+                     int8_t *output) {                                                                             \
+    return driver(ctx, params, quant, input, filter, &(format), output);                                           \
+  }
+
+MURMUR_FC(murmur_fully_connected_s8, MURMUR_ROM int8_t *, murmur_format_s8)
+MURMUR_FC(murmur_fully_connected_s4, MURMUR_ROM uint8_t *, murmur_format_s4)
+MURMUR_FC(murmur_fully_connected_sparse_s8, MURMUR_ROM murmur_sparse_filter *, murmur_format_sparse_s8)
+MURMUR_FC(murmur_fully_connected_clustered_s8, MURMUR_ROM murmur_clustered_filter *, murmur_format_clustered_s8)
+MURMUR_FC(murmur_fully_connected_binary_s8, MURMUR_ROM uint8_t *, murmur_format_binary_s8)
+
+MURMUR_CONV(murmur_conv1d_s8, murmur_conv1d_any, MURMUR_ROM int8_t *, murmur_format_s8)
+MURMUR_CONV(murmur_conv1d_s4, murmur_conv1d_any, MURMUR_ROM uint8_t *, murmur_format_s4)
+MURMUR_CONV(murmur_conv1d_sparse_s8, murmur_conv1d_any, MURMUR_ROM murmur_sparse_filter *, murmur_format_sparse_s8)
+MURMUR_CONV(murmur_conv1d_clustered_s8, murmur_conv1d_any, MURMUR_ROM murmur_clustered_filter *,
+            murmur_format_clustered_s8)
+MURMUR_CONV(murmur_conv1d_binary_s8, murmur_conv1d_any, MURMUR_ROM uint8_t *, murmur_format_binary_s8)
+
+MURMUR_CONV(murmur_depthwise_conv1d_s8, murmur_depthwise_conv1d_any, MURMUR_ROM int8_t *, murmur_format_s8)
+MURMUR_CONV(murmur_depthwise_conv1d_s4, murmur_depthwise_conv1d_any, MURMUR_ROM uint8_t *, murmur_format_s4)
+MURMUR_CONV(murmur_depthwise_conv1d_sparse_s8, murmur_depthwise_conv1d_any, MURMUR_ROM murmur_sparse_filter *,
+            murmur_format_sparse_s8)
+MURMUR_CONV(murmur_depthwise_conv1d_clustered_s8, murmur_depthwise_conv1d_any, MURMUR_ROM murmur_clustered_filter *,
+            murmur_format_clustered_s8)
+MURMUR_CONV(murmur_depthwise_conv1d_binary_s8, murmur_depthwise_conv1d_any, MURMUR_ROM uint8_t *,
+            murmur_format_binary_s8)

@@ -1,0 +1,59 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { getBoard } from '@murmur/boards';
+import { kernelDir, kernelSources } from './c-sources';
+import { buildAndRun } from './harness';
+import { kernelTestProgram, randomKernelSuite, type KernelSuiteOptions } from './kernel-test-program';
+
+const work = mkdtempSync(join(tmpdir(), 'murmur-kernels-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+/** Generates the batched checks, builds them for the board, runs them on its emulator. */
+async function runSuite(boardId: string, options: KernelSuiteOptions, cflags: string[] = []) {
+  const dir = mkdtempSync(join(work, `${boardId}-`));
+  const files = kernelTestProgram(randomKernelSuite(options));
+  for (const f of files) writeFileSync(join(dir, f.name), f.text);
+  const board = getBoard(boardId);
+  return buildAndRun({
+    board,
+    sources: [...kernelSources, join(dir, 'kernel_test.c')],
+    includeDirs: [kernelDir, dir],
+    cflags,
+    sanitize: board.mcu.core === 'host',
+    outDir: join(dir, 'build'),
+    timeoutMs: 60_000,
+  });
+}
+
+function expectAllPass(run: Awaited<ReturnType<typeof runSuite>>): void {
+  const failures = run.lines.filter((l) => l.startsWith('fail '));
+  expect(failures, run.stderr.slice(-2000)).toEqual([]);
+  expect(run.lines.at(-1)).toMatch(/^checked \d+ failures 0$/);
+  expect(run.exitCode).toBe(0);
+}
+
+// Every kernel and weight format against the int8 reference interpreter, one image per core.
+describe('C kernels are bit-exact with the int8 reference interpreter', () => {
+  it('on the host with -Wall -Wextra -Werror, ASan and UBSan', { timeout: 120_000 }, async () => {
+    expectAllPass(await runSuite('native', { seed: 'host', layers: 60, inputsPerLayer: 3 }));
+  });
+
+  const cores: [string, string, string[]][] = [
+    ['Cortex-M3 (mps2-an385)', 'qemu-mps2-an385', []],
+    ['Cortex-M4 with the DSP path (mps2-an386)', 'qemu-mps2-an386', []],
+    ['Cortex-M4 with the plain path (mps2-an386)', 'qemu-mps2-an386', ['-DMURMUR_NN_NO_DSP']],
+    ['Cortex-M33 with the DSP path (mps2-an505)', 'qemu-mps2-an505', []],
+    ['Cortex-M0 (micro:bit)', 'qemu-microbit', []],
+  ];
+  for (const [name, board, cflags] of cores) {
+    it(`on ${name}`, { timeout: 120_000 }, async () => {
+      expectAllPass(await runSuite(board, { seed: `${board}${cflags.join('')}`, layers: 40, inputsPerLayer: 3 }, cflags));
+    });
+  }
+
+  it('on the ATmega328P (simavr), weights and test data in flash', { timeout: 120_000 }, async () => {
+    expectAllPass(await runSuite('simavr-atmega328p', { seed: 'avr', layers: 20, inputsPerLayer: 2, maxElements: 160, fixedPointCases: 100 }));
+  });
+});

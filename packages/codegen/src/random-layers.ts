@@ -1,0 +1,165 @@
+import {
+  COMPRESSED_IR_VERSION,
+  packBits,
+  toSparse,
+  type ActivationQuant,
+  type CompressedModel,
+  type CompressedWeights,
+  type QuantizedLayer,
+  type QuantizedWeightLayer,
+  type WeightFormat,
+} from '@murmur/compress';
+import type { Rng } from '@murmur/core';
+
+/**
+ * Random single-layer compressed models for bit-exactness tests of the C kernels: every op and weight
+ * format, odd sizes, both paddings, strides, extreme zero points and multipliers.
+ */
+
+export const weightFormats: readonly WeightFormat[] = ['int8', 'int4-packed', 'sparse', 'clustered', 'binary'];
+export const weightOps = ['dense', 'conv1d', 'depthwise_conv1d'] as const;
+export const plainOps = ['maxpool1d', 'avgpool1d', 'global_avgpool1d', 'relu', 'softmax', 'flatten'] as const;
+
+export interface RandomLayerOptions {
+  /** Upper bound on rows * cols of a weight matrix and on activation elements (keeps images small). */
+  maxElements?: number;
+}
+
+/** Random weights of a format as the compressor would store them. */
+export function randomWeights(rng: Rng, format: WeightFormat, rows: number, cols: number): CompressedWeights {
+  const scales = new Float32Array(rows).fill(1);
+  const n = rows * cols;
+  switch (format) {
+    case 'int8':
+      return { format, rows, cols, scales, data: Int8Array.from({ length: n }, () => rng.int(-128, 127)) };
+    case 'int4-packed':
+      return { format, rows, cols, scales, data: packBits(Array.from({ length: n }, () => rng.int(-8, 7)), 4) };
+    case 'sparse': {
+      const density = rng.next();
+      const q = Int8Array.from({ length: n }, () => (rng.next() < density ? rng.int(-128, 127) : 0));
+      return toSparse(q, rows, cols, scales);
+    }
+    case 'clustered': {
+      const k = rng.int(1, 16);
+      const values = new Set<number>();
+      while (values.size < k) values.add(rng.int(-128, 127));
+      const codebook = Int8Array.from([...values].sort((a, b) => a - b));
+      const indexBits = Math.max(1, Math.ceil(Math.log2(k)));
+      const indices = packBits(
+        Array.from({ length: n }, () => rng.int(0, k - 1)),
+        indexBits,
+      );
+      return { format, rows, cols, scales, codebook, indexBits, indices };
+    }
+    case 'binary':
+      return { format, rows, cols, scales, bits: packBits(Array.from({ length: n }, () => rng.int(0, 1)), 1) };
+  }
+}
+
+/** A uniformly chosen element. */
+function pick<T>(rng: Rng, items: readonly T[]): T {
+  return items[rng.int(0, items.length - 1)]!;
+}
+
+const randomQuant = (rng: Rng): ActivationQuant => ({
+  scale: 0.01 + rng.next(),
+  zeroPoint: rng.next() < 0.2 ? pick(rng, [-128, 127, 0]) : rng.int(-128, 127),
+});
+
+/**
+ * Requantization of `rows` channels whose accumulators are about `magnitude`: mostly shifts that spread
+ * the outputs over the int8 range, sometimes extreme ones (saturation, left shifts, zero multiplier).
+ */
+function randomRequant(rng: Rng, rows: number, magnitude: number): { multiplier: Int32Array; shift: Int8Array } {
+  const multiplier = new Int32Array(rows);
+  const shift = new Int8Array(rows);
+  const spread = -Math.ceil(Math.log2(Math.max(1, magnitude))) + 6;
+  for (let r = 0; r < rows; r++) {
+    const extreme = rng.next() < 0.1;
+    multiplier[r] = extreme && rng.next() < 0.3 ? 0 : rng.int(2 ** 30, 2 ** 31 - 1);
+    shift[r] = extreme ? rng.int(-31, 4) : Math.max(-31, Math.min(30, spread + rng.int(-2, 2)));
+  }
+  return { multiplier, shift };
+}
+
+/** One random layer with its input shape. */
+export function randomLayer(rng: Rng, opts: RandomLayerOptions = {}): { layer: QuantizedLayer; inputShape: number[] } {
+  const maxElements = opts.maxElements ?? 512;
+  const input = randomQuant(rng);
+  const op = pick(rng, [...weightOps, ...weightOps, ...plainOps]);
+  if (op === 'dense' || op === 'conv1d' || op === 'depthwise_conv1d') {
+    const format = pick(rng, weightFormats);
+    const output = randomQuant(rng);
+    const relu = rng.next() < 0.4;
+    let rows: number;
+    let cols: number;
+    let inputShape: number[];
+    let params: QuantizedWeightLayer['params'];
+    const fusedActivation = relu ? 'relu' : 'none';
+    if (op === 'dense') {
+      cols = rng.next() < 0.05 ? Math.min(maxElements, 260 + rng.int(0, 20)) : rng.int(1, 48);
+      rows = rng.int(1, Math.max(1, Math.min(12, Math.floor(maxElements / cols))));
+      inputShape = [cols];
+      params = { units: rows, activation: fusedActivation };
+    } else {
+      const channels = rng.int(1, 5);
+      const kernelSize = rng.int(1, 5);
+      const strides = rng.int(1, 3);
+      const padding = rng.next() < 0.5 ? 'same' : 'valid';
+      const steps = rng.int(kernelSize, Math.max(kernelSize, Math.min(20, Math.floor(maxElements / channels))));
+      inputShape = [steps, channels];
+      if (op === 'conv1d') {
+        rows = rng.int(1, 6);
+        cols = kernelSize * channels;
+        params = { filters: rows, kernelSize, strides, padding, activation: fusedActivation };
+      } else {
+        rows = channels;
+        cols = kernelSize;
+        params = { kernelSize, strides, padding, activation: fusedActivation };
+      }
+    }
+    const weights = randomWeights(rng, format, rows, cols);
+    const magnitude = Math.sqrt(cols) * 128 * (format === 'binary' ? 1 : format === 'int4-packed' ? 5 : 70);
+    const { multiplier, shift } = randomRequant(rng, rows, magnitude);
+    const bias = Int32Array.from({ length: rows }, () => rng.int(-(2 ** 16), 2 ** 16));
+    const layer: QuantizedWeightLayer = {
+      op,
+      params,
+      input,
+      output,
+      weights,
+      bias,
+      multiplier,
+      shift,
+      activationMin: relu ? Math.max(-128, output.zeroPoint) : -128,
+      activationMax: 127,
+    };
+    return { layer, inputShape };
+  }
+  const channels = rng.int(1, 6);
+  const steps = rng.int(1, Math.max(1, Math.min(24, Math.floor(maxElements / channels))));
+  const inputShape = [steps, channels];
+  if (op === 'maxpool1d' || op === 'avgpool1d') {
+    const poolSize = rng.int(1, steps);
+    const strides = rng.int(1, 3);
+    return { layer: { op, params: { poolSize, strides }, input, output: input }, inputShape };
+  }
+  return { layer: { op, params: {}, input, output: input } as QuantizedLayer, inputShape };
+}
+
+/** Wraps one layer as a compressed model. */
+export function singleLayerModel(layer: QuantizedLayer, inputShape: number[]): CompressedModel {
+  return {
+    version: COMPRESSED_IR_VERSION,
+    format: 'murmur-compressed-ir',
+    inputShape,
+    input: layer.input,
+    layers: [layer],
+    recipe: 'random',
+  };
+}
+
+/** Random int8 tensor, with the extremes more likely than uniform. */
+export function randomInt8(rng: Rng, n: number): Int8Array {
+  return Int8Array.from({ length: n }, () => (rng.next() < 0.1 ? pick(rng, [-128, 127]) : rng.int(-128, 127)));
+}
