@@ -1,4 +1,4 @@
-import type { ModelIR } from '@murmur/nn';
+import type { InputNorm, ModelIR } from '@murmur/nn';
 import { MurmurError } from '@murmur/core';
 
 /**
@@ -111,7 +111,9 @@ export interface CompressedModel {
   version: typeof COMPRESSED_IR_VERSION;
   format: 'murmur-compressed-ir';
   inputShape: number[];
-  /** Quantization of the model input (the float input is quantized once at the boundary). */
+  /** Float32 standardization of the raw input before quantization (copied from the float model). */
+  inputNorm?: InputNorm;
+  /** Quantization of the (normalized) model input: the float input is quantized once at the boundary. */
   input: ActivationQuant;
   layers: QuantizedLayer[];
   /** Name of the recipe that produced this model, e.g. `prune50+cluster16+int8`. */

@@ -308,6 +308,7 @@ export function quantizeModel(
     version: COMPRESSED_IR_VERSION,
     format: 'murmur-compressed-ir',
     inputShape: [...model.inputShape],
+    inputNorm: model.inputNorm,
     input: activations[0]!,
     layers,
     recipe: opts.recipe ?? 'int8',

@@ -1,0 +1,208 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createRng, MurmurError } from '@murmur/core';
+import { getBoard } from '@murmur/boards';
+import {
+  buildMlp,
+  isWeightLayer,
+  modelShapes,
+  trainClassifier,
+  traceFloat,
+  type DenseLayer,
+  type ModelIR,
+} from '@murmur/nn';
+import { chooseRecipe, memoryBudget, paretoFront } from './budget';
+import { clusterWeights, distinctKernelValues } from './cluster';
+import { binarizeHiddenDense } from './fake-quant';
+import type { FineTuneData } from './finetune';
+import { isQuantizedWeightLayer } from './ir';
+import {
+  kernelSparsity,
+  magnitudeMask,
+  polynomialSparsity,
+  pruneStructured,
+  pruneUnstructured,
+} from './prune';
+import { calibrate, quantizeModel } from './quantize';
+import { chooseMixedPrecision, evaluateCompressed, runRecipe, type RecipeResult } from './recipes';
+
+/** Three classes in 12 features, 6 groups; class c raises features c, c+3, c+6, c+9. */
+function blobs(n: number, seed: number): { x: Float32Array[]; y: number[]; groups: string[] } {
+  const rng = createRng(seed);
+  const x: Float32Array[] = [];
+  const y: number[] = [];
+  const groups: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const c = i % 3;
+    x.push(Float32Array.from({ length: 12 }, (_, j) => (j % 3 === c ? 1.5 : 0) + rng.normal()));
+    y.push(c);
+    groups.push(`s${i % 6}`);
+  }
+  return { x, y, groups };
+}
+
+let base: ModelIR;
+let data: FineTuneData;
+const val = blobs(150, 9);
+
+beforeAll(async () => {
+  const train = blobs(450, 1);
+  data = { ...train, classes: 3, seed: 1, epochs: 2, learningRate: 0.005 };
+  const r = await trainClassifier({
+    ...train,
+    classes: 3,
+    model: buildMlp({ inputs: 12, hidden: [16, 8], classes: 3, seed: 1 }),
+    seed: 1,
+    epochs: 10,
+    learningRate: 0.01,
+    validationFraction: 0,
+    quiet: true,
+  });
+  base = r.model;
+}, 60_000);
+
+describe('magnitude pruning', () => {
+  it('masks the smallest magnitudes and follows a cubic schedule', () => {
+    expect(Array.from(magnitudeMask(Float32Array.from([0.1, -3, 0.05, 2, -0.2]), 0.6))).toEqual([
+      0, 1, 0, 1, 0,
+    ]);
+    expect(polynomialSparsity(0, 4, 0.8)).toBe(0);
+    expect(polynomialSparsity(4, 4, 0.8)).toBeCloseTo(0.8);
+    expect(polynomialSparsity(2, 4, 0.8)).toBeCloseTo(0.8 * (1 - 0.125));
+  });
+  it('keeps pruned weights at zero through fine-tuning', async () => {
+    const pruned = await pruneUnstructured(base, data, { sparsity: 0.7, steps: 2, finalEpochs: 2 });
+    pruned.layers.filter(isWeightLayer).forEach((l) => {
+      const k = l.tensors.kernel.data;
+      expect(k.filter((v) => v === 0).length).toBe(Math.floor(0.7 * k.length));
+    });
+    expect(kernelSparsity(pruned)).toBeGreaterThan(0.69);
+    // Sparse storage is chosen where it is smaller.
+    const q = quantizeModel(pruned, calibrate(pruned, data.x.slice(0, 100)));
+    expect(q.layers.filter(isQuantizedWeightLayer).some((l) => l.weights.format === 'sparse')).toBe(true);
+    expect(evaluateCompressed(q, val, 3).accuracy).toBeGreaterThan(0.6);
+  }, 60_000);
+  it('structured pruning shrinks shapes and keeps the outputs of untouched neurons', () => {
+    const pruned = pruneStructured(base, 0.5);
+    expect((pruned.layers[0] as DenseLayer).params.units).toBe(8);
+    expect((pruned.layers[1] as DenseLayer).params.units).toBe(4);
+    expect((pruned.layers[1] as DenseLayer).tensors.kernel.shape).toEqual([8, 4]);
+    expect(modelShapes(pruned).map((s) => s[0])).toEqual([12, 8, 4, 3, 3]);
+    // Kept first-layer neurons compute exactly what they did: match them by their bias + kernel column.
+    const before = (base.layers[0] as DenseLayer).tensors;
+    const after = (pruned.layers[0] as DenseLayer).tensors;
+    const x = data.x[0]!;
+    const outBefore = traceFloat(base, x)[1]!;
+    const outAfter = traceFloat(pruned, x)[1]!;
+    for (let k = 0; k < 8; k++) {
+      const original = Array.from(before.bias.data).indexOf(after.bias.data[k]!);
+      const sameColumn = Array.from({ length: 12 }, (_, i) => before.kernel.data[i * 16 + original]).every(
+        (v, i) => v === after.kernel.data[i * 8 + k],
+      );
+      expect(sameColumn).toBe(true);
+      expect(outAfter[k]).toBe(outBefore[original]);
+    }
+  });
+});
+
+describe('clustering', () => {
+  it('leaves at most k distinct values per layer through centroid fine-tuning', async () => {
+    const clustered = await clusterWeights(base, 4, data);
+    for (const n of distinctKernelValues(clustered)) expect(n).toBeLessThanOrEqual(4);
+    const q = quantizeModel(clustered, calibrate(clustered, data.x.slice(0, 100)), {
+      encodings: ['clustered', 'clustered', 'clustered'],
+    });
+    for (const l of q.layers.filter(isQuantizedWeightLayer)) {
+      expect(l.weights.format).toBe('clustered');
+      if (l.weights.format === 'clustered') {
+        expect(l.weights.codebook.length).toBeLessThanOrEqual(4);
+        expect(l.weights.indexBits).toBeLessThanOrEqual(2);
+      }
+    }
+  }, 60_000);
+  it('keeps pruned zeros as a centroid', async () => {
+    const pruned = pruneStructured(base, 0); // copy
+    const k = (pruned.layers[0] as DenseLayer).tensors.kernel.data;
+    for (let i = 0; i < k.length; i += 2) k[i] = 0;
+    const clustered = await clusterWeights(pruned, 8);
+    const ck = (clustered.layers[0] as DenseLayer).tensors.kernel.data;
+    for (let i = 0; i < ck.length; i += 2) expect(ck[i]).toBe(0);
+  });
+});
+
+describe('binarization', () => {
+  it('holds only ±scale per output channel in hidden dense layers', async () => {
+    const { model, layers } = await binarizeHiddenDense(base, data, { epochs: 2 });
+    expect(layers).toEqual([0, 1]);
+    for (const i of layers) {
+      const k = (model.layers[i] as DenseLayer).tensors.kernel;
+      const [rows, units] = k.shape as [number, number];
+      for (let u = 0; u < units; u++) {
+        const mags = new Set(Array.from({ length: rows }, (_, r) => Math.abs(k.data[r * units + u]!)));
+        expect(mags.size).toBe(1);
+      }
+    }
+    const q = quantizeModel(model, calibrate(model, data.x.slice(0, 100)), {
+      encodings: ['binary', 'binary', 'int8'],
+    });
+    expect(q.layers.filter(isQuantizedWeightLayer).map((l) => l.weights.format)).toEqual([
+      'binary',
+      'binary',
+      'int8',
+    ]);
+    expect(evaluateCompressed(q, val, 3).accuracy).toBeGreaterThan(0.5);
+  }, 60_000);
+});
+
+describe('recipes', () => {
+  it('QAT int8 stays close to float, and mixed precision measures each layer', async () => {
+    const r = await runRecipe(
+      { name: 'int8-qat', steps: [{ kind: 'qat' }], weights: 'int8' },
+      { model: base, train: data, validation: val },
+    );
+    expect(r.dropPp).toBeLessThan(5);
+    // Tiny layers: the int32 bias and Q31 multiplier per output channel weigh as much as the int8 weights.
+    expect(r.ratio).toBeGreaterThan(2);
+    const mixed = chooseMixedPrecision(base, data.x.slice(0, 100), val, 3, { budgetBytes: 0 });
+    expect(Object.keys(mixed.sensitivity)).toHaveLength(3);
+    expect(mixed.int4Layers).toEqual([0, 1, 2]); // a budget of 0 bytes pushes every layer to int4
+  }, 60_000);
+});
+
+describe('budget solver', () => {
+  const result = (
+    recipe: string,
+    weightBytes: number,
+    accuracy: number,
+    activationBytes = 50,
+  ): RecipeResult => ({ recipe, weightBytes, accuracy, activationBytes }) as RecipeResult;
+  const results = [
+    result('int8', 3000, 0.9),
+    result('int4', 1700, 0.88),
+    result('binary', 900, 0.8),
+    result('bad', 2000, 0.7),
+  ];
+  it('returns the Pareto front and the most accurate recipe that fits', () => {
+    expect(paretoFront(results).map((r) => r.recipe)).toEqual(['binary', 'int4', 'int8']);
+    const uno = getBoard('simavr-atmega328p');
+    const budget = memoryBudget(uno, { flash: 27500, ram: 1200 });
+    expect(budget.flash).toBe(Math.floor(32768 * 0.9) - 27500);
+    const choice = chooseRecipe(results, budget);
+    expect(choice.chosen.recipe).toBe('int4');
+    expect(choice.fitting.map((r) => r.recipe).sort()).toEqual(['binary', 'int4']);
+  });
+  it('fails saying by how many bytes and what would fit', () => {
+    const uno = getBoard('simavr-atmega328p');
+    const budget = memoryBudget(uno, { flash: 28900, ram: 1200 });
+    let error: unknown;
+    try {
+      chooseRecipe(results, budget);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(MurmurError);
+    expect((error as Error).message).toMatch(
+      new RegExp(`'binary', is over by ${900 - budget.flash} B of flash`),
+    );
+    expect((error as Error).message).toMatch(/It would fit: /);
+  });
+});
