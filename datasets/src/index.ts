@@ -9,3 +9,8 @@ export * from './split';
 export * from './synthetic';
 export * from './edge-impulse';
 export * from './csv-recording';
+export * from './catalog';
+export * from './download';
+export * from './fetch';
+export * from './mat';
+export * from './zip';
