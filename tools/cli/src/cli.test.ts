@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { main } from './main';
+import { formatSize } from './commands/boards';
 
 function capture(): { out: () => string; err: () => string } {
   let out = '';
@@ -53,5 +54,11 @@ describe('murmur CLI', () => {
     const io = capture();
     expect(await run('bench', 'no-such-suite')).toBe(2);
     expect(io.err()).toContain("unknown benchmark suite 'no-such-suite'");
+  });
+
+  it('formats memory sizes without long fractions', () => {
+    expect(formatSize(4 << 20)).toBe('4 MiB');
+    expect(formatSize((2 << 20) - 256)).toBe('2047.8 KiB');
+    expect(formatSize(32256)).toBe('31.5 KiB');
   });
 });

@@ -3,7 +3,9 @@ import type { CommandModule } from './index';
 import { loadBoards, type Board } from '@murmur/boards';
 import { printJson, printTable } from '../output';
 
-const kib = (bytes: number): string => (bytes >= 1 << 20 ? `${bytes / (1 << 20)} MiB` : `${bytes / 1024} KiB`);
+/** Whole MiB where the size is one, otherwise KiB with at most one decimal. */
+export const formatSize = (bytes: number): string =>
+  bytes >= 1 << 20 && bytes % (1 << 20) === 0 ? `${bytes / (1 << 20)} MiB` : `${Number((bytes / 1024).toFixed(1))} KiB`;
 
 function radioText(b: Board): string {
   if (b.radio.technology === 'none') return '-';
@@ -17,8 +19,8 @@ export function boardRows(boards: Board[]): (string | number)[][] {
     b.mcu.part,
     b.mcu.core,
     `${b.mcu.clockHz / 1e6} MHz`,
-    kib(b.memory.flash.size),
-    kib(b.memory.ram.size),
+    formatSize(b.memory.flash.size),
+    formatSize(b.memory.ram.size),
     radioText(b),
     b.emulator.kind === 'qemu' ? `qemu ${b.emulator.machine}` : b.emulator.kind === 'simavr' ? `simavr ${b.emulator.mcu}` : 'host',
   ]);
