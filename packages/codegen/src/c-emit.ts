@@ -26,7 +26,11 @@ export function floatLiteral(x: number): string {
 }
 
 /** Comma-separated values, `perLine` to a line, indented by two spaces. */
-export function cValues(values: ArrayLike<number>, format: (v: number) => string = String, perLine = 16): string {
+export function cValues(
+  values: ArrayLike<number>,
+  format: (v: number) => string = String,
+  perLine = 16,
+): string {
   const lines: string[] = [];
   for (let i = 0; i < values.length; i += perLine) {
     const chunk: string[] = [];

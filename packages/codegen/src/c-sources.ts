@@ -14,4 +14,8 @@ export const kernelSources: readonly string[] = [
 ].map((f) => join(kernelDir, f));
 
 /** Kernel files copied into a generated library (sources and headers). */
-export const kernelFiles: readonly string[] = ['murmur_nn.h', 'murmur_nn_support.h', ...kernelSources.map((s) => s.slice(kernelDir.length + 1))];
+export const kernelFiles: readonly string[] = [
+  'murmur_nn.h',
+  'murmur_nn_support.h',
+  ...kernelSources.map((s) => s.slice(kernelDir.length + 1)),
+];

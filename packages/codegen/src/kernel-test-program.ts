@@ -8,7 +8,7 @@ import {
 import { createRng, type Rng } from '@murmur/core';
 import { cArray, cComment, floatLiteral } from './c-emit';
 import { generateModelCode } from './model-codegen';
-import { randomInt8, randomLayer, singleLayerModel } from './random-layers';
+import { randomInt8, randomLayer, randomModel, singleLayerModel } from './random-layers';
 
 /**
  * A batch of kernel checks with the int8 reference interpreter's answers, and the C program that runs them
@@ -33,6 +33,8 @@ export interface KernelSuite {
 export interface KernelSuiteOptions {
   seed: number | string;
   layers: number;
+  /** Random multi-layer models (see randomModel), checked like the layers. */
+  models?: number;
   inputsPerLayer: number;
   /** Upper bound on weight-matrix and activation elements per layer. */
   maxElements?: number;
@@ -76,8 +78,14 @@ function quantizeCases(rng: Rng): KernelSuite['quantize'] {
 
 function argmaxCases(rng: Rng): KernelSuite['argmax'] {
   const out: KernelSuite['argmax'] = [];
-  const vectors = [Int8Array.of(5), Int8Array.of(-128, -128), Int8Array.of(127, -128, 127), Int8Array.of(-128, 127)];
-  for (let i = 0; i < 16; i++) vectors.push(Int8Array.from({ length: rng.int(1, 12) }, () => rng.int(-4, 4) * rng.int(1, 32)));
+  const vectors = [
+    Int8Array.of(5),
+    Int8Array.of(-128, -128),
+    Int8Array.of(127, -128, 127),
+    Int8Array.of(-128, 127),
+  ];
+  for (let i = 0; i < 16; i++)
+    vectors.push(Int8Array.from({ length: rng.int(1, 12) }, () => rng.int(-4, 4) * rng.int(1, 32)));
   for (const values of vectors) out.push({ values, ...argmaxInt8(values) });
   return out;
 }
@@ -90,6 +98,12 @@ export function randomKernelSuite(options: KernelSuiteOptions): KernelSuite {
     const { layer, inputShape } = randomLayer(rng, { maxElements: options.maxElements });
     const model = singleLayerModel(layer, inputShape);
     const n = inputShape.reduce((a, b) => a * b, 1);
+    const inputs = Array.from({ length: options.inputsPerLayer }, () => randomInt8(rng, n));
+    layers.push({ model, inputs, expected: inputs.map((x) => runInt8(model, x)) });
+  }
+  for (let i = 0; i < (options.models ?? 0); i++) {
+    const model = randomModel(rng, options.maxElements);
+    const n = model.inputShape.reduce((a, b) => a * b, 1);
     const inputs = Array.from({ length: options.inputsPerLayer }, () => randomInt8(rng, n));
     layers.push({ model, inputs, expected: inputs.map((x) => runInt8(model, x)) });
   }
@@ -158,16 +172,51 @@ export function kernelTestProgram(suite: KernelSuite): { name: string; text: str
     '}',
     '',
     ...sources.flatMap((s) => [s, '']),
-    cArray(rom, 'int32_t', 'fp_x', fp.map((c) => c.x)),
-    cArray(rom, 'int32_t', 'fp_multiplier', fp.map((c) => c.multiplier)),
-    cArray(rom, 'int8_t', 'fp_shift', fp.map((c) => c.shift)),
-    cArray(rom, 'int32_t', 'fp_expected', fp.map((c) => c.expected)),
+    cArray(
+      rom,
+      'int32_t',
+      'fp_x',
+      fp.map((c) => c.x),
+    ),
+    cArray(
+      rom,
+      'int32_t',
+      'fp_multiplier',
+      fp.map((c) => c.multiplier),
+    ),
+    cArray(
+      rom,
+      'int8_t',
+      'fp_shift',
+      fp.map((c) => c.shift),
+    ),
+    cArray(
+      rom,
+      'int32_t',
+      'fp_expected',
+      fp.map((c) => c.expected),
+    ),
     `${rom} float quantize_values[${q.values.length}] = {\n  ${Array.from(q.values, (v) => (Number.isNaN(v) ? 'NAN' : v === Infinity ? 'INFINITY' : v === -Infinity ? '-INFINITY' : floatLiteral(v))).join(',\n  ')}\n};`,
     cArray(rom, 'int8_t', 'quantize_expected', q.expected),
     cArray(rom, 'int8_t', 'argmax_values', argmaxValues),
-    cArray(rom, 'uint8_t', 'argmax_sizes', suite.argmax.map((a) => a.values.length)),
-    cArray(rom, 'uint8_t', 'argmax_index', suite.argmax.map((a) => a.index)),
-    cArray(rom, 'uint8_t', 'argmax_margin', suite.argmax.map((a) => a.margin)),
+    cArray(
+      rom,
+      'uint8_t',
+      'argmax_sizes',
+      suite.argmax.map((a) => a.values.length),
+    ),
+    cArray(
+      rom,
+      'uint8_t',
+      'argmax_index',
+      suite.argmax.map((a) => a.index),
+    ),
+    cArray(
+      rom,
+      'uint8_t',
+      'argmax_margin',
+      suite.argmax.map((a) => a.margin),
+    ),
     '',
     'static int check_layer(unsigned index, int (*invoke)(const int8_t *, int8_t *), MURMUR_ROM int8_t *inputs,',
     '                       MURMUR_ROM int8_t *expected, uint16_t in_size, uint16_t out_size, uint16_t count) {',

@@ -34,10 +34,11 @@ function expectAllPass(run: Awaited<ReturnType<typeof runSuite>>): void {
   expect(run.exitCode).toBe(0);
 }
 
-// Every kernel and weight format against the int8 reference interpreter, one image per core.
+// Every kernel and weight format, and whole generated models (arena plan, in-place layers), against the int8
+// reference interpreter: one image per core.
 describe('C kernels are bit-exact with the int8 reference interpreter', () => {
   it('on the host with -Wall -Wextra -Werror, ASan and UBSan', { timeout: 120_000 }, async () => {
-    expectAllPass(await runSuite('native', { seed: 'host', layers: 60, inputsPerLayer: 3 }));
+    expectAllPass(await runSuite('native', { seed: 'host', layers: 50, models: 10, inputsPerLayer: 3 }));
   });
 
   const cores: [string, string, string[]][] = [
@@ -49,11 +50,26 @@ describe('C kernels are bit-exact with the int8 reference interpreter', () => {
   ];
   for (const [name, board, cflags] of cores) {
     it(`on ${name}`, { timeout: 120_000 }, async () => {
-      expectAllPass(await runSuite(board, { seed: `${board}${cflags.join('')}`, layers: 40, inputsPerLayer: 3 }, cflags));
+      expectAllPass(
+        await runSuite(
+          board,
+          { seed: `${board}${cflags.join('')}`, layers: 32, models: 8, inputsPerLayer: 3 },
+          cflags,
+        ),
+      );
     });
   }
 
   it('on the ATmega328P (simavr), weights and test data in flash', { timeout: 120_000 }, async () => {
-    expectAllPass(await runSuite('simavr-atmega328p', { seed: 'avr', layers: 20, inputsPerLayer: 2, maxElements: 160, fixedPointCases: 100 }));
+    expectAllPass(
+      await runSuite('simavr-atmega328p', {
+        seed: 'avr',
+        layers: 16,
+        models: 3,
+        inputsPerLayer: 2,
+        maxElements: 160,
+        fixedPointCases: 100,
+      }),
+    );
   });
 });

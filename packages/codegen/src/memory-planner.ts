@@ -31,8 +31,10 @@ const alignUp = (n: number, alignment: number): number => Math.ceil(n / alignmen
  */
 export function planArena(lifetimes: readonly BufferLifetime[], alignment = 4): ArenaPlan {
   for (const b of lifetimes) {
-    if (!Number.isInteger(b.size) || b.size < 0) throw new MurmurError(`buffer '${b.name}' has a bad size ${b.size}`);
-    if (b.last < b.first) throw new MurmurError(`buffer '${b.name}' ends (step ${b.last}) before it starts (${b.first})`);
+    if (!Number.isInteger(b.size) || b.size < 0)
+      throw new MurmurError(`buffer '${b.name}' has a bad size ${b.size}`);
+    if (b.last < b.first)
+      throw new MurmurError(`buffer '${b.name}' ends (step ${b.last}) before it starts (${b.first})`);
   }
   const order = [...lifetimes].sort(
     (a, b) => b.size - a.size || a.first - b.first || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0),

@@ -151,7 +151,9 @@ function describeLayer(layer: QuantizedLayer, inShape: number[], outShape: numbe
  */
 export function generateModelCode(model: CompressedModel, options: ModelCodeOptions): GeneratedModel {
   if (model.version !== COMPRESSED_IR_VERSION) {
-    throw new MurmurError(`compressed IR version ${String(model.version)} is not ${COMPRESSED_IR_VERSION}`, { field: 'version' });
+    throw new MurmurError(`compressed IR version ${String(model.version)} is not ${COMPRESSED_IR_VERSION}`, {
+      field: 'version',
+    });
   }
   const prefix = `murmur_model_${cIdentifier(options.name)}`;
   const upper = prefix.toUpperCase();
@@ -183,8 +185,12 @@ export function generateModelCode(model: CompressedModel, options: ModelCodeOpti
       const scratch = scratchBytes(layer);
       calls.push(`  ctx.buf = ${arenaSymbol} + ${offsetOf(`scratch${i}`)};`, `  ctx.size = ${scratch};`);
       if (layer.op === 'dense') {
-        definitions.push(`static MURMUR_ROM murmur_fc_params ${p}_params = {${layer.weights.cols}, ${layer.weights.rows}};`);
-        calls.push(`  status = murmur_fully_connected_${suffix}(&ctx, &${p}_params, &${p}_quant, ${x}, ${filter}, ${y});`);
+        definitions.push(
+          `static MURMUR_ROM murmur_fc_params ${p}_params = {${layer.weights.cols}, ${layer.weights.rows}};`,
+        );
+        calls.push(
+          `  status = murmur_fully_connected_${suffix}(&ctx, &${p}_params, &${p}_quant, ${x}, ${filter}, ${y});`,
+        );
       } else {
         const { kernelSize, strides, padding } = layer.params as Conv1dLayer['params'];
         const pad = padding === 'same' ? samePadLeft(inShape[0]!, kernelSize, strides) : 0;
@@ -211,7 +217,10 @@ export function generateModelCode(model: CompressedModel, options: ModelCodeOpti
         definitions.push(
           `static MURMUR_ROM murmur_pool1d_params ${p}_params = {${inShape[0]}, ${inShape[1]}, ${outSteps}, ${pool.poolSize}, ${pool.strides}};`,
         );
-        calls.push(`  status = ${kernel}(&${p}_params, ${x}, ${y});`, '  if (status != MURMUR_OK) return status;');
+        calls.push(
+          `  status = ${kernel}(&${p}_params, ${x}, ${y});`,
+          '  if (status != MURMUR_OK) return status;',
+        );
         break;
       }
       case 'relu':
@@ -276,7 +285,8 @@ export function generateModelCode(model: CompressedModel, options: ModelCodeOpti
         `#define ${arenaSymbol} (${prefix}_arena_storage.bytes)`,
       ].join('\n');
   const planLines = plan.buffers.map(
-    (b) => ` *   ${b.name.padEnd(10)} offset ${String(b.offset).padStart(5)}  ${String(b.size).padStart(5)} B  steps ${b.first}..${b.last}`,
+    (b) =>
+      ` *   ${b.name.padEnd(10)} offset ${String(b.offset).padStart(5)}  ${String(b.size).padStart(5)} B  steps ${b.first}..${b.last}`,
   );
   const source = [
     banner,
