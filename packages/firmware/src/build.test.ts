@@ -2,10 +2,9 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { getBoard } from '@murmur/boards';
+import { emulatorFor, getBoard } from '@murmur/boards';
 import { describe, expect, it } from 'vitest';
 import { buildFirmware, describeLinkOverflow } from './build';
-import { qemuMachines } from './targets';
 import { runTool } from './toolchain';
 
 const fixtures = fileURLToPath(new URL('../test/c/', import.meta.url));
@@ -29,8 +28,9 @@ describe('linking from the board memory map', () => {
       const board = getBoard(id);
       const image = await buildFirmware({ board, ...portable, outDir: outDir() });
       const bin = readFileSync(image.bin!);
-      const machine = qemuMachines[board.emulator.kind === 'qemu' ? board.emulator.machine : '']!;
-      const ramEnd = machine.ram.origin + Math.min(machine.ram.size, board.memory.ram.size);
+      const emulator = emulatorFor(board);
+      const machine = emulator.kind === 'qemu' ? emulator.memory : board.memory;
+      const ramEnd = machine.ram.origin + machine.ram.size;
       expect(bin.readUInt32LE(0)).toBe(ramEnd);
       const reset = bin.readUInt32LE(4);
       expect(reset & 1).toBe(1);

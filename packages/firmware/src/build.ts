@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { basename, join, resolve } from 'node:path';
-import type { Board } from '@murmur/boards';
+import { emulatorFor, type Board, type MachineRegion } from '@murmur/boards';
 import { MurmurError } from '@murmur/core';
 import { cortexMLinkerScript } from './linker-script';
 import { assertFits, memoryReport, readSections, type MemoryReport } from './memory';
@@ -14,7 +14,6 @@ import {
   tickNanoseconds,
   icountShift,
   type Arch,
-  type MemoryRegion,
 } from './targets';
 import { runTool } from './toolchain';
 
@@ -93,19 +92,16 @@ export function defaultStackReserve(worstCaseBytes: number, arch: Arch): number 
   return Math.ceil((worstCaseBytes + margin) / 8) * 8;
 }
 
+/** The board's own flags for its hardware; for an emulator image, the flags of the image its emulator runs. */
+function coreFlagsFor(board: Board, arch: Arch, target: BuildTarget): string[] {
+  if (target === 'board' || arch === 'host') return board.toolchain.cflags;
+  return emulatorFor(board).cpuFlags;
+}
+
 function compilerFlags(board: Board, arch: Arch, options: BuildOptions): string[] {
-  const own = board.toolchain.cflags;
+  const own = coreFlagsFor(board, arch, options.target ?? 'emulator');
   const base = [arch === 'avr' ? '-std=gnu99' : '-std=c99', arch === 'host' ? '-O2' : '-Os', '-g'];
   base.push('-ffunction-sections', '-fdata-sections', '-ffp-contract=off', ...warnings, ...own);
-  if (arch === 'cortex-m' && !own.includes('-mthumb')) base.push('-mthumb');
-  if (arch === 'avr') {
-    if (!own.some((f) => f.startsWith('-mmcu='))) {
-      base.push(
-        `-mmcu=${board.emulator.kind === 'simavr' ? board.emulator.mcu : board.mcu.part.toLowerCase()}`,
-      );
-    }
-    if (!own.some((f) => f.startsWith('-DF_CPU='))) base.push(`-DF_CPU=${board.mcu.clockHz}UL`);
-  }
   if (options.sanitize) {
     if (arch !== 'host') throw new MurmurError(`sanitizers run on the host only, not on board '${board.id}'`);
     base.push(...sanitizers);
@@ -131,14 +127,14 @@ function harnessRuntime(
       defines: {},
     };
   }
-  const { machine } = qemuMachineOf(board);
-  const tick = tickNanoseconds(machine.timerHz);
+  const { counter } = qemuMachineOf(board);
+  const tick = tickNanoseconds(counter.timerHz);
   return {
     sources: [
       ...shared,
       join(runtimeDir, 'cortex-m/startup.c'),
       join(runtimeDir, 'cortex-m/semihosting.c'),
-      join(runtimeDir, 'cortex-m', machine.counterSource),
+      join(runtimeDir, 'cortex-m', counter.source),
     ],
     defines: {
       MURMUR_COST_ICOUNT_SHIFT: icountShift,
@@ -148,25 +144,19 @@ function harnessRuntime(
   };
 }
 
-/** Flash and RAM regions the image is linked into, and the board's budget. */
+/** Flash and RAM regions the image is linked into (AVR data addresses in the GNU tools' 0x800000 space). */
 function layoutOf(
   board: Board,
   arch: Arch,
   target: BuildTarget,
-): { flash: MemoryRegion; ram: MemoryRegion; placement: string } {
-  const { flash, ram } = board.memory;
-  if (arch === 'avr') {
-    const ramOrigin = ram.origin >= avrDataOffset ? ram.origin : avrDataOffset + ram.origin;
-    return { flash: { ...flash }, ram: { origin: ramOrigin, size: ram.size }, placement: 'board memory map' };
-  }
-  if (target === 'board' || arch === 'host')
-    return { flash: { ...flash }, ram: { ...ram }, placement: 'board memory map' };
-  const { name, machine } = qemuMachineOf(board);
-  return {
-    flash: { origin: machine.flash.origin, size: Math.min(flash.size, machine.flash.size) },
-    ram: { origin: machine.ram.origin, size: Math.min(ram.size, machine.ram.size) },
-    placement: `QEMU ${name} addresses, board sizes`,
-  };
+): { flash: MachineRegion; ram: MachineRegion; placement: string } {
+  const emulator = target === 'emulator' && arch !== 'host' ? emulatorFor(board) : undefined;
+  const memory = emulator && 'memory' in emulator ? emulator.memory : board.memory;
+  const placement =
+    emulator?.kind === 'qemu' ? `QEMU ${emulator.machine} addresses, board sizes` : 'board memory map';
+  const ram = { origin: memory.ram.origin, size: memory.ram.size };
+  if (arch === 'avr' && ram.origin < avrDataOffset) ram.origin += avrDataOffset;
+  return { flash: { origin: memory.flash.origin, size: memory.flash.size }, ram, placement };
 }
 
 async function inPool<T, R>(items: readonly T[], work: (item: T, index: number) => Promise<R>): Promise<R[]> {

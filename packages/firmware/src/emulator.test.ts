@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { getBoard } from '@murmur/boards';
+import { getBoard, loadBoards } from '@murmur/boards';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildFirmware, type FirmwareImage } from './build';
 import { runOnEmulator, type RunResult } from './emulator';
@@ -19,6 +19,13 @@ const emulatedBoards = [...cortexBoards, 'simavr-atmega328p'];
 const outDir = (): string => mkdtempSync(join(tmpdir(), 'murmur-fw-'));
 
 let reference: RunResult;
+
+/** One build of the portable program per board, shared by the tests below. */
+const builds = new Map<string, Promise<FirmwareImage>>();
+function buildPortable(id: string): Promise<FirmwareImage> {
+  if (!builds.has(id)) builds.set(id, buildFirmware({ board: getBoard(id), ...portable, outDir: outDir() }));
+  return builds.get(id)!;
+}
 
 beforeAll(async () => {
   const board = getBoard('native');
@@ -43,7 +50,7 @@ describe('the same portable program on every target', () => {
     let first: RunResult;
 
     beforeAll(async () => {
-      image = await buildFirmware({ board, ...portable, outDir: outDir() });
+      image = await buildPortable(id);
       first = await runOnEmulator({ board, elf: image.elf });
     }, 60_000);
 
@@ -69,6 +76,21 @@ describe('the same portable program on every target', () => {
       expect(image.memory!.fits).toBe(true);
     });
   });
+});
+
+describe('named boards on the emulator of their core', () => {
+  const hardware = loadBoards().filter((b) => b.kind === 'hardware');
+  it.each(hardware.map((b) => [b.id, b] as const))(
+    '%s: linked within the board sizes, prints what the host prints',
+    async (_id, board) => {
+      const image = await buildFirmware({ board, ...portable, outDir: outDir() });
+      const run = await runOnEmulator({ board, elf: image.elf });
+      expect(run.lines).toEqual(reference.lines);
+      expect(run.exitCode).toBe(3);
+      expect(image.memory!.flash.budget).toBe(board.memory.flash.size);
+    },
+    30_000,
+  );
 });
 
 describe('exact cost', () => {
@@ -109,7 +131,7 @@ describe('exact cost', () => {
 
   it('simavr-atmega328p: cycles of a known delay (CALL 4 + 1000 + RET 4)', async () => {
     const board = getBoard('simavr-atmega328p');
-    const image = await buildFirmware({ board, ...portable, outDir: outDir() });
+    const image = await buildPortable(board.id);
     const run = await runOnEmulator({ board, elf: image.elf });
     expect(run.costs.find((c) => c.label === 'measured_delay')!.value).toBe(1008);
   }, 60_000);

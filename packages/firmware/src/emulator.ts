@@ -76,12 +76,10 @@ function commandFor(board: Board, elf: string): string[] {
     return ['simavr', '-m', board.emulator.mcu, '-f', String(board.emulator.frequencyHz), elf];
   }
   const { name } = qemuMachineOf(board);
-  const cpu = board.emulator.kind === 'qemu' ? (board.emulator.cpuFlags ?? []) : [];
   return [
     'qemu-system-arm',
     '-M',
     name,
-    ...cpu,
     '-nographic',
     '-monitor',
     'none',

@@ -1,5 +1,5 @@
 import type { Board } from '@murmur/boards';
-import type { MemoryRegion } from './targets';
+import type { MachineRegion } from '@murmur/boards';
 
 const hex = (n: number): string => `0x${n.toString(16).padStart(8, '0')}`;
 
@@ -7,8 +7,8 @@ export interface CortexMLinkerScriptInput {
   board: Board;
   /** Where the image is linked: the board's own memory map, or an emulator machine's (named here). */
   placement: string;
-  flash: MemoryRegion;
-  ram: MemoryRegion;
+  flash: MachineRegion;
+  ram: MachineRegion;
   /** Bytes reserved for the main stack at the top of RAM. */
   stackBytes: number;
 }

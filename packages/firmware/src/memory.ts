@@ -1,6 +1,6 @@
 import { MurmurError } from '@murmur/core';
 import type { StackReport } from './stack';
-import type { MemoryRegion } from './targets';
+import type { MachineRegion } from '@murmur/boards';
 import { runTool } from './toolchain';
 
 /** One section of a linked image, from `objdump -h`. */
@@ -72,15 +72,15 @@ export interface MemoryReport {
   fits: boolean;
 }
 
-const within = (address: number, region: MemoryRegion): boolean =>
+const within = (address: number, region: MachineRegion): boolean =>
   address >= region.origin && address < region.origin + region.size;
 
 export interface MemoryReportInput {
   boardId: string;
   sections: readonly ImageSection[];
   /** Where flash and RAM are in the linked image. */
-  flash: MemoryRegion;
-  ram: MemoryRegion;
+  flash: MachineRegion;
+  ram: MachineRegion;
   /** The board's flash and RAM sizes (its budget). */
   budget: { flash: number; ram: number };
   stack: StackReport;

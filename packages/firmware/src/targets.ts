@@ -9,51 +9,24 @@ export type Arch = 'cortex-m' | 'avr' | 'host';
 /** What a board's instruction/cycle counter counts. */
 export type CostUnit = 'instructions' | 'cycles' | 'none';
 
-export interface MemoryRegion {
-  origin: number;
-  size: number;
-}
-
-/** A QEMU machine the harness runs Cortex-M code on, with its memory map and the counter it measures with. */
-export interface QemuMachine {
-  flash: MemoryRegion;
-  ram: MemoryRegion;
+/** How the harness counts instructions on a QEMU machine. */
+export interface QemuCounter {
   /** Harness C file (in c/cortex-m) that implements murmur_cost_* on this machine. */
-  counterSource: string;
+  source: string;
   /** Frequency of that counter's timer. */
   timerHz: number;
 }
 
 /**
- * The QEMU 7.2 machines the harness supports (memory maps as QEMU models them; see
- * https://www.qemu.org/docs/master/system/arm/mps2.html). mps2-an505 boots in the Secure state with
- * its vector table at 0x10000000 (the Secure alias of SSRAM1) and RAM at 0x38000000.
+ * The QEMU 7.2 machines the harness can measure on (their memory maps come from @murmur/boards'
+ * emulatorFor): the MPS2 images have a CMSDK timer on the 25 MHz (AN505: 20 MHz) system clock, the
+ * micro:bit's nRF51 has TIMER0 at 16 MHz.
  */
-export const qemuMachines: Record<string, QemuMachine> = {
-  'mps2-an385': {
-    flash: { origin: 0x00000000, size: 0x400000 },
-    ram: { origin: 0x20000000, size: 0x400000 },
-    counterSource: 'cost_cmsdk_timer.c',
-    timerHz: 25_000_000,
-  },
-  'mps2-an386': {
-    flash: { origin: 0x00000000, size: 0x400000 },
-    ram: { origin: 0x20000000, size: 0x400000 },
-    counterSource: 'cost_cmsdk_timer.c',
-    timerHz: 25_000_000,
-  },
-  'mps2-an505': {
-    flash: { origin: 0x10000000, size: 0x400000 },
-    ram: { origin: 0x38000000, size: 0x200000 },
-    counterSource: 'cost_cmsdk_timer.c',
-    timerHz: 20_000_000,
-  },
-  microbit: {
-    flash: { origin: 0x00000000, size: 0x40000 },
-    ram: { origin: 0x20000000, size: 0x4000 },
-    counterSource: 'cost_nrf51_timer.c',
-    timerHz: 16_000_000,
-  },
+export const qemuCounters: Record<string, QemuCounter> = {
+  'mps2-an385': { source: 'cost_cmsdk_timer.c', timerHz: 25_000_000 },
+  'mps2-an386': { source: 'cost_cmsdk_timer.c', timerHz: 25_000_000 },
+  'mps2-an505': { source: 'cost_cmsdk_timer.c', timerHz: 20_000_000 },
+  microbit: { source: 'cost_nrf51_timer.c', timerHz: 16_000_000 },
 };
 
 /**
@@ -80,19 +53,19 @@ export function costUnitOf(board: Board): CostUnit {
   return arch === 'cortex-m' ? 'instructions' : arch === 'avr' ? 'cycles' : 'none';
 }
 
-/** The QEMU machine of a Cortex-M board (its own machine, or the proxy machine for its core). */
-export function qemuMachineOf(board: Board): { name: string; machine: QemuMachine } {
+/** The QEMU machine of a Cortex-M board (its own machine, or the proxy machine for its core) and its counter. */
+export function qemuMachineOf(board: Board): { name: string; counter: QemuCounter } {
   if (board.emulator.kind !== 'qemu') {
     throw new MurmurError(`board '${board.id}' does not run under QEMU`, { field: 'emulator.kind' });
   }
-  const machine = qemuMachines[board.emulator.machine];
-  if (!machine) {
+  const counter = qemuCounters[board.emulator.machine];
+  if (!counter) {
     throw new MurmurError(
-      `board '${board.id}': QEMU machine '${board.emulator.machine}' is not supported by the harness (supported: ${Object.keys(qemuMachines).join(', ')})`,
+      `board '${board.id}': QEMU machine '${board.emulator.machine}' is not supported by the harness (supported: ${Object.keys(qemuCounters).join(', ')})`,
       { field: 'emulator.machine' },
     );
   }
-  return { name: board.emulator.machine, machine };
+  return { name: board.emulator.machine, counter };
 }
 
 /**
