@@ -14,3 +14,4 @@ export * from './download';
 export * from './fetch';
 export * from './mat';
 export * from './zip';
+export * from './summary';

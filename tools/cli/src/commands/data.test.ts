@@ -1,0 +1,88 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { main } from '../main';
+
+function capture(): { out: () => string; err: () => string } {
+  let out = '';
+  let err = '';
+  vi.spyOn(process.stdout, 'write').mockImplementation((chunk: unknown) => ((out += String(chunk)), true));
+  vi.spyOn(process.stderr, 'write').mockImplementation((chunk: unknown) => ((err += String(chunk)), true));
+  return { out: () => out, err: () => err };
+}
+
+afterEach(() => {
+  vi.restoreAllMocks();
+  process.exitCode = undefined;
+});
+
+const run = (...args: string[]): Promise<number> => main(['node', 'murmur', ...args]);
+const dataDir = process.env['MURMUR_DATA_DIR'];
+
+describe('murmur data', () => {
+  it('lists nothing found in an empty directory, as a table and as JSON', async () => {
+    const empty = mkdtempSync(join(tmpdir(), 'murmur-cli-data-'));
+    const io = capture();
+    expect(await run('data', 'list', '--data-dir', empty)).toBe(0);
+    expect(io.out()).toContain('not found: murmur data fetch wearable-activity');
+    const before = io.out().length;
+    expect(await run('data', 'list', '--data-dir', empty, '--json')).toBe(0);
+    const list = JSON.parse(io.out().slice(before)) as { name: string; found: boolean }[];
+    expect(list.map((d) => d.found)).toEqual([false, false, false]);
+  });
+
+  it.skipIf(!dataDir)(
+    'lists the real datasets with their counts',
+    async () => {
+      const io = capture();
+      expect(await run('data', 'list', '--json', '--data-dir', dataDir!)).toBe(0);
+      const list = JSON.parse(io.out()) as {
+        name: string;
+        recordings: number;
+        subjects: number;
+        ratesHz: number[];
+      }[];
+      expect(list.map((d) => [d.name, d.recordings, d.subjects])).toEqual([
+        ['predictive-maintenance', 179, 6],
+        ['wearable-activity', 227, 38],
+        ['ppg-triage', 23, 23],
+      ]);
+      expect(list[0]!.ratesHz).toEqual([12000, 20480, 48000]);
+    },
+    60_000,
+  );
+
+  it('rejects an unknown dataset or a bad --base-url with exit code 2', async () => {
+    const io = capture();
+    expect(await run('data', 'fetch', 'no-such-data')).toBe(2);
+    expect(io.err()).toContain("unknown dataset 'no-such-data'");
+    expect(await run('data', 'fetch', 'ppg-triage', '--base-url', 'ftp://x')).toBe(2);
+  });
+
+  it('fails with exit code 1 naming the URL when the mirror lacks a file', async () => {
+    const server = createServer((_req, res) => res.writeHead(404).end());
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    try {
+      const io = capture();
+      const target = mkdtempSync(join(tmpdir(), 'murmur-cli-fetch-'));
+      expect(
+        await run(
+          'data',
+          'fetch',
+          'ppg-triage',
+          '--data-dir',
+          target,
+          '--base-url',
+          `http://127.0.0.1:${port}`,
+        ),
+      ).toBe(1);
+      expect(io.err()).toContain(`http://127.0.0.1:${port}/SHA256SUMS.txt: HTTP 404`);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+});
