@@ -13,7 +13,12 @@ export const payloadSchema = definePayload({
   version: 1,
   fields: {
     breathing: t.enum(BREATHING_CLASSES, { description: 'slow < 12, normal 12-20, fast > 20 breaths/min' }),
-    rr_bpm: t.fixed(7, { scale: 0.5, unit: '1/min', saturate: true, description: 'respiratory rate, breaths/min' }),
+    rr_bpm: t.fixed(7, {
+      scale: 0.5,
+      unit: '1/min',
+      saturate: true,
+      description: 'respiratory rate, breaths/min',
+    }),
     hr_bpm: t.uint(8, { unit: 'beat/min', saturate: true, description: 'heart rate, beats/min' }),
     confidence: t.unorm(7, { saturate: true, description: 'classifier confidence' }),
     signal_quality: t.unorm(4, { saturate: true, description: 'PPG signal quality' }),

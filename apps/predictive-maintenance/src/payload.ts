@@ -16,9 +16,23 @@ export const payloadSchema = definePayload(
     fields: {
       state: t.enum(MACHINE_STATES, { description: 'most frequent machine state in the period' }),
       confidence: t.unorm(7, { saturate: true, description: 'mean classifier confidence for that state' }),
-      anomaly_score: t.fixed(8, { scale: 0.1, saturate: true, description: 'largest anomaly score in the period' }),
-      rms_g: t.fixed(10, { scale: 0.01, unit: 'g', saturate: true, description: 'vibration RMS (standard gravity)' }),
-      peak_g: t.fixed(10, { scale: 0.05, unit: 'g', saturate: true, description: 'vibration peak (standard gravity)' }),
+      anomaly_score: t.fixed(8, {
+        scale: 0.1,
+        saturate: true,
+        description: 'largest anomaly score in the period',
+      }),
+      rms_g: t.fixed(10, {
+        scale: 0.01,
+        unit: 'g',
+        saturate: true,
+        description: 'vibration RMS (standard gravity)',
+      }),
+      peak_g: t.fixed(10, {
+        scale: 0.05,
+        unit: 'g',
+        saturate: true,
+        description: 'vibration peak (standard gravity)',
+      }),
       kurtosis: t.fixed(8, { scale: 0.1, saturate: true, description: 'kurtosis of the vibration signal' }),
       windows: t.uint(10, { saturate: true, description: 'windows analysed in the period' }),
       alert: t.bool({ description: 'a fault or anomaly alert was raised' }),
@@ -32,7 +46,10 @@ export const payloadSchema = definePayload(
     version: 1,
     fields: {
       restart_baseline: t.bool({ description: 'forget the learned baseline and commission it again' }),
-      uplink_period_min: t.uint(12, { unit: 'min', description: 'uplink period in minutes; 0 keeps the current one' }),
+      uplink_period_min: t.uint(12, {
+        unit: 'min',
+        description: 'uplink period in minutes; 0 keeps the current one',
+      }),
     },
   },
 );

@@ -27,7 +27,12 @@ export type WearableActivityUplink = Infer<typeof payloadSchema>;
 export const payloadExamples: { description: string; value: WearableActivityUplink }[] = [
   {
     description: 'Mostly walking',
-    value: { minutes: [9, 0, 2, 0, 4, 0], dominant: 'walking', confidence: 0.8976377952755905, battery_pct: 88 },
+    value: {
+      minutes: [9, 0, 2, 0, 4, 0],
+      dominant: 'walking',
+      confidence: 0.8976377952755905,
+      battery_pct: 88,
+    },
   },
   {
     description: 'Sitting the whole period',
