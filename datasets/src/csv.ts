@@ -233,7 +233,7 @@ export class CsvCursor {
   }
 
   /**
-   * The next field as a number. An empty field is NaN when `allowEmpty`, otherwise an error.
+   * The next field as a number. An empty (or `NaN`) field is NaN when `allowEmpty`, otherwise an error.
    * `last` marks the final field of the row.
    */
   number(column: string, last = false, allowEmpty = false): number {
@@ -270,7 +270,7 @@ export class CsvCursor {
     } else {
       i = this.fieldEnd(start);
       const text = this.text(start, i).trim();
-      if (text === '' && allowEmpty) value = NaN;
+      if (allowEmpty && (text === '' || text.toLowerCase() === 'nan')) value = NaN;
       else {
         value = text === '' ? NaN : Number(text);
         if (!Number.isFinite(value)) {

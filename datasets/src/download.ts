@@ -30,6 +30,9 @@ export interface DownloadResult {
   resumedFrom: number;
 }
 
+/** Files smaller than this get no byte-level progress bar. */
+const BAR_MIN_BYTES = 1 << 20;
+
 /** SHA-256 (hex) of a file, streamed. */
 export async function sha256File(file: string): Promise<string> {
   const hash = createHash('sha256');
@@ -80,7 +83,8 @@ async function fetchInto(url: string, part: string, opts: DownloadOptions): Prom
     total,
     label: opts.label ?? url,
     unit: 'B',
-    quiet: opts.quiet || total === 0,
+    // Small files only count in the caller's file-level progress.
+    quiet: opts.quiet || total < BAR_MIN_BYTES,
     stream: opts.progressStream,
   });
   progress.update(start);

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { MurmurError } from '@murmur/core';
+import { createProgress, MurmurError, type Progress } from '@murmur/core';
 import {
   defaultCatalogDir,
   loadCatalog,
@@ -58,6 +58,7 @@ interface FetchState {
   opts: FetchOptions;
   lock: CatalogLock;
   result: FetchResult;
+  progress: Progress;
 }
 
 /** Makes one original present and verified; returns its local path. */
@@ -81,6 +82,7 @@ async function fetchFile(
       );
     }
     state.result.reused++;
+    state.progress.tick(1, path);
     if (!want) record(state, key, have, (await stat(dest)).size);
     return dest;
   }
@@ -92,6 +94,7 @@ async function fetchFile(
     progressStream: state.opts.stream,
   });
   state.result.downloaded++;
+  state.progress.tick(1, path);
   if (!want) record(state, key, got.sha256, got.bytes);
   return dest;
 }
@@ -152,10 +155,18 @@ export async function fetchDataset(name: DatasetName, opts: FetchOptions = {}): 
   const catalogDir = opts.catalogDir ?? defaultCatalogDir();
   const catalog = loadCatalog(name, catalogDir);
   const root = join(resolveDataDir(opts.dataDir), name);
+  const total = catalog.sources.reduce((n, s) => n + s.files.length + (s.checksums ? 1 : 0), 0);
   const state: FetchState = {
     opts,
     lock: readLock(name, catalogDir),
     result: { dir: root, downloaded: 0, reused: 0, locked: 0, converted: 0 },
+    progress: createProgress({
+      total,
+      label: `${name}`,
+      unit: 'files',
+      quiet: opts.quiet,
+      stream: opts.stream,
+    }),
   };
   const files: Map<string, string>[] = [];
   try {
@@ -164,6 +175,7 @@ export async function fetchDataset(name: DatasetName, opts: FetchOptions = {}): 
     // Keep the hashes of whatever was verified, even when a later file fails.
     if (state.result.locked > 0) writeLock(name, state.lock, catalogDir);
   }
+  state.progress.done('verified');
   state.result.converted = await convert(catalog, root, files);
   return state.result;
 }
