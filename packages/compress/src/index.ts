@@ -8,3 +8,4 @@ export * from './cluster';
 export * from './fake-quant';
 export * from './recipes';
 export * from './budget';
+export * from './app-model';

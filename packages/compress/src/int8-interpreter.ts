@@ -1,6 +1,7 @@
 import { MurmurError } from '@murmur/core';
 import {
   modelShapes,
+  normalizeInput,
   samePadLeft,
   type Conv1dLayer,
   type DepthwiseConv1dLayer,
@@ -319,11 +320,16 @@ export function argmaxInt8(logits: Int8Array): { index: number; margin: number }
   return { index, margin: logits.length > 1 ? logits[index]! - second : 255 };
 }
 
+/** The raw float input as the model's int8 input: standardize (float32, see InputNorm), then quantizeInput. */
+export function quantizeModelInput(model: CompressedModel, x: Float32Array): Int8Array {
+  return quantizeInput(model.inputNorm ? normalizeInput(x, model.inputNorm) : x, model.input);
+}
+
 /** Float in, class out: quantize at the boundary, run the integer path, argmax. */
 export function classifyInt8(
   model: CompressedModel,
   x: Float32Array,
 ): { index: number; margin: number; logits: Int8Array } {
-  const logits = runInt8(model, quantizeInput(x, model.input));
+  const logits = runInt8(model, quantizeModelInput(model, x));
   return { ...argmaxInt8(logits), logits };
 }

@@ -1,0 +1,186 @@
+import type { AppFeatures } from '@murmur/dsp';
+import { createRng, MurmurError, UsageError } from '@murmur/core';
+import {
+  buildMlp,
+  evaluateClassifier,
+  splitGroups,
+  trainClassifier,
+  type ClassificationReport,
+  type ModelIR,
+  type TrainResult,
+} from '@murmur/nn';
+
+/**
+ * An app's model, trained on its own features: what `murmur train`, `murmur compress` and the compress
+ * benchmark share. An app package (`@murmur/<app>`) exports its AppFeatures (the feature graph per
+ * recording) and may export `modelSettings: Partial<AppModelSettings>` to override the defaults below.
+ */
+export interface AppModelSettings {
+  /** Hidden dense widths of the MLP on the feature vector. */
+  hidden: number[];
+  epochs: number;
+  learningRate: number;
+  batchSize: number;
+  /** Early-stopping patience on the validation subjects' loss (0 = fixed epochs). */
+  patience: number;
+  /** Fraction of subjects held out for validation. */
+  validationFraction: number;
+  seed: number;
+  /** Class names in output order (default: the sorted labels found in the data). */
+  classes?: string[];
+}
+
+export const defaultModelSettings: AppModelSettings = {
+  hidden: [64, 32],
+  epochs: 40,
+  learningRate: 0.003,
+  batchSize: 32,
+  patience: 8,
+  validationFraction: 0.25,
+  seed: 1,
+};
+
+export interface AppModule {
+  name: string;
+  features: AppFeatures;
+  settings: AppModelSettings;
+}
+
+/** Imports `@murmur/<app>` and finds its AppFeatures export and optional `modelSettings`. */
+export async function loadAppModule(app: string): Promise<AppModule> {
+  if (!/^[a-z0-9][a-z0-9-]*$/.test(app)) throw new UsageError(`bad app name '${app}'`);
+  let mod: Record<string, unknown>;
+  try {
+    mod = (await import(/* @vite-ignore */ `@murmur/${app}`)) as Record<string, unknown>;
+  } catch (e) {
+    throw new UsageError(
+      `unknown app '${app}': cannot import @murmur/${app} (${(e as Error).message.split('\n')[0]})`,
+    );
+  }
+  const features = Object.values(mod).find(
+    (v): v is AppFeatures => typeof v === 'object' && v !== null && 'graphFor' in v && 'dataset' in v,
+  );
+  if (!features)
+    throw new MurmurError(`@murmur/${app} exports no AppFeatures (an object with dataset and graphFor)`, {
+      field: app,
+    });
+  const settings = {
+    ...defaultModelSettings,
+    ...((mod['modelSettings'] as Partial<AppModelSettings> | undefined) ?? {}),
+  };
+  return { name: app, features, settings };
+}
+
+/** Labelled feature rows of an app's dataset, with the subject of each row. */
+export interface AppRows {
+  x: Float32Array[];
+  y: number[];
+  groups: string[];
+  classes: string[];
+  featureNames: string[];
+}
+
+/** Loads the app's dataset and computes its feature rows (TS reference of the feature graph). */
+export async function loadAppRows(
+  app: AppModule,
+  opts: { dataDir?: string; allowSynthetic?: boolean } = {},
+): Promise<AppRows> {
+  const { loadDataset } = await import('@murmur/datasets');
+  const { extractAppFeatures } = await import('@murmur/dsp');
+  const recordings = await loadDataset(app.features.dataset, {
+    dataDir: opts.dataDir,
+    allowSynthetic: opts.allowSynthetic,
+  });
+  const table = extractAppFeatures(app.features, recordings);
+  const rows = table.rows.filter((r) => r.label !== undefined && r.features.every(Number.isFinite));
+  if (rows.length === 0)
+    throw new MurmurError(`no labelled feature rows in dataset '${app.features.dataset}'`, {
+      field: 'dataset',
+    });
+  const classes = app.settings.classes ?? [...new Set(rows.map((r) => r.label!))].sort();
+  const index = new Map(classes.map((c, i) => [c, i]));
+  const kept = rows.filter((r) => index.has(r.label!));
+  return {
+    x: kept.map((r) => r.features),
+    y: kept.map((r) => index.get(r.label!)!),
+    groups: kept.map((r) => r.subject),
+    classes,
+    featureNames: table.features.map((f) => f.name),
+  };
+}
+
+/** The rows of some groups. */
+export function selectGroups(rows: AppRows, groups: readonly string[]): AppRows {
+  const keep = new Set(groups);
+  const idx = rows.groups.map((g, i) => (keep.has(g) ? i : -1)).filter((i) => i >= 0);
+  return {
+    ...rows,
+    x: idx.map((i) => rows.x[i]!),
+    y: idx.map((i) => rows.y[i]!),
+    groups: idx.map((i) => rows.groups[i]!),
+  };
+}
+
+/** Every `step`-th row (deterministic subsampling for quick runs). */
+export function subsampleRows(rows: AppRows, fraction: number, seed: number): AppRows {
+  if (fraction >= 1) return rows;
+  const rng = createRng(seed).fork('subsample');
+  const idx = rows.x.map((_, i) => i).filter(() => rng.next() < fraction);
+  return {
+    ...rows,
+    x: idx.map((i) => rows.x[i]!),
+    y: idx.map((i) => rows.y[i]!),
+    groups: idx.map((i) => rows.groups[i]!),
+  };
+}
+
+export interface AppTraining {
+  model: ModelIR;
+  train: AppRows;
+  validation: AppRows;
+  result: TrainResult;
+  report: ClassificationReport;
+}
+
+/**
+ * Splits the rows by subject (validation subjects never seen in training), trains the app's MLP with early
+ * stopping on a second subject split inside the training subjects, and reports on the validation subjects.
+ */
+export async function trainAppModel(
+  app: AppModule,
+  rows: AppRows,
+  opts: { quiet?: boolean; epochs?: number } = {},
+): Promise<AppTraining> {
+  const s = app.settings;
+  const split = splitGroups(rows.groups, s.validationFraction, s.seed);
+  const train = selectGroups(rows, split.train);
+  const validation = selectGroups(rows, split.validation);
+  const model = buildMlp({
+    inputs: rows.x[0]!.length,
+    hidden: s.hidden,
+    classes: rows.classes.length,
+    seed: s.seed,
+  });
+  model.meta = { ...model.meta, classes: rows.classes, features: rows.featureNames, app: app.name };
+  const result = await trainClassifier({
+    ...train,
+    classes: rows.classes.length,
+    model,
+    seed: s.seed,
+    epochs: opts.epochs ?? s.epochs,
+    batchSize: s.batchSize,
+    learningRate: s.learningRate,
+    validationFraction: s.patience > 0 ? 0.2 : 0,
+    earlyStopping: s.patience > 0 ? { patience: s.patience } : undefined,
+    label: `train ${app.name}`,
+    quiet: opts.quiet,
+  });
+  result.model.meta = { ...result.model.meta, validationSubjects: split.validation };
+  return {
+    model: result.model,
+    train,
+    validation,
+    result,
+    report: evaluateClassifier(result.model, validation.x, validation.y, rows.classes.length),
+  };
+}
