@@ -4,6 +4,11 @@
  */
 #include "murmur_nn_support.h"
 
+#if MURMUR_NN_DSP
+#include <arm_acle.h>
+#include <string.h>
+#endif
+
 void murmur_patch_reorder(int16_t *patch, uint16_t size) {
   for (uint16_t i = 0; i + 4 <= size; i += 4) {
     int16_t t = patch[i + 1];
@@ -34,8 +39,22 @@ murmur_status murmur_fully_connected_any(const murmur_context *ctx, MURMUR_ROM m
   int16_t *patch = murmur_patch_of(ctx, murmur_fully_connected_get_buffer_size(params));
   if (patch == 0) return MURMUR_ERROR_BUFFER;
   const int16_t offset = quant->input_offset;
-  for (uint16_t c = 0; c < cols; c++) patch[c] = (int16_t)(input[c] + offset);
-  if (format->reordered) murmur_patch_reorder(patch, cols);
+  uint16_t c = 0;
+#if MURMUR_NN_DSP
+  if (format->reordered) {
+    /* Four inputs per step, written straight in the reordered layout: (x0, x2) then (x1, x3). */
+    const int16x2_t offsets = (int16x2_t)(((uint32_t)(uint16_t)offset << 16) | (uint16_t)offset);
+    for (; c + 4 <= cols; c += 4) {
+      uint32_t x;
+      memcpy(&x, input + c, sizeof x);
+      int16x2_t even = __sadd16(__sxtb16((int8x4_t)x), offsets);
+      int16x2_t odd = __sadd16(__sxtb16((int8x4_t)((x >> 8) | (x << 24))), offsets);
+      memcpy(patch + c, &even, sizeof even);
+      memcpy(patch + c + 2, &odd, sizeof odd);
+    }
+  }
+#endif
+  for (; c < cols; c++) patch[c] = (int16_t)(input[c] + offset);
   format->rows(filter, 0, params->output_size, cols, patch, quant, output);
   return MURMUR_OK;
 }

@@ -9,7 +9,7 @@ int32_t murmur_doubling_high_mul(int32_t a, int32_t b) {
 }
 
 int32_t murmur_divide_by_pot(int32_t x, int32_t exponent) {
-  int32_t mask = (int32_t)((INT64_C(1) << exponent) - 1);
+  int32_t mask = (int32_t)((UINT32_C(1) << exponent) - 1u);
   int32_t remainder = x & mask;
   int32_t threshold = (mask >> 1) + (x < 0 ? 1 : 0);
   return (x >> exponent) + (remainder > threshold ? 1 : 0);
@@ -19,10 +19,12 @@ int32_t murmur_multiply_by_quantized_multiplier(int32_t x, int32_t multiplier, i
   /* Exponents beyond 31 saturate (left) or round everything away (right) exactly as 31 does. */
   int32_t left = shift > 31 ? 31 : shift > 0 ? shift : 0;
   int32_t right = shift < -31 ? 31 : shift < 0 ? -shift : 0;
-  int64_t shifted = (int64_t)x * (INT64_C(1) << left);
-  if (shifted > INT32_MAX) shifted = INT32_MAX;
-  if (shifted < INT32_MIN) shifted = INT32_MIN;
-  return murmur_divide_by_pot(murmur_doubling_high_mul((int32_t)shifted, multiplier), right);
+  if (left > 0) {
+    /* x * 2^left, saturated: it fits exactly when -(limit + 1) <= x <= limit. */
+    int32_t limit = INT32_MAX >> left;
+    x = x > limit ? INT32_MAX : x < -limit - 1 ? INT32_MIN : (int32_t)((uint32_t)x << left);
+  }
+  return murmur_divide_by_pot(murmur_doubling_high_mul(x, multiplier), right);
 }
 
 int8_t murmur_requantize_row(int32_t dot, MURMUR_ROM murmur_quant_params *quant, uint16_t row) {

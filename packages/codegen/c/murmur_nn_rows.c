@@ -21,8 +21,52 @@ static inline uint32_t murmur_read_u32(const void *p) {
 #define MURMUR_MAC4(acc, w, x02, x13)                                                                             \
   do {                                                                                                            \
     (acc) = __smlad(__sxtb16(w), (x02), (acc));                                                                   \
-    (acc) = __smlad(__sxtb16(murmur_ror8(w)), (x13), (acc));                                                       \
+    (acc) = __smlad(__sxtb16(murmur_ror8(w)), (x13), (acc));                                                      \
   } while (0)
+
+/*
+ * Four rows (w0, w0 + cols, w0 + 2 cols, w0 + 3 cols) times `blocks` blocks of four columns, blocks >= 1:
+ * per block one LDRD of the patch, four LDRs of weights, eight SXTB16 and eight SMLAD. The patch is
+ * 4-byte aligned (LDRD); weight rows may be unaligned (LDR allows it on Armv7-M/Armv8-M Mainline).
+ */
+static void murmur_dot4_s8(const int16_t *x, const int8_t *w0, uint32_t cols, uint32_t blocks, int32_t acc[4]) {
+  const int8_t *w2 = w0 + 2u * cols;
+  int32_t a0 = 0, a1 = 0, a2 = 0, a3 = 0;
+  uint32_t x02, x13, w, s;
+  __asm__ volatile(
+      "1:\n\t"
+      "ldrd %[x02], %[x13], [%[x]], #8\n\t"
+      "ldr %[w], [%[w0], %[cols]]\n\t"
+      "sxtb16 %[s], %[w]\n\t"
+      "smlad %[a1], %[s], %[x02], %[a1]\n\t"
+      "sxtb16 %[s], %[w], ror #8\n\t"
+      "smlad %[a1], %[s], %[x13], %[a1]\n\t"
+      "ldr %[w], [%[w0]], #4\n\t"
+      "sxtb16 %[s], %[w]\n\t"
+      "smlad %[a0], %[s], %[x02], %[a0]\n\t"
+      "sxtb16 %[s], %[w], ror #8\n\t"
+      "smlad %[a0], %[s], %[x13], %[a0]\n\t"
+      "ldr %[w], [%[w2], %[cols]]\n\t"
+      "sxtb16 %[s], %[w]\n\t"
+      "smlad %[a3], %[s], %[x02], %[a3]\n\t"
+      "sxtb16 %[s], %[w], ror #8\n\t"
+      "smlad %[a3], %[s], %[x13], %[a3]\n\t"
+      "ldr %[w], [%[w2]], #4\n\t"
+      "sxtb16 %[s], %[w]\n\t"
+      "smlad %[a2], %[s], %[x02], %[a2]\n\t"
+      "sxtb16 %[s], %[w], ror #8\n\t"
+      "smlad %[a2], %[s], %[x13], %[a2]\n\t"
+      "subs %[n], %[n], #1\n\t"
+      "bne 1b\n\t"
+      : [x] "+r"(x), [w0] "+r"(w0), [w2] "+r"(w2), [n] "+r"(blocks), [a0] "+r"(a0), [a1] "+r"(a1), [a2] "+r"(a2),
+        [a3] "+r"(a3), [x02] "=&r"(x02), [x13] "=&r"(x13), [w] "=&r"(w), [s] "=&r"(s)
+      : [cols] "r"(cols)
+      : "cc", "memory");
+  acc[0] = a0;
+  acc[1] = a1;
+  acc[2] = a2;
+  acc[3] = a3;
+}
 #endif
 
 static void murmur_rows_s8(MURMUR_ROM void *filter, uint16_t first_row, uint16_t row_count, uint16_t cols,
@@ -32,31 +76,18 @@ static void murmur_rows_s8(MURMUR_ROM void *filter, uint16_t first_row, uint16_t
 #if MURMUR_NN_DSP
   const uint16_t blocks = cols >> 2;
   const uint16_t tail = (uint16_t)(blocks << 2);
-  /* Two rows at a time share each patch load. */
-  for (; r + 2 <= row_count; r += 2) {
-    const int8_t *w0 = w;
-    const int8_t *w1 = w + cols;
-    const int16_t *x = patch;
-    int32_t acc0 = 0;
-    int32_t acc1 = 0;
-    for (uint16_t b = blocks; b > 0; b--) {
-      uint32_t x02 = murmur_read_u32(x);
-      uint32_t x13 = murmur_read_u32(x + 2);
-      uint32_t a = murmur_read_u32(w0);
-      uint32_t c = murmur_read_u32(w1);
-      x += 4;
-      w0 += 4;
-      w1 += 4;
-      MURMUR_MAC4(acc0, a, x02, x13);
-      MURMUR_MAC4(acc1, c, x02, x13);
+  /* Four rows at a time share each patch load. */
+  if (blocks > 0) {
+    for (; r + 4 <= row_count; r += 4) {
+      int32_t acc[4];
+      murmur_dot4_s8(patch, w, cols, blocks, acc);
+      for (uint16_t j = 0; j < 4; j++) {
+        const int8_t *wj = w + (uint32_t)j * cols;
+        for (uint16_t i = tail; i < cols; i++) acc[j] += patch[i] * wj[i];
+        output[r + j] = murmur_requantize_row(acc[j], quant, (uint16_t)(first_row + r + j));
+      }
+      w += 4u * cols;
     }
-    for (uint16_t i = tail; i < cols; i++) {
-      acc0 += patch[i] * w[i];
-      acc1 += patch[i] * w[cols + i];
-    }
-    output[r] = murmur_requantize_row(acc0, quant, (uint16_t)(first_row + r));
-    output[r + 1] = murmur_requantize_row(acc1, quant, (uint16_t)(first_row + r + 1));
-    w += 2 * (uint32_t)cols;
   }
   for (; r < row_count; r++) {
     const int8_t *w0 = w;

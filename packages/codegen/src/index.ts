@@ -5,3 +5,4 @@ export * from './kernel-test-program';
 export * from './memory-planner';
 export * from './model-codegen';
 export * from './random-layers';
+export * from './cost-program';
