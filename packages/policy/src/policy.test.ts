@@ -1,0 +1,147 @@
+import { describe, expect, it } from 'vitest';
+import { createRng } from '@murmur/core';
+import { decode, definePayload, t } from '@murmur/payload';
+import { compilePolicy, PolicyRunner, windowsPerPeriod, type UplinkPolicyDef } from './index';
+import { buildHostPolicy, referenceLines, runHostPolicy, type PolicyOp } from './testing';
+
+const classes = ['normal', 'inner', 'ball', 'outer'];
+const featureNames = ['rms', 'peak', 'kurt', 'quality', 'rate'];
+
+const payload = definePayload({
+  name: 'policy_test',
+  fPort: 9,
+  version: 1,
+  fields: {
+    minutes: t.array(t.uint(6, { saturate: true }), 4),
+    state: t.enum(['outer', 'ball', 'inner', 'normal']),
+    confidence: t.unorm(7, { saturate: true }),
+    rms: t.fixed(10, { scale: 0.01, saturate: true }),
+    peak: t.fixed(10, { scale: 0.05, saturate: true }),
+    kurt_min: t.fixed(8, { scale: 0.1, saturate: true }),
+    rate: t.fixed(7, { scale: 0.5, saturate: true }),
+    last_rms: t.fixed(10, { scale: 0.01, saturate: true }),
+    anomaly: t.fixed(8, { scale: 0.1, saturate: true }),
+    windows: t.uint(10, { saturate: true }),
+    alert: t.bool(),
+    battery: t.uint(7, { max: 100, saturate: true }),
+  },
+});
+
+const def: UplinkPolicyDef = {
+  periodS: 60,
+  fields: {
+    minutes: { of: 'classMinutes' },
+    state: { of: 'dominantClass' },
+    confidence: { of: 'meanConfidence' },
+    rms: { of: 'feature', feature: 'rms', reduce: 'mean' },
+    peak: { of: 'feature', feature: 'peak', reduce: 'max' },
+    kurt_min: { of: 'feature', feature: 'kurt', reduce: 'min' },
+    rate: { of: 'feature', feature: 'rate', reduce: 'mean', quality: { feature: 'quality', min: 0.5 } },
+    last_rms: { of: 'feature', feature: 'rms', reduce: 'last' },
+    anomaly: { of: 'anomalyMax' },
+    windows: { of: 'windows' },
+    alert: { of: 'alert' },
+    battery: { of: 'battery' },
+  },
+  alert: { abnormalClasses: ['inner', 'outer'], anomalyAbove: 6, consecutive: 3 },
+  baseline: { features: ['rms', 'peak', 'kurt'], commissioningWindows: 20 },
+};
+
+const ctx = { payload, classes, featureNames, hopSamples: 2048, rateHz: 12000 };
+
+function randomOps(seed: number, count: number): PolicyOp[] {
+  const rng = createRng(seed);
+  const ops: PolicyOp[] = [];
+  let drift = 0;
+  for (let i = 0; i < count; i++) {
+    const r = rng.next();
+    if (r < 0.03) ops.push({ op: 'summary', battery: rng.int(0, 100) });
+    else if (r < 0.05) ops.push({ op: 'newPeriod' });
+    else if (r < 0.055) ops.push({ op: 'restartBaseline' });
+    else {
+      if (rng.next() < 0.01) drift = rng.next() * 5;
+      const features = Float32Array.from([
+        Math.abs(0.5 + 0.1 * rng.normal() + drift),
+        Math.abs(2 + 0.5 * rng.normal() + 4 * drift),
+        3 + rng.normal(),
+        rng.next(),
+        10 + 10 * rng.next(),
+      ]);
+      const classIndex = rng.next() < 0.01 ? 7 : rng.int(0, 3);
+      ops.push({ op: 'window', outcome: { classIndex, confidence: (rng.int(-128, 127) + 128) / 256, features } });
+    }
+  }
+  ops.push({ op: 'summary', battery: 55 });
+  return ops;
+}
+
+describe('compilePolicy', () => {
+  it('resolves features, classes and enum values', () => {
+    const p = compilePolicy(def, ctx);
+    expect(p.baselineFeatures).toEqual([0, 1, 2]);
+    expect(p.abnormalClasses).toEqual([1, 3]);
+    expect(p.slots.find((s) => s.field === 'state')!.classToEnum).toEqual([3, 2, 1, 0]);
+    expect(windowsPerPeriod(p)).toBe(352);
+  });
+
+  it.each([
+    ['a payload field without aggregate', { ...def, fields: { ...def.fields, battery: undefined as never } }, "field 'policy_test.battery'"],
+    ['an unknown feature', { ...def, fields: { ...def.fields, rms: { of: 'feature', feature: 'nope', reduce: 'mean' } } }, "no feature 'nope'"],
+    ['minutes on a scalar', { ...def, fields: { ...def.fields, windows: { of: 'classMinutes' } } }, 'uint array of 4'],
+    ['an unknown alert class', { ...def, alert: { abnormalClasses: ['cracked'], consecutive: 2 } }, "unknown class 'cracked'"],
+    ['anomalyMax without baseline', { ...def, baseline: undefined }, 'anomalyMax needs a baseline'],
+    ['an aggregate for a missing field', { ...def, fields: { ...def.fields, extra: { of: 'windows' } } }, 'no such field'],
+  ] as [string, UplinkPolicyDef, string][])('rejects %s', (_name, bad, message) => {
+    expect(() => compilePolicy(bad, ctx)).toThrow(message);
+  });
+
+  it('rejects a class that is not an enum value', () => {
+    expect(() => compilePolicy(def, { ...ctx, classes: ['normal', 'inner', 'ball', 'cage'] })).toThrow(/class 'cage' is not a value/);
+  });
+});
+
+describe('PolicyRunner', () => {
+  it('aggregates a period as specified', () => {
+    const p = compilePolicy(def, ctx);
+    const r = new PolicyRunner(p);
+    const w = (classIndex: number, rms: number, quality = 1, rate = 12): void => {
+      r.push({ classIndex, confidence: 0.75, features: Float32Array.from([rms, rms * 4, rms * 6, quality, rate]) });
+    };
+    for (let i = 0; i < 20; i++) w(0, 0.5 + (i % 2) * 0.01);
+    w(2, 0.5, 0.2, 40);
+    w(2, 0.5);
+    const v = r.summary(80) as Record<string, any>;
+    expect(v['windows']).toBe(22);
+    expect(v['state']).toBe('normal');
+    expect(v['minutes']).toEqual([Math.round((20 * 2048) / 12000 / 60), 0, 0, 0]);
+    expect(v['rate']).toBeCloseTo(12, 5);
+    expect(v['alert']).toBe(false);
+    expect(v['anomaly']).toBeGreaterThan(0);
+    expect(v['battery']).toBe(80);
+  });
+
+  it('raises an alert once per episode after `consecutive` abnormal windows', () => {
+    const p = compilePolicy({ ...def, baseline: undefined, fields: { ...def.fields, anomaly: { of: 'windows' } } }, ctx);
+    const r = new PolicyRunner(p);
+    const push = (k: number): boolean => r.push({ classIndex: k, confidence: 1, features: new Float32Array(5) }).alertNow;
+    expect([push(1), push(3), push(1), push(1), push(0), push(1), push(1), push(1)]).toEqual([false, false, true, false, false, false, false, true]);
+    r.newPeriod();
+    push(1);
+    expect((r.summary(1) as Record<string, unknown>)['alert']).toBe(true);
+  });
+});
+
+describe('generated C', () => {
+  it('agrees with the TS reference byte for byte (host gcc, ASan/UBSan)', () => {
+    const p = compilePolicy(def, ctx);
+    const exe = buildHostPolicy(p);
+    for (const seed of [1, 2, 3]) {
+      const ops = randomOps(seed, 4000);
+      const expected = referenceLines(p, ops);
+      expect(runHostPolicy(exe, p, ops)).toEqual(expected);
+      const summaries = expected.filter((l) => l.startsWith('S '));
+      expect(summaries.length).toBeGreaterThan(50);
+      for (const s of summaries) expect(decode(payload, Buffer.from(s.slice(2), 'hex'), 9).errors).toEqual([]);
+    }
+  }, 60_000);
+});

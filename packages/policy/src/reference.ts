@@ -1,0 +1,185 @@
+/**
+ * The TS reference of an uplink policy. Every float operation is rounded to float32 in the order the
+ * generated C performs it (compiled with -ffp-contract=off), so both produce the same payload bytes.
+ * Counters are 16-bit and saturate, as on the device.
+ */
+import type { CompiledPolicy, PolicySlot } from './policy';
+import { BASELINE_VARIANCE_FLOOR } from './policy';
+
+const f = Math.fround;
+const U16_MAX = 0xffff;
+
+/** What the device knows about one analysed window. */
+export interface WindowOutcome {
+  /** Index of the predicted class (argmax of the model output). */
+  classIndex: number;
+  /** Confidence in 0..1 as a float32 (e.g. (q + 128) / 256 of the int8 softmax output). */
+  confidence: number;
+  /** The window's feature vector (float32). */
+  features: Float32Array;
+}
+
+export interface PushResult {
+  /** Anomaly score of this window (0 while the baseline is being learned, or without a baseline). */
+  anomaly: number;
+  /** True on the window that raises an alert: the device sends an uplink now. */
+  alertNow: boolean;
+}
+
+interface SlotState {
+  acc: number;
+  n: number;
+}
+
+export class PolicyRunner {
+  readonly policy: CompiledPolicy;
+  private counts: Uint16Array;
+  private confSum = 0;
+  private windows = 0;
+  private slotState: SlotState[];
+  private anomalyMax = 0;
+  private alert = false;
+  private consecutive = 0;
+  private baseN = 0;
+  private baseMean: Float32Array;
+  private baseM2: Float32Array;
+
+  constructor(policy: CompiledPolicy) {
+    this.policy = policy;
+    this.counts = new Uint16Array(policy.classes.length);
+    this.slotState = policy.slots.map(() => ({ acc: 0, n: 0 }));
+    this.baseMean = new Float32Array(policy.baselineFeatures.length);
+    this.baseM2 = new Float32Array(policy.baselineFeatures.length);
+  }
+
+  /** Starts a new uplink period (the baseline is kept). */
+  newPeriod(): void {
+    this.counts.fill(0);
+    this.confSum = 0;
+    this.windows = 0;
+    for (const s of this.slotState) {
+      s.acc = 0;
+      s.n = 0;
+    }
+    this.anomalyMax = 0;
+    this.alert = false;
+  }
+
+  /** Forgets the learned baseline and commissions it again (e.g. on a downlink request). */
+  restartBaseline(): void {
+    this.baseN = 0;
+    this.baseMean.fill(0);
+    this.baseM2.fill(0);
+  }
+
+  push(o: WindowOutcome): PushResult {
+    const p = this.policy;
+    const k = o.classIndex;
+    if (!(Number.isInteger(k) && k >= 0 && k < p.classes.length)) return { anomaly: 0, alertNow: false };
+    if (this.counts[k]! < U16_MAX) this.counts[k]!++;
+    if (this.windows < U16_MAX) this.windows++;
+    this.confSum = f(this.confSum + f(o.confidence));
+    p.slots.forEach((slot, i) => this.accumulate(slot, this.slotState[i]!, o.features));
+    const anomaly = this.anomaly(o.features);
+    if (anomaly > this.anomalyMax) this.anomalyMax = anomaly;
+    let alertNow = false;
+    const rule = p.def.alert;
+    if (rule) {
+      const abnormal =
+        p.abnormalClasses.includes(k) || (rule.anomalyAbove !== undefined && anomaly > f(rule.anomalyAbove));
+      this.consecutive = abnormal ? Math.min(this.consecutive + 1, U16_MAX) : 0;
+      if (this.consecutive === rule.consecutive) {
+        alertNow = true;
+        this.alert = true;
+      } else if (this.consecutive > rule.consecutive) {
+        this.alert = true;
+      }
+    }
+    return { anomaly, alertNow };
+  }
+
+  private accumulate(slot: PolicySlot, s: SlotState, x: Float32Array): void {
+    const a = slot.aggregate;
+    if (a.of !== 'feature') return;
+    if (slot.quality && !(x[slot.quality.feature]! >= slot.quality.min)) return;
+    const v = x[slot.feature!]!;
+    if (s.n === 0) s.acc = v;
+    else if (a.reduce === 'mean') s.acc = f(s.acc + v);
+    else if (a.reduce === 'max') s.acc = v > s.acc ? v : s.acc;
+    else if (a.reduce === 'min') s.acc = v < s.acc ? v : s.acc;
+    else s.acc = v;
+    if (s.n < U16_MAX) s.n++;
+  }
+
+  private anomaly(x: Float32Array): number {
+    const b = this.policy.def.baseline;
+    if (!b) return 0;
+    const idx = this.policy.baselineFeatures;
+    if (this.baseN < b.commissioningWindows) {
+      this.baseN++;
+      const n = f(this.baseN);
+      for (let i = 0; i < idx.length; i++) {
+        const v = x[idx[i]!]!;
+        const delta = f(v - this.baseMean[i]!);
+        this.baseMean[i] = f(this.baseMean[i]! + f(delta / n));
+        const delta2 = f(v - this.baseMean[i]!);
+        this.baseM2[i] = f(this.baseM2[i]! + f(delta * delta2));
+      }
+      return 0;
+    }
+    const denom = f(this.baseN - 1);
+    const floor = f(BASELINE_VARIANCE_FLOOR);
+    let acc = 0;
+    for (let i = 0; i < idx.length; i++) {
+      let variance = f(this.baseM2[i]! / denom);
+      if (!(variance > floor)) variance = floor;
+      const d = f(x[idx[i]!]! - this.baseMean[i]!);
+      acc = f(acc + f(f(d * d) / variance));
+    }
+    return f(Math.sqrt(f(acc / f(idx.length))));
+  }
+
+  /** The payload value of the period so far. */
+  summary(batteryPct: number): Record<string, unknown> {
+    const p = this.policy;
+    const out: Record<string, unknown> = {};
+    const mean = (sum: number, n: number): number => (n > 0 ? f(sum / f(n)) : 0);
+    p.slots.forEach((slot, i) => {
+      const a = slot.aggregate;
+      const s = this.slotState[i]!;
+      switch (a.of) {
+        case 'classMinutes': {
+          const den = 120 * p.rateHz;
+          out[slot.field] = Array.from(this.counts, (c) => Math.floor((2 * c * p.hopSamples + 60 * p.rateHz) / den));
+          break;
+        }
+        case 'dominantClass': {
+          let best = 0;
+          for (let c = 1; c < this.counts.length; c++) if (this.counts[c]! > this.counts[best]!) best = c;
+          const values = (slot.type as { values: readonly string[] }).values;
+          out[slot.field] = values[slot.classToEnum![best]!];
+          break;
+        }
+        case 'meanConfidence':
+          out[slot.field] = mean(this.confSum, this.windows);
+          break;
+        case 'feature':
+          out[slot.field] = a.reduce === 'mean' ? mean(s.acc, s.n) : s.n > 0 ? s.acc : 0;
+          break;
+        case 'anomalyMax':
+          out[slot.field] = this.anomalyMax;
+          break;
+        case 'windows':
+          out[slot.field] = this.windows;
+          break;
+        case 'alert':
+          out[slot.field] = this.alert;
+          break;
+        case 'battery':
+          out[slot.field] = batteryPct;
+          break;
+      }
+    });
+    return out;
+  }
+}
