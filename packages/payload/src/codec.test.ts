@@ -171,3 +171,39 @@ describe('encode/decode', () => {
     expect(() => fromHex('27zz')).toThrow(/byte 1/);
   });
 });
+
+describe('compiled fast decoder', () => {
+  it('agrees with the reference decoder on random bytes', async () => {
+    const { planOf } = await import('./plan');
+    const { referenceDecode } = await import('./codec');
+    const wide = definePayload({
+      name: 'wide',
+      fPort: 3,
+      version: 0,
+      versionBits: 1,
+      fields: {
+        a: t.uint(32),
+        b: t.int(20),
+        c: t.array(t.uint(3, { max: 5 }), 4),
+        d: t.enum(['x', 'y', 'z']),
+        e: t.fixed(9, { scale: 0.25, offset: -3 }),
+      },
+    });
+    for (const s of [...apps, wide]) {
+      fc.assert(
+        fc.property(fc.uint8Array({ minLength: s.size, maxLength: s.size }), (bytes) => {
+          bytes[0] = (bytes[0]! & (0xff >> s.versionBits)) | (s.version << (8 - s.versionBits));
+          const ref = referenceDecode(planOf(s), bytes);
+          const r = decode(s, bytes, s.fPort);
+          expect(r.errors).toEqual(ref.errors);
+          expect(r.data).toEqual(ref.data);
+        }),
+        { seed: 8, numRuns: 2000 },
+      );
+    }
+  });
+
+  it('rejects plain arrays holding non-byte values', () => {
+    expect(decode(ppg, [1, 2, 300, 4, 5], 14).errors).toEqual(['byte 2: 300 is not a byte value']);
+  });
+});

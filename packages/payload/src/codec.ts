@@ -3,6 +3,7 @@
  * holding the schema version, then every field in definition order, MSB-first, zero padding to a byte.
  */
 import { MurmurError } from '@murmur/core';
+import { fastDecoderOf } from './fast-decode';
 import { invalidRawMessage, planOf, quantize, rawToValue, readBits, writeBits, type Plan } from './plan';
 import type { Infer, InferDownlink, PayloadSchema } from './schema';
 
@@ -126,38 +127,55 @@ export function paddingWarning(plan: Plan, bytes: ArrayLike<number>): string | u
   return `byte ${schema.size - 1}: padding bits are not zero`;
 }
 
-function decodeWith(plan: Plan, bytes: ArrayLike<number>, fPort: number): DecodeResult {
-  const frame = frameError(plan, bytes, fPort);
-  if (frame !== undefined) return { warnings: [], errors: [frame] };
-  const data: Record<string, unknown> = {};
-  let errors: string[] | undefined;
-  const slots = plan.slots;
-  for (let s = 0; s < slots.length; s++) {
-    const slot = slots[s]!;
-    if (slot.length === 0) {
-      const raw = readBits(bytes, slot.bitOffset, slot.bits);
-      const v = rawToValue(slot, raw);
-      if (v === undefined) (errors ??= []).push(`${slot.where}: ${invalidRawMessage(slot, raw)}`);
-      data[slot.name] = v;
-    } else {
-      const arr = new Array(slot.length);
-      for (let i = 0; i < slot.length; i++) {
-        const pos = slot.bitOffset + i * slot.bits;
-        const raw = readBits(bytes, pos, slot.bits);
-        const v = rawToValue(slot, raw);
-        if (v === undefined) {
-          (errors ??= []).push(
-            `field '${slot.name}[${i}]', byte ${pos >> 3}: ${invalidRawMessage(slot, raw)}`,
-          );
-        }
-        arr[i] = v;
-      }
-      data[slot.name] = arr;
-    }
+/** The first element of `bytes` that is not an integer 0..255, as an error message (plain arrays only). */
+function notBytes(bytes: ArrayLike<number>): string | undefined {
+  if (bytes instanceof Uint8Array) return undefined;
+  for (let i = 0; i < bytes.length; i++) {
+    const v = bytes[i];
+    if (!Number.isInteger(v) || v! < 0 || v! > 255) return `byte ${i}: ${String(v)} is not a byte value`;
   }
-  if (errors) return { warnings: [], errors };
+  return undefined;
+}
+
+function decodeWith(plan: Plan, bytes: ArrayLike<number>, fPort: number): DecodeResult {
+  const frame = notBytes(bytes) ?? frameError(plan, bytes, fPort);
+  if (frame !== undefined) return { warnings: [], errors: [frame] };
+  const data = fastDecoderOf(plan, readBits)(bytes);
+  if (data === undefined) return { warnings: [], errors: referenceErrors(plan, bytes) };
   const warning = paddingWarning(plan, bytes);
   return { data, warnings: warning === undefined ? [] : [warning], errors: [] };
+}
+
+/**
+ * The reference decoder: reads every element through the plan and returns the decoded object, or the error
+ * of every invalid element. The compiled fast path must agree with it (tested).
+ */
+export function referenceDecode(
+  plan: Plan,
+  bytes: ArrayLike<number>,
+): { data?: Record<string, unknown>; errors: string[] } {
+  const data: Record<string, unknown> = {};
+  const errors: string[] = [];
+  for (const slot of plan.slots) {
+    const values: unknown[] = [];
+    for (let i = 0; i < Math.max(1, slot.length); i++) {
+      const pos = slot.bitOffset + i * slot.bits;
+      const raw = readBits(bytes, pos, slot.bits);
+      const v = rawToValue(slot, raw);
+      if (v === undefined) {
+        errors.push(
+          `field '${slot.length ? `${slot.name}[${i}]` : slot.name}', byte ${pos >> 3}: ${invalidRawMessage(slot, raw)}`,
+        );
+      }
+      values.push(v);
+    }
+    data[slot.name] = slot.length ? values : values[0];
+  }
+  return errors.length ? { errors } : { data, errors };
+}
+
+function referenceErrors(plan: Plan, bytes: ArrayLike<number>): string[] {
+  return referenceDecode(plan, bytes).errors;
 }
 
 /** Lower-case hex of bytes. */

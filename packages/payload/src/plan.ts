@@ -15,8 +15,6 @@ export interface Slot {
   bitOffset: number;
   /** Largest raw value (after the uint `max` limit). */
   rawMax: number;
-  /** `field 'name', byte N` for messages (arrays: of element 0). */
-  where: string;
   /** Fixed point: value = (raw * scaleInt + offsetInt) / pow, all exact integers but the division. */
   scaleInt: number;
   offsetInt: number;
@@ -33,11 +31,6 @@ export interface Plan {
 }
 
 const plans = new WeakMap<PayloadSchema, Plan>();
-
-/** `field 'x', byte N` for the element that starts at `bitOffset`. */
-export function where(name: string, bitOffset: number): string {
-  return `field '${name}', byte ${bitOffset >> 3}`;
-}
 
 function slotOf(name: string, f: Field, bitOffset: number): Slot {
   const field = f.kind === 'array' ? f.of : f;
@@ -68,7 +61,6 @@ function slotOf(name: string, f: Field, bitOffset: number): Slot {
     bits: field.bits,
     bitOffset,
     rawMax,
-    where: where(length ? `${name}[0]` : name, bitOffset),
     scaleInt,
     offsetInt,
     pow,
