@@ -7,7 +7,7 @@ export interface FineTuneData {
   groups: string[];
   classes: number;
   seed: number;
-  /** Epochs of fine-tuning per step (default 3). */
+  /** Epochs of fine-tuning per step (default 5). */
   epochs?: number;
   learningRate?: number;
   batchSize?: number;
@@ -27,7 +27,7 @@ export async function fineTune(
     classes: data.classes,
     model,
     seed: data.seed,
-    epochs: extra.epochs ?? data.epochs ?? 3,
+    epochs: extra.epochs ?? data.epochs ?? 5,
     learningRate: data.learningRate ?? 5e-4,
     batchSize: data.batchSize,
     validationFraction: 0,

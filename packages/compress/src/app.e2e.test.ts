@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { loadAppModule, loadAppRows, trainAppModel } from './app-model';
+import { runRecipes, type Recipe } from './recipes';
+
+const dataDir = process.env['MURMUR_DATA_DIR'];
+
+/** End to end on the real wearable-activity data: app features → float MLP → int8 and compressed recipes. */
+describe.skipIf(!dataDir)('wearable-activity on real data', () => {
+  it('int8 stays within 1.5 pp of float and a ≥ 10× recipe within 3 pp', async () => {
+    const app = await loadAppModule('wearable-activity');
+    const rows = await loadAppRows(app, { dataDir });
+    const trained = await trainAppModel(app, rows, { quiet: true });
+    // Validation subjects are never seen in training.
+    expect(trained.validation.groups.some((g) => trained.train.groups.includes(g))).toBe(false);
+    expect(trained.report.accuracy).toBeGreaterThan(0.75);
+    const recipes: Recipe[] = [
+      { name: 'int8', steps: [], weights: 'int8' },
+      { name: 'binary', steps: [{ kind: 'binarize' }], weights: 'int8' },
+      {
+        name: 'structured50+prune50+cluster8',
+        steps: [
+          { kind: 'structured', fraction: 0.5 },
+          { kind: 'prune', sparsity: 0.5 },
+          { kind: 'cluster', k: 8 },
+        ],
+        weights: 'int8',
+      },
+    ];
+    const results = await runRecipes({
+      model: trained.model,
+      train: { ...trained.train, classes: rows.classes.length, seed: 1, quiet: true },
+      validation: trained.validation,
+      recipes,
+    });
+    const int8 = results[0]!;
+    expect(int8.dropPp).toBeLessThanOrEqual(1.5);
+    expect(int8.ratio).toBeGreaterThan(3);
+    const small = results.filter((r) => r.ratio >= 10 && r.dropPp <= 3);
+    expect(small.length).toBeGreaterThan(0);
+  }, 180_000);
+});
