@@ -1,0 +1,5 @@
+export * from './c-sources';
+export * from './command-sets';
+export * from './network';
+export * from './simulator';
+export * from './server';
