@@ -102,8 +102,10 @@ void murmur_${n}_policy_summary(const ${st} *s, uint8_t battery_pct, struct murm
             : `s->acc${i} = ${v};`;
     const gate = slot.quality ? `features[${slot.quality.feature}] >= ${floatLiteral(slot.quality.min)}` : '1';
     push.push(`  if (${gate}) { /* ${slot.field} */`);
-    push.push(`    if (s->n${i} == 0) s->acc${i} = ${v}; else { ${update} }`);
-    push.push(`    if (s->n${i} < UINT16_MAX) s->n${i}++;`);
+    push.push(`    if (isfinite(${v})) {`);
+    push.push(`      if (s->n${i} == 0) s->acc${i} = ${v}; else { ${update} }`);
+    push.push(`      if (s->n${i} < UINT16_MAX) s->n${i}++;`);
+    push.push('    }');
     push.push('  }');
   }
   push.push('  float score = 0.0f;');
@@ -149,6 +151,9 @@ void murmur_${n}_policy_summary(const ${st} *s, uint8_t battery_pct, struct murm
   for (const [i, slot] of p.slots.entries()) {
     const a = slot.aggregate;
     const dst = `out->${slot.field}`;
+    const kind = slot.type.kind;
+    const conv = (expr: string): string =>
+      kind === 'uint' ? `round_u32(${expr})` : kind === 'int' ? `round_i32(${expr})` : expr;
     switch (a.of) {
       case 'classMinutes':
         summary.push(`  for (unsigned c = 0; c < ${classes}u; c++) {`);
@@ -165,17 +170,17 @@ void murmur_${n}_policy_summary(const ${st} *s, uint8_t battery_pct, struct murm
         break;
       }
       case 'meanConfidence':
-        summary.push(`  ${dst} = s->windows ? s->conf_sum / (float)s->windows : 0.0f;`);
+        summary.push(`  ${dst} = ${conv('s->windows ? s->conf_sum / (float)s->windows : 0.0f')};`);
         break;
       case 'feature':
         summary.push(
           a.reduce === 'mean'
-            ? `  ${dst} = s->n${i} ? s->acc${i} / (float)s->n${i} : 0.0f;`
-            : `  ${dst} = s->n${i} ? s->acc${i} : 0.0f;`,
+            ? `  ${dst} = ${conv(`s->n${i} ? s->acc${i} / (float)s->n${i} : 0.0f`)};`
+            : `  ${dst} = ${conv(`s->n${i} ? s->acc${i} : 0.0f`)};`,
         );
         break;
       case 'anomalyMax':
-        summary.push(`  ${dst} = s->anomaly_max;`);
+        summary.push(`  ${dst} = ${conv('s->anomaly_max')};`);
         break;
       case 'windows':
         summary.push(`  ${dst} = s->windows;`);
@@ -203,7 +208,21 @@ void murmur_${n}_policy_summary(const ${st} *s, uint8_t battery_pct, struct murm
 
   const source = `${banner}
 #include "${baseName}.h"
-${baseF ? '#include <math.h>\n' : ''}
+#include <math.h>
+
+/* Float to integer field: floor(v + 0.5), clamped to the field's 32-bit range (NaN gives 0). */
+static inline uint32_t round_u32(float v) {
+  float r = floorf(v + 0.5f);
+  if (!(r >= 0.0f)) return 0u;
+  return r > 4294967040.0f ? 4294967040u : (uint32_t)r;
+}
+
+static inline int32_t round_i32(float v) {
+  float r = floorf(v + 0.5f);
+  if (!(r >= -2147483648.0f)) return r < 0.0f ? INT32_MIN : 0;
+  return r > 2147483520.0f ? 2147483520 : (int32_t)r;
+}
+
 void murmur_${n}_policy_new_period(${st} *s) {
 ${periodReset.join('\n')}
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createRng } from '@murmur/core';
 import { decode, definePayload, t } from '@murmur/payload';
-import { compilePolicy, PolicyRunner, windowsPerPeriod, type UplinkPolicyDef } from './index';
+import { compilePolicy, PolicyRunner, roundToInteger, windowsPerPeriod, type UplinkPolicyDef } from './index';
 import { buildHostPolicy, referenceLines, runHostPolicy, type PolicyOp } from './testing';
 
 const classes = ['normal', 'inner', 'ball', 'outer'];
@@ -24,6 +24,8 @@ const payload = definePayload({
     windows: t.uint(10, { saturate: true }),
     alert: t.bool(),
     battery: t.uint(7, { max: 100, saturate: true }),
+    rate_int: t.uint(8, { saturate: true }),
+    kurt_int: t.int(6, { saturate: true }),
   },
 });
 
@@ -42,6 +44,8 @@ const def: UplinkPolicyDef = {
     windows: { of: 'windows' },
     alert: { of: 'alert' },
     battery: { of: 'battery' },
+    rate_int: { of: 'feature', feature: 'rate', reduce: 'mean' },
+    kurt_int: { of: 'feature', feature: 'kurt', reduce: 'last' },
   },
   alert: { abnormalClasses: ['inner', 'outer'], anomalyAbove: 6, consecutive: 3 },
   baseline: { features: ['rms', 'peak', 'kurt'], commissioningWindows: 20 },
@@ -63,9 +67,9 @@ function randomOps(seed: number, count: number): PolicyOp[] {
       const features = Float32Array.from([
         Math.abs(0.5 + 0.1 * rng.normal() + drift),
         Math.abs(2 + 0.5 * rng.normal() + 4 * drift),
-        3 + rng.normal(),
+        3 * rng.normal(),
         rng.next(),
-        10 + 10 * rng.next(),
+        rng.next() < 0.02 ? Number.NaN : 10 + 10 * rng.next(),
       ]);
       const classIndex = rng.next() < 0.01 ? 7 : rng.int(0, 3);
       ops.push({ op: 'window', outcome: { classIndex, confidence: (rng.int(-128, 127) + 128) / 256, features } });
@@ -97,6 +101,16 @@ describe('compilePolicy', () => {
 
   it('rejects a class that is not an enum value', () => {
     expect(() => compilePolicy(def, { ...ctx, classes: ['normal', 'inner', 'ball', 'cage'] })).toThrow(/class 'cage' is not a value/);
+  });
+});
+
+describe('roundToInteger', () => {
+  it('rounds half up in float32 and clamps to the C field range', () => {
+    expect([2.5, 2.49, -2.5, -2.51].map((v) => roundToInteger(v, true))).toEqual([3, 2, -2, -3]);
+    expect(roundToInteger(-3, false)).toBe(0);
+    expect(roundToInteger(Number.NaN, false)).toBe(0);
+    expect(roundToInteger(1e12, false)).toBe(4294967040);
+    expect(roundToInteger(-Infinity, true)).toBe(-2147483648);
   });
 });
 

@@ -31,6 +31,17 @@ interface SlotState {
   n: number;
 }
 
+/**
+ * A float aggregate written to an integer payload field: floor(v + 0.5) in float32, clamped to the
+ * 32-bit range of the C field (NaN gives 0), so the C conversion is always defined.
+ */
+export function roundToInteger(v: number, signed: boolean): number {
+  const r = Math.floor(f(f(v) + 0.5));
+  if (!(r >= (signed ? -2147483648 : 0))) return signed && r < 0 ? -2147483648 : 0;
+  const max = signed ? 2147483520 : 4294967040;
+  return r > max ? max : r;
+}
+
 export class PolicyRunner {
   readonly policy: CompiledPolicy;
   private counts: Uint16Array;
@@ -103,6 +114,7 @@ export class PolicyRunner {
     if (a.of !== 'feature') return;
     if (slot.quality && !(x[slot.quality.feature]! >= slot.quality.min)) return;
     const v = x[slot.feature!]!;
+    if (!Number.isFinite(v)) return;
     if (s.n === 0) s.acc = v;
     else if (a.reduce === 'mean') s.acc = f(s.acc + v);
     else if (a.reduce === 'max') s.acc = v > s.acc ? v : s.acc;
@@ -147,6 +159,8 @@ export class PolicyRunner {
     p.slots.forEach((slot, i) => {
       const a = slot.aggregate;
       const s = this.slotState[i]!;
+      const integer = slot.type.kind === 'uint' || slot.type.kind === 'int';
+      const value = (v: number): number => (integer ? roundToInteger(v, slot.type.kind === 'int') : v);
       switch (a.of) {
         case 'classMinutes': {
           const den = 120 * p.rateHz;
@@ -161,13 +175,13 @@ export class PolicyRunner {
           break;
         }
         case 'meanConfidence':
-          out[slot.field] = mean(this.confSum, this.windows);
+          out[slot.field] = value(mean(this.confSum, this.windows));
           break;
         case 'feature':
-          out[slot.field] = a.reduce === 'mean' ? mean(s.acc, s.n) : s.n > 0 ? s.acc : 0;
+          out[slot.field] = value(a.reduce === 'mean' ? mean(s.acc, s.n) : s.n > 0 ? s.acc : 0);
           break;
         case 'anomalyMax':
-          out[slot.field] = this.anomalyMax;
+          out[slot.field] = value(this.anomalyMax);
           break;
         case 'windows':
           out[slot.field] = this.windows;

@@ -118,3 +118,32 @@ export function buildHostPolicy(p: CompiledPolicy): string {
 export function runHostPolicy(exe: string, p: CompiledPolicy, ops: PolicyOp[]): string[] {
   return execFileSync(exe, { input: encodeOps(p, ops), maxBuffer: 64 << 20 }).toString().trim().split('\n');
 }
+
+/**
+ * A seeded stream of windows (random classes, int8-softmax confidences, features around `centre` with
+ * occasional NaN and drift), with summaries, new periods and a baseline restart mixed in.
+ */
+export function randomPolicyOps(p: CompiledPolicy, seed: number, count: number, centre = 1): PolicyOp[] {
+  let s = seed >>> 0;
+  const next = (): number => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return s / 4294967296;
+  };
+  const ops: PolicyOp[] = [];
+  let drift = 0;
+  for (let i = 0; i < count; i++) {
+    const r = next();
+    if (r < 0.02) ops.push({ op: 'summary', battery: Math.floor(next() * 101) });
+    else if (r < 0.035) ops.push({ op: 'newPeriod' });
+    else if (r < 0.037) ops.push({ op: 'restartBaseline' });
+    else {
+      if (next() < 0.005) drift = next() * 4 * centre;
+      const features = Float32Array.from(p.featureNames, () => (next() < 0.002 ? Number.NaN : centre * (0.5 + next()) + drift));
+      const run = next() < 0.3 && ops.length > 0 && ops.at(-1)!.op === 'window';
+      const classIndex = run ? (ops.at(-1) as { outcome: WindowOutcome }).outcome.classIndex : Math.floor(next() * p.classes.length);
+      ops.push({ op: 'window', outcome: { classIndex, confidence: Math.floor(next() * 256) / 256, features } });
+    }
+  }
+  ops.push({ op: 'summary', battery: 100 });
+  return ops;
+}
