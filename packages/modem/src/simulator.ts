@@ -47,6 +47,8 @@ export class ModemSimulator {
   readonly commands: string[] = [];
   private line = '';
   private raw: { length: number; bytes: number[]; then: (bytes: Uint8Array) => void } | undefined;
+  /** The last command line ended with CR, so an LF right after it belongs to that line end. */
+  private lfEndsLine = false;
   private readonly faults: ModemFault[];
   private fPort = 1;
   private socket: { host: string; port: number } | undefined;
@@ -60,7 +62,12 @@ export class ModemSimulator {
   /** Bytes from the device. */
   receive(bytes: Uint8Array): void {
     for (const byte of bytes) {
+      const lfEndsLine = this.lfEndsLine;
+      this.lfEndsLine = false;
       if (this.raw) {
+        // BG96: the LF of the AT+QISEND line's CR LF is not data (the device waits for the prompt).
+        if (lfEndsLine && byte === 0x0a && this.options.commandSet === 'bg96' && this.raw.bytes.length === 0)
+          continue;
         this.raw.bytes.push(byte);
         if (this.raw.bytes.length === this.raw.length) {
           const { then, bytes: got } = this.raw;
@@ -70,6 +77,7 @@ export class ModemSimulator {
         continue;
       }
       if (byte === 0x0d || byte === 0x0a) {
+        this.lfEndsLine = byte === 0x0d;
         const line = this.line;
         this.line = '';
         if (line.length > 0) this.command(line);
