@@ -205,7 +205,11 @@ async function fit(
     );
     if (opts.earlyStopping && best && epoch - best.epoch >= opts.earlyStopping.patience) break;
   }
-  progress.done(describeBackend(rt));
+  const stopped =
+    history.length < opts.epochs
+      ? `stopped early after ${history.length} epochs, kept epoch ${best?.epoch}; `
+      : '';
+  progress.done(`${stopped}${describeBackend(rt)}`);
   readTfParams(model, params);
   disposeTfParams(params);
   optimizer.dispose();

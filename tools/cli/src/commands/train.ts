@@ -1,0 +1,99 @@
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import type { CommandModule } from './index';
+import { UsageError, workspaceRoot } from '@murmur/core';
+import type { ClassificationReport } from '@murmur/nn';
+import { printJson, printTable } from '../output';
+
+/** Apps under apps/ with a feature graph (src/features.ts): the ones that can be trained. */
+export function trainableApps(): string[] {
+  const dir = join(workspaceRoot(), 'apps');
+  return readdirSync(dir)
+    .filter((name) => existsSync(join(dir, name, 'src', 'features.ts')))
+    .sort();
+}
+
+/** The app name, or a UsageError listing the trainable apps. */
+export function checkApp(app: string | undefined): string {
+  const known = trainableApps();
+  if (app === undefined || !known.includes(app)) {
+    throw new UsageError(
+      `${app === undefined ? 'missing --app' : `unknown app '${app}'`} (known apps: ${known.join(', ')})`,
+    );
+  }
+  return app;
+}
+
+/** Default place of an app's trained float model (the Nx `train` target's output). */
+export function defaultModelDir(app: string): string {
+  return join(workspaceRoot(), 'dist', 'apps', app, 'model');
+}
+
+const pct = (v: number): string => (Number.isNaN(v) ? '-' : `${(100 * v).toFixed(1)} %`);
+
+/** Per-class recall and the confusion matrix as table rows. */
+export function reportRows(report: ClassificationReport, classes: string[]): (string | number)[][] {
+  return classes.map((c, i) => [c, pct(report.recall[i]!), ...report.confusion[i]!]);
+}
+
+export function registerTrain(program: Command): void {
+  program
+    .command('train')
+    .description("train the app's float model on its features (validation by subject) and write the Model IR")
+    .option('--app <app>', 'the app to train (apps/<app>)')
+    .option('--data-dir <dir>', 'dataset directory (default: $MURMUR_DATA_DIR, then datasets/cache)')
+    .option('--out <dir>', 'where to write model.json + weights.bin (default: dist/apps/<app>/model)')
+    .option('--epochs <n>', "maximum epochs (default: the app's model settings)")
+    .option('--json', 'print the validation metrics as JSON')
+    .action(
+      async (opts: { app?: string; dataDir?: string; out?: string; epochs?: string; json?: boolean }) => {
+        const app = checkApp(opts.app);
+        const epochs = opts.epochs === undefined ? undefined : Number(opts.epochs);
+        if (epochs !== undefined && !(Number.isInteger(epochs) && epochs > 0)) {
+          throw new UsageError(`--epochs must be a positive integer, got '${opts.epochs}'`);
+        }
+        const { loadAppModule, loadAppRows, trainAppModel } = await import('@murmur/compress');
+        const { saveModel } = await import('@murmur/nn');
+        const mod = await loadAppModule(app);
+        const rows = await loadAppRows(mod, { dataDir: opts.dataDir });
+        const trained = await trainAppModel(mod, rows, { epochs, quiet: opts.json });
+        const out = opts.out ?? defaultModelDir(app);
+        saveModel(out, trained.model);
+        const summary = {
+          app,
+          backend: trained.result.backend,
+          rows: rows.x.length,
+          features: rows.featureNames.length,
+          classes: rows.classes,
+          trainSubjects: trained.result.trainGroups.length + trained.result.validationGroups.length,
+          validationSubjects: [...new Set(trained.validation.groups)],
+          epochs: trained.result.history.length,
+          bestEpoch: trained.result.bestEpoch,
+          seconds: Number(trained.result.seconds.toFixed(2)),
+          accuracy: trained.report.accuracy,
+          macroF1: trained.report.macroF1,
+          recall: Object.fromEntries(rows.classes.map((c, i) => [c, trained.report.recall[i]])),
+          confusion: trained.report.confusion,
+          model: out,
+        };
+        if (opts.json) {
+          printJson(summary);
+          return;
+        }
+        process.stdout.write(
+          `${app}: ${summary.rows} windows × ${summary.features} features, ${rows.classes.length} classes; ` +
+            `trained with ${summary.backend} in ${summary.seconds} s (${summary.epochs} epochs, best ${summary.bestEpoch})\n` +
+            `validation subjects (${summary.validationSubjects.length}, never trained on): ${summary.validationSubjects.join(', ')}\n` +
+            `accuracy ${pct(summary.accuracy)}, macro-F1 ${pct(summary.macroF1)} on ${trained.validation.x.length} windows\n\n`,
+        );
+        printTable(
+          ['class', 'recall', ...rows.classes.map((c) => `→${c}`)],
+          reportRows(trained.report, rows.classes),
+        );
+        process.stdout.write(`\nModel IR written to ${out}\n`);
+      },
+    );
+}
+
+export const command: CommandModule = { order: 40, register: registerTrain };
