@@ -1,8 +1,9 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { emulatorFor, type Board, type MachineRegion } from '@murmur/boards';
 import { MurmurError } from '@murmur/core';
+import { boardSupportDir, boardSupportFor, crc32Mpeg2 } from './board-support';
 import { cortexMLinkerScript } from './linker-script';
 import { assertFits, memoryReport, readSections, type MemoryReport } from './memory';
 import { addDisassemblyCalls, analyzeStack, readCallGraph } from './stack';
@@ -21,8 +22,8 @@ import { runTool } from './toolchain';
  * Where an image is meant to run. `emulator`: linked at the emulator machine's addresses (QEMU
  * machine, simavr, host) with the harness runtime (start-up, console, exit status, cost counter),
  * region sizes capped at the board's, so a board's budget is enforced even on its proxy machine.
- * `board`: linked at the board's own addresses without the harness runtime; the caller passes the
- * board-support start-up among the sources.
+ * `board`: linked at the board's own addresses with the board support of its MCU family
+ * (boards/support: start-up, tick, low-power wait, UART; see board-support.ts) instead of the harness.
  */
 export type BuildTarget = 'emulator' | 'board';
 
@@ -110,32 +111,40 @@ function compilerFlags(board: Board, arch: Arch, options: BuildOptions): string[
   return base;
 }
 
-function harnessRuntime(
-  board: Board,
-  arch: Arch,
-): { sources: string[]; defines: Record<string, string | number> } {
+interface Runtime {
+  sources: string[];
+  includeDirs: string[];
+  defines: Record<string, string | number>;
+  boot2Origin?: number;
+}
+
+/** The harness runtime of an emulator image: console, exit status, cost counter (and the shared start-up). */
+function harnessRuntime(board: Board, arch: Arch): Runtime {
+  const support = boardSupportDir();
   const shared = [join(runtimeDir, 'murmur_console.c'), join(runtimeDir, 'murmur_cost_report.c')];
+  const includeDirs = [runtimeDir, support];
   if (arch === 'host') {
-    return {
-      sources: [...shared, join(runtimeDir, 'host/console_stdio.c'), join(runtimeDir, 'host/cost_none.c')],
-      defines: {},
-    };
+    const host = [join(runtimeDir, 'host/console_stdio.c'), join(runtimeDir, 'host/cost_none.c')];
+    return { sources: [...shared, ...host], includeDirs, defines: {} };
   }
   if (arch === 'avr') {
-    return {
-      sources: [...shared, join(runtimeDir, 'avr/console_usart0.c'), join(runtimeDir, 'avr/cost_timer1.c')],
-      defines: {},
-    };
+    const avr = [
+      join(runtimeDir, 'avr/console_uart.c'),
+      join(support, 'atmega328p/uart.c'),
+      join(runtimeDir, 'avr/cost_timer1.c'),
+    ];
+    return { sources: [...shared, ...avr], includeDirs, defines: {} };
   }
   const { counter } = qemuMachineOf(board);
   const tick = tickNanoseconds(counter.timerHz);
+  const cortex = [
+    join(support, 'cortex-m/startup.c'),
+    join(runtimeDir, 'cortex-m/harness.c'),
+    join(runtimeDir, 'cortex-m', counter.source),
+  ];
   return {
-    sources: [
-      ...shared,
-      join(runtimeDir, 'cortex-m/startup.c'),
-      join(runtimeDir, 'cortex-m/semihosting.c'),
-      join(runtimeDir, 'cortex-m', counter.source),
-    ],
+    sources: [...shared, ...cortex],
+    includeDirs,
     defines: {
       MURMUR_COST_ICOUNT_SHIFT: icountShift,
       MURMUR_COST_TICK_NS_NUM: tick.num,
@@ -216,6 +225,14 @@ export function describeLinkOverflow(
   return `${parts.join('; ')}${which}`;
 }
 
+/** The CRC32 of a linked image's first 252 boot2 bytes, as the RP2040 boot ROM computes it. */
+async function boot2Crc(objcopy: string, elf: string, outDir: string): Promise<number> {
+  const file = join(outDir, 'boot2.bin');
+  const result = await runTool(objcopy, ['-O', 'binary', '-j', '.boot2', elf, file]);
+  if (result.code !== 0) throw new MurmurError(`${objcopy} failed: ${result.stderr.trim()}`, { file: elf });
+  return crc32Mpeg2(readFileSync(file).subarray(0, 252));
+}
+
 /**
  * Compiles C sources with a board's toolchain and core flags, links them from the board's memory map
  * and reports flash, RAM and worst-case stack. Throws a MurmurError naming the region and the bytes
@@ -233,10 +250,10 @@ export async function buildFirmware(options: BuildOptions): Promise<FirmwareImag
   const elf = join(outDir, arch === 'host' ? name : `${name}.elf`);
   const map = join(outDir, `${name}.map`);
 
-  const runtime = target === 'emulator' ? harnessRuntime(board, arch) : { sources: [], defines: {} };
+  const runtime: Runtime = target === 'emulator' ? harnessRuntime(board, arch) : boardSupportFor(board);
   const sources = [...runtime.sources, ...options.sources.map((s) => resolve(s))];
   const flags = compilerFlags(board, arch, options);
-  const includes = [runtimeDir, ...(options.includeDirs ?? [])].map((d) => `-I${resolve(d)}`);
+  const includes = [...runtime.includeDirs, ...(options.includeDirs ?? [])].map((d) => `-I${resolve(d)}`);
   const defines = definitionFlags({ ...runtime.defines, ...(options.defines ?? {}) });
 
   const objects = await inPool(sources, async (source, index) => {
@@ -255,12 +272,14 @@ export async function buildFirmware(options: BuildOptions): Promise<FirmwareImag
 
   const image: FirmwareImage = { board, arch, target, elf, map };
   const layout = layoutOf(board, arch, target);
-  const link = async (stackReserve: number): Promise<void> => {
+  const link = async (stackReserve: number, boot2Crc = 0): Promise<void> => {
     const linkArgs = [...flags, '-Wl,--gc-sections', `-Wl,-Map=${map}`];
     const regions: Record<string, LinkRegion> = {};
     if (arch === 'cortex-m') {
       image.linkerScript = join(outDir, `${name}.ld`);
-      const script = cortexMLinkerScript({ board, ...layout, stackBytes: stackReserve });
+      const boot2 =
+        runtime.boot2Origin === undefined ? undefined : { origin: runtime.boot2Origin, crc: boot2Crc };
+      const script = cortexMLinkerScript({ board, ...layout, stackBytes: stackReserve, boot2 });
       writeFileSync(image.linkerScript, script);
       linkArgs.push('-nostartfiles', '--specs=nano.specs', '--specs=nosys.specs', '-T', image.linkerScript);
     } else if (arch === 'avr') {
@@ -309,6 +328,8 @@ export async function buildFirmware(options: BuildOptions): Promise<FirmwareImag
     stack = analyzeStack(graph, { ...analysis, entries: ['Reset_Handler', 'main'] });
     stackReserve = options.stackBytes ?? defaultStackReserve(stack.worstCaseBytes, arch);
     await link(stackReserve);
+    if (runtime.boot2Origin !== undefined)
+      await link(stackReserve, await boot2Crc(tools.objcopy, elf, outDir));
   } else {
     // avr-gcc 5.4 has no -fcallgraph-info: link once, take the calls from the disassembly and the
     // frames from the .su files, then link again with the stack reserve.

@@ -1,3 +1,4 @@
+export * from './board-support';
 export * from './build';
 export * from './emulator';
 export * from './linker-script';

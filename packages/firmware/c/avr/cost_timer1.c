@@ -1,7 +1,7 @@
 /*
  * Cycle counter for the ATmega328P: Timer1 at prescaler 1 (TCCR1B CS10) counts CPU cycles, and its
- * overflow interrupt extends the count to 32 bits (ATmega328P datasheet, section 16 "16-bit
- * Timer/Counter1": TCNT1, TCCR1B, TIMSK1 TOIE1, TIFR1 TOV1). A pending overflow that the interrupt
+ * overflow interrupt extends the count to 32 bits (ATmega328P datasheet, "16-bit Timer/Counter1
+ * with PWM": TCNT1, TCCR1B, TIMSK1 TOIE1, TIFR1 TOV1). A pending overflow that the interrupt
  * has not yet taken is accounted for when reading. simavr clocks timers from the cycle counter, so
  * counts are exact and repeatable.
  */

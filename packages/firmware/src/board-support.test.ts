@@ -1,0 +1,58 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { getBoard, loadBoards } from '@murmur/boards';
+import { describe, expect, it } from 'vitest';
+import { boardSupportFor, crc32Mpeg2 } from './board-support';
+import { buildFirmware } from './build';
+
+const main = fileURLToPath(new URL('../test/c/main_board.c', import.meta.url));
+const outDir = (): string => mkdtempSync(join(tmpdir(), 'murmur-board-'));
+const hardware = loadBoards().filter((b) => b.kind === 'hardware');
+
+describe('board support per MCU family', () => {
+  it.each(hardware.map((b) => [b.id, b] as const))(
+    '%s: its own start-up, tick, wait and UART build with -Wall -Wextra -Werror and link in its memory map',
+    async (_id, board) => {
+      const image = await buildFirmware({ board, sources: [main], outDir: outDir(), target: 'board' });
+      const memory = image.memory!;
+      expect(memory.fits).toBe(true);
+      expect(memory.flash.budget).toBe(board.memory.flash.size);
+      expect(memory.stack.path[0]).toBe(board.mcu.core === 'avr5' ? 'main' : 'Reset_Handler');
+      if (board.mcu.core === 'avr5') return;
+      const bin = readFileSync(image.bin!);
+      const vectors = boardSupportFor(board).boot2Origin === undefined ? 0 : 256;
+      const { flash, ram } = board.memory;
+      expect(bin.readUInt32LE(vectors)).toBe(ram.origin + ram.size);
+      const reset = bin.readUInt32LE(vectors + 4);
+      expect(reset & 1).toBe(1);
+      expect(reset).toBeGreaterThan(flash.origin);
+      expect(reset).toBeLessThan(flash.origin + memory.flash.used);
+    },
+    30_000,
+  );
+
+  it('rpi-pico-sx1262: the image starts with a 256-byte boot2 whose CRC32 the boot ROM accepts', async () => {
+    const image = await buildFirmware({
+      board: getBoard('rpi-pico-sx1262'),
+      sources: [main],
+      outDir: outDir(),
+      target: 'board',
+    });
+    const bin = readFileSync(image.bin!);
+    expect(bin.readUInt32LE(252)).toBe(crc32Mpeg2(bin.subarray(0, 252)));
+    expect(bin.readUInt32LE(252)).not.toBe(0);
+  }, 30_000);
+
+  it('computes CRC-32/MPEG-2', () => {
+    expect(crc32Mpeg2(new TextEncoder().encode('123456789'))).toBe(0x0376e6e7);
+  });
+
+  it('names the supported families for a board without support', () => {
+    const board = { ...getBoard('wio-e5'), mcu: { ...getBoard('wio-e5').mcu, family: 'ESP32' } };
+    expect(() => boardSupportFor(board)).toThrow(
+      /no board support for MCU family 'ESP32'.*supported: STM32WL/,
+    );
+  });
+});
