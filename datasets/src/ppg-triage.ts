@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { MurmurError } from '@murmur/core';
 import { CsvCursor } from './csv';
 import { mapLimit, readCsvTable, readMaybeGzip, requireDir } from './files';
+import { resolveDataDir } from './datadir';
 import type { Recording } from './recording';
 import type { WindowLabeler } from './window';
 
@@ -105,8 +106,8 @@ async function readBreaths(file: string): Promise<[number[], number[]]> {
   return byAnnotator;
 }
 
-/** Loads every record listed in `<dataDir>/ppg-triage/recordings.csv`. */
-export async function loadPpgTriage(dataDir: string): Promise<Recording[]> {
+/** Loads every record listed in `<dataDir>/ppg-triage/recordings.csv` (default data directory: see `resolveDataDir`). */
+export async function loadPpgTriage(dataDir: string = resolveDataDir()): Promise<Recording[]> {
   const root = join(dataDir, PPG_TRIAGE);
   await requireDir(root, 'dataset ppg-triage');
   const index = (await readCsvTable(join(root, 'recordings.csv'))).require(
@@ -146,7 +147,10 @@ export async function loadPpgTriage(dataDir: string): Promise<Recording[]> {
 }
 
 /** Loads the 1 Hz monitor numerics of one record (`numerics/<record>_numerics.csv.gz`). */
-export async function loadPpgNumerics(record: string, dataDir: string): Promise<PpgNumerics> {
+export async function loadPpgNumerics(
+  record: string,
+  dataDir: string = resolveDataDir(),
+): Promise<PpgNumerics> {
   const file = join(dataDir, PPG_TRIAGE, 'numerics', `${record}_numerics.csv.gz`);
   const cursor = new CsvCursor(await readMaybeGzip(file), file);
   cursor.header(NUMERIC_COLUMNS);
