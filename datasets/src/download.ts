@@ -30,6 +30,9 @@ export interface DownloadResult {
   resumedFrom: number;
 }
 
+/** A connection that sends nothing for this long is dropped. */
+const IDLE_TIMEOUT_MS = 60_000;
+
 /** Files smaller than this get no byte-level progress bar. */
 const BAR_MIN_BYTES = 1 << 20;
 
@@ -57,6 +60,8 @@ function request(url: string, headers: Record<string, string>, redirects = 5): P
       }
       resolve(res);
     });
+    // A stalled connection counts as dropped (and is resumed like one).
+    req.setTimeout(IDLE_TIMEOUT_MS, () => req.destroy(new Error(`no data for ${IDLE_TIMEOUT_MS / 1000} s`)));
     req.on('error', reject);
   });
 }
