@@ -4,11 +4,11 @@
  */
 import type { PayloadSchema } from '@murmur/payload';
 import {
-  at,
   base64Bytes,
-  best,
   decodeWith,
   devEuiOf,
+  get,
+  makeUplink,
   optionalNumber,
   parseJson,
   requirePositiveInt,
@@ -18,34 +18,34 @@ import {
   type Uplink,
 } from './uplink';
 
+function gateways(rx: unknown, src: Source): GatewayReception[] {
+  if (!Array.isArray(rx)) return [];
+  const out: GatewayReception[] = [];
+  for (let i = 0; i < rx.length; i++) {
+    const r = rx[i];
+    out.push({
+      id: requireString(get(r, 'gatewayId'), `rxInfo[${i}].gatewayId`, src),
+      rssi: optionalNumber(get(r, 'rssi'), `rxInfo[${i}].rssi`, src),
+      snr: optionalNumber(get(r, 'snr'), `rxInfo[${i}].snr`, src),
+    });
+  }
+  return out;
+}
+
 /** Normalises a ChirpStack v4 up event (JSON text or parsed object); throws MurmurError naming a missing field. */
 export function fromChirpstackUp(event: unknown, schema?: PayloadSchema, src: Source = {}): Uplink {
   const ev = typeof event === 'string' ? parseJson(event, src) : event;
-  const devEui = devEuiOf(ev, 'deviceInfo.devEui', src);
-  const fPort = requirePositiveInt(ev, 'fPort', src);
-  const fCnt = optionalNumber(ev, 'fCnt', src);
-  const receivedAt = requireString(ev, 'time', src);
-  const bytes = base64Bytes(ev, 'data', src);
-  const rx = at(ev, 'rxInfo');
-  const gateways: GatewayReception[] = Array.isArray(rx)
-    ? rx.map((r, i) => {
-        const where = { ...src, prefix: `rxInfo[${i}]` };
-        return {
-          id: requireString(r, 'gatewayId', where),
-          rssi: optionalNumber(r, 'rssi', where),
-          snr: optionalNumber(r, 'snr', where),
-        };
-      })
-    : [];
-  const sf = at(ev, 'txInfo.modulation.lora.spreadingFactor');
-  return {
-    devEui,
-    fCnt,
-    fPort,
-    receivedAt,
-    ...best(gateways),
-    ...(typeof sf === 'number' ? { spreadingFactor: sf } : {}),
-    gateways,
-    ...decodeWith(schema, bytes, fPort),
-  };
+  const devEui = devEuiOf(get(get(ev, 'deviceInfo'), 'devEui'), 'deviceInfo.devEui', src);
+  const fPort = requirePositiveInt(get(ev, 'fPort'), 'fPort', src);
+  const fCnt = optionalNumber(get(ev, 'fCnt'), 'fCnt', src);
+  const receivedAt = requireString(get(ev, 'time'), 'time', src);
+  const bytes = base64Bytes(get(ev, 'data'), 'data', src);
+  const gws = gateways(get(ev, 'rxInfo'), src);
+  const sf = get(get(get(get(ev, 'txInfo'), 'modulation'), 'lora'), 'spreadingFactor');
+  const spreadingFactor = typeof sf === 'number' ? sf : undefined;
+  return makeUplink(
+    { devEui, fCnt, fPort, receivedAt, spreadingFactor },
+    gws,
+    decodeWith(schema, bytes, fPort),
+  );
 }

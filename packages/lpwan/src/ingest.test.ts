@@ -175,3 +175,18 @@ describe('NB-IoT datagrams', () => {
     expect(fromNbiotDatagram(new Uint8Array([0x01]), meta, ppg).errors.length).toBe(1);
   });
 });
+
+describe('base64', () => {
+  it('decodes like Buffer and rejects non-base64', async () => {
+    const { fromBase64 } = await import('./uplink');
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 64 }), fc.boolean(), (bytes, pad) => {
+        const text = Buffer.from(bytes).toString('base64');
+        const input = pad ? text : text.replace(/=+$/, '');
+        expect(Array.from(fromBase64(input)!)).toEqual(Array.from(bytes));
+      }),
+      { seed: 32, numRuns: 500 },
+    );
+    for (const bad of ['a', 'ab!c', 'ab=c', 'abc==', 'é']) expect(fromBase64(bad)).toBeUndefined();
+  });
+});

@@ -3,7 +3,7 @@
  * with the device identity and reception time supplied by the receiving server.
  */
 import type { PayloadSchema } from '@murmur/payload';
-import { decodeCborWith, type Uplink } from './uplink';
+import { decodeCborWith, makeUplink, type Uplink } from './uplink';
 
 export interface DatagramMeta {
   /** Device identifier (EUI-64 / IMEI-derived) in hex. */
@@ -15,12 +15,11 @@ export interface DatagramMeta {
 
 /** Normalises a CBOR datagram body; the fPort is the schema's (NB-IoT has none). */
 export function fromNbiotDatagram(body: Uint8Array, meta: DatagramMeta, schema?: PayloadSchema): Uplink {
-  return {
+  const head = {
     devEui: meta.devEui.toLowerCase(),
     fCnt: meta.fCnt ?? 0,
     fPort: schema?.fPort ?? 0,
     receivedAt: meta.receivedAt,
-    gateways: [],
-    ...decodeCborWith(schema, body),
   };
+  return makeUplink(head, [], decodeCborWith(schema, body));
 }

@@ -6,7 +6,7 @@
 import loraPacket from 'lora-packet';
 import { MurmurError } from '@murmur/core';
 import { fromHex, type PayloadSchema } from '@murmur/payload';
-import { decodeWith, type Uplink } from './uplink';
+import { decodeWith, makeUplink, type Uplink } from './uplink';
 
 /** Largest accepted jump of the frame counter (LoRaWAN 1.0 MAX_FCNT_GAP). */
 export const MAX_FCNT_GAP = 16_384;
@@ -109,14 +109,9 @@ export function fromPhyPayload(phy: Uint8Array, session: AbpSession, opts: PhyOp
     });
   }
   const bytes = new Uint8Array(loraPacket.decrypt(packet, key(session.appSKey, 'appSKey'), nwkSKey, ms));
-  return {
-    devEui: session.devEui?.toLowerCase() ?? '',
-    fCnt,
-    fPort,
-    receivedAt: opts.receivedAt ?? new Date(0).toISOString(),
-    gateways: [],
-    ...decodeWith(opts.schema, bytes, fPort),
-  };
+  const devEui = session.devEui?.toLowerCase() ?? '';
+  const receivedAt = opts.receivedAt ?? new Date(0).toISOString();
+  return makeUplink({ devEui, fCnt, fPort, receivedAt }, [], decodeWith(opts.schema, bytes, fPort));
 }
 
 /** Builds an ABP uplink PHYPayload (for tests, benchmarks and device simulation). */

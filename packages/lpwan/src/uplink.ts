@@ -39,67 +39,93 @@ export interface Uplink {
   errors: string[];
 }
 
-/** Reading context for messages: the file of a JSON document and the path of the object being read. */
+/** Reading context for messages: the file of a JSON document. */
 export interface Source {
   file?: string;
-  /** Path of the object being read inside the document, e.g. `rx_metadata[2]`. */
-  prefix?: string;
 }
 
-/** A value at `path` of a JSON object, or undefined; `path` is dot-separated. */
-export function at(obj: unknown, path: string): unknown {
-  let v: unknown = obj;
-  for (const key of path.split('.')) {
-    if (typeof v !== 'object' || v === null) return undefined;
-    v = (v as Record<string, unknown>)[key];
-  }
-  return v;
+/** Property `key` of `obj` when it is an object, else undefined. */
+export function get(obj: unknown, key: string): unknown {
+  return typeof obj === 'object' && obj !== null ? (obj as Record<string, unknown>)[key] : undefined;
 }
 
 function fail(src: Source, field: string, message: string): never {
-  const path = src.prefix === undefined ? field : `${src.prefix}.${field}`;
-  throw new MurmurError(message, { ...(src.file === undefined ? {} : { file: src.file }), field: path });
+  throw new MurmurError(message, { ...(src.file === undefined ? {} : { file: src.file }), field });
 }
 
-/** A required string (non-empty). */
-export function requireString(obj: unknown, path: string, src: Source): string {
-  const v = at(obj, path);
+/** A required string (non-empty) found at `path`. */
+export function requireString(v: unknown, path: string, src: Source): string {
   if (v === undefined || v === null || v === '') fail(src, path, 'missing');
   if (typeof v !== 'string') fail(src, path, `expected a string, got ${typeof v}`);
   return v;
 }
 
+/** A required object found at `path`. */
+export function requireObject(v: unknown, path: string, src: Source): Record<string, unknown> {
+  if (v === undefined || v === null) fail(src, path, 'missing');
+  if (typeof v !== 'object' || Array.isArray(v))
+    fail(src, path, `expected an object, got ${JSON.stringify(v)}`);
+  return v as Record<string, unknown>;
+}
+
 /** A number that the wire format omits when zero (protobuf JSON): missing → 0. */
-export function optionalNumber(obj: unknown, path: string, src: Source, zero = 0): number {
-  const v = at(obj, path);
-  if (v === undefined || v === null) return zero;
+export function optionalNumber(v: unknown, path: string, src: Source): number {
+  if (v === undefined || v === null) return 0;
   if (typeof v !== 'number' || !Number.isFinite(v))
     fail(src, path, `expected a number, got ${JSON.stringify(v)}`);
   return v;
 }
 
 /** A required positive integer (a zero would be omitted on the wire, so missing is an error). */
-export function requirePositiveInt(obj: unknown, path: string, src: Source): number {
-  const v = at(obj, path);
+export function requirePositiveInt(v: unknown, path: string, src: Source): number {
   if (v === undefined || v === null) fail(src, path, 'missing');
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1)
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) {
     fail(src, path, `expected a positive integer, got ${JSON.stringify(v)}`);
+  }
   return v;
 }
 
+const EUI = /^[0-9a-fA-F]{16}$/;
+const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+const B64_VALUE = new Int8Array(128).fill(-1);
+for (let i = 0; i < 64; i++) B64_VALUE[B64.charCodeAt(i)] = i;
+
+/** Bytes of standard base64 text (padding optional), or undefined when it is not base64. */
+export function fromBase64(text: string): Uint8Array | undefined {
+  let end = text.length;
+  while (end > 0 && text.charCodeAt(end - 1) === 61 /* = */ && text.length - end < 2) end--;
+  if (end % 4 === 1 || (text.length !== end && text.length % 4 !== 0)) return undefined;
+  const out = new Uint8Array((end * 3) >> 2);
+  let acc = 0;
+  let bits = 0;
+  let o = 0;
+  for (let i = 0; i < end; i++) {
+    const c = text.charCodeAt(i);
+    const v = c < 128 ? B64_VALUE[c]! : -1;
+    if (v < 0) return undefined;
+    acc = ((acc << 6) | v) & 0xffffff;
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out[o++] = (acc >> bits) & 0xff;
+    }
+  }
+  return out;
+}
+
 /** A DevEUI as 16 hex digits (any case) → lower case. */
-export function devEuiOf(obj: unknown, path: string, src: Source): string {
-  const v = requireString(obj, path, src);
-  if (!/^[0-9a-fA-F]{16}$/.test(v)) fail(src, path, `'${v}' is not an EUI-64 (16 hex digits)`);
-  return v.toLowerCase();
+export function devEuiOf(v: unknown, path: string, src: Source): string {
+  const s = requireString(v, path, src);
+  if (!EUI.test(s)) fail(src, path, `'${s}' is not an EUI-64 (16 hex digits)`);
+  return s.toLowerCase();
 }
 
 /** A base64 payload that is omitted when empty. */
-export function base64Bytes(obj: unknown, path: string, src: Source): Uint8Array {
-  const v = at(obj, path);
+export function base64Bytes(v: unknown, path: string, src: Source): Uint8Array {
   if (v === undefined || v === null || v === '') return new Uint8Array(0);
-  if (typeof v !== 'string' || !/^[A-Za-z0-9+/]*={0,2}$/.test(v)) fail(src, path, 'expected base64');
-  return new Uint8Array(Buffer.from(v, 'base64'));
+  const bytes = typeof v === 'string' ? fromBase64(v) : undefined;
+  if (bytes === undefined) fail(src, path, 'expected base64');
+  return bytes;
 }
 
 /** Parses JSON text, naming the file and line of a syntax error. */
@@ -116,23 +142,39 @@ export function parseJson(text: string, src: Source): unknown {
   }
 }
 
-/** The best (strongest) reception: highest RSSI, ties broken by SNR. */
-export function best(gateways: GatewayReception[]): { rssi?: number; snr?: number } {
+/** The best (strongest) reception: highest RSSI, ties broken by SNR; undefined without gateways. */
+export function best(gateways: GatewayReception[]): GatewayReception | undefined {
   let top: GatewayReception | undefined;
   for (const g of gateways) {
-    if (
-      !top ||
-      (g.rssi ?? -Infinity) > (top.rssi ?? -Infinity) ||
-      (g.rssi === top.rssi && (g.snr ?? -Infinity) > (top.snr ?? -Infinity))
-    )
+    const rssi = g.rssi ?? -Infinity;
+    const topRssi = top?.rssi ?? -Infinity;
+    if (!top || rssi > topRssi || (rssi === topRssi && (g.snr ?? -Infinity) > (top.snr ?? -Infinity)))
       top = g;
   }
-  return top
-    ? {
-        ...(top.rssi === undefined ? {} : { rssi: top.rssi }),
-        ...(top.snr === undefined ? {} : { snr: top.snr }),
-      }
-    : {};
+  return top;
+}
+
+/** An Uplink record with every key present (absent optional values are undefined, which JSON leaves out). */
+export function makeUplink(
+  head: Pick<Uplink, 'devEui' | 'fCnt' | 'fPort' | 'receivedAt'> & { spreadingFactor?: number },
+  gateways: GatewayReception[],
+  payload: Pick<Uplink, 'bytes' | 'data' | 'warnings' | 'errors'>,
+): Uplink {
+  const top = best(gateways);
+  return {
+    devEui: head.devEui,
+    fCnt: head.fCnt,
+    fPort: head.fPort,
+    receivedAt: head.receivedAt,
+    rssi: top?.rssi,
+    snr: top?.snr,
+    spreadingFactor: head.spreadingFactor,
+    gateways,
+    bytes: payload.bytes,
+    data: payload.data,
+    warnings: payload.warnings,
+    errors: payload.errors,
+  };
 }
 
 /** Decodes the application payload with a schema (if any) into the Uplink's data/warnings/errors. */

@@ -178,22 +178,22 @@ function referenceErrors(plan: Plan, bytes: ArrayLike<number>): string[] {
   return referenceDecode(plan, bytes).errors;
 }
 
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+
 /** Lower-case hex of bytes. */
 export function toHex(bytes: ArrayLike<number>): string {
   let s = '';
-  for (let i = 0; i < bytes.length; i++) s += bytes[i]!.toString(16).padStart(2, '0');
+  for (let i = 0; i < bytes.length; i++) s += HEX[bytes[i]!]!;
   return s;
 }
 
 /** Bytes of a hex string (spaces allowed); throws MurmurError naming the offset of a bad digit. */
 export function fromHex(hex: string, field = 'hex'): Uint8Array {
-  const clean = hex.replace(/\s+/g, '');
+  const clean = /\s/.test(hex) ? hex.replace(/\s+/g, '') : hex;
   if (clean.length % 2 !== 0) throw new MurmurError(`odd number of hex digits (${clean.length})`, { field });
-  const out = new Uint8Array(clean.length / 2);
-  for (let i = 0; i < out.length; i++) {
-    const pair = clean.slice(2 * i, 2 * i + 2);
-    if (!/^[0-9a-fA-F]{2}$/.test(pair)) throw new MurmurError(`'${pair}' is not hex`, { field, offset: i });
-    out[i] = parseInt(pair, 16);
+  if (!/^[0-9a-fA-F]*$/.test(clean)) {
+    const bad = clean.search(/[^0-9a-fA-F]/) >> 1;
+    throw new MurmurError(`'${clean.slice(2 * bad, 2 * bad + 2)}' is not hex`, { field, offset: bad });
   }
-  return out;
+  return new Uint8Array(Buffer.from(clean, 'hex'));
 }
