@@ -6,3 +6,8 @@ export * from './memory-planner';
 export * from './model-codegen';
 export * from './random-layers';
 export * from './cost-program';
+export * from './app-library';
+export * from './library-check';
+export * from './uplink-policy';
+export * from './app-models';
+export * from './app-parts';

@@ -1,0 +1,266 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import type { Board } from '@murmur/boards';
+import { argmaxInt8, quantizeInput, runInt8 } from '@murmur/compress';
+import { compileGraph, computeAll } from '@murmur/dsp';
+import { encode, toHex, type Field } from '@murmur/payload';
+import { cComment } from './c-emit';
+import { generateAppLibrary, type AppLibrary, type AppLibraryOptions } from './app-library';
+import { buildAndRun } from './harness';
+import { UplinkAggregator } from './uplink-policy';
+
+/**
+ * Runs an app's generated library on a board's emulator over a deterministic stream of frames and checks it
+ * against the TypeScript reference (feature graph in float32, int8 interpreter, uplink policy, payload
+ * encoder): every window's class and margin, every uplink's bytes.
+ *
+ * The frames come from an integer-only generator that C and TypeScript compute identically (xorshift32
+ * noise on a triangle wave, divided by 512, exact in float32), so any number of windows costs no flash.
+ */
+export interface LibraryCheckOptions {
+  windows: number;
+  /** Windows per uplink period. */
+  period: number;
+  seed?: number;
+}
+
+export interface StageCost {
+  mean: number;
+  max: number;
+}
+
+export interface LibraryCheckResult {
+  board: string;
+  windows: number;
+  /** Windows whose class and margin equal the reference. */
+  windowsEqual: number;
+  uplinks: number;
+  uplinksEqual: number;
+  /** First differences, for the report. */
+  mismatches: string[];
+  unit: string;
+  /** Per window (features, model) and per uplink (payload). */
+  cost: { features: StageCost; model: StageCost; payload: StageCost };
+  memory?: { flash: number; ram: number; stack: number };
+}
+
+/** The caller-supplied uplink fields used by the check: 77 for integers, 0.5 for fractions, true for flags. */
+export function checkInputValue(field: Field): number | boolean {
+  return field.kind === 'bool' ? true : field.kind === 'uint' || field.kind === 'int' ? 77 : 0.5;
+}
+
+/** The frames of the check stream, channel-major as the feature graph's TS reference takes them. */
+export function checkFrames(frames: number, channels: number, seed: number): Float32Array[] {
+  let state = seed >>> 0 || 1;
+  const out = Array.from({ length: channels }, () => new Float32Array(frames));
+  for (let t = 0; t < frames; t++) {
+    for (let c = 0; c < channels; c++) {
+      state ^= state << 13;
+      state >>>= 0;
+      state ^= state >>> 17;
+      state ^= state << 5;
+      state >>>= 0;
+      const noise = (state >>> 22) - 512;
+      const phase = (t * (c + 3) * 7) % 400;
+      const tri = phase < 200 ? phase : 400 - phase;
+      out[c]![t] = (tri * 20 + noise) / 512;
+    }
+  }
+  return out;
+}
+
+/** The TypeScript reference: per window `index margin`, per period the uplink hex (or `none`). */
+export function referenceRun(
+  options: AppLibraryOptions,
+  lib: AppLibrary,
+  check: LibraryCheckOptions,
+): { windows: string[]; uplinks: string[] } {
+  const graph = compileGraph({ ...options.featureGraph, name: `${lib.id}_dsp` });
+  const frames = lib.window + (check.windows - 1) * lib.hop;
+  const rows = computeAll(graph, checkFrames(frames, lib.channels, check.seed ?? 1)).slice(0, check.windows);
+  const aggregator = new UplinkAggregator(
+    options.payload,
+    options.policy,
+    lib.featureNames,
+    lib.hop,
+    lib.rateHz,
+  );
+  const inputs = Object.fromEntries(
+    Object.entries(options.policy.fields)
+      .filter(([, s]) => s.from === 'input')
+      .map(([name]) => [name, checkInputValue(options.payload.fields[name]!)]),
+  );
+  const windows: string[] = [];
+  const uplinks: string[] = [];
+  rows.forEach((row, w) => {
+    const { index, margin } = argmaxInt8(
+      runInt8(options.model, quantizeInput(row.features, options.model.input)),
+    );
+    windows.push(`${index} ${margin}`);
+    aggregator.add(index, margin, row.features);
+    if ((w + 1) % check.period === 0) {
+      let hex = 'none';
+      try {
+        hex = toHex(encode(options.payload, aggregator.value(inputs) as never));
+      } catch {
+        // An invalid value (NaN on a field that does not saturate): the C encoder returns 0 bytes too.
+      }
+      uplinks.push(hex);
+      aggregator.reset();
+    }
+  });
+  return { windows, uplinks };
+}
+
+/** The C program that streams the check frames through the library and prints results and costs. */
+export function libraryCheckProgram(
+  options: AppLibraryOptions,
+  lib: AppLibrary,
+  check: LibraryCheckOptions,
+): string {
+  const prefix = `murmur_${lib.id}`;
+  const ID = prefix.toUpperCase();
+  const inputs = Object.entries(options.policy.fields).filter(([, s]) => s.from === 'input');
+  const inputValue = (field: Field): string => {
+    const v = checkInputValue(field);
+    return typeof v === 'boolean' ? (v ? 'true' : 'false') : Number.isInteger(v) ? `${v}` : `${v}f`;
+  };
+  return [
+    cComment([
+      `Generated by @murmur/codegen: streams ${check.windows} windows through ${prefix} and prints every result.`,
+    ]),
+    '#include <stdbool.h>',
+    '#include <stdint.h>',
+    '#include "murmur_console.h"',
+    '#include "murmur_cost.h"',
+    `#include "${prefix}.h"`,
+    '',
+    'void murmur_cost_report(const char *label, uint32_t value);',
+    '',
+    `static uint32_t state = ${(check.seed ?? 1) >>> 0 || 1}UL;`,
+    `static float frame[${lib.channels}];`,
+    `static uint8_t uplink[${ID}_UPLINK_SIZE];`,
+    '',
+    'static void next_frame(uint32_t t) {',
+    `  for (uint16_t c = 0; c < ${lib.channels}; c++) {`,
+    '    state ^= state << 13;',
+    '    state ^= state >> 17;',
+    '    state ^= state << 5;',
+    '    int32_t noise = (int32_t)(state >> 22) - 512;',
+    '    int32_t phase = (int32_t)((t * (uint32_t)(c + 3) * 7UL) % 400UL);',
+    '    int32_t tri = phase < 200 ? phase : 400 - phase;',
+    '    frame[c] = (float)(tri * 20 + noise) / 512.0f;',
+    '  }',
+    '}',
+    '',
+    'int main(void) {',
+    `  ${prefix}_inputs inputs = {${inputs.length ? inputs.map(([name]) => inputValue(options.payload.fields[name]!)).join(', ') : '0'}};`,
+    `  ${prefix}_result result;`,
+    '  uint32_t t = 0;',
+    '  uint32_t features_cost = 0;',
+    `  ${prefix}_init();`,
+    `  for (uint16_t w = 0; w < ${check.windows}; w++) {`,
+    `    while (!${prefix}_ready()) {`,
+    '      next_frame(t++);',
+    '      murmur_cost_begin();',
+    `      ${prefix}_push_samples(frame, 1);`,
+    '      features_cost += murmur_cost_end();',
+    '    }',
+    '    murmur_cost_report("features", features_cost);',
+    '    features_cost = 0;',
+    '    murmur_cost_begin();',
+    `    int status = ${prefix}_infer(&result);`,
+    '    murmur_cost_report("model", murmur_cost_end());',
+    '    if (status != 0) {',
+    '      murmur_console_printf("error %d\\n", status);',
+    '      return 1;',
+    '    }',
+    '    murmur_console_printf("w %u %u\\n", (unsigned)result.class_index, (unsigned)result.margin);',
+    `    if ((w + 1) % ${check.period} == 0) {`,
+    '      murmur_cost_begin();',
+    `      size_t n = ${prefix}_encode_uplink(&inputs, uplink, sizeof uplink);`,
+    '      murmur_cost_report("payload", murmur_cost_end());',
+    '      if (n == 0) murmur_console_write("uplink none\\n");',
+    '      else {',
+    '        murmur_console_write("uplink ");',
+    '        for (size_t i = 0; i < n; i++) murmur_console_printf("%02x", (unsigned)uplink[i]);',
+    '        murmur_console_write("\\n");',
+    '      }',
+    '    }',
+    '  }',
+    '  return 0;',
+    '}',
+    '',
+  ].join('\n');
+}
+
+const stage = (values: number[]): StageCost => ({
+  mean: values.length ? values.reduce((a, b) => a + b, 0) / values.length : 0,
+  max: values.length ? Math.max(...values) : 0,
+});
+
+/** Generates the library, builds it with the check program for the board, runs it and compares. */
+export async function runLibraryCheck(
+  board: Board,
+  options: AppLibraryOptions,
+  check: LibraryCheckOptions,
+  build: { sanitize?: boolean; outDir?: string } = {},
+): Promise<LibraryCheckResult> {
+  const lib = generateAppLibrary({ ...options, board });
+  const dir = build.outDir ?? mkdtempSync(join(tmpdir(), 'murmur-library-'));
+  try {
+    for (const f of lib.files) {
+      mkdirSync(dirname(join(dir, f.path)), { recursive: true });
+      writeFileSync(join(dir, f.path), f.text);
+    }
+    writeFileSync(join(dir, 'check.c'), libraryCheckProgram(options, lib, check));
+    const run = await buildAndRun({
+      board,
+      sources: [...lib.sources.map((s) => join(dir, s)), join(dir, 'check.c')],
+      includeDirs: [join(dir, 'src')],
+      sanitize: build.sanitize,
+      outDir: join(dir, 'build'),
+      timeoutMs: 300_000,
+    });
+    const reference = referenceRun(options, lib, check);
+    const windows = run.lines.filter((l) => l.startsWith('w ')).map((l) => l.slice(2));
+    const uplinks = run.lines.filter((l) => l.startsWith('uplink ')).map((l) => l.slice(7));
+    const mismatches: string[] = [];
+    let windowsEqual = 0;
+    reference.windows.forEach((want, i) => {
+      if (windows[i] === want) windowsEqual++;
+      else if (mismatches.length < 5)
+        mismatches.push(`window ${i}: got '${windows[i] ?? 'nothing'}', want '${want}'`);
+    });
+    let uplinksEqual = 0;
+    reference.uplinks.forEach((want, i) => {
+      if (uplinks[i] === want) uplinksEqual++;
+      else if (mismatches.length < 10)
+        mismatches.push(`uplink ${i}: got ${uplinks[i] ?? 'nothing'}, want ${want}`);
+    });
+    if (run.exitCode !== 0)
+      mismatches.push(
+        `exit status ${run.exitCode}: ${run.lines.slice(-3).join(' | ')} ${run.stderr.slice(-500)}`,
+      );
+    const costs = (label: string): number[] => run.costs.filter((c) => c.label === label).map((c) => c.value);
+    const memory = run.image.memory;
+    return {
+      board: board.id,
+      windows: reference.windows.length,
+      windowsEqual,
+      uplinks: reference.uplinks.length,
+      uplinksEqual,
+      mismatches,
+      unit: run.costUnit,
+      cost: {
+        features: stage(costs('features')),
+        model: stage(costs('model')),
+        payload: stage(costs('payload')),
+      },
+      memory: memory && { flash: memory.flash.used, ram: memory.ram.total, stack: memory.ram.stack },
+    };
+  } finally {
+    if (!build.outDir) rmSync(dir, { recursive: true, force: true });
+  }
+}
