@@ -80,10 +80,35 @@ export interface AppRows {
   featureNames: string[];
 }
 
-/** Loads the app's dataset and computes its feature rows (TS reference of the feature graph). */
-export async function loadAppRows(
+const rowCache = new Map<string, Promise<AppRows>>();
+
+/**
+ * Loads the app's dataset and computes its feature rows (TS reference of the feature graph). Results are
+ * kept for the life of the process (train then compress in one run extract features once); treat them as
+ * read-only.
+ */
+export function loadAppRows(
   app: AppModule,
   opts: { dataDir?: string; allowSynthetic?: boolean } = {},
+): Promise<AppRows> {
+  const key = JSON.stringify([
+    app.name,
+    opts.dataDir ?? process.env['MURMUR_DATA_DIR'] ?? '',
+    opts.allowSynthetic ?? false,
+    app.settings.classes,
+  ]);
+  let rows = rowCache.get(key);
+  if (!rows) {
+    rows = extractAppRows(app, opts);
+    rowCache.set(key, rows);
+    rows.catch(() => rowCache.delete(key));
+  }
+  return rows;
+}
+
+async function extractAppRows(
+  app: AppModule,
+  opts: { dataDir?: string; allowSynthetic?: boolean },
 ): Promise<AppRows> {
   const { loadDataset } = await import('@murmur/datasets');
   const { extractAppFeatures } = await import('@murmur/dsp');

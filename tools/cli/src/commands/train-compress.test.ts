@@ -1,0 +1,108 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
+import { main } from '../main';
+
+function capture(): { out: () => string; err: () => string } {
+  let out = '';
+  let err = '';
+  vi.spyOn(process.stdout, 'write').mockImplementation((chunk: unknown) => ((out += String(chunk)), true));
+  vi.spyOn(process.stderr, 'write').mockImplementation((chunk: unknown) => ((err += String(chunk)), true));
+  return { out: () => out, err: () => err };
+}
+
+afterEach(() => {
+  vi.restoreAllMocks();
+  process.exitCode = undefined;
+});
+
+const run = (...args: string[]): Promise<number> => main(['node', 'murmur', ...args]);
+
+describe('murmur train / compress usage', () => {
+  it('exit 2 with the reason on usage mistakes', async () => {
+    const io = capture();
+    expect(await run('train')).toBe(2);
+    expect(io.err()).toContain('missing --app (known apps: ');
+    expect(await run('train', '--app', 'nope')).toBe(2);
+    expect(io.err()).toContain("unknown app 'nope'");
+    expect(await run('train', '--app', 'wearable-activity', '--epochs', 'x')).toBe(2);
+    expect(await run('compress', '--app', 'wearable-activity')).toBe(2);
+    expect(io.err()).toContain('missing --board');
+    expect(await run('compress', '--app', 'wearable-activity', '--board', 'no-such-board')).toBe(2);
+    expect(await run('compress', '--app', 'wearable-activity', '--board', 'native', '--recipes', 'zip')).toBe(
+      2,
+    );
+    expect(io.err()).toContain("unknown recipe 'zip'");
+  });
+});
+
+const dataDir = process.env['MURMUR_DATA_DIR'];
+
+describe.skipIf(!dataDir)('murmur train / compress on real data', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'murmur-cli-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('trains, then chooses a recipe for a board, and says by how much nothing fits', async () => {
+    const io = capture();
+    const model = join(dir, 'model');
+    expect(await run('train', '--app', 'wearable-activity', '--epochs', '3', '--out', model, '--json')).toBe(
+      0,
+    );
+    const trained = JSON.parse(io.out()) as {
+      accuracy: number;
+      validationSubjects: string[];
+      backend: string;
+    };
+    expect(trained.accuracy).toBeGreaterThan(0.5);
+    expect(trained.validationSubjects.length).toBeGreaterThan(0);
+    expect(existsSync(join(model, 'weights.bin'))).toBe(true);
+
+    const before = io.out().length;
+    const out = join(dir, 'an386');
+    expect(
+      await run(
+        'compress',
+        '--app',
+        'wearable-activity',
+        '--board',
+        'qemu-mps2-an386',
+        '--model',
+        model,
+        '--recipes',
+        'int8,structured50',
+        '--out',
+        out,
+        '--json',
+      ),
+    ).toBe(0);
+    const report = JSON.parse(io.out().slice(before)) as {
+      chosen: string;
+      recipes: { recipe: string; weightBytes: number }[];
+    };
+    expect(report.recipes.map((r) => r.recipe)).toEqual(['int8', 'structured50']);
+    expect(['int8', 'structured50']).toContain(report.chosen);
+    expect(JSON.parse(readFileSync(join(out, 'model.compressed.json'), 'utf8')).format).toBe(
+      'murmur-compressed-ir',
+    );
+
+    expect(
+      await run(
+        'compress',
+        '--app',
+        'wearable-activity',
+        '--board',
+        'simavr-atmega328p',
+        '--model',
+        model,
+        '--recipes',
+        'int8',
+        '--reserve-flash',
+        '29000',
+      ),
+    ).toBe(1);
+    expect(io.err()).toMatch(
+      /no recipe fits board 'simavr-atmega328p': the smallest, 'int8', is over by \d+ B of flash/,
+    );
+  }, 120_000);
+});
