@@ -135,22 +135,23 @@ function harnessRuntime(board: Board, arch: Arch): Runtime {
     ];
     return { sources: [...shared, ...avr], includeDirs, defines: {} };
   }
-  const { counter } = qemuMachineOf(board);
-  const tick = tickNanoseconds(counter.timerHz);
+  const { machine } = qemuMachineOf(board);
+  const tick = tickNanoseconds(machine.timerHz);
   const cortex = [
     join(support, 'cortex-m/startup.c'),
     join(runtimeDir, 'cortex-m/harness.c'),
-    join(runtimeDir, 'cortex-m', counter.source),
+    join(runtimeDir, 'cortex-m', machine.counterSource),
   ];
-  return {
-    sources: [...shared, ...cortex],
-    includeDirs,
-    defines: {
-      MURMUR_COST_ICOUNT_SHIFT: icountShift,
-      MURMUR_COST_TICK_NS_NUM: tick.num,
-      MURMUR_COST_TICK_NS_SHIFT: tick.shift,
-    },
+  const defines: Record<string, string | number> = {
+    MURMUR_COST_ICOUNT_SHIFT: icountShift,
+    MURMUR_COST_TICK_NS_NUM: tick.num,
+    MURMUR_COST_TICK_NS_SHIFT: tick.shift,
   };
+  if (machine.uart0 !== undefined) {
+    cortex.push(join(support, 'mps2/uart.c'));
+    defines.MURMUR_MPS2_UART0 = `0x${machine.uart0.toString(16)}u`;
+  }
+  return { sources: [...shared, ...cortex], includeDirs, defines };
 }
 
 /** Flash and RAM regions the image is linked into (AVR data addresses in the GNU tools' 0x800000 space). */

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { getBoard, loadBoards } from '@murmur/boards';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildFirmware, type FirmwareImage } from './build';
-import { runOnEmulator, type RunResult } from './emulator';
+import { runOnEmulator, type RunResult, type SerialLink } from './emulator';
 import { runTool } from './toolchain';
 
 const fixtures = fileURLToPath(new URL('../test/c/', import.meta.url));
@@ -135,6 +135,44 @@ describe('exact cost', () => {
     const run = await runOnEmulator({ board, elf: image.elf });
     expect(run.costs.find((c) => c.label === 'measured_delay')!.value).toBe(1008);
   }, 60_000);
+});
+
+describe('serial connection to the host', () => {
+  it.each(['qemu-mps2-an386', 'qemu-mps2-an505'])(
+    '%s: UART0 exchanges an AT-style request, a reply and a 200-byte block with a TypeScript peer',
+    async (id) => {
+      const board = getBoard(id);
+      const source = join(fixtures, 'main_serial.c');
+      const image = await buildFirmware({ board, sources: [source], outDir: outDir() });
+      const block = Uint8Array.from({ length: 200 }, (_, i) => (i * 37 + 11) & 0xff);
+      let link: SerialLink | undefined;
+      const run = await runOnEmulator({
+        board,
+        elf: image.elf,
+        timeoutMs: 10_000,
+        serial: (l) => {
+          link = l;
+          l.onData(() => {
+            if (l.received().toString('latin1') === 'AT+PING\r\n') {
+              l.write('+PONG\r\n');
+              l.write(block);
+            }
+          });
+        },
+      });
+      expect(link!.received().toString('latin1')).toBe('AT+PING\r\n');
+      expect(run.lines).toEqual(['reply=+PONG', `sum=${block.reduce((a, b) => a + b, 0)}`]);
+      expect(run.exitCode).toBe(0);
+    },
+    30_000,
+  );
+
+  it('refuses a serial connection where the harness has no UART', async () => {
+    const board = getBoard('simavr-atmega328p');
+    await expect(runOnEmulator({ board, elf: '/nonexistent.elf', serial: () => {} })).rejects.toThrow(
+      /needs an MPS2 QEMU machine/,
+    );
+  });
 });
 
 describe('program failures', () => {

@@ -1,7 +1,18 @@
+import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import type { Board } from '@murmur/boards';
 import { MurmurError } from '@murmur/core';
-import { archOf, costUnitOf, icountShift, qemuMachineOf, type CostUnit } from './targets';
+import { archOf, costUnitOf, icountShift, qemuMachineOf, qemuMachines, type CostUnit } from './targets';
 import { runTool } from './toolchain';
+
+/** The emulated board's UART (murmur_uart_*) as the host sees it, e.g. for a modem simulator. */
+export interface SerialLink {
+  /** Sends bytes to the firmware's UART receiver. */
+  write(data: Uint8Array | string): void;
+  /** Calls `listener` with each chunk the firmware transmits. */
+  onData(listener: (chunk: Buffer) => void): void;
+  /** Everything the firmware has transmitted so far. */
+  received(): Buffer;
+}
 
 export interface RunOptions {
   board: Board;
@@ -9,6 +20,11 @@ export interface RunOptions {
   elf: string;
   /** Kill the emulator after this long (default 20 s). */
   timeoutMs?: number;
+  /**
+   * Connects the board's UART0 to the host (MPS2 machines: QEMU `-serial tcp:` to a socket on
+   * 127.0.0.1); called once when QEMU has connected, before the firmware can have sent anything.
+   */
+  serial?: (link: SerialLink) => void;
 }
 
 export interface RunResult {
@@ -69,7 +85,32 @@ export function splitHarnessLines(raw: readonly string[]): HarnessLines {
   return out;
 }
 
-function commandFor(board: Board, elf: string): string[] {
+/** A TCP server on 127.0.0.1 that QEMU's serial port connects to; hands the connection to `serial`. */
+async function serialServer(serial: (link: SerialLink) => void): Promise<{ port: number; server: Server }> {
+  const server = createServer({ noDelay: true }, (socket: Socket) => {
+    const chunks: Buffer[] = [];
+    const listeners: ((chunk: Buffer) => void)[] = [];
+    socket.on('data', (chunk: Buffer) => {
+      chunks.push(chunk);
+      for (const listener of listeners) listener(chunk);
+    });
+    socket.on('error', () => socket.destroy());
+    serial({
+      write: (data) => {
+        if (!socket.destroyed) socket.write(typeof data === 'string' ? Buffer.from(data, 'latin1') : data);
+      },
+      onData: (listener) => listeners.push(listener),
+      received: () => Buffer.concat(chunks),
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', resolve);
+  });
+  return { port: (server.address() as AddressInfo).port, server };
+}
+
+function commandFor(board: Board, elf: string, serialPort?: number): string[] {
   const arch = archOf(board);
   if (arch === 'host') return [elf];
   if (board.emulator.kind === 'simavr') {
@@ -84,7 +125,7 @@ function commandFor(board: Board, elf: string): string[] {
     '-monitor',
     'none',
     '-serial',
-    'null',
+    serialPort === undefined ? 'null' : `tcp:127.0.0.1:${serialPort},nodelay=on`,
     '-chardev',
     'stdio,id=semihosting',
     '-semihosting-config',
@@ -104,8 +145,20 @@ function commandFor(board: Board, elf: string): string[] {
 export async function runOnEmulator(options: RunOptions): Promise<RunResult> {
   const { board, elf } = options;
   const timeoutMs = options.timeoutMs ?? 20_000;
-  const command = commandFor(board, elf);
-  const result = await runTool(command[0]!, command.slice(1), { timeoutMs });
+  let serial: { port: number; server: Server } | undefined;
+  if (options.serial) {
+    const machine = board.emulator.kind === 'qemu' ? qemuMachines[board.emulator.machine] : undefined;
+    if (machine?.uart0 === undefined) {
+      throw new MurmurError(
+        `board '${board.id}': a serial connection needs an MPS2 QEMU machine (CMSDK UART0)`,
+      );
+    }
+    serial = await serialServer(options.serial);
+  }
+  const command = commandFor(board, elf, serial?.port);
+  const result = await runTool(command[0]!, command.slice(1), { timeoutMs }).finally(() => {
+    serial?.server.close();
+  });
   const where = `${elf} on ${board.emulator.kind === 'qemu' ? `qemu ${board.emulator.machine}` : board.emulator.kind}`;
   const isSimavr = board.emulator.kind === 'simavr';
   const raw = isSimavr ? parseSimavrUart(result.stderr) : result.stdout.split('\n');

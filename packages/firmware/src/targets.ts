@@ -9,24 +9,26 @@ export type Arch = 'cortex-m' | 'avr' | 'host';
 /** What a board's instruction/cycle counter counts. */
 export type CostUnit = 'instructions' | 'cycles' | 'none';
 
-/** How the harness counts instructions on a QEMU machine. */
-export interface QemuCounter {
+/** What the harness uses on a QEMU machine: its instruction counter and, where there is one, its UART. */
+export interface QemuMachine {
   /** Harness C file (in c/cortex-m) that implements murmur_cost_* on this machine. */
-  source: string;
+  counterSource: string;
   /** Frequency of that counter's timer. */
   timerHz: number;
+  /** Base address of the CMSDK UART0 that murmur_uart_* drives (boards/support/mps2/uart.c). */
+  uart0?: number;
 }
 
 /**
- * The QEMU 7.2 machines the harness can measure on (their memory maps come from @murmur/boards'
- * emulatorFor): the MPS2 images have a CMSDK timer on the 25 MHz (AN505: 20 MHz) system clock, the
- * micro:bit's nRF51 has TIMER0 at 16 MHz.
+ * The QEMU 7.2 machines the harness supports (their memory maps come from @murmur/boards'
+ * emulatorFor): the MPS2 images have a CMSDK timer on the 25 MHz (AN505: 20 MHz) system clock and a
+ * CMSDK UART0, the micro:bit's nRF51 has TIMER0 at 16 MHz.
  */
-export const qemuCounters: Record<string, QemuCounter> = {
-  'mps2-an385': { source: 'cost_cmsdk_timer.c', timerHz: 25_000_000 },
-  'mps2-an386': { source: 'cost_cmsdk_timer.c', timerHz: 25_000_000 },
-  'mps2-an505': { source: 'cost_cmsdk_timer.c', timerHz: 20_000_000 },
-  microbit: { source: 'cost_nrf51_timer.c', timerHz: 16_000_000 },
+export const qemuMachines: Record<string, QemuMachine> = {
+  'mps2-an385': { counterSource: 'cost_cmsdk_timer.c', timerHz: 25_000_000, uart0: 0x40004000 },
+  'mps2-an386': { counterSource: 'cost_cmsdk_timer.c', timerHz: 25_000_000, uart0: 0x40004000 },
+  'mps2-an505': { counterSource: 'cost_cmsdk_timer.c', timerHz: 20_000_000, uart0: 0x40200000 },
+  microbit: { counterSource: 'cost_nrf51_timer.c', timerHz: 16_000_000 },
 };
 
 /**
@@ -53,19 +55,19 @@ export function costUnitOf(board: Board): CostUnit {
   return arch === 'cortex-m' ? 'instructions' : arch === 'avr' ? 'cycles' : 'none';
 }
 
-/** The QEMU machine of a Cortex-M board (its own machine, or the proxy machine for its core) and its counter. */
-export function qemuMachineOf(board: Board): { name: string; counter: QemuCounter } {
+/** The QEMU machine of a Cortex-M board (its own machine, or the proxy machine for its core). */
+export function qemuMachineOf(board: Board): { name: string; machine: QemuMachine } {
   if (board.emulator.kind !== 'qemu') {
     throw new MurmurError(`board '${board.id}' does not run under QEMU`, { field: 'emulator.kind' });
   }
-  const counter = qemuCounters[board.emulator.machine];
-  if (!counter) {
+  const machine = qemuMachines[board.emulator.machine];
+  if (!machine) {
     throw new MurmurError(
-      `board '${board.id}': QEMU machine '${board.emulator.machine}' is not supported by the harness (supported: ${Object.keys(qemuCounters).join(', ')})`,
+      `board '${board.id}': QEMU machine '${board.emulator.machine}' is not supported by the harness (supported: ${Object.keys(qemuMachines).join(', ')})`,
       { field: 'emulator.machine' },
     );
   }
-  return { name: board.emulator.machine, counter };
+  return { name: board.emulator.machine, machine };
 }
 
 /**
