@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { getBoard } from '@murmur/boards';
+import { appLibraryOptions } from './app-parts';
+import { generateAppLibrary } from './app-library';
+import { runLibraryCheck } from './library-check';
+
+// Whole generated libraries (features + model + uplink policy + payload encoder) against the TS reference.
+// The bearing and PPG feature graphs need 38-50 KB of RAM, so they run on the MPS2 machines only.
+const matrix: [app: string, board: string, windows: number, period: number][] = [
+  ['wearable-activity', 'native', 60, 10],
+  ['wearable-activity', 'qemu-mps2-an385', 120, 15],
+  ['wearable-activity', 'qemu-mps2-an386', 200, 20],
+  ['wearable-activity', 'qemu-mps2-an505', 120, 15],
+  ['wearable-activity', 'qemu-microbit', 200, 20],
+  ['wearable-activity', 'simavr-atmega328p', 24, 6],
+  ['predictive-maintenance', 'qemu-mps2-an386', 120, 12],
+  ['ppg-triage', 'qemu-mps2-an386', 120, 12],
+];
+
+describe('generated app libraries are byte-equal with the TS reference', () => {
+  for (const [app, boardId, windows, period] of matrix) {
+    it(`${app} on ${boardId}: ${windows} windows`, { timeout: 180_000 }, async () => {
+      const result = await runLibraryCheck(
+        getBoard(boardId),
+        await appLibraryOptions(app),
+        { windows, period },
+        {
+          sanitize: boardId === 'native',
+        },
+      );
+      expect(result.mismatches).toEqual([]);
+      expect(result.windowsEqual).toBe(windows);
+      expect(result.uplinksEqual).toBe(windows / period);
+      if (boardId === 'simavr-atmega328p') expect(result.memory!.ram).toBeLessThanOrEqual(2048);
+    });
+  }
+
+  it('lays the library out for Arduino, Make and CMake', async () => {
+    const lib = generateAppLibrary(await appLibraryOptions('wearable-activity'));
+    const paths = lib.files.map((f) => f.path);
+    expect(paths).toEqual(
+      expect.arrayContaining([
+        'library.properties',
+        'Makefile',
+        'CMakeLists.txt',
+        'src/murmur_wearable_activity.h',
+      ]),
+    );
+    expect(paths.filter((p) => !p.startsWith('src/'))).toHaveLength(3);
+    const header = lib.files.find((f) => f.path === 'src/murmur_wearable_activity.h')!.text;
+    for (const fn of ['_init(', '_push_samples(', '_ready(', '_infer(', '_encode_uplink(']) {
+      expect(header).toContain(`murmur_wearable_activity${fn}`);
+    }
+    expect(lib.files.find((f) => f.path === 'library.properties')!.text).toContain(
+      'includes=murmur_wearable_activity.h',
+    );
+  });
+});
