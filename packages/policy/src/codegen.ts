@@ -39,6 +39,7 @@ export function generatePolicyC(p: CompiledPolicy): GeneratedPolicyC {
     `  uint16_t counts[${classes}]; /* windows per class in the period */`,
     '  uint16_t windows; /* windows in the period */',
     '  float conf_sum; /* sum of confidences in the period */',
+    `  float class_conf[${classes}]; /* sum of confidences per class */`,
     ...featureSlots.map(({ s, i }) => `  float acc${i}; uint16_t n${i}; /* ${s.field}: ${s.aggregate.of === 'feature' ? `${s.aggregate.reduce} of ${p.featureNames[s.feature!]}` : ''} */`),
     '  float anomaly_max; /* largest anomaly score in the period */',
     '  bool alert; /* an alert was raised in the period */',
@@ -89,6 +90,7 @@ void murmur_${n}_policy_summary(const ${st} *s, uint8_t battery_pct, struct murm
   push.push('  if (s->counts[class_index] < UINT16_MAX) s->counts[class_index]++;');
   push.push('  if (s->windows < UINT16_MAX) s->windows++;');
   push.push('  s->conf_sum = s->conf_sum + confidence;');
+  push.push('  s->class_conf[class_index] = s->class_conf[class_index] + confidence;');
   for (const { s: slot, i } of featureSlots) {
     const a = slot.aggregate as Extract<typeof slot.aggregate, { of: 'feature' }>;
     const v = `features[${slot.feature}]`;
@@ -162,13 +164,13 @@ void murmur_${n}_policy_summary(const ${st} *s, uint8_t battery_pct, struct murm
         );
         summary.push('  }');
         break;
-      case 'dominantClass': {
+      case 'dominantClass':
         summary.push(`  { static const uint8_t to_enum[${classes}] = { ${slot.classToEnum!.join(', ')} };`);
-        summary.push('    unsigned best = 0;');
-        summary.push(`    for (unsigned c = 1; c < ${classes}u; c++) if (s->counts[c] > s->counts[best]) best = c;`);
         summary.push(`    ${dst} = to_enum[best]; }`);
         break;
-      }
+      case 'dominantConfidence':
+        summary.push(`  ${dst} = ${conv('s->counts[best] ? s->class_conf[best] / (float)s->counts[best] : 0.0f')};`);
+        break;
       case 'meanConfidence':
         summary.push(`  ${dst} = ${conv('s->windows ? s->conf_sum / (float)s->windows : 0.0f')};`);
         break;
@@ -195,7 +197,7 @@ void murmur_${n}_policy_summary(const ${st} *s, uint8_t battery_pct, struct murm
   }
 
   const periodReset = [
-    '  for (unsigned c = 0; c < ' + classes + 'u; c++) s->counts[c] = 0;',
+    '  for (unsigned c = 0; c < ' + classes + 'u; c++) { s->counts[c] = 0; s->class_conf[c] = 0.0f; }',
     '  s->windows = 0;',
     '  s->conf_sum = 0.0f;',
     ...featureSlots.map(({ i }) => `  s->acc${i} = 0.0f; s->n${i} = 0;`),
@@ -242,6 +244,10 @@ ${push.join('\n')}
 }
 
 void murmur_${n}_policy_summary(const ${st} *s, uint8_t battery_pct, struct murmur_${n} *out) {
+  unsigned best = 0; /* the dominant class: most windows, the first on ties */
+  for (unsigned c = 1; c < ${classes}u; c++) if (s->counts[c] > s->counts[best]) best = c;
+  (void)best;
+  (void)battery_pct;
 ${summary.join('\n')}
 }
 `;

@@ -26,6 +26,7 @@ const payload = definePayload({
     battery: t.uint(7, { max: 100, saturate: true }),
     rate_int: t.uint(8, { saturate: true }),
     kurt_int: t.int(6, { saturate: true }),
+    state_conf: t.unorm(5),
   },
 });
 
@@ -46,6 +47,7 @@ const def: UplinkPolicyDef = {
     battery: { of: 'battery' },
     rate_int: { of: 'feature', feature: 'rate', reduce: 'mean' },
     kurt_int: { of: 'feature', feature: 'kurt', reduce: 'last' },
+    state_conf: { of: 'dominantConfidence' },
   },
   alert: { abnormalClasses: ['inner', 'outer'], anomalyAbove: 6, consecutive: 3 },
   baseline: { features: ['rms', 'peak', 'kurt'], commissioningWindows: 20 },

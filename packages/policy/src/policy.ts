@@ -17,6 +17,8 @@ export type Aggregate =
   | { of: 'dominantClass' }
   /** unorm/fixed: mean classifier confidence over the period's windows. */
   | { of: 'meanConfidence' }
+  /** unorm/fixed: mean confidence over the windows of the dominant class. */
+  | { of: 'dominantConfidence' }
   /** A feature of the window's feature vector, reduced over the period; `quality` keeps only windows whose quality feature is ≥ min. */
   | { of: 'feature'; feature: string; reduce: Reduce; quality?: { feature: string; min: number } }
   /** The largest anomaly score of the period (0 while the baseline is being learned). */
@@ -134,6 +136,7 @@ export function compilePolicy(def: UplinkPolicyDef, ctx: PolicyContext): Compile
         if (aggregate.quality) slot.quality = { feature: featureIndex(aggregate.quality.feature, field), min: Math.fround(aggregate.quality.min) };
         break;
       case 'meanConfidence':
+      case 'dominantConfidence':
       case 'anomalyMax':
       case 'windows':
       case 'battery':

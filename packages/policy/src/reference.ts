@@ -46,6 +46,7 @@ export class PolicyRunner {
   readonly policy: CompiledPolicy;
   private counts: Uint16Array;
   private confSum = 0;
+  private classConf: Float32Array;
   private windows = 0;
   private slotState: SlotState[];
   private anomalyMax = 0;
@@ -58,6 +59,7 @@ export class PolicyRunner {
   constructor(policy: CompiledPolicy) {
     this.policy = policy;
     this.counts = new Uint16Array(policy.classes.length);
+    this.classConf = new Float32Array(policy.classes.length);
     this.slotState = policy.slots.map(() => ({ acc: 0, n: 0 }));
     this.baseMean = new Float32Array(policy.baselineFeatures.length);
     this.baseM2 = new Float32Array(policy.baselineFeatures.length);
@@ -66,6 +68,7 @@ export class PolicyRunner {
   /** Starts a new uplink period (the baseline is kept). */
   newPeriod(): void {
     this.counts.fill(0);
+    this.classConf.fill(0);
     this.confSum = 0;
     this.windows = 0;
     for (const s of this.slotState) {
@@ -90,6 +93,7 @@ export class PolicyRunner {
     if (this.counts[k]! < U16_MAX) this.counts[k]!++;
     if (this.windows < U16_MAX) this.windows++;
     this.confSum = f(this.confSum + f(o.confidence));
+    this.classConf[k] = f(this.classConf[k]! + f(o.confidence));
     p.slots.forEach((slot, i) => this.accumulate(slot, this.slotState[i]!, o.features));
     const anomaly = this.anomaly(o.features);
     if (anomaly > this.anomalyMax) this.anomalyMax = anomaly;
@@ -151,6 +155,13 @@ export class PolicyRunner {
     return f(Math.sqrt(f(acc / f(idx.length))));
   }
 
+  /** The class with the most windows (the first on ties). */
+  private dominant(): number {
+    let best = 0;
+    for (let c = 1; c < this.counts.length; c++) if (this.counts[c]! > this.counts[best]!) best = c;
+    return best;
+  }
+
   /** The payload value of the period so far. */
   summary(batteryPct: number): Record<string, unknown> {
     const p = this.policy;
@@ -168,10 +179,13 @@ export class PolicyRunner {
           break;
         }
         case 'dominantClass': {
-          let best = 0;
-          for (let c = 1; c < this.counts.length; c++) if (this.counts[c]! > this.counts[best]!) best = c;
           const values = (slot.type as { values: readonly string[] }).values;
-          out[slot.field] = values[slot.classToEnum![best]!];
+          out[slot.field] = values[slot.classToEnum![this.dominant()]!];
+          break;
+        }
+        case 'dominantConfidence': {
+          const best = this.dominant();
+          out[slot.field] = value(mean(this.classConf[best]!, this.counts[best]!));
           break;
         }
         case 'meanConfidence':
