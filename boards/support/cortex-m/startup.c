@@ -57,9 +57,10 @@ __attribute__((section(".isr_vector"), used)) const murmur_vector murmur_vector_
 };
 
 void Reset_Handler(void) {
+  /* volatile: keeps gcc from turning the loops into memcpy/memset calls into the C library. */
   const uint32_t *from = &_sidata;
-  for (uint32_t *to = &_sdata; to < &_edata;) *to++ = *from++;
-  for (uint32_t *to = &_sbss; to < &_ebss;) *to++ = 0u;
+  for (volatile uint32_t *to = &_sdata; to < &_edata;) *to++ = *from++;
+  for (volatile uint32_t *to = &_sbss; to < &_ebss;) *to++ = 0u;
 #if defined(__ARM_FP)
   *(volatile uint32_t *)0xE000ED88u |= 0xFu << 20;
   __asm__ volatile("dsb\n\tisb" ::: "memory");

@@ -69,6 +69,22 @@ describe('linking from the board memory map', () => {
     expect(memory.flash.sections['.rodata']).toBeGreaterThanOrEqual(400);
   }, 30_000);
 
+  it('AVR: memory report agrees with avr-size -C; a const __flash table stays out of RAM', async () => {
+    const board = getBoard('simavr-atmega328p');
+    const table = (qualifier: string): string =>
+      `#include <stdint.h>\n${qualifier} int16_t table[300] = {1, 2, 3};\nvolatile uint8_t at = 2;\n` +
+      'int main(void) { return table[at]; }\n';
+    const inRam = program(table('const'));
+    const inFlash = program(table('const __flash'));
+    const ram = (await buildFirmware({ board, sources: [inRam.source], outDir: inRam.dir })).memory!;
+    const image = await buildFirmware({ board, sources: [inFlash.source], outDir: inFlash.dir });
+    const flash = image.memory!;
+    const sizeC = (await runTool('avr-size', ['-C', '--mcu=atmega328p', image.elf])).stdout;
+    expect(flash.flash.used).toBe(Number(/Program:\s+(\d+) bytes/.exec(sizeC)![1]));
+    expect(flash.ram.static).toBe(Number(/Data:\s+(\d+) bytes/.exec(sizeC)![1]));
+    expect(ram.ram.data - flash.ram.data).toBe(600);
+  }, 30_000);
+
   it('measured stack high-water mark stays within the call-graph worst case', async () => {
     const { runOnEmulator } = await import('./emulator');
     const board = getBoard('qemu-mps2-an386');
