@@ -13,7 +13,7 @@ const dataDir = process.env['MURMUR_DATA_DIR'];
  */
 describe.skipIf(!dataDir)('BIDMC conversion against the shared copy', () => {
   const shared = join(dataDir ?? '', 'ppg-triage');
-  const records = ['bidmc_13', 'bidmc_19', 'bidmc_27'];
+  const records = ['bidmc_13', 'bidmc_19'];
 
   it('reproduces signals, breaths, recordings.csv and windows_32s.csv', async () => {
     const originals = mkdtempSync(join(tmpdir(), 'murmur-bidmc-'));
