@@ -14,7 +14,7 @@ const payload = encode(pdm, pdmExamples[1]!.value);
 const frame = (fCnt: number) =>
   buildPhyPayload({ devAddr: session.devAddr, fCnt, fPort: 10, payload }, session);
 
-describe('raw PHYPayload with ABP keys', () => {
+describe('raw PHYPayload with ABP keys', { timeout: 30_000 }, () => {
   it('verifies the MIC, decrypts and decodes', () => {
     const up = fromPhyPayload(frame(5), session, { schema: pdm, lastFCnt: 4 });
     expect(up).toEqual({

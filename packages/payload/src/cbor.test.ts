@@ -10,7 +10,7 @@ import type { PayloadSchema } from './schema';
 
 const apps = [pdm, wear, ppg] as PayloadSchema[];
 
-describe('CBOR forms', () => {
+describe('CBOR forms', { timeout: 30_000 }, () => {
   it('writes SenML-CBOR with RFC 8428 integer labels and registered units', () => {
     const bytes = encodeSenml(pdm, pdmExamples[0]!.value, { baseTime: 1_700_000_000 });
     const pack = cborDecode(bytes) as Record<string, unknown>[];
