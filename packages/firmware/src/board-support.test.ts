@@ -33,7 +33,7 @@ describe('board support per MCU family', () => {
     30_000,
   );
 
-  it('rpi-pico-sx1262: the image starts with a 256-byte boot2 whose CRC32 the boot ROM accepts', async () => {
+  it('rpi-pico-sx1262: the image starts with a 256-byte boot2 whose CRC32 the boot ROM accepts, and a UF2 file of it', async () => {
     const image = await buildFirmware({
       board: getBoard('rpi-pico-sx1262'),
       sources: [main],
@@ -43,6 +43,20 @@ describe('board support per MCU family', () => {
     const bin = readFileSync(image.bin!);
     expect(bin.readUInt32LE(252)).toBe(crc32Mpeg2(bin.subarray(0, 252)));
     expect(bin.readUInt32LE(252)).not.toBe(0);
+    const uf2 = readFileSync(image.uf2!);
+    const blocks = Math.ceil(bin.length / 256);
+    expect(uf2.length).toBe(blocks * 512);
+    for (let block = 0; block < blocks; block++) {
+      const at = block * 512;
+      expect([uf2.readUInt32LE(at), uf2.readUInt32LE(at + 4), uf2.readUInt32LE(at + 508)]).toEqual([
+        0x0a324655, 0x9e5d5157, 0x0ab16f30,
+      ]);
+      expect(uf2.readUInt32LE(at + 12)).toBe(0x10000000 + block * 256);
+      expect(uf2.readUInt32LE(at + 28)).toBe(0xe48bff56);
+      const payload = Buffer.alloc(256);
+      bin.copy(payload, 0, block * 256, block * 256 + 256);
+      expect(uf2.subarray(at + 32, at + 32 + 256)).toEqual(payload);
+    }
   }, 30_000);
 
   it('computes CRC-32/MPEG-2', () => {

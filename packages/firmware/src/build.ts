@@ -17,6 +17,7 @@ import {
   type Arch,
 } from './targets';
 import { runTool } from './toolchain';
+import { rp2040FamilyId, toUf2 } from './uf2';
 
 /**
  * Where an image is meant to run. `emulator`: linked at the emulator machine's addresses (QEMU
@@ -58,6 +59,8 @@ export interface FirmwareImage {
   /** Intel HEX and raw binary of the flash image (microcontrollers only). */
   hex?: string;
   bin?: string;
+  /** RP2040 board images: the UF2 file for the boot ROM's USB drive. */
+  uf2?: string;
   /** The generated linker script (Cortex-M only). */
   linkerScript?: string;
   /** Flash, RAM and stack against the board's budget (microcontrollers only); also written as memory.json. */
@@ -353,6 +356,11 @@ export async function buildFirmware(options: BuildOptions): Promise<FirmwareImag
     const result = await runTool(tools.objcopy, [...strip, '-O', format, elf, file]);
     if (result.code !== 0)
       throw new MurmurError(`${tools.objcopy} failed: ${result.stderr.trim()}`, { file: elf });
+  }
+
+  if (runtime.boot2Origin !== undefined) {
+    image.uf2 = join(outDir, `${name}.uf2`);
+    writeFileSync(image.uf2, toUf2(readFileSync(image.bin), runtime.boot2Origin, rp2040FamilyId));
   }
 
   image.memory = memoryReport({

@@ -6,3 +6,4 @@ export * from './memory';
 export * from './stack';
 export * from './targets';
 export * from './toolchain';
+export * from './uf2';
