@@ -112,7 +112,8 @@ static void murmur_modem_start_step(murmur_modem *modem) {
   modem->line_length = 0;
   modem->line_overflow = 0;
   murmur_modem_write_command(modem, step->command);
-  modem->deadline = murmur_modem_now(modem) + step->timeout_ms;
+  const uint32_t limit = modem->config.timeout_limit_ms;
+  modem->deadline = murmur_modem_now(modem) + (limit != 0u && limit < step->timeout_ms ? limit : step->timeout_ms);
   modem->phase = MURMUR_MODEM_PHASE_AWAIT;
 }
 

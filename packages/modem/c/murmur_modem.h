@@ -5,11 +5,13 @@
  * engine sends a step's command, reads the modem's reply lines, and moves on, waits, retries or
  * fails as the step's reply table says. Five command sets are provided:
  *
- *   murmur_modem_rn2483   Microchip RN2483/RN2903 LoRaWAN modem ("mac tx uncnf <port> <hex>")
- *   murmur_modem_wio_e5   Seeed Wio-E5 / LoRa-E5 ("AT+PORT=<p>", "AT+MSGHEX=\"<hex>\"")
- *   murmur_modem_rak3172  RAKwireless RAK3172 with RUI3 ("AT+SEND=<port>:<hex>")
- *   murmur_modem_murata   Murata CMWX1ZZABZ with the Arduino MKR WAN AT firmware ("AT+PORT=", "AT+UTX <len>")
- *   murmur_modem_bg96     Quectel BG96 UDP socket ("AT+QIOPEN", "AT+QISEND"), for NB-IoT / LTE-M
+ *   murmur_modem_rn2483             Microchip RN2483/RN2903 ("mac tx uncnf <port> <hex>")
+ *   murmur_modem_wio_e5             Seeed Wio-E5 / LoRa-E5 ("AT+PORT=<p>", "AT+MSGHEX=\"<hex>\"")
+ *   murmur_modem_rak3172            RAKwireless RAK3172 with RUI3 ("AT+SEND=<port>:<hex>")
+ *   murmur_modem_murata_cmwx1zzabz  Murata CMWX1ZZABZ, Arduino MKR WAN AT firmware ("AT+UTX <len>")
+ *   murmur_modem_bg96               Quectel BG96 UDP socket ("AT+QIOPEN", "AT+QISEND"), NB-IoT / LTE-M
+ *
+ * A set's `name` is the board registry's radio.commandSet (boards/*.json).
  *
  * The engine is non-blocking: murmur_modem_poll reads whatever bytes the port has, checks the
  * step's deadline against the port's millisecond clock and returns at once, so it runs from a main
@@ -114,7 +116,7 @@ typedef struct {
 extern const murmur_modem_command_set murmur_modem_rn2483;
 extern const murmur_modem_command_set murmur_modem_wio_e5;
 extern const murmur_modem_command_set murmur_modem_rak3172;
-extern const murmur_modem_command_set murmur_modem_murata;
+extern const murmur_modem_command_set murmur_modem_murata_cmwx1zzabz;
 extern const murmur_modem_command_set murmur_modem_bg96;
 
 /** Retry policy and, for socket modems, the server. */
@@ -123,6 +125,8 @@ typedef struct {
   uint8_t max_retries;
   /** Wait before a retry, doubled after every retry (bounded by the attempts). */
   uint32_t retry_delay_ms;
+  /** If non-zero, no step waits longer than this for its final reply (e.g. a fast data rate). */
+  uint32_t timeout_limit_ms;
   /** Socket modems: the server's host name or address, and its UDP port. */
   const char *host;
   uint16_t remote_port;

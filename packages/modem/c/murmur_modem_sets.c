@@ -115,7 +115,8 @@ static const murmur_modem_step murata_steps[] = {
     {"AT+UTX %n\r%b", murata_replies, 5000u, 0u, 0u},
 };
 
-const murmur_modem_command_set murmur_modem_murata = {"murata", murata_steps, 2u, 19200u, 64u};
+const murmur_modem_command_set murmur_modem_murata_cmwx1zzabz = {"murata-cmwx1zzabz", murata_steps, 2u, 19200u,
+                                                                  64u};
 
 /* ---- Quectel BG96, UDP socket ---- */
 

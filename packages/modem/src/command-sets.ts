@@ -1,5 +1,5 @@
 /** The AT command sets the transport and the simulator speak, by the name boards/*.json use. */
-export const COMMAND_SETS = ['rn2483', 'wio-e5', 'rak3172', 'murata', 'bg96'] as const;
+export const COMMAND_SETS = ['rn2483', 'wio-e5', 'rak3172', 'murata-cmwx1zzabz', 'bg96'] as const;
 
 export type CommandSet = (typeof COMMAND_SETS)[number];
 
@@ -10,7 +10,7 @@ export function linkOf(set: CommandSet): 'lorawan' | 'udp' {
 
 /** The C symbol of a command set's table in murmur_modem_sets.c. */
 export function cTableOf(set: CommandSet): string {
-  return `murmur_modem_${set.replace('-', '_')}`;
+  return `murmur_modem_${set.replace(/-/g, '_')}`;
 }
 
 export function isCommandSet(name: string): name is CommandSet {

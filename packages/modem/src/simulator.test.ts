@@ -50,7 +50,7 @@ describe('answers like the modules', () => {
   });
 
   it('Murata with the MKR WAN firmware: CR-terminated replies, raw bytes after AT+UTX', () => {
-    const { sim, say } = simulator('murata');
+    const { sim, say } = simulator('murata-cmwx1zzabz');
     expect(say('AT+PORT=12\r')).toBe('+OK\r');
     const raw = Buffer.concat([Buffer.from(`AT+UTX ${example.length}\r`), Buffer.from(example)]).toString(
       'latin1',

@@ -110,7 +110,7 @@ export class ModemSimulator {
         return this.wioE5(line);
       case 'rak3172':
         return this.rak3172(line);
-      case 'murata':
+      case 'murata-cmwx1zzabz':
         return this.murata(line);
       case 'bg96':
         return this.bg96(line);

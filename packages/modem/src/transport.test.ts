@@ -126,6 +126,11 @@ describe('RN2483', () => {
 });
 
 describe('garbage, partial lines and bad calls', () => {
+  it('caps every step timeout at the configured limit', () => {
+    const out = run([`${init('rak3172', 0)} 500`, 'send 1 aa', 'tick 499', 'tick 1']);
+    expect(out.slice(-2)).toEqual(['poll pending', 'poll timeout']);
+  });
+
   it('ignores noise, unknown lines and over-long lines, and joins a reply split across reads', () => {
     const long = 'x'.repeat(200);
     const out = run([
@@ -242,7 +247,7 @@ describe('RAK3172 (RUI3)', () => {
 
 describe('Murata (MKR WAN AT firmware)', () => {
   it('sets the port and sends AT+UTX with the raw bytes, replies ending in CR only', () => {
-    expect(run([init('murata'), 'send 9 0d0a41', 'rx +OK\\r', 'rx +OK\\r'])).toEqual([
+    expect(run([init('murata-cmwx1zzabz'), 'send 9 0d0a41', 'rx +OK\\r', 'rx +OK\\r'])).toEqual([
       'init 0',
       'tx "AT+PORT=9\\r"',
       'send pending',
@@ -254,7 +259,7 @@ describe('Murata (MKR WAN AT firmware)', () => {
 
   it('maps +ERR replies (most specific first)', () => {
     const last = (reply: string): string =>
-      run([init('murata', 0), 'send 1 0a', 'rx +OK\\r', `rx ${reply}\\r`]).at(-1)!;
+      run([init('murata-cmwx1zzabz', 0), 'send 1 0a', 'rx +OK\\r', `rx ${reply}\\r`]).at(-1)!;
     expect(last('+ERR_NO_NETWORK')).toBe('poll not joined');
     expect(last('+ERR_BUSY')).toBe('poll modem busy');
     expect(last('+ERR_PARAM_OVERFLOW')).toBe('poll rejected');

@@ -2,7 +2,7 @@
  * Host driver for the murmur_modem unit tests: reads a scripted exchange on stdin and prints what
  * the transport wrote and returned, so a test can check both sides of the conversation.
  *
- *   init <set> <max_retries> <retry_delay_ms> <host> <remote_port>
+ *   init <set> <max_retries> <retry_delay_ms> <host> <remote_port> [<timeout_limit_ms>]
  *   send <fport> <hex payload>    start an uplink             -> tx "<bytes written>", send <status>
  *   rx <hex>                      bytes from the modem, poll  -> tx ..., poll <status>
  *   tick <ms>                     advance the clock, poll     -> tx ..., poll <status>
@@ -67,7 +67,7 @@ static size_t driver_hex(const char *hex, unsigned char *out, size_t cap) {
 
 static const murmur_modem_command_set *driver_set(const char *name) {
   const murmur_modem_command_set *sets[] = {&murmur_modem_rn2483, &murmur_modem_wio_e5, &murmur_modem_rak3172,
-                                            &murmur_modem_murata, &murmur_modem_bg96};
+                                            &murmur_modem_murata_cmwx1zzabz, &murmur_modem_bg96};
   for (size_t i = 0; i < sizeof sets / sizeof sets[0]; i++)
     if (strcmp(sets[i]->name, name) == 0) return sets[i];
   return NULL;
@@ -83,9 +83,9 @@ int main(void) {
     if (sscanf(line, "%63s", word) != 1) continue;
     if (strcmp(word, "init") == 0) {
       char name[32];
-      unsigned retries, delay, remote;
-      if (sscanf(line, "init %31s %u %u %127s %u", name, &retries, &delay, host, &remote) != 5) return 2;
-      const murmur_modem_config config = {(uint8_t)retries, delay, host, (uint16_t)remote};
+      unsigned retries, delay, remote, limit = 0;
+      if (sscanf(line, "init %31s %u %u %127s %u %u", name, &retries, &delay, host, &remote, &limit) < 5) return 2;
+      const murmur_modem_config config = {(uint8_t)retries, delay, limit, host, (uint16_t)remote};
       memset(&driver, 0, sizeof driver);
       printf("init %d\n", murmur_modem_init(&modem, driver_set(name), &port, &config));
     } else if (strcmp(word, "send") == 0) {
