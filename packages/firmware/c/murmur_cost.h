@@ -14,7 +14,8 @@
  *
  * The instructions or cycles of an empty measurement are measured once and subtracted, so
  * `murmur_cost_begin(); murmur_cost_end();` returns 0 and a region holding one call returns the
- * call instruction plus everything the callee executes.
+ * call instruction plus everything the callee executes. Limits of one region (32-bit counters): about
+ * 670 million instructions on MPS2, 1 billion on the micro:bit, 2^32 cycles on AVR.
  */
 #ifndef MURMUR_COST_H
 #define MURMUR_COST_H

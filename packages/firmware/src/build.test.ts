@@ -115,6 +115,16 @@ describe('linking from the board memory map', () => {
     );
   }, 30_000);
 
+  it('says when the proxy machine, not the board, is too small', async () => {
+    const board = getBoard('rpi-pico-sx1262');
+    const { dir, source } = program(
+      '#include <stdint.h>\nuint8_t buffer[20000];\nint main(void) { buffer[3] = 1; return buffer[3]; }\n',
+    );
+    await expect(buildFirmware({ board, sources: [source], outDir: dir })).rejects.toThrow(
+      /region 'RAM' overflowed by \d+ bytes.*; the emulator image is limited by its machine \(QEMU microbit, board sizes capped at the machine's\): 262144 B of flash \(the board has 2096896 B\), 16384 B of RAM \(the board has 270336 B\)/,
+    );
+  }, 30_000);
+
   it('AVR: data + bss + stack over 2 KiB fails naming the RAM region', async () => {
     const board = getBoard('simavr-atmega328p');
     const { dir, source } = program(

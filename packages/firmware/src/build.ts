@@ -22,7 +22,8 @@ import { rp2040FamilyId, toUf2 } from './uf2';
 /**
  * Where an image is meant to run. `emulator`: linked at the emulator machine's addresses (QEMU
  * machine, simavr, host) with the harness runtime (start-up, console, exit status, cost counter),
- * region sizes capped at the board's, so a board's budget is enforced even on its proxy machine.
+ * with the board's flash and RAM sizes (capped at the machine's), so a board's budget is enforced even
+ * on its proxy machine.
  * `board`: linked at the board's own addresses with the board support of its MCU family
  * (boards/support: start-up, tick, low-power wait, UART; see board-support.ts) instead of the harness.
  */
@@ -166,10 +167,26 @@ function layoutOf(
   const emulator = target === 'emulator' && arch !== 'host' ? emulatorFor(board) : undefined;
   const memory = emulator && 'memory' in emulator ? emulator.memory : board.memory;
   const placement =
-    emulator?.kind === 'qemu' ? `QEMU ${emulator.machine} addresses, board sizes` : 'board memory map';
+    emulator?.kind === 'qemu'
+      ? `QEMU ${emulator.machine}, board sizes capped at the machine's`
+      : 'board memory map';
   const ram = { origin: memory.ram.origin, size: memory.ram.size };
   if (arch === 'avr' && ram.origin < avrDataOffset) ram.origin += avrDataOffset;
   return { flash: { origin: memory.flash.origin, size: memory.flash.size }, ram, placement };
+}
+
+/** Says when an emulator image is linked into less memory than the board has (a smaller proxy machine). */
+function proxyNote(
+  board: Board,
+  layout: { flash: MachineRegion; ram: MachineRegion; placement: string },
+): string {
+  const smaller = (['flash', 'ram'] as const).filter((r) => layout[r].size < board.memory[r].size);
+  if (smaller.length === 0) return '';
+  const parts = smaller.map(
+    (r) =>
+      `${layout[r].size} B of ${r === 'ram' ? 'RAM' : 'flash'} (the board has ${board.memory[r].size} B)`,
+  );
+  return `; the emulator image is limited by its machine (${layout.placement}): ${parts.join(', ')}`;
 }
 
 async function inPool<T, R>(items: readonly T[], work: (item: T, index: number) => Promise<R>): Promise<R[]> {
@@ -312,8 +329,12 @@ export async function buildFirmware(options: BuildOptions): Promise<FirmwareImag
     ]);
     if (result.code !== 0) {
       const overflow = describeLinkOverflow(result.stderr, regions);
-      if (overflow)
-        throw new MurmurError(`the firmware does not fit board '${board.id}': ${overflow}`, { file: elf });
+      if (overflow) {
+        const note = proxyNote(board, layout);
+        throw new MurmurError(`the firmware does not fit board '${board.id}': ${overflow}${note}`, {
+          file: elf,
+        });
+      }
       throw new MurmurError(`linking for board '${board.id}' failed:\n${result.stderr.trim()}`, {
         file: elf,
       });
