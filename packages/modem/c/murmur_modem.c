@@ -1,7 +1,7 @@
 /*
  * The engine of the table-driven AT transport (see murmur_modem.h): writes a step's command from
  * its template, splits the modem's output into lines, matches them against the step's replies and
- * handles deadlines and bounded retries. The command sets themselves are in murmur_modem_sets.c.
+ * handles deadlines and bounded retries. The command sets themselves are in sets/, one file each.
  */
 #include "murmur_modem.h"
 
@@ -178,7 +178,7 @@ static void murmur_modem_feed(murmur_modem *modem, uint8_t byte) {
   if (modem->line_length == 1u && byte == '>' && modem->phase == MURMUR_MODEM_PHASE_AWAIT &&
       (modem->set->steps[modem->step].flags & MURMUR_MODEM_STEP_PROMPT) != 0u) {
     modem->line_length = 0;
-    murmur_modem_handle_line(modem, ">", 1u);
+    murmur_modem_handle_line(modem, modem->line, 1u);
   }
 }
 

@@ -11,7 +11,7 @@
  *   murmur_modem_murata_cmwx1zzabz  Murata CMWX1ZZABZ, Arduino MKR WAN AT firmware ("AT+UTX <len>")
  *   murmur_modem_bg96               Quectel BG96 UDP socket ("AT+QIOPEN", "AT+QISEND"), NB-IoT / LTE-M
  *
- * A set's `name` is the board registry's radio.commandSet (boards/*.json).
+ * A set's `name` is the board registry's radio.commandSet (the board JSON files).
  *
  * The engine is non-blocking: murmur_modem_poll reads whatever bytes the port has, checks the
  * step's deadline against the port's millisecond clock and returns at once, so it runs from a main

@@ -17,7 +17,7 @@ import {
   type FirmwareImage,
 } from '@murmur/firmware';
 import { generateC, planOf, rawToValue, type PayloadSchema, type Slot } from '@murmur/payload';
-import { modemCDir, modemSources } from './c-sources';
+import { modemCDir, modemIncludeDirs, modemSources } from './c-sources';
 import { cTableOf, type CommandSet } from './command-sets';
 import type { DeliveredUplink, LorawanNetwork } from './network';
 import { serveModem } from './server';
@@ -160,7 +160,7 @@ export async function buildUplinkFirmware(options: UplinkFirmwareOptions): Promi
       join(outDir, `${encoder.baseName}.c`),
       join(outDir, 'uplink_messages.c'),
     ],
-    includeDirs: [modemCDir, join(modemCDir, 'ports'), testDir, outDir],
+    includeDirs: [...modemIncludeDirs, testDir, outDir],
     defines: {
       ...(options.commandSet
         ? { UPLINK_COMMAND_SET: cTableOf(options.commandSet) }

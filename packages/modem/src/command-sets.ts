@@ -8,7 +8,7 @@ export function linkOf(set: CommandSet): 'lorawan' | 'udp' {
   return set === 'bg96' ? 'udp' : 'lorawan';
 }
 
-/** The C symbol of a command set's table in murmur_modem_sets.c. */
+/** The C symbol of a command set's table in c/sets/. */
 export function cTableOf(set: CommandSet): string {
   return `murmur_modem_${set.replace(/-/g, '_')}`;
 }

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runTool } from '@murmur/firmware';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { modemCDir, modemSources } from './c-sources';
+import { modemCDir, modemIncludeDirs, modemSources } from './c-sources';
 
 const driverSource = join(modemCDir, '..', 'test', 'script_driver.c');
 let driver: string;
@@ -16,7 +16,7 @@ beforeAll(async () => {
   const result = await runTool('gcc', [
     ...flags,
     ...sanitize,
-    `-I${modemCDir}`,
+    ...modemIncludeDirs.map((d) => `-I${d}`),
     ...modemSources,
     driverSource,
     '-o',
