@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseSimavrUart, splitHarnessLines } from './emulator';
-import { parseSectionTable } from './memory';
+import { formatMemoryReport, memoryReport, parseSectionTable } from './memory';
 import { tickNanoseconds } from './targets';
 import { debianPackageFor, runTool } from './toolchain';
 
@@ -42,6 +42,50 @@ describe('harness output parsing', () => {
       { name: '.bss', size: 0x310, vma: 0x20000004, lma: 0x6d4, alloc: true, load: false },
       { name: '.comment', size: 0x26, vma: 0, lma: 0, alloc: false, load: false },
     ]);
+  });
+});
+
+describe('memory report', () => {
+  const stack = {
+    worstCaseBytes: 100,
+    path: ['main', 'f'],
+    interruptPath: [],
+    lowerBound: false,
+    caveats: [],
+  };
+  const input = {
+    boardId: 'b',
+    sections: [
+      { name: '.text', size: 900, vma: 0, lma: 0, alloc: true, load: true },
+      { name: '.data', size: 20, vma: 0x800100, lma: 900, alloc: true, load: true },
+      { name: '.bss', size: 300, vma: 0x800114, lma: 920, alloc: true, load: false },
+    ],
+    flash: { origin: 0, size: 1024 },
+    ram: { origin: 0x800100, size: 512 },
+    budget: { flash: 1024, ram: 512 },
+    stack,
+    stackReserve: 128,
+  };
+
+  it('adds the .data load image to flash and data + bss + stack to RAM', () => {
+    const report = memoryReport(input);
+    expect(report.flash).toEqual({ used: 920, budget: 1024, sections: { '.text': 900, '.data': 20 } });
+    expect(report.ram).toMatchObject({ data: 20, bss: 300, static: 320, stack: 100, total: 448 });
+    expect(report.fits).toBe(true);
+    expect(formatMemoryReport(report)).toBe(
+      [
+        'board b: fits',
+        'flash 920 / 1024 B (89.8 %): .text 900, .data 20',
+        'RAM   448 / 512 B (87.5 %): data 20 + bss 300 + stack 128 (worst case 100, reserved 128)',
+        'stack main > f',
+      ].join('\n'),
+    );
+  });
+
+  it('does not fit when static RAM plus the worst-case stack exceed the budget', () => {
+    const report = memoryReport({ ...input, stack: { ...stack, worstCaseBytes: 300 } });
+    expect(report.ram.total).toBe(620);
+    expect(report.fits).toBe(false);
   });
 });
 

@@ -138,3 +138,20 @@ export function assertFits(report: MemoryReport): void {
   }
   throw new MurmurError(`the firmware does not fit board '${report.board}': ${over.join('; ')}`);
 }
+
+const percent = (used: number, budget: number): string => `${((100 * used) / budget).toFixed(1)} %`;
+
+/** The report as a few lines of text for the CLI. */
+export function formatMemoryReport(report: MemoryReport): string {
+  const { flash, ram, stack } = report;
+  const sections = Object.entries(flash.sections)
+    .map(([name, bytes]) => `${name} ${bytes}`)
+    .join(', ');
+  const bound = stack.lowerBound ? ` (lower bound: ${stack.caveats.join('; ')})` : '';
+  return [
+    `board ${report.board}: ${report.fits ? 'fits' : 'DOES NOT FIT'}`,
+    `flash ${flash.used} / ${flash.budget} B (${percent(flash.used, flash.budget)}): ${sections}`,
+    `RAM   ${ram.total} / ${ram.budget} B (${percent(ram.total, ram.budget)}): data ${ram.data} + bss ${ram.bss} + stack ${Math.max(ram.stack, ram.stackReserve)} (worst case ${ram.stack}, reserved ${ram.stackReserve})`,
+    `stack ${stack.path.join(' > ')}${stack.interruptPath.length ? ` + ${stack.interruptPath.join(' > ')}` : ''}${bound}`,
+  ].join('\n');
+}
