@@ -11,3 +11,4 @@ export * from './library-check';
 export * from './uplink-policy';
 export * from './app-models';
 export * from './app-parts';
+export * from './code-size';

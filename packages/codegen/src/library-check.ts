@@ -7,6 +7,7 @@ import { compileGraph, computeAll } from '@murmur/dsp';
 import { encode, toHex, type Field } from '@murmur/payload';
 import { cComment } from './c-emit';
 import { generateAppLibrary, type AppLibrary, type AppLibraryOptions } from './app-library';
+import { modelFlashBytes } from './code-size';
 import { buildAndRun } from './harness';
 import { UplinkAggregator } from './uplink-policy';
 
@@ -43,6 +44,13 @@ export interface LibraryCheckResult {
   /** Per window (features, model) and per uplink (payload). */
   cost: { features: StageCost; model: StageCost; payload: StageCost };
   memory?: { flash: number; ram: number; stack: number };
+  /** Flash of the kernels and the generated model (code, weights, parameters) in the linked image. */
+  modelFlash?: number;
+  /** Exact bytes of the model's constant arrays (weights, bias, multipliers, shifts). */
+  weightBytes: number;
+  /** The model's arena (activations and scratch). */
+  arenaBytes: number;
+  macs: number;
 }
 
 /** The caller-supplied uplink fields used by the check: 77 for integers, 0.5 for fractions, true for flags. */
@@ -259,6 +267,10 @@ export async function runLibraryCheck(
         payload: stage(costs('payload')),
       },
       memory: memory && { flash: memory.flash.used, ram: memory.ram.total, stack: memory.ram.stack },
+      modelFlash: memory ? await modelFlashBytes(board, run.image.elf) : undefined,
+      weightBytes: lib.model.weightBytes,
+      arenaBytes: lib.model.plan.size,
+      macs: lib.model.macs,
     };
   } finally {
     if (!build.outDir) rmSync(dir, { recursive: true, force: true });

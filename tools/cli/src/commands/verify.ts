@@ -1,0 +1,123 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import type { CommandModule } from './index';
+import { printJson, printTable } from '../output';
+
+interface VerifyOptions {
+  app?: string;
+  board?: string;
+  model?: string;
+  windows: string;
+  period: string;
+  json?: boolean;
+}
+
+const positiveInt = (text: string, name: string, UsageError: new (m: string) => Error): number => {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1)
+    throw new UsageError(`--${name} must be a positive integer, got '${text}'`);
+  return n;
+};
+
+export function registerVerify(program: Command): void {
+  program
+    .command('verify')
+    .description(
+      "build an app's generated library for a board, run it on the board's emulator, compare with the TS reference",
+    )
+    .option('--app <app>', 'the app (apps/<app>)')
+    .option(
+      '--board <board>',
+      'board id (boards/<board>.json); hardware boards run on the emulator of their core',
+    )
+    .option('--model <file>', 'compressed model (default: dist/apps/<app>/<board>/model.compressed.json)')
+    .option('--windows <n>', 'windows to run', '300')
+    .option('--period <n>', 'windows per uplink period', '10')
+    .option('--json', 'print the result as JSON')
+    .action(async (opts: VerifyOptions) => {
+      const { UsageError, workspaceRoot } = await import('@murmur/core');
+      if (!opts.app) throw new UsageError('--app is required');
+      if (!opts.board) throw new UsageError('--board is required');
+      const windows = positiveInt(opts.windows, 'windows', UsageError);
+      const period = positiveInt(opts.period, 'period', UsageError);
+      if (windows % period !== 0)
+        throw new UsageError(`--windows (${windows}) must be a multiple of --period (${period})`);
+      const { getBoard } = await import('@murmur/boards');
+      const board = getBoard(opts.board);
+      const codegen = await import('@murmur/codegen');
+      const { compressedFromJson } = await import('@murmur/compress');
+      const modelFile =
+        opts.model ?? join(workspaceRoot(), 'dist', 'apps', opts.app, board.id, 'model.compressed.json');
+      const hasModel = existsSync(modelFile);
+      if (opts.model && !hasModel) throw new UsageError(`no such model file: ${opts.model}`);
+      const model = hasModel ? compressedFromJson(readFileSync(modelFile, 'utf8'), modelFile) : undefined;
+      if (!hasModel) {
+        process.stderr.write(
+          `note: ${modelFile} does not exist (run murmur compress --app ${opts.app} --board ${board.id}); ` +
+            'verifying with a calibrated stand-in model of the same shapes\n',
+        );
+      }
+      const options = await codegen.appLibraryOptions(opts.app, model);
+      const r = await codegen.runLibraryCheck(board, options, { windows, period });
+      const ok = r.mismatches.length === 0 && r.windowsEqual === r.windows && r.uplinksEqual === r.uplinks;
+      const perInference = r.cost.features.mean + r.cost.model.mean + r.cost.payload.mean / period;
+      const result = {
+        app: opts.app,
+        board: board.id,
+        emulator: board.emulator,
+        model: hasModel ? modelFile : 'calibrated stand-in (no compressed model)',
+        input: 'deterministic check stream (integer triangle wave + xorshift32 noise)',
+        windows: r.windows,
+        windowsEqual: r.windowsEqual,
+        uplinks: r.uplinks,
+        uplinksEqual: r.uplinksEqual,
+        unit: r.unit,
+        perInference: r.cost,
+        // Cortex-M counts are instructions: at one instruction per cycle this is a lower bound on latency.
+        latencyMs: r.unit === 'none' ? null : (perInference / board.mcu.clockHz) * 1000,
+        latencyBasis:
+          r.unit === 'cycles' ? 'cycles at the board clock' : 'instructions at one per cycle (lower bound)',
+        memory: r.memory ?? null,
+        modelFlashBytes: r.modelFlash ?? null,
+        weightBytes: r.weightBytes,
+        arenaBytes: r.arenaBytes,
+        mismatches: r.mismatches,
+        ok,
+      };
+      if (opts.json) printJson(result);
+      else {
+        const cost = (s: { mean: number; max: number }): string => `${Math.round(s.mean)} / ${s.max}`;
+        printTable(
+          ['check', 'value'],
+          [
+            [
+              'board',
+              `${board.id} (${r.unit === 'none' ? 'host' : board.emulator.kind === 'qemu' ? `qemu ${board.emulator.machine}` : 'simavr'})`,
+            ],
+            ['model', result.model],
+            ['windows byte-equal', `${r.windowsEqual} / ${r.windows}`],
+            ['uplinks byte-equal', `${r.uplinksEqual} / ${r.uplinks}`],
+            [`features ${r.unit} (mean / max)`, cost(r.cost.features)],
+            [`model ${r.unit} (mean / max)`, cost(r.cost.model)],
+            [`payload ${r.unit} per uplink (mean / max)`, cost(r.cost.payload)],
+            [
+              'latency per window',
+              result.latencyMs === null ? '-' : `${result.latencyMs.toFixed(3)} ms (${result.latencyBasis})`,
+            ],
+            ['flash (image)', r.memory ? `${r.memory.flash} B` : '-'],
+            ['RAM incl. stack (image)', r.memory ? `${r.memory.ram} B (stack ${r.memory.stack} B)` : '-'],
+            [
+              'model flash / weights / arena',
+              `${r.modelFlash ?? '-'} / ${r.weightBytes} / ${r.arenaBytes} B`,
+            ],
+          ],
+        );
+        for (const m of r.mismatches) process.stdout.write(`mismatch: ${m}\n`);
+        process.stdout.write(ok ? 'verify: OK\n' : 'verify: MISMATCH\n');
+      }
+      if (!ok) process.exitCode = 1;
+    });
+}
+
+export const command: CommandModule = { order: 60, register: registerVerify };
