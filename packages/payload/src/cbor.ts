@@ -136,8 +136,51 @@ export function decodeCborCompact<S extends PayloadSchema>(
   return errors.length ? { warnings: [], errors } : { data: data as Infer<S>, warnings: [], errors: [] };
 }
 
-function senmlName(slot: Slot, i: number): string {
+/** SenML record name of element `i` of a slot: `name`, or `name.i` for arrays. */
+export function senmlName(slot: Slot, i: number): string {
   return slot.length ? `${slot.name}.${i}` : slot.name;
+}
+
+/** The SenML unit (`u`) written for a slot, if its unit is a registered SenML unit. */
+export function senmlUnit(slot: Slot): string | undefined {
+  const unit = 'unit' in slot.field ? slot.field.unit : undefined;
+  return unit !== undefined && SENML_UNITS.has(unit) ? unit : undefined;
+}
+
+/** The base name a SenML pack carries by default: `<schema>:`. */
+export function senmlBaseName(schema: PayloadSchema): string {
+  return `${schema.name}:`;
+}
+
+/** UTF-8 length of a CBOR text string with its head. */
+function textSize(text: string): number {
+  const n = Buffer.byteLength(text);
+  return headSize(n) + n;
+}
+
+/** Largest SenML-CBOR encoding of a schema with the default base name and no base time. */
+export function senmlMaxSize(schema: PayloadSchema): number {
+  const plan = planOf(schema);
+  let records = 0;
+  let n = 0;
+  for (const s of plan.slots) {
+    for (let i = 0; i < Math.max(1, s.length); i++) {
+      const unit = senmlUnit(s);
+      const first = records === 0;
+      const value =
+        s.field.kind === 'bool'
+          ? 1
+          : s.field.kind === 'enum'
+            ? Math.max(...s.field.values.map(textSize))
+            : s.field.kind === 'fixed' || s.field.kind === 'unorm'
+              ? 9
+              : 5;
+      n += 1 + (first ? 1 + textSize(senmlBaseName(schema)) : 0) + 1 + textSize(senmlName(s, i));
+      n += (unit === undefined ? 0 : 1 + textSize(unit)) + 1 + value;
+      records++;
+    }
+  }
+  return headSize(records) + n;
 }
 
 /** SenML-CBOR pack of a value: one record per element, the base name (default `<schema>:`) on the first. */
@@ -157,12 +200,12 @@ export function encodeSenml<S extends PayloadSchema>(
     list.forEach((x, i) => {
       const rec = new Map<number, unknown>();
       if (records.length === 0) {
-        rec.set(SENML.baseName, opts.baseName ?? `${schema.name}:`);
+        rec.set(SENML.baseName, opts.baseName ?? senmlBaseName(schema));
         if (opts.baseTime !== undefined) rec.set(SENML.baseTime, opts.baseTime);
       }
       rec.set(SENML.name, senmlName(s, i));
-      const unit = 'unit' in s.field ? s.field.unit : undefined;
-      if (unit !== undefined && SENML_UNITS.has(unit)) rec.set(SENML.unit, unit);
+      const unit = senmlUnit(s);
+      if (unit !== undefined) rec.set(SENML.unit, unit);
       if (typeof x === 'boolean') rec.set(SENML.boolValue, x);
       else if (typeof x === 'string') rec.set(SENML.stringValue, x);
       else rec.set(SENML.value, x);

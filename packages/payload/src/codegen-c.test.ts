@@ -9,7 +9,7 @@ import { payloadSchema as pdm } from '@murmur/predictive-maintenance';
 import { payloadSchema as wear } from '@murmur/wearable-activity';
 import { payloadSchema as ppg } from '@murmur/ppg-triage';
 import { decode, encode, toHex } from './codec';
-import { decodeCborCompact, encodeCborCompact } from './cbor';
+import { decodeCborCompact, decodeSenml, encodeCborCompact, encodeSenml } from './cbor';
 import { generateC } from './codegen-c';
 import { planOf, type Slot } from './plan';
 import { definePayload, t, type PayloadSchema } from './schema';
@@ -117,6 +117,7 @@ int main(void) {
   unsigned long count;
   uint8_t out[${schema.size}];
   uint8_t cbor[${base.toUpperCase()}_CBOR_MAX_SIZE];
+  uint8_t senml[${base.toUpperCase()}_SENML_MAX_SIZE];
   if (scanf("%lu", &count) != 1) return 3;
   while (count-- > 0) {
     struct ${base} m;
@@ -125,8 +126,11 @@ ${reads.join('\n')}
     print(out, ${base}_encode(&m, out, sizeof out));
     putchar(' ');
     print(cbor, ${base}_encode_cbor(&m, cbor, sizeof cbor));
+    putchar(' ');
+    print(senml, ${base}_encode_senml(&m, senml, sizeof senml));
     putchar('\\n');
     if (${base}_encode(&m, out, sizeof out - 1) != 0 || ${base}_encode_cbor(&m, cbor, sizeof cbor - 1) != 0) return 4;
+    if (${base}_encode_senml(&m, senml, sizeof senml - 1) != 0) return 4;
   }
   return 0;
 }
@@ -149,8 +153,54 @@ describe('generated C encoder', () => {
       'size_t murmur_predictive_maintenance_encode(const struct murmur_predictive_maintenance *in, uint8_t *out, size_t cap);',
     );
     expect(header).toContain('#define MURMUR_PREDICTIVE_MAINTENANCE_SIZE 9');
-    expect(source).not.toMatch(/malloc|free\(|double/);
+    expect(source).not.toMatch(/malloc|free\(/);
+    // doubles appear only in the SenML writer, which is compiled only where double is IEEE binary64
+    expect(source.slice(0, source.indexOf('#if DBL_MANT_DIG >= 53'))).not.toMatch(/double/);
   });
+
+  const has = (tool: string): boolean => {
+    try {
+      execFileSync(tool, ['--version'], { stdio: 'ignore' });
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  const cross = [
+    ['avr-gcc', '-mmcu=atmega328p'],
+    ['arm-none-eabi-gcc', '-mcpu=cortex-m4', '-mthumb'],
+  ].filter(([tool]) => has(tool!));
+
+  it.skipIf(cross.length === 0)(
+    'cross-compiles warning-free for AVR and Cortex-M',
+    { timeout: 60_000 },
+    () => {
+      for (const schema of schemas) {
+        const { baseName, header, source } = generateC(schema);
+        writeFileSync(join(dir, `${baseName}.h`), header);
+        writeFileSync(join(dir, `${baseName}.c`), source);
+        for (const [tool, ...flags] of cross) {
+          const args = [
+            ...flags,
+            '-std=c99',
+            '-Os',
+            '-Wall',
+            '-Wextra',
+            '-Werror',
+            '-pedantic',
+            '-ffp-contract=off',
+          ];
+          execFileSync(tool!, [
+            ...args,
+            '-c',
+            join(dir, `${baseName}.c`),
+            '-o',
+            join(dir, `${baseName}-${tool}.o`),
+          ]);
+        }
+      }
+    },
+  );
 
   for (const schema of schemas) {
     it(
@@ -192,15 +242,15 @@ describe('generated C encoder', () => {
             cTokens.push(...els.map((e) => e.c));
           }
           inputs.push(cTokens.join(' '));
-          let packed = 'ERR';
-          let compact = 'ERR';
+          let line = 'ERR ERR ERR';
           try {
-            packed = toHex(encode(schema, value as never));
-            compact = toHex(encodeCborCompact(schema, value as never));
+            line = [encode, encodeCborCompact, encodeSenml]
+              .map((f) => toHex(f(schema, value as never)))
+              .join(' ');
           } catch {
             // an invalid value: the C encoder must refuse it too
           }
-          expected.push(`${packed} ${compact}`);
+          expected.push(line);
         }
         const out = execFileSync(exe, { input: inputs.join('\n'), maxBuffer: 64 << 20 })
           .toString()
@@ -209,16 +259,18 @@ describe('generated C encoder', () => {
         expect(out).toHaveLength(MESSAGES);
         let mismatches = 0;
         for (let m = 0; m < MESSAGES; m++) if (out[m] !== expected[m]) mismatches++;
-        expect(mismatches, `first mismatch: C ${out.find((l, i) => l !== expected[i])}`).toBe(0);
+        const bad = out.findIndex((l, i) => l !== expected[i]);
+        expect(mismatches, `first mismatch: C ${out[bad]} TS ${expected[bad]}`).toBe(0);
         expect(expected.filter((e) => e.startsWith('ERR')).length).toBeGreaterThan(0);
         // C CBOR bytes -> cbor-x -> the same values as the TS decoder gives
         for (const line of out.slice(0, 500)) {
-          const [packedHex, cborHex] = line.split(' ') as [string, string];
+          const [packedHex, cborHex, senmlHex] = line.split(' ') as [string, string, string];
           if (cborHex === 'ERR') continue;
           const items = cborDecode(Buffer.from(cborHex, 'hex')) as unknown[];
           expect(items[0]).toBe(schema.version);
-          const fromCbor = decodeCborCompact(schema, Buffer.from(cborHex, 'hex'));
-          expect(fromCbor).toEqual(decode(schema, Buffer.from(packedHex, 'hex'), schema.fPort));
+          const fromPacked = decode(schema, Buffer.from(packedHex, 'hex'), schema.fPort);
+          expect(decodeCborCompact(schema, Buffer.from(cborHex, 'hex'))).toEqual(fromPacked);
+          expect(decodeSenml(schema, Buffer.from(senmlHex, 'hex'))).toEqual(fromPacked);
         }
       },
     );

@@ -3,7 +3,7 @@
  * `murmur_<schema>_encode` (bit-packed uplink) and `murmur_<schema>_encode_cbor` (compact CBOR array for
  * NB-IoT). No heap, no recursion, float32 quantisation identical to the TS encoder (see plan.ts).
  */
-import { cborCompactMaxSize } from './cbor';
+import { cborCompactMaxSize, senmlBaseName, senmlMaxSize, senmlName, senmlUnit } from './cbor';
 import { planOf, type Slot } from './plan';
 import type { PayloadSchema } from './schema';
 
@@ -153,6 +153,7 @@ export function generateC(schema: PayloadSchema): GeneratedC {
     `#ifndef ${up}_H`,
     `#define ${up}_H`,
     '',
+    '#include <float.h>',
     '#include <stdbool.h>',
     '#include <stddef.h>',
     '#include <stdint.h>',
@@ -177,6 +178,16 @@ export function generateC(schema: PayloadSchema): GeneratedC {
     '/** Writes `in` as a compact CBOR array [version, raw codes...] (arrays nested, bools as CBOR booleans, ints',
     ` *  signed); returns the length, or 0 when cap < ${up}_CBOR_MAX_SIZE or a value is invalid. */`,
     `size_t ${base}_encode_cbor(const ${struct} *in, uint8_t *out, size_t cap);`,
+    '',
+    '#if DBL_MANT_DIG >= 53',
+    `/** Largest output of ${base}_encode_senml. */`,
+    `#define ${up}_SENML_MAX_SIZE ${senmlMaxSize(schema)}`,
+    '',
+    `/** Writes \`in\` as a SenML-CBOR pack (RFC 8428 integer labels, base name "${senmlBaseName(schema)}"), values as the`,
+    ` *  decoder reports them; returns the length, or 0 when cap < ${up}_SENML_MAX_SIZE or a value is invalid.`,
+    ' *  Needs IEEE double (not on AVR). */',
+    `size_t ${base}_encode_senml(const ${struct} *in, uint8_t *out, size_t cap);`,
+    '#endif',
     '',
     `#endif /* ${up}_H */`,
     '',
@@ -220,6 +231,8 @@ export function generateC(schema: PayloadSchema): GeneratedC {
   const source = [
     banner,
     `#include "${base}.h"`,
+    '',
+    '#include <string.h>',
     '',
     `#define ELEMENTS ${elements}u`,
     '',
@@ -309,6 +322,7 @@ export function generateC(schema: PayloadSchema): GeneratedC {
     '  return n;',
     '}',
     '',
+    ...senmlSource(schema, base, struct),
   ].join('\n');
   return { baseName: base, header, source };
 }
@@ -317,4 +331,129 @@ function cborItem(slot: Slot, raw: string): string {
   if (slot.field.kind === 'bool') return `cbor_bool(out, n, ${raw})`;
   if (slot.field.kind === 'int') return `cbor_signed(out, n, ${raw}, ${slot.bits}u)`;
   return `cbor_head(out, n, 0u, ${raw})`;
+}
+
+const cString = (text: string): string => `${JSON.stringify(text)}, ${Buffer.byteLength(text)}u`;
+
+/** The SenML-CBOR writer: helpers and one unrolled record per element, inside a `DBL_MANT_DIG >= 53` guard. */
+function senmlSource(schema: PayloadSchema, base: string, struct: string): string[] {
+  const plan = planOf(schema);
+  const up = base.toUpperCase();
+  const kinds = new Set(plan.slots.map((s) => s.field.kind));
+  const hasFloat = kinds.has('fixed') || kinds.has('unorm');
+  const tables: string[] = [];
+  const body: string[] = [];
+  let r = 0;
+  let records = 0;
+  for (const s of plan.slots) {
+    const f = s.field;
+    if (f.kind === 'enum') {
+      const labels = `${s.name.toUpperCase()}_LABELS`;
+      tables.push(
+        `static const char *const ${labels}[] = {${f.values.map((v) => JSON.stringify(v)).join(', ')}};`,
+      );
+      tables.push(
+        `static const uint32_t ${labels}_LENGTHS[] = {${f.values.map((v) => `${Buffer.byteLength(v)}u`).join(', ')}};`,
+      );
+    }
+    for (let i = 0; i < Math.max(1, s.length); i++) {
+      const raw = `raw[${r + i}u]`;
+      const unit = senmlUnit(s);
+      const first = records++ === 0;
+      body.push(`  /* ${senmlName(s, i)} */`);
+      body.push(`  n = cbor_head(out, n, 5u, ${2 + (first ? 1 : 0) + (unit === undefined ? 0 : 1)}u);`);
+      if (first)
+        body.push(
+          `  n = cbor_head(out, n, 1u, 1u); /* -2: base name */`,
+          `  n = cbor_text(out, n, ${cString(senmlBaseName(schema))});`,
+        );
+      body.push(
+        `  n = cbor_head(out, n, 0u, 0u); /* 0: name */`,
+        `  n = cbor_text(out, n, ${cString(senmlName(s, i))});`,
+      );
+      if (unit !== undefined)
+        body.push(
+          `  n = cbor_head(out, n, 0u, 1u); /* 1: unit */`,
+          `  n = cbor_text(out, n, ${cString(unit)});`,
+        );
+      switch (f.kind) {
+        case 'enum': {
+          const labels = `${s.name.toUpperCase()}_LABELS`;
+          body.push(`  n = cbor_head(out, n, 0u, 3u); /* 3: string value */`);
+          body.push(`  n = cbor_text(out, n, ${labels}[${raw}], ${labels}_LENGTHS[${raw}]);`);
+          break;
+        }
+        case 'bool':
+          body.push(
+            `  n = cbor_head(out, n, 0u, 4u); /* 4: boolean value */`,
+            `  n = cbor_bool(out, n, ${raw});`,
+          );
+          break;
+        case 'uint':
+          body.push(
+            `  n = cbor_head(out, n, 0u, 2u); /* 2: value */`,
+            `  n = cbor_head(out, n, 0u, ${raw});`,
+          );
+          break;
+        case 'int':
+          body.push(
+            `  n = cbor_head(out, n, 0u, 2u); /* 2: value */`,
+            `  n = cbor_signed(out, n, ${raw}, ${s.bits}u);`,
+          );
+          break;
+        case 'fixed':
+          body.push(
+            `  n = cbor_head(out, n, 0u, 2u); /* 2: value */`,
+            `  n = cbor_number(out, n, (double)((int64_t)${raw} * ${s.scaleInt} + ${s.offsetInt}) / ${s.pow}.0);`,
+          );
+          break;
+        case 'unorm':
+          body.push(
+            `  n = cbor_head(out, n, 0u, 2u); /* 2: value */`,
+            `  n = cbor_number(out, n, (double)${raw} / ${s.rawMax}.0);`,
+          );
+          break;
+      }
+    }
+    r += Math.max(1, s.length);
+  }
+  return [
+    '#if DBL_MANT_DIG >= 53',
+    '/* Writes a CBOR text string of `len` bytes. */',
+    'static size_t cbor_text(uint8_t *out, size_t n, const char *text, uint32_t len) {',
+    '  uint32_t i;',
+    '  n = cbor_head(out, n, 3u, len);',
+    '  for (i = 0; i < len; i++) out[n++] = (uint8_t)text[i];',
+    '  return n;',
+    '}',
+    ...(hasFloat
+      ? [
+          '',
+          '/* Writes a number as cbor-x does: an integer when integral and within 32 bits, else a float64. */',
+          'static size_t cbor_number(uint8_t *out, size_t n, double v) {',
+          '  uint64_t bits;',
+          '  int k;',
+          '  if (v >= 0.0 && v <= 4294967295.0 && v == (double)(uint32_t)v) return cbor_head(out, n, 0u, (uint32_t)v);',
+          '  if (v < 0.0 && v >= -4294967296.0 && v == (double)(int64_t)v) return cbor_head(out, n, 1u, (uint32_t)(-1 - (int64_t)v));',
+          '  memcpy(&bits, &v, sizeof bits);',
+          '  out[n++] = 0xFBu;',
+          '  for (k = 56; k >= 0; k -= 8) out[n++] = (uint8_t)(bits >> k);',
+          '  return n;',
+          '}',
+        ]
+      : []),
+    '',
+    ...tables,
+    ...(tables.length ? [''] : []),
+    `size_t ${base}_encode_senml(const ${struct} *in, uint8_t *out, size_t cap) {`,
+    '  uint32_t raw[ELEMENTS];',
+    '  size_t n = 0;',
+    `  if (in == NULL || out == NULL || cap < ${up}_SENML_MAX_SIZE || !quantize(in, raw)) return 0;`,
+    `  n = cbor_head(out, n, 4u, ${records}u);`,
+    ...body,
+    '  return n;',
+    '}',
+    '#endif',
+    '',
+  ];
 }
