@@ -35,12 +35,18 @@ static void murmur_console_put_number(murmur_console_line *line, unsigned long v
   while (count > 0u) murmur_console_put(line, digits[--count]);
 }
 
-void murmur_console_printf(const char *fmt, ...) {
+#if defined(__AVR__)
+#define MURMUR_CONSOLE_FORMAT const __flash char
+void murmur_console_printf_flash(MURMUR_CONSOLE_FORMAT *fmt, ...) {
+#else
+#define MURMUR_CONSOLE_FORMAT const char
+void murmur_console_printf(MURMUR_CONSOLE_FORMAT *fmt, ...) {
+#endif
   murmur_console_line line;
   va_list args;
   line.length = 0;
   va_start(args, fmt);
-  for (const char *p = fmt; *p != '\0'; p++) {
+  for (MURMUR_CONSOLE_FORMAT *p = fmt; *p != '\0'; p++) {
     if (*p != '%') {
       murmur_console_put(&line, *p);
       continue;
