@@ -110,7 +110,6 @@ static void murmur_modem_start_step(murmur_modem *modem) {
   }
   const murmur_modem_step *step = &set->steps[modem->step];
   modem->line_length = 0;
-  modem->line_overflow = 0;
   murmur_modem_write_command(modem, step->command);
   const uint32_t limit = modem->config.timeout_limit_ms;
   modem->deadline = murmur_modem_now(modem) + (limit != 0u && limit < step->timeout_ms ? limit : step->timeout_ms);
@@ -160,20 +159,18 @@ static void murmur_modem_handle_line(murmur_modem *modem, const char *line, size
   modem->ignored_lines++;
 }
 
-/* Collects one received byte into the line buffer; CR or LF ends a line, blank lines are skipped. */
+/*
+ * Collects one received byte into the line buffer; CR or LF ends a line, blank lines and leading
+ * spaces are skipped, and a line longer than MURMUR_MODEM_LINE_MAX is matched on its first
+ * MURMUR_MODEM_LINE_MAX bytes (a long "mac_rx <port> <data>" still ends the uplink).
+ */
 static void murmur_modem_feed(murmur_modem *modem, uint8_t byte) {
   if (byte == '\r' || byte == '\n') {
-    if (modem->line_overflow) modem->ignored_lines++;
-    else if (modem->line_length > 0u) murmur_modem_handle_line(modem, modem->line, modem->line_length);
+    if (modem->line_length > 0u) murmur_modem_handle_line(modem, modem->line, modem->line_length);
     modem->line_length = 0;
-    modem->line_overflow = 0;
     return;
   }
-  if (modem->line_overflow || (modem->line_length == 0u && byte == ' ')) return;
-  if (modem->line_length == MURMUR_MODEM_LINE_MAX) {
-    modem->line_overflow = 1;
-    return;
-  }
+  if ((modem->line_length == 0u && byte == ' ') || modem->line_length == MURMUR_MODEM_LINE_MAX) return;
   modem->line[modem->line_length++] = (char)byte;
   if (modem->line_length == 1u && byte == '>' && modem->phase == MURMUR_MODEM_PHASE_AWAIT &&
       (modem->set->steps[modem->step].flags & MURMUR_MODEM_STEP_PROMPT) != 0u) {

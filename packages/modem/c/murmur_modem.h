@@ -33,7 +33,7 @@ extern "C" {
 #define MURMUR_MODEM_PAYLOAD_MAX 64
 #endif
 
-/** Longest reply line kept; longer lines are dropped as garbage. */
+/** Longest reply line kept; longer lines are matched on their first MURMUR_MODEM_LINE_MAX bytes. */
 #ifndef MURMUR_MODEM_LINE_MAX
 #define MURMUR_MODEM_LINE_MAX 80
 #endif
@@ -144,7 +144,6 @@ typedef struct {
   uint8_t attempt;
   uint8_t phase;
   uint8_t once_done;
-  uint8_t line_overflow;
   int8_t status;
   int8_t last_error;
   uint32_t deadline;

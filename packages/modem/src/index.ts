@@ -3,3 +3,4 @@ export * from './command-sets';
 export * from './network';
 export * from './simulator';
 export * from './server';
+export * from './chain';

@@ -59,8 +59,10 @@ describe('RN2483', () => {
     ]);
   });
 
-  it('takes a downlink (mac_rx) as the end of a successful uplink', () => {
+  it('takes a downlink (mac_rx), however long, as the end of a successful uplink', () => {
     expect(run([init('rn2483'), 'send 1 00', 'rx ok\\r\\nmac_rx 3 AABB\\r\\n']).at(-1)).toBe('poll ok');
+    const long = `mac_rx 1 ${'AB'.repeat(51)}`;
+    expect(run([init('rn2483'), 'send 1 00', `rx ok\\r\\n${long}\\r\\n`]).at(-1)).toBe('poll ok');
   });
 
   it('retries busy and no_free_ch with a doubling delay, then succeeds', () => {
@@ -131,7 +133,7 @@ describe('garbage, partial lines and bad calls', () => {
     expect(out.slice(-2)).toEqual(['poll pending', 'poll timeout']);
   });
 
-  it('ignores noise, unknown lines and over-long lines, and joins a reply split across reads', () => {
+  it('ignores noise, unknown and over-long lines, and joins a reply split across reads', () => {
     const long = 'x'.repeat(200);
     const out = run([
       init('rak3172'),
