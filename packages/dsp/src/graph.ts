@@ -1,0 +1,679 @@
+/**
+ * The feature graph: an ordered, JSON-serialisable list of ops from the raw channels of a window to a
+ * named feature vector. `compileGraph` checks it, infers every vector's length and meaning, resolves
+ * parameters given in Hz or seconds into integer bins/samples and float32 tables, and plans memory.
+ * Both the TypeScript reference (./run) and the C code generator (./codegen) work from that plan.
+ */
+import { MurmurError } from '@murmur/core';
+import {
+  STAT_NAMES,
+  RESP_SERIES,
+  MOMENTS_STATE,
+  COMOMENT_STATE,
+  type StatName,
+  type RespSeries,
+} from './kernels';
+import {
+  biquadCoefficients,
+  goertzelCoefficients,
+  twiddleTables,
+  windowTable,
+  type BiquadDesign,
+  type WindowShape,
+} from './tables';
+
+/** Ops that run once per sample while the window fills (no window buffer needed; require hop = window). */
+export type StreamStep =
+  | { op: 'magnitude'; in: [string, string, string]; out: string }
+  | { op: 'moments'; in: [string]; name: string; emit: ('mean' | 'std' | 'min' | 'max')[] }
+  | { op: 'correlation'; in: [string, string]; name: string }
+  | { op: 'goertzel'; in: [string]; out: string; bins: [number, number] };
+
+/** Ops that run on the whole window when it is full. */
+export type BlockStep =
+  | { op: 'window'; in: [string]; out: string; shape: WindowShape }
+  | { op: 'demean' | 'detrend' | 'rectify'; in: [string]; out: string }
+  | { op: 'biquad'; in: [string]; out: string; sections: BiquadDesign[] }
+  | { op: 'decimate'; in: [string]; out: string; factor: number }
+  | { op: 'zeroPad'; in: [string]; out: string; length: number }
+  | { op: 'magnitude'; in: [string, string, string]; out: string }
+  | { op: 'powerSpectrum'; in: [string]; out: string }
+  | {
+      op: 'beats';
+      in: [string, string];
+      out: string;
+      thresholdK: number;
+      refractoryS: number;
+      maxRateBpm: number;
+    }
+  | { op: 'respSeries'; in: [string]; out: string; kind: RespSeries; rateHz: number }
+  | { op: 'peakFrequency'; in: [string]; out: string; rangeHz: [number, number]; scale: number }
+  | { op: 'fuse'; in: string[]; out: string }
+  | { op: 'stats'; in: [string]; name: string; emit: StatName[] }
+  | { op: 'correlation'; in: [string, string]; name: string }
+  | { op: 'sma'; in: [string, string, string]; name: string }
+  | {
+      op: 'bandEnergy';
+      in: [string];
+      name: string;
+      bandsHz: [number, number][];
+      relative: boolean;
+      log: boolean;
+    }
+  | {
+      op: 'spectralShape';
+      in: [string];
+      name: string;
+      rangeHz: [number, number];
+      emit: ('centroid' | 'peak' | 'flatness')[];
+    }
+  | {
+      op: 'defectEnergy';
+      in: [string];
+      name: string;
+      shaftHz: number;
+      orders: { name: string; multiple: number }[];
+      harmonics: number;
+      toleranceHz: number;
+      referenceHz: [number, number];
+    }
+  | { op: 'autocorrPeriod'; in: [string]; name: string; minS: number; maxS: number }
+  | { op: 'heartRate'; in: [string]; name: string }
+  | { op: 'emit'; in: [string]; name: string; names?: string[]; unit?: string };
+
+export interface FeatureGraph {
+  /** C identifier stem, e.g. `wearable_activity`. */
+  name: string;
+  rateHz: number;
+  /** Input channel names, in the order samples are interleaved in a frame. */
+  channels: string[];
+  /** Samples per window. */
+  window: number;
+  /** Samples between window starts. */
+  hop: number;
+  /** Unit of each input channel (for feature units). */
+  units?: string[];
+  stream?: StreamStep[];
+  steps: BlockStep[];
+}
+
+/** What a vector holds: a signal (rateHz), a spectrum (binHz, firstBin), beats, or [value, quality] pairs. */
+export type VectorKind =
+  | { kind: 'signal'; rateHz: number; unit: string }
+  | { kind: 'spectrum'; binHz: number; firstBin: number; unit: string }
+  | { kind: 'beats'; capacity: number; rateHz: number }
+  | { kind: 'estimate'; unit: string };
+
+export interface VectorInfo {
+  name: string;
+  length: number;
+  type: VectorKind;
+}
+
+export interface FeatureInfo {
+  name: string;
+  unit: string;
+}
+
+/** A constant table emitted to C (float32 or uint16). */
+export interface Table {
+  name: string;
+  data: Float32Array | Uint16Array;
+}
+
+/** One compiled step: its definition, the resolved integer/table parameters, and what it produces. */
+export interface PlannedStep {
+  index: number;
+  phase: 'stream' | 'block';
+  step: StreamStep | BlockStep;
+  inputs: VectorInfo[];
+  output?: VectorInfo;
+  features: FeatureInfo[];
+  /** Offset of its first feature in the feature vector. */
+  featureOffset: number;
+  /** Integer parameters (bins, samples, counts) resolved from Hz/seconds. */
+  ints: Record<string, number>;
+  /** Float32 parameters. */
+  floats: Record<string, number>;
+  tables: Record<string, Table>;
+  /** Persistent state floats (stream ops) and kernel work floats (block ops). */
+  stateFloats: number;
+  stateOffset: number;
+  workFloats: number;
+}
+
+export interface MemoryPlan {
+  /** Ring buffer floats (channels × window), 0 when only stream ops read the channels. */
+  ringFloats: number;
+  stateFloats: number;
+  /** Scratch arena floats, and each vector's / work buffer's offset into it. */
+  scratchFloats: number;
+  offsets: Record<string, number>;
+  /** Bytes: persistent state (ring, op state, counters), scratch, constant tables. */
+  stateBytes: number;
+  scratchBytes: number;
+  flashBytes: number;
+  /** State + scratch + the feature output vector. */
+  ramBytes: number;
+}
+
+export interface CompiledGraph {
+  graph: FeatureGraph;
+  steps: PlannedStep[];
+  vectors: Record<string, VectorInfo>;
+  features: FeatureInfo[];
+  tables: Table[];
+  memory: MemoryPlan;
+}
+
+const IDENT = /^[a-z][a-z0-9_]*$/;
+const COUNTER_BYTES = 8;
+
+function fail(message: string, field: string): never {
+  throw new MurmurError(message, { field });
+}
+
+function isPow2(n: number): boolean {
+  return Number.isInteger(n) && n >= 2 && (n & (n - 1)) === 0;
+}
+
+/** Checks a graph and compiles it into the plan shared by the TS reference and the C generator. */
+export function compileGraph(graph: FeatureGraph): CompiledGraph {
+  if (!IDENT.test(graph.name)) fail(`graph name '${graph.name}' must match ${IDENT}`, 'name');
+  if (!(graph.rateHz > 0)) fail('rateHz must be > 0', 'rateHz');
+  if (!Number.isInteger(graph.window) || graph.window < 2) fail('window must be an integer ≥ 2', 'window');
+  if (!Number.isInteger(graph.hop) || graph.hop < 1 || graph.hop > graph.window) {
+    fail('hop must be an integer in [1, window]', 'hop');
+  }
+  if (!graph.channels.length) fail('at least one channel is needed', 'channels');
+  const vectors: Record<string, VectorInfo> = {};
+  const streamValues = new Map<string, string>();
+  graph.channels.forEach((c, i) => {
+    if (!IDENT.test(c)) fail(`channel name '${c}' must match ${IDENT}`, `channels[${i}]`);
+    streamValues.set(c, graph.units?.[i] ?? '');
+  });
+  const features: FeatureInfo[] = [];
+  const tables = new Map<string, Table>();
+  const steps: PlannedStep[] = [];
+  let stateFloats = 0;
+  const table = (name: string, make: () => Float32Array | Uint16Array): Table => {
+    let t = tables.get(name);
+    if (!t) tables.set(name, (t = { name, data: make() }));
+    return t;
+  };
+  const define = (v: VectorInfo, field: string): VectorInfo => {
+    if (!IDENT.test(v.name)) fail(`name '${v.name}' must match ${IDENT}`, field);
+    if (vectors[v.name] || streamValues.has(v.name)) fail(`'${v.name}' is already defined`, field);
+    vectors[v.name] = v;
+    return v;
+  };
+  const addFeatures = (p: PlannedStep, prefix: string, list: [string, string][]): void => {
+    if (!IDENT.test(prefix))
+      fail(
+        `feature name '${prefix}' must match ${IDENT}`,
+        `${p.phase === 'stream' ? 'stream' : 'steps'}[${p.index}].name`,
+      );
+    p.featureOffset = features.length;
+    for (const [suffix, unit] of list) {
+      const name = suffix ? `${prefix}_${suffix}` : prefix;
+      if (features.some((x) => x.name === name))
+        fail(`feature '${name}' is defined twice`, `steps[${p.index}].name`);
+      const info = { name, unit };
+      p.features.push(info);
+      features.push(info);
+    }
+  };
+
+  const usesStream = (graph.stream ?? []).length > 0;
+  if (usesStream && graph.hop !== graph.window) fail('stream ops need hop = window (no overlap)', 'hop');
+  (graph.stream ?? []).forEach((step, index) => {
+    const field = `stream[${index}]`;
+    step.in.forEach((name, i) => {
+      if (!streamValues.has(name)) fail(`unknown per-sample input '${name}'`, `${field}.in[${i}]`);
+    });
+    const p: PlannedStep = {
+      index,
+      phase: 'stream',
+      step,
+      inputs: [],
+      features: [],
+      featureOffset: features.length,
+      ints: {},
+      floats: {},
+      tables: {},
+      stateFloats: 0,
+      stateOffset: stateFloats,
+      workFloats: 0,
+    };
+    const unit = streamValues.get(step.in[0]) ?? '';
+    switch (step.op) {
+      case 'magnitude':
+        if (step.in.length !== 3) fail('magnitude takes 3 inputs', `${field}.in`);
+        if (streamValues.has(step.out) || vectors[step.out])
+          fail(`'${step.out}' is already defined`, `${field}.out`);
+        streamValues.set(step.out, unit);
+        break;
+      case 'moments':
+        p.stateFloats = MOMENTS_STATE;
+        step.emit.forEach((e, i) => {
+          if (!['mean', 'std', 'min', 'max'].includes(e))
+            fail(`unknown moment '${e}'`, `${field}.emit[${i}]`);
+        });
+        addFeatures(
+          p,
+          step.name,
+          step.emit.map((e) => [e, unit]),
+        );
+        break;
+      case 'correlation':
+        p.stateFloats = COMOMENT_STATE;
+        addFeatures(p, step.name, [['', '1']]);
+        break;
+      case 'goertzel': {
+        const [lo, hi] = step.bins;
+        if (!(Number.isInteger(lo) && Number.isInteger(hi) && lo >= 1 && hi > lo && hi <= graph.window / 2)) {
+          fail(`bins must be integers with 1 ≤ lo < hi ≤ window/2`, `${field}.bins`);
+        }
+        p.stateFloats = 2 * (hi - lo);
+        p.tables.coeff = table(`goertzel_${graph.window}_${lo}_${hi}`, () =>
+          goertzelCoefficients(graph.window, lo, hi),
+        );
+        p.output = define(
+          {
+            name: step.out,
+            length: hi - lo,
+            type: { kind: 'spectrum', binHz: graph.rateHz / graph.window, firstBin: lo, unit: `(${unit})²` },
+          },
+          `${field}.out`,
+        );
+        break;
+      }
+      default:
+        fail(`unknown stream op '${(step as { op: string }).op}'`, `${field}.op`);
+    }
+    stateFloats += p.stateFloats;
+    steps.push(p);
+  });
+
+  let needsRing = false;
+  graph.steps.forEach((step, index) => {
+    const field = `steps[${index}]`;
+    const inputs = step.in.map((name, i) => {
+      if (vectors[name]) return vectors[name];
+      const c = graph.channels.indexOf(name);
+      if (c >= 0) {
+        needsRing = true;
+        const v: VectorInfo = {
+          name,
+          length: graph.window,
+          type: { kind: 'signal', rateHz: graph.rateHz, unit: graph.units?.[c] ?? '' },
+        };
+        vectors[name] = v;
+        return v;
+      }
+      return fail(`unknown input '${name}'`, `${field}.in[${i}]`);
+    });
+    const p: PlannedStep = {
+      index,
+      phase: 'block',
+      step,
+      inputs,
+      features: [],
+      featureOffset: features.length,
+      ints: {},
+      floats: {},
+      tables: {},
+      stateFloats: 0,
+      stateOffset: 0,
+      workFloats: 0,
+    };
+    const x = inputs[0];
+    const need = (kind: VectorKind['kind'], i = 0): void => {
+      if (inputs[i]?.type.kind !== kind)
+        fail(`input '${step.in[i]}' must be a ${kind}, got ${inputs[i]?.type.kind}`, `${field}.in[${i}]`);
+    };
+    const arity = (n: number): void => {
+      if (step.in.length !== n) fail(`${step.op} takes ${n} input(s)`, `${field}.in`);
+    };
+    const out = (length: number, type: VectorKind): void => {
+      p.output = define({ name: (step as { out: string }).out, length, type }, `${field}.out`);
+    };
+    const sameLength = (): void => {
+      inputs.forEach((v, i) => {
+        if (v.length !== x.length)
+          fail(`input '${v.name}' has length ${v.length}, expected ${x.length}`, `${field}.in[${i}]`);
+      });
+    };
+    const signal = x?.type.kind === 'signal' ? x.type : undefined;
+    const spectrum = x?.type.kind === 'spectrum' ? x.type : undefined;
+    const binOf = (hz: number, f: string): number => {
+      if (!spectrum) return fail('needs a spectrum', `${field}.in[0]`);
+      const k = Math.round(hz / spectrum.binHz) - spectrum.firstBin;
+      if (!(hz >= 0) || k < 0 || k > x.length)
+        fail(
+          `${hz} Hz is outside the spectrum (bins ${spectrum.firstBin}..${spectrum.firstBin + x.length - 1})`,
+          f,
+        );
+      return k;
+    };
+    switch (step.op) {
+      case 'window':
+      case 'demean':
+      case 'detrend':
+      case 'rectify':
+      case 'biquad':
+        arity(1);
+        need('signal');
+        if (step.op === 'window')
+          p.tables.window = table(`${step.shape}_${x.length}`, () => windowTable(step.shape, x.length));
+        if (step.op === 'biquad') {
+          if (!step.sections.length) fail('at least one section is needed', `${field}.sections`);
+          p.tables.coeffs = table(`biquad_${index}`, () =>
+            biquadCoefficients(step.sections, signal!.rateHz, `${field}.sections`),
+          );
+        }
+        out(x.length, x.type);
+        break;
+      case 'decimate':
+        arity(1);
+        need('signal');
+        if (!Number.isInteger(step.factor) || step.factor < 1)
+          fail('factor must be an integer ≥ 1', `${field}.factor`);
+        p.ints.factor = step.factor;
+        out(Math.ceil(x.length / step.factor), { ...signal!, rateHz: signal!.rateHz / step.factor });
+        break;
+      case 'zeroPad':
+        arity(1);
+        need('signal');
+        if (!Number.isInteger(step.length) || step.length < x.length)
+          fail(`length must be an integer ≥ ${x.length}`, `${field}.length`);
+        out(step.length, x.type);
+        break;
+      case 'magnitude':
+        arity(3);
+        for (let i = 0; i < 3; i++) need('signal', i);
+        sameLength();
+        out(x.length, x.type);
+        break;
+      case 'powerSpectrum':
+        arity(1);
+        need('signal');
+        if (!isPow2(x.length) || x.length < 4 || x.length > 4096)
+          fail(`powerSpectrum needs a power-of-two length in [4, 4096], got ${x.length}`, `${field}.in[0]`);
+        {
+          const tw = twiddleTables(x.length);
+          p.tables.cos = table(`cos_${x.length}`, () => tw.cos);
+          p.tables.sin = table(`sin_${x.length}`, () => tw.sin);
+        }
+        p.workFloats = x.length;
+        out(x.length / 2 + 1, {
+          kind: 'spectrum',
+          binHz: signal!.rateHz / x.length,
+          firstBin: 0,
+          unit: `(${signal!.unit})²`,
+        });
+        break;
+      case 'beats': {
+        arity(2);
+        need('signal', 0);
+        need('signal', 1);
+        sameLength();
+        const seconds = x.length / signal!.rateHz;
+        p.ints.refractory = Math.max(1, Math.round(step.refractoryS * signal!.rateHz));
+        p.ints.capacity = Math.max(2, Math.ceil((seconds * step.maxRateBpm) / 60));
+        p.floats.thresholdK = Math.fround(step.thresholdK);
+        out(1 + 3 * p.ints.capacity, { kind: 'beats', capacity: p.ints.capacity, rateHz: signal!.rateHz });
+        break;
+      }
+      case 'respSeries': {
+        arity(1);
+        need('beats');
+        const b = x.type as Extract<VectorKind, { kind: 'beats' }>;
+        if (!RESP_SERIES.includes(step.kind))
+          fail(`kind must be one of ${RESP_SERIES.join(', ')}`, `${field}.kind`);
+        const stepSamples = b.rateHz / step.rateHz;
+        if (Math.fround(stepSamples) !== stepSamples)
+          fail('rateHz must divide the signal rate into an exact float step', `${field}.rateHz`);
+        p.ints.capacity = b.capacity;
+        p.ints.kind = RESP_SERIES.indexOf(step.kind);
+        p.floats.step = Math.fround(stepSamples);
+        const windowS = graph.window / graph.rateHz;
+        out(Math.floor(windowS * step.rateHz), {
+          kind: 'signal',
+          rateHz: step.rateHz,
+          unit: step.kind === 'rifv' ? 'samples' : '',
+        });
+        break;
+      }
+      case 'peakFrequency':
+        arity(1);
+        need('spectrum');
+        p.ints.lo = binOf(step.rangeHz[0], `${field}.rangeHz[0]`);
+        p.ints.hi = Math.min(x.length - 1, binOf(step.rangeHz[1], `${field}.rangeHz[1]`));
+        p.floats.binHz = Math.fround(spectrum!.binHz);
+        p.floats.firstBin = Math.fround(spectrum!.firstBin);
+        p.floats.scale = Math.fround(step.scale);
+        out(2, { kind: 'estimate', unit: step.scale === 60 ? '1/min' : 'Hz' });
+        break;
+      case 'fuse':
+        if (step.in.length < 2) fail('fuse takes at least 2 inputs', `${field}.in`);
+        inputs.forEach((_, i) => need('estimate', i));
+        p.workFloats = 2 * inputs.length;
+        out(2, x.type);
+        break;
+      case 'stats':
+        arity(1);
+        need('signal');
+        step.emit.forEach((e, i) => {
+          if (!STAT_NAMES.includes(e)) fail(`unknown statistic '${e}'`, `${field}.emit[${i}]`);
+        });
+        p.workFloats = STAT_NAMES.length;
+        addFeatures(
+          p,
+          step.name,
+          step.emit.map((e) => [
+            e,
+            ['skewness', 'kurtosis', 'crest'].includes(e)
+              ? '1'
+              : e === 'zcr' || e === 'mcr'
+                ? '1/sample'
+                : signal!.unit,
+          ]),
+        );
+        break;
+      case 'correlation':
+        arity(2);
+        need('signal', 0);
+        need('signal', 1);
+        sameLength();
+        addFeatures(p, step.name, [['', '1']]);
+        break;
+      case 'sma':
+        arity(3);
+        for (let i = 0; i < 3; i++) need('signal', i);
+        sameLength();
+        addFeatures(p, step.name, [['', signal!.unit]]);
+        break;
+      case 'bandEnergy': {
+        arity(1);
+        need('spectrum');
+        const bins = new Uint16Array(2 * step.bandsHz.length);
+        step.bandsHz.forEach(([lo, hi], i) => {
+          bins[2 * i] = binOf(lo, `${field}.bandsHz[${i}][0]`);
+          bins[2 * i + 1] = binOf(hi, `${field}.bandsHz[${i}][1]`);
+          if (bins[2 * i + 1] <= bins[2 * i])
+            fail('band is empty at this resolution', `${field}.bandsHz[${i}]`);
+        });
+        p.tables.bins = table(`bands_${index}`, () => bins);
+        p.ints.totalLo = Math.min(...bins);
+        p.ints.totalHi = Math.max(...bins);
+        p.workFloats = step.bandsHz.length;
+        const unit = step.log ? 'ln' : step.relative ? '1' : spectrum!.unit;
+        addFeatures(
+          p,
+          step.name,
+          step.bandsHz.map(([lo, hi]) => [`${fmtHz(lo)}_${fmtHz(hi)}hz`, unit]),
+        );
+        break;
+      }
+      case 'spectralShape':
+        arity(1);
+        need('spectrum');
+        p.ints.lo = binOf(step.rangeHz[0], `${field}.rangeHz[0]`);
+        p.ints.hi = binOf(step.rangeHz[1], `${field}.rangeHz[1]`);
+        if (p.ints.hi <= p.ints.lo) fail('range is empty at this resolution', `${field}.rangeHz`);
+        p.floats.binHz = Math.fround(spectrum!.binHz);
+        p.floats.firstBin = Math.fround(spectrum!.firstBin);
+        p.workFloats = 3;
+        step.emit.forEach((e, i) => {
+          if (!['centroid', 'peak', 'flatness'].includes(e))
+            fail(`unknown shape '${e}'`, `${field}.emit[${i}]`);
+        });
+        addFeatures(
+          p,
+          step.name,
+          step.emit.map((e) => [e, e === 'flatness' ? 'ln' : 'Hz']),
+        );
+        break;
+      case 'defectEnergy': {
+        arity(1);
+        need('spectrum');
+        if (!Number.isInteger(step.harmonics) || step.harmonics < 1)
+          fail('harmonics must be an integer ≥ 1', `${field}.harmonics`);
+        const tol = step.toleranceHz / spectrum!.binHz;
+        const ranges = new Uint16Array(2 * step.orders.length * step.harmonics);
+        step.orders.forEach((o, i) => {
+          for (let h = 0; h < step.harmonics; h++) {
+            const centre = (o.multiple * step.shaftHz * (h + 1)) / spectrum!.binHz - spectrum!.firstBin;
+            const lo = Math.max(0, Math.round(centre - tol));
+            const hi = Math.min(x.length, Math.round(centre + tol) + 1);
+            if (hi <= lo)
+              fail(`harmonic ${h + 1} of '${o.name}' is outside the spectrum`, `${field}.orders[${i}]`);
+            ranges[2 * (i * step.harmonics + h)] = lo;
+            ranges[2 * (i * step.harmonics + h) + 1] = hi;
+          }
+        });
+        p.tables.ranges = table(`defect_${index}`, () => ranges);
+        p.ints.harmonics = step.harmonics;
+        p.ints.refLo = binOf(step.referenceHz[0], `${field}.referenceHz[0]`);
+        p.ints.refHi = binOf(step.referenceHz[1], `${field}.referenceHz[1]`);
+        if (p.ints.refHi <= p.ints.refLo) fail('reference range is empty', `${field}.referenceHz`);
+        p.workFloats = step.orders.length;
+        addFeatures(
+          p,
+          step.name,
+          step.orders.map((o) => [o.name, 'ln']),
+        );
+        break;
+      }
+      case 'autocorrPeriod':
+        arity(1);
+        need('signal');
+        p.ints.minLag = Math.max(1, Math.round(step.minS * signal!.rateHz));
+        p.ints.maxLag = Math.min(x.length - 1, Math.round(step.maxS * signal!.rateHz));
+        if (p.ints.maxLag < p.ints.minLag) fail('empty lag range', `${field}.maxS`);
+        p.floats.rateHz = Math.fround(signal!.rateHz);
+        p.workFloats = 2;
+        addFeatures(p, step.name, [
+          ['period', 's'],
+          ['strength', '1'],
+        ]);
+        break;
+      case 'heartRate': {
+        arity(1);
+        need('beats');
+        const b = x.type as Extract<VectorKind, { kind: 'beats' }>;
+        p.ints.capacity = b.capacity;
+        p.floats.rateHz = Math.fround(b.rateHz);
+        p.workFloats = b.capacity + 2;
+        addFeatures(p, step.name, [
+          ['rate', '1/min'],
+          ['beats', 'count'],
+        ]);
+        break;
+      }
+      case 'emit': {
+        arity(1);
+        const names = step.names ?? Array.from({ length: x.length }, (_, i) => String(i));
+        if (names.length !== x.length)
+          fail(`names has ${names.length} entries, the vector ${x.length}`, `${field}.names`);
+        const unit = step.unit ?? ('unit' in x.type ? x.type.unit : '');
+        addFeatures(
+          p,
+          step.name,
+          names.map((n) => [n, unit]),
+        );
+        break;
+      }
+      default:
+        fail(`unknown op '${(step as { op: string }).op}'`, `${field}.op`);
+    }
+    steps.push(p);
+  });
+  if (!features.length) fail('the graph emits no features', 'steps');
+
+  const ringFloats = needsRing ? graph.channels.length * graph.window : 0;
+  const memory = planMemory(steps, vectors, ringFloats, stateFloats, features.length, [...tables.values()]);
+  return { graph, steps, vectors, features, tables: [...tables.values()], memory };
+}
+
+function fmtHz(hz: number): string {
+  return String(hz).replace('.', 'p');
+}
+
+/**
+ * Scratch layout by liveness: a vector lives from the step that defines it (channels and stream
+ * outputs: from the start) to its last use; a step's work buffer only during that step. First fit.
+ */
+function planMemory(
+  steps: PlannedStep[],
+  vectors: Record<string, VectorInfo>,
+  ringFloats: number,
+  stateFloats: number,
+  featureCount: number,
+  tables: Table[],
+): MemoryPlan {
+  const block = steps.filter((s) => s.phase === 'block');
+  const spans: { name: string; size: number; from: number; to: number }[] = [];
+  const lastUse = new Map<string, number>();
+  block.forEach((s, i) => s.inputs.forEach((v) => lastUse.set(v.name, i)));
+  const firstDef = new Map<string, number>();
+  block.forEach((s, i) => s.output && firstDef.set(s.output.name, i));
+  for (const v of Object.values(vectors)) {
+    const from = firstDef.get(v.name) ?? -1;
+    const to = lastUse.get(v.name) ?? from;
+    spans.push({ name: v.name, size: v.length, from, to });
+  }
+  block.forEach((s, i) => {
+    if (s.workFloats) spans.push({ name: `work_${s.index}`, size: s.workFloats, from: i, to: i });
+  });
+  const placed: { offset: number; size: number; from: number; to: number }[] = [];
+  const offsets: Record<string, number> = {};
+  let scratchFloats = 0;
+  for (const span of spans.sort((a, b) => b.size - a.size || a.from - b.from)) {
+    const clash = placed
+      .filter((p) => p.from <= span.to && span.from <= p.to)
+      .sort((a, b) => a.offset - b.offset);
+    let offset = 0;
+    for (const p of clash) {
+      if (offset + span.size <= p.offset) break;
+      offset = Math.max(offset, p.offset + p.size);
+    }
+    placed.push({ offset, size: span.size, from: span.from, to: span.to });
+    offsets[span.name] = offset;
+    scratchFloats = Math.max(scratchFloats, offset + span.size);
+  }
+  const stateBytes = 4 * (ringFloats + stateFloats) + COUNTER_BYTES;
+  const scratchBytes = 4 * scratchFloats;
+  const flashBytes = tables.reduce((sum, t) => sum + t.data.byteLength, 0);
+  return {
+    ringFloats,
+    stateFloats,
+    scratchFloats,
+    offsets,
+    stateBytes,
+    scratchBytes,
+    flashBytes,
+    ramBytes: stateBytes + scratchBytes + 4 * featureCount,
+  };
+}

@@ -1,0 +1,159 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createRng, MurmurError } from '@murmur/core';
+import { loadDataset } from '@murmur/datasets';
+import { floatBits } from './f32';
+import { compileGraph, type CompiledGraph, type FeatureGraph } from './graph';
+import { buildHost, interleave, type HostProgram } from './host';
+import { computeAll } from './run';
+import { opsBlockGraph, opsStreamGraph } from './testing';
+
+const dataDir = process.env.MURMUR_DATA_DIR;
+
+/** Every feature of every window, bit for bit; returns the number of values compared. */
+export function expectBitEqual(
+  g: CompiledGraph,
+  ts: { features: Float32Array }[],
+  c: Float32Array[],
+): number {
+  expect(c.length).toBe(ts.length);
+  let compared = 0;
+  ts.forEach((w, wi) => {
+    for (let i = 0; i < g.features.length; i++) {
+      const a = floatBits(w.features[i]);
+      const b = floatBits(c[wi][i]);
+      if (a !== b) {
+        throw new Error(
+          `window ${wi}, feature ${g.features[i].name}: TS ${w.features[i]} (0x${a.toString(16)}) vs C ${c[wi][i]} (0x${b.toString(16)})`,
+        );
+      }
+      compared++;
+    }
+  });
+  return compared;
+}
+
+describe('C twin parity: every op, host gcc -O2 -ffp-contract=off with ASan/UBSan', () => {
+  const block = compileGraph(opsBlockGraph);
+  const stream = compileGraph(opsStreamGraph);
+  let host: HostProgram;
+  beforeAll(() => {
+    host = buildHost([block, stream]);
+  }, 60_000);
+  afterAll(() => host?.dispose());
+
+  const check = (g: CompiledGraph, channels: Float32Array[], seed: number): number => {
+    const ts = computeAll(g, channels);
+    expect(ts.length).toBeGreaterThan(0);
+    return expectBitEqual(g, ts, host.run(g.graph.name, interleave(channels), seed));
+  };
+
+  it('agrees to the bit on random signals (chunked pushes of random sizes)', () => {
+    const rng = createRng('dsp-parity');
+    for (let trial = 0; trial < 4; trial++) {
+      const n = 1500 + trial * 333;
+      const scale = [1e-3, 1, 30, 1e4][trial];
+      for (const g of [block, stream]) {
+        const channels = g.graph.channels.map((_, c) =>
+          Float32Array.from(
+            { length: n },
+            (_, i) => scale * (rng.normal() + Math.sin(0.05 * i * (c + 1 + trial)) + (c === 2 ? 3 : 0)),
+          ),
+        );
+        expect(check(g, channels, rng.uint32())).toBeGreaterThan(0);
+      }
+    }
+  });
+
+  it('agrees on degenerate input: constants and zeros', () => {
+    for (const g of [block, stream]) {
+      const n = 700;
+      const zeros = g.graph.channels.map(() => new Float32Array(n));
+      const consts = g.graph.channels.map((_, c) => new Float32Array(n).fill(c + 0.5));
+      check(g, zeros, 11);
+      check(g, consts, 12);
+    }
+  });
+
+  describe.skipIf(!dataDir)('on real recordings', () => {
+    it('agrees to the bit on wrist accelerometer and PPG signals', async () => {
+      const wisdm = (await loadDataset('wearable-activity', { dataDir })).slice(0, 3);
+      const ppg = (await loadDataset('ppg-triage', { dataDir })).slice(0, 2);
+      for (const rec of wisdm) {
+        const n = 2400;
+        const axes = rec.channels.map((c) => c.subarray(0, n));
+        check(block, axes, 21);
+        check(stream, axes, 22);
+      }
+      for (const rec of ppg) {
+        const pleth = rec.channels[0].subarray(0, 6000);
+        const resp = rec.channels[1].subarray(0, 6000);
+        check(block, [resp, pleth.map((v) => v * 3), pleth], 31);
+        check(stream, [pleth, resp, pleth], 32);
+      }
+    }, 60_000);
+  });
+});
+
+describe('graph checks', () => {
+  const base: FeatureGraph = {
+    name: 'g',
+    rateHz: 100,
+    channels: ['a'],
+    window: 64,
+    hop: 64,
+    steps: [{ op: 'stats', in: ['a'], name: 'a', emit: ['rms'] }],
+  };
+  const error = (graph: FeatureGraph): MurmurError => {
+    try {
+      compileGraph(graph);
+    } catch (e) {
+      expect(e).toBeInstanceOf(MurmurError);
+      return e as MurmurError;
+    }
+    throw new Error('expected a MurmurError');
+  };
+  it('names the field at fault', () => {
+    expect(
+      error({ ...base, steps: [{ op: 'stats', in: ['b'], name: 'a', emit: ['rms'] }] }).location.field,
+    ).toBe('steps[0].in[0]');
+    expect(
+      error({ ...base, window: 48, hop: 48, steps: [{ op: 'powerSpectrum', in: ['a'], out: 'p' }] }).message,
+    ).toMatch(/power-of-two/);
+    expect(error({ ...base, hop: 0 }).location.field).toBe('hop');
+    expect(error({ ...base, name: 'Bad-Name' }).location.field).toBe('name');
+    expect(
+      error({ ...base, hop: 32, stream: [{ op: 'moments', in: ['a'], name: 'm', emit: ['mean'] }] }).location
+        .field,
+    ).toBe('hop');
+    expect(
+      error({
+        ...base,
+        steps: [
+          { op: 'stats', in: ['a'], name: 'a', emit: ['rms'] },
+          { op: 'stats', in: ['a'], name: 'a', emit: ['rms'] },
+        ],
+      }).message,
+    ).toMatch(/twice/);
+    expect(error({ ...base, steps: [{ op: 'demean', in: ['a'], out: 'x' }] }).message).toMatch(/no features/);
+  });
+  it('survives a JSON round trip', () => {
+    const g = compileGraph(JSON.parse(JSON.stringify(opsBlockGraph)) as FeatureGraph);
+    expect(g.features.map((x) => x.name)).toEqual(compileGraph(opsBlockGraph).features.map((x) => x.name));
+  });
+  it('plans scratch by liveness: buffers that are never live together share memory', () => {
+    const g = compileGraph({
+      ...base,
+      steps: [
+        { op: 'demean', in: ['a'], out: 'x' },
+        { op: 'rectify', in: ['x'], out: 'y' },
+        { op: 'rectify', in: ['y'], out: 'z' },
+        { op: 'stats', in: ['z'], name: 'z', emit: ['mean'] },
+      ],
+    });
+    expect(g.memory.scratchFloats).toBe(2 * 64);
+    expect(g.memory.offsets.z).toBe(g.memory.offsets.x);
+    expect(g.memory.offsets.y).toBe(g.memory.offsets.a);
+    expect(g.memory.ringFloats).toBe(64);
+    expect(g.memory.stateBytes).toBe(4 * 64 + 8);
+  });
+});
