@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createRng } from '@murmur/core';
-import { buildCnn, buildMlp, runFloat, type ModelIR } from '@murmur/nn';
+import { argmax, buildCnn, buildMlp, runFloat, type ModelIR } from '@murmur/nn';
 import {
   INT32_MAX,
   INT32_MIN,
@@ -9,7 +9,15 @@ import {
   roundingDivideByPOT,
   saturatingRoundingDoublingHighMul,
 } from './fixed-point';
-import { argmaxInt8, dequantize, dotRow, quantizeInput, roundedMean, runInt8 } from './int8-interpreter';
+import {
+  argmaxInt8,
+  classifyInt8,
+  dequantize,
+  dotRow,
+  quantizeInput,
+  roundedMean,
+  runInt8,
+} from './int8-interpreter';
 import {
   compressedFromJson,
   compressedToJson,
@@ -215,6 +223,20 @@ describe('int8 interpreter vs float', () => {
       );
     });
   }
+  it('standardizes raw inputs like the float model before quantizing', () => {
+    const model = buildMlp({ inputs: 12, hidden: [8], classes: 3, seed: 5 });
+    const rng = createRng(21);
+    const mean = Array.from({ length: 12 }, (_, i) => 100 * i);
+    const std = Array.from({ length: 12 }, (_, i) => 0.01 * (i + 1));
+    model.inputNorm = { mean, invStd: std.map((s) => Math.fround(1 / s)) };
+    const raw = Array.from({ length: 64 }, () =>
+      Float32Array.from(mean, (m, i) => m + std[i]! * rng.normal()),
+    );
+    const q = quantizeModel(model, calibrate(model, raw));
+    let agree = 0;
+    for (const x of raw) if (classifyInt8(q, x).index === argmax(runFloat(model, x))) agree++;
+    expect(agree).toBeGreaterThanOrEqual(60);
+  });
   it('percentile calibration narrows the range', () => {
     const model = cases[0]![1];
     const calib = randomInputs(model, 200, 13);
