@@ -1,11 +1,11 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, expectTypeOf, it } from 'vitest';
 import fc from 'fast-check';
 import { payloadSchema as pdm, payloadExamples as pdmExamples } from '@murmur/predictive-maintenance';
 import { payloadSchema as wear } from '@murmur/wearable-activity';
 import { payloadSchema as ppg } from '@murmur/ppg-triage';
 import { MurmurError } from '@murmur/core';
 import { decode, decodeDownlink, encode, encodeDownlink, fromHex, toHex } from './codec';
-import { definePayload, t, type PayloadSchema } from './schema';
+import { definePayload, t, type Infer, type InferDownlink, type PayloadSchema } from './schema';
 import { schemaFromJson, schemaToJson } from './json';
 import { arbitraryValue } from './testing';
 
@@ -30,6 +30,20 @@ describe('payload schema', { timeout: 30_000 }, () => {
     const tooWide = schemaToJson(ppg) as { fields: Record<string, unknown>[] };
     tooWide.fields[0] = { name: 'breathing', type: 'enum', values: ['a', 'b', 'c'], bits: 1 };
     expect(() => schemaFromJson(tooWide)).toThrow(/field 'ppg_triage.breathing'.*do not fit 1 bits/);
+  });
+
+  it('infers the decoded TypeScript type from the schema', () => {
+    expectTypeOf<Infer<typeof ppg>>().toEqualTypeOf<{
+      breathing: 'slow' | 'normal' | 'fast';
+      rr_bpm: number;
+      hr_bpm: number;
+      confidence: number;
+      signal_quality: number;
+      alert: boolean;
+      battery_pct: number;
+    }>();
+    expectTypeOf<Infer<typeof wear>['minutes']>().toEqualTypeOf<number[]>();
+    expectTypeOf<InferDownlink<typeof pdm>>().toEqualTypeOf<{ restart_baseline: boolean; uplink_period_min: number }>();
   });
 
   it('rejects bad definitions with the field named', () => {
