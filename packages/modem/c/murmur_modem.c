@@ -212,10 +212,9 @@ int murmur_modem_poll(murmur_modem *modem) {
   if (modem == NULL || modem->set == NULL) return MURMUR_MODEM_ERR_ARGUMENT;
   if (modem->phase == MURMUR_MODEM_PHASE_IDLE) return MURMUR_MODEM_IDLE;
   for (uint32_t handled = 0; handled < MURMUR_MODEM_POLL_BYTES_MAX; handled++) {
-    if (modem->phase == MURMUR_MODEM_PHASE_BACKOFF) {
-      if (!murmur_modem_reached(murmur_modem_now(modem), modem->retry_at)) break;
+    /* While backing off, late replies to the failed attempt are read and ignored. */
+    if (modem->phase == MURMUR_MODEM_PHASE_BACKOFF && murmur_modem_reached(murmur_modem_now(modem), modem->retry_at))
       murmur_modem_start_step(modem);
-    }
     if (modem->phase == MURMUR_MODEM_PHASE_IDLE) return modem->status;
     const int byte = modem->port->read_byte(modem->port->context);
     if (byte < 0) break;

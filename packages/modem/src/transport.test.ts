@@ -95,6 +95,23 @@ describe('RN2483', () => {
     ]);
   });
 
+  it('ignores late replies that arrive while it waits to retry', () => {
+    const out = run([
+      init('rn2483', 1, 100),
+      'send 5 aa',
+      'rx ok\\r\\nmac_err\\r\\n',
+      'rx mac_tx_ok\\r\\n',
+      'tick 100',
+      'stats',
+    ]);
+    expect(out.slice(-4)).toEqual([
+      'poll pending',
+      'tx "mac tx uncnf 5 AA\\r\\n"',
+      'poll pending',
+      'stats ignored=1 retries=1 written=38',
+    ]);
+  });
+
   it('gives up after the bounded retries with the last error', () => {
     const out = run([
       init('rn2483', 1, 10),
