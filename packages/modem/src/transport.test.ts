@@ -12,6 +12,8 @@ let driver: string;
 beforeAll(async () => {
   driver = join(mkdtempSync(join(tmpdir(), 'murmur-modem-')), 'script_driver');
   const flags = ['-std=c99', '-O1', '-g', '-Wall', '-Wextra', '-Werror', '-ffp-contract=off'];
+  // A payload buffer larger than the default, so that each module's own limit can be tested.
+  flags.push('-DMURMUR_MODEM_PAYLOAD_MAX=250');
   const sanitize = ['-fsanitize=address,undefined', '-fno-sanitize-recover=all', '-fno-omit-frame-pointer'];
   const result = await runTool('gcc', [
     ...flags,
@@ -176,7 +178,7 @@ describe('garbage, partial lines and bad calls', () => {
   });
 
   it('rejects bad arguments and a second send while one is pending', () => {
-    const big = 'ab'.repeat(65);
+    const big = 'ab'.repeat(243);
     const out = run([
       init('rak3172'),
       'send 0 aa',
@@ -194,7 +196,9 @@ describe('garbage, partial lines and bad calls', () => {
       'send pending',
       'send uplink in progress',
     ]);
-    expect(run([init('rn2483'), `send 1 ${'ab'.repeat(52)}`]).at(-1)).toBe('send bad argument');
+    expect(run([init('rak3172'), `send 1 ${'ab'.repeat(242)}`]).at(-1)).toBe('send pending');
+    expect(run([init('murata-cmwx1zzabz'), `send 1 ${'ab'.repeat(65)}`]).at(-1)).toBe('send bad argument');
+    expect(run([init('bg96'), `send 1 ${'ab'.repeat(251)}`]).at(-1)).toBe('send bad argument');
   });
 
   it('reports idle when polled with nothing to do', () => {

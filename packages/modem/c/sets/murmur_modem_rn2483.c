@@ -27,4 +27,4 @@ static const murmur_modem_step rn2483_steps[] = {
     {"mac tx uncnf %p %x\r\n", rn2483_tx_replies, 15000u, 0u, 0u},
 };
 
-const murmur_modem_command_set murmur_modem_rn2483 = {"rn2483", rn2483_steps, 1u, 57600u, 51u};
+const murmur_modem_command_set murmur_modem_rn2483 = {"rn2483", rn2483_steps, 1u, 57600u, 222u};

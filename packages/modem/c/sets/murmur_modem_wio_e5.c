@@ -29,4 +29,4 @@ static const murmur_modem_step wio_e5_steps[] = {
     {"AT+MSGHEX=\"%x\"\r\n", wio_e5_msghex_replies, 15000u, 0u, 0u},
 };
 
-const murmur_modem_command_set murmur_modem_wio_e5 = {"wio-e5", wio_e5_steps, 2u, 9600u, 51u};
+const murmur_modem_command_set murmur_modem_wio_e5 = {"wio-e5", wio_e5_steps, 2u, 9600u, 242u};
