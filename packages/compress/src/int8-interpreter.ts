@@ -333,3 +333,15 @@ export function classifyInt8(
   const logits = runInt8(model, quantizeModelInput(model, x));
   return { ...argmaxInt8(logits), logits };
 }
+
+/**
+ * Anomaly score of an int8 autoencoder on one raw input: mean squared difference between the standardized
+ * input and the dequantized reconstruction (host-side evaluation, comparable to the float model's score).
+ */
+export function reconstructionErrorInt8(model: CompressedModel, x: Float32Array): number {
+  const target = model.inputNorm ? normalizeInput(x, model.inputNorm) : x;
+  const out = dequantize(runInt8(model, quantizeModelInput(model, x)), outputQuant(model));
+  let s = 0;
+  for (let i = 0; i < target.length; i++) s += (target[i]! - out[i]!) ** 2;
+  return s / target.length;
+}

@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { createRng } from '@murmur/core';
-import { argmax, buildCnn, buildMlp, runFloat, type ModelIR } from '@murmur/nn';
+import {
+  argmax,
+  buildAutoencoder,
+  buildCnn,
+  buildMlp,
+  reconstructionErrors,
+  runFloat,
+  type ModelIR,
+} from '@murmur/nn';
 import {
   INT32_MAX,
   INT32_MIN,
@@ -15,6 +23,7 @@ import {
   dequantize,
   dotRow,
   quantizeInput,
+  reconstructionErrorInt8,
   roundedMean,
   runInt8,
 } from './int8-interpreter';
@@ -236,6 +245,15 @@ describe('int8 interpreter vs float', () => {
     let agree = 0;
     for (const x of raw) if (classifyInt8(q, x).index === argmax(runFloat(model, x))) agree++;
     expect(agree).toBeGreaterThanOrEqual(60);
+  });
+  it('scores an int8 autoencoder like the float one', () => {
+    const model = buildAutoencoder({ inputs: 8, encoder: [6, 3], seed: 2 });
+    const xs = randomInputs(model, 64, 30);
+    const q = quantizeModel(model, calibrate(model, xs));
+    const f = reconstructionErrors(model, xs);
+    xs.forEach((x, i) =>
+      expect(Math.abs(reconstructionErrorInt8(q, x) - f[i]!)).toBeLessThan(0.1 * f[i]! + 0.02),
+    );
   });
   it('percentile calibration narrows the range', () => {
     const model = cases[0]![1];

@@ -143,13 +143,14 @@ export function registerCompress(program: Command): void {
           rows,
           [...new Set(rows.groups)].filter((g) => !validationSubjects.includes(g)),
         );
+        const budget = c.memoryBudget(board, footprint, margin);
         const results = await c.runRecipes({
           model,
+          mixedBudgetBytes: budget.flash,
           train: { ...train, classes: rows.classes.length, seed: mod.settings.seed, quiet: opts.json },
           validation,
           recipes,
         });
-        const budget = c.memoryBudget(board, footprint, margin);
         const floatRow = {
           bytes: c.floatWeightBytes(model),
           accuracy: c.floatAccuracy(model, validation, rows.classes.length),
