@@ -88,6 +88,19 @@ describe('emulated firmware → AT modem → LoRaWAN frame → TTS JSON → deco
       expect(heard.data).toEqual(cborReference(values[i]!));
     });
   }, 60_000);
+  it('arduino-mkr-wan-1310 (on its micro:bit proxy, Cortex-M0): the Murata AT firmware path decodes too', async () => {
+    const { board, set } = boardCommandSet('arduino-mkr-wan-1310');
+    expect(set).toBe('murata-cmwx1zzabz');
+    const image = await buildUplinkFirmware({ board, commandSet: set, schema, values, outDir: outDir() });
+    const run = await runWithModem({ board, elf: image.elf, commandSet: set, faults: ['not-joined'] });
+    expect(run.lines[0]).toBe(`uplink 0 not joined ${schema.size}`);
+    expect(run.exitCode).toBe(1);
+    expect(run.uplinks).toHaveLength(values.length - 1);
+    run.uplinks.forEach((uplink, i) => {
+      const heard = fromTtsUplink(JSON.stringify(uplink.tts), schema);
+      expect(heard.data).toEqual(reference(values[i + 1]!));
+    });
+  }, 60_000);
 });
 
 describe('the same firmware on the host (ASan/UBSan) for every command set, through busy and silent replies', () => {

@@ -125,16 +125,23 @@ export interface UplinkFirmwareOptions {
   sanitize?: boolean;
 }
 
+/** The modem UART port file (c/ports/) for each QEMU machine: the UART QEMU's modem chardev is attached to. */
+const qemuPorts: Record<string, { file: string; serialIndex: number }> = {
+  'mps2-an385': { file: 'mps2_cmsdk_uart1.c', serialIndex: 1 },
+  'mps2-an386': { file: 'mps2_cmsdk_uart1.c', serialIndex: 1 },
+  microbit: { file: 'nrf51_uart0.c', serialIndex: 0 },
+};
+
+function portFor(board: Board): string | undefined {
+  if (archOf(board) === 'host') return 'host_tcp.c';
+  return board.emulator.kind === 'qemu' ? qemuPorts[board.emulator.machine]?.file : undefined;
+}
+
 /** Builds the chain-test firmware: generated encoder + messages, murmur_modem and the board's UART port. */
 export async function buildUplinkFirmware(options: UplinkFirmwareOptions): Promise<FirmwareImage> {
   const { board, schema, outDir } = options;
   const arch = archOf(board);
-  const port =
-    arch === 'host'
-      ? 'host_tcp.c'
-      : board.emulator.kind === 'qemu' && /^mps2-an38[56]$/.test(board.emulator.machine)
-        ? 'mps2_cmsdk_uart1.c'
-        : undefined;
+  const port = portFor(board);
   if (!options.commandSet && arch !== 'host')
     throw new MurmurError(`board '${board.id}': the modem command set is chosen at build time`, {
       field: 'commandSet',
@@ -199,6 +206,11 @@ export interface ModemRun {
 
 function qemuCommand(board: Board, elf: string, port: number): string[] {
   const { name } = qemuMachineOf(board);
+  const serialIndex = qemuPorts[name]?.serialIndex ?? 0;
+  const serials = Array.from({ length: serialIndex + 1 }, (_, i) => [
+    '-serial',
+    i === serialIndex ? 'chardev:modem' : 'null',
+  ]);
   return [
     'qemu-system-arm',
     '-M',
@@ -208,10 +220,7 @@ function qemuCommand(board: Board, elf: string, port: number): string[] {
     'none',
     '-chardev',
     `socket,id=modem,host=127.0.0.1,port=${port},nodelay=on`,
-    '-serial',
-    'null',
-    '-serial',
-    'chardev:modem',
+    ...serials.flat(),
     '-chardev',
     'stdio,id=semihosting',
     '-semihosting-config',
@@ -222,8 +231,8 @@ function qemuCommand(board: Board, elf: string, port: number): string[] {
 }
 
 /**
- * Runs a chain-test image with its modem UART connected to a fresh simulator: under QEMU (UART1 as a
- * TCP client of the simulator, real-time clock, no -icount so the firmware's timeouts are in
+ * Runs a chain-test image with its modem UART connected to a fresh simulator: under QEMU (the modem
+ * UART as a TCP client of the simulator, real-time clock, no -icount so the firmware's timeouts are in
  * real milliseconds) or natively (the host port connects to MURMUR_MODEM_TCP_PORT).
  */
 export async function runWithModem(options: ModemRunOptions): Promise<ModemRun> {
