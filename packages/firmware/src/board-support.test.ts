@@ -2,20 +2,28 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { getBoard, loadBoards } from '@murmur/boards';
+import { getBoard, loadBoards, type Board } from '@murmur/boards';
 import { describe, expect, it } from 'vitest';
 import { boardSupportFor, crc32Mpeg2 } from './board-support';
-import { buildFirmware } from './build';
+import { buildFirmware, type FirmwareImage } from './build';
 
 const main = fileURLToPath(new URL('../test/c/main_board.c', import.meta.url));
 const outDir = (): string => mkdtempSync(join(tmpdir(), 'murmur-board-'));
 const hardware = loadBoards().filter((b) => b.kind === 'hardware');
 
+/** One board image per board, shared by the tests below. */
+const builds = new Map<string, Promise<FirmwareImage>>();
+function buildBoard(board: Board): Promise<FirmwareImage> {
+  if (!builds.has(board.id))
+    builds.set(board.id, buildFirmware({ board, sources: [main], outDir: outDir(), target: 'board' }));
+  return builds.get(board.id)!;
+}
+
 describe('board support per MCU family', () => {
   it.each(hardware.map((b) => [b.id, b] as const))(
     '%s: its own start-up, tick, wait and UART build with -Wall -Wextra -Werror and link in its memory map',
     async (_id, board) => {
-      const image = await buildFirmware({ board, sources: [main], outDir: outDir(), target: 'board' });
+      const image = await buildBoard(board);
       const memory = image.memory!;
       expect(memory.fits).toBe(true);
       expect(memory.flash.budget).toBe(board.memory.flash.size);
