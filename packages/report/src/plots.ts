@@ -50,6 +50,8 @@ export interface ScatterPoint {
   label: string;
   /** Drawn larger and marked, e.g. the chosen recipe. */
   highlight?: boolean;
+  /** Draw the label beside the point (default true; others show it on hover). */
+  labelled?: boolean;
 }
 
 export interface ScatterPlot {
@@ -112,7 +114,9 @@ export function scatter(p: ScatterPlot): string {
       { cx: round(sx(q.x)), cy: round(sy(q.y)), r, fill: palette[i % palette.length], class: q.highlight ? 'point chosen' : 'point' },
       tip(`${q.label}: ${fmtX(q.x)}, ${q.y}`),
     );
-    body += text(sx(q.x) + r + 2, sy(q.y) - r, q.highlight ? `${q.label} (chosen)` : q.label, { class: 'point-label' });
+    if (q.labelled !== false || q.highlight) {
+      body += text(sx(q.x) + r + 2, sy(q.y) - r, q.highlight ? `${q.label} (chosen)` : q.label, { class: 'point-label' });
+    }
   });
   body += text((m.l + W - m.r) / 2, H - 6, p.xLabel, { 'text-anchor': 'middle', class: 'axis-label' });
   body += text(14, (m.t + H - m.b) / 2, p.yLabel, {
@@ -194,7 +198,7 @@ export interface BarsPlot {
 
 /** Vertical bars (e.g. airtime per spreading factor, uplinks per day). */
 export function bars(p: BarsPlot): string {
-  const W = 560;
+  const W = Math.max(560, 60 + 46 * p.bars.length);
   const H = 260;
   const m = { l: 60, r: 16, t: 30, b: 40 };
   const fmt = p.format ?? ((v: number) => String(Number(v.toPrecision(3))));

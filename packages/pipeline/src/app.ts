@@ -1,0 +1,57 @@
+/**
+ * A Murmur app: everything `apps/<app>/app.config.ts` declares — the dataset and its windows (through the
+ * feature graph), the model family and training settings, the compression tolerance, the payload schema
+ * and the uplink policy. The pipeline reads nothing else about an app.
+ */
+import { readdirSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { AppModelSettings } from '@murmur/compress';
+import { MurmurError, UsageError, workspaceRoot } from '@murmur/core';
+import type { AppFeatures, FeatureGraph } from '@murmur/dsp';
+import type { PayloadSchema } from '@murmur/payload';
+import type { UplinkPolicyDef } from '@murmur/policy';
+
+export interface MurmurApp {
+  /** Folder name under apps/, e.g. `wearable-activity`. */
+  id: string;
+  title: string;
+  /** What the app detects, one sentence (report and README). */
+  summary: string;
+  /** The model's classes in output order (also the payload's class enum values). */
+  classes: readonly string[];
+  /** The dataset, how its recordings become labelled windows, and the feature graph per recording. */
+  features: AppFeatures;
+  /** The feature graph the device runs (the one built for the device's nominal configuration). */
+  featureGraph: FeatureGraph;
+  /** Model family and training settings (defaults in @murmur/compress). */
+  model: Partial<AppModelSettings>;
+  /** Largest accuracy drop (percentage points) a compressed model may have against the float model. */
+  compression: { maxDropPp: number };
+  payload: PayloadSchema;
+  uplink: UplinkPolicyDef;
+  /** The board `npm start` builds for and the app's README recommends. */
+  defaultBoard: string;
+}
+
+/** The apps in apps/ (folders with an app.config.ts). */
+export function listApps(root: string = workspaceRoot()): string[] {
+  const dir = join(root, 'apps');
+  return readdirSync(dir)
+    .filter((d) => existsSync(join(dir, d, 'app.config.ts')))
+    .sort();
+}
+
+/** Imports `@murmur/<id>` and returns its `app` export. */
+export async function loadApp(id: string | undefined): Promise<MurmurApp> {
+  const known = listApps();
+  if (!id) throw new UsageError(`missing --app (apps: ${known.join(', ')})`);
+  if (!known.includes(id)) throw new UsageError(`unknown app '${id}' (apps: ${known.join(', ')})`);
+  const mod = (await import(/* @vite-ignore */ `@murmur/${id}`)) as { app?: MurmurApp };
+  if (!mod.app || mod.app.id !== id) {
+    throw new MurmurError(`apps/${id}/app.config.ts must export \`const app: MurmurApp = { id: '${id}', ... }\``, {
+      file: `apps/${id}/app.config.ts`,
+      field: 'app',
+    });
+  }
+  return mod.app;
+}

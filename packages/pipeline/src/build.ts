@@ -1,0 +1,160 @@
+/**
+ * One build of an app for a board, the stages in order:
+ *   model      float model on the training subjects (loaded or trained)           → model/
+ *   compress   recipes on the validation subjects, the best that fits the budget   → model.compressed.json
+ *   library    the generated C library (Makefile, CMakeLists.txt, Arduino layout)  → lib/
+ *   verify     the library in the emulator of the board's core vs the TS reference → verify.json
+ *   codec      TTN / ChirpStack codec JS, TTN device-repository files, C encoder   → codec/
+ *   report     report.json and report.html
+ */
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { Board } from '@murmur/boards';
+import type { LibraryCheckResult } from '@murmur/codegen';
+import { createProgress, MurmurError, workspaceRoot } from '@murmur/core';
+import type { MurmurApp } from './app';
+import { compressForBoard, ensureModel, type CompressionOutcome, type TrainedModel } from './model';
+import { libraryPolicy } from './bridge';
+import { recordedStream, recordedWindowCapacity, type RecordedStream } from './recorded';
+
+export interface BuildOptions {
+  app: MurmurApp;
+  board: Board;
+  /** Default dist/apps/<app>/<board>. */
+  outDir?: string;
+  dataDir?: string;
+  /** Where the float model is kept (default dist/apps/<app>/model). */
+  modelDir?: string;
+  /** Most windows streamed through the library in the emulator (fewer when the board's flash is small). */
+  verifyWindows?: number;
+  quiet?: boolean;
+}
+
+export interface StageTime {
+  stage: string;
+  seconds: number;
+}
+
+export interface BuildResult {
+  app: string;
+  board: string;
+  outDir: string;
+  trained: TrainedModel;
+  compression: CompressionOutcome;
+  library: { dir: string; files: string[]; weightBytes: number; arenaBytes: number; macs: number; uplinkBytes: number };
+  verify: LibraryCheckResult;
+  /** The recorded frames the library ran on, and the uplinks it sent (hex, equal to the TS reference's). */
+  recorded: RecordedStream & { period: number; uplinks: string[] };
+  codecFiles: string[];
+  stages: StageTime[];
+}
+
+export function defaultOutDir(app: string, board: string): string {
+  return join(workspaceRoot(), 'dist', 'apps', app, board);
+}
+
+/** Rest-of-firmware footprint used for the model budget: DSP state and tables, policy and payload, stack. */
+export function firmwareFootprint(app: MurmurApp, board: Board, dspRamBytes: number, dspFlashBytes: number) {
+  const avr = board.mcu.core === 'avr5';
+  const stack = avr ? 256 : 1024;
+  const code = avr ? 8 * 1024 : 12 * 1024;
+  return { flash: code + dspFlashBytes, ram: dspRamBytes + 128 + stack };
+}
+
+export async function buildApp(opts: BuildOptions): Promise<BuildResult> {
+  const { app, board } = opts;
+  const outDir = opts.outDir ?? defaultOutDir(app.id, board.id);
+  const stages: StageTime[] = [];
+  const say = (text: string): void => {
+    if (!opts.quiet) process.stderr.write(`${text}\n`);
+  };
+  const timed = async <T>(stage: string, run: () => Promise<T>): Promise<T> => {
+    const start = process.hrtime.bigint();
+    say(`[${app.id} → ${board.id}] ${stage} ...`);
+    const value = await run();
+    stages.push({ stage, seconds: Number(process.hrtime.bigint() - start) / 1e9 });
+    return value;
+  };
+  mkdirSync(outDir, { recursive: true });
+
+  const trained = await timed('model', () => ensureModel(app, { dataDir: opts.dataDir, modelDir: opts.modelDir, quiet: opts.quiet }));
+  const { compileGraph } = await import('@murmur/dsp');
+  const graph = compileGraph(app.featureGraph);
+  const footprint = firmwareFootprint(app, board, graph.memory.ramBytes, graph.memory.flashBytes);
+  const compression = await timed('compress', () => compressForBoard(app, trained, board, footprint, { quiet: opts.quiet }));
+  const compressed = compression.choice.chosen.compressed;
+  const c = await import('@murmur/compress');
+  writeFileSync(join(outDir, 'model.compressed.json'), c.compressedToJson(compressed));
+
+  const codegen = await import('@murmur/codegen');
+  const libOptions = {
+    app: app.id,
+    board,
+    featureGraph: app.featureGraph,
+    model: compressed,
+    payload: app.payload,
+    policy: libraryPolicy(app),
+  };
+  const lib = await timed('library', async () => {
+    const generated = codegen.generateAppLibrary(libOptions);
+    const dir = join(outDir, 'lib');
+    rmSync(dir, { recursive: true, force: true });
+    for (const f of generated.files) {
+      mkdirSync(dirname(join(dir, f.path)), { recursive: true });
+      writeFileSync(join(dir, f.path), f.text);
+    }
+    return { dir, generated };
+  });
+
+  const period = Math.max(1, Math.round((app.uplink.periodS * app.featureGraph.rateHz) / app.featureGraph.hop));
+  const wanted = Math.min(opts.verifyWindows ?? 2 * period, recordedWindowCapacity(app, board));
+  const { loadDataset } = await import('@murmur/datasets');
+  const recordings = await loadDataset(app.features.dataset, { dataDir: opts.dataDir });
+  const stream = recordedStream(app, recordings, trained.validationSubjects, wanted);
+  if (stream.windows < 1) {
+    throw new MurmurError(`no recorded window of the validation subjects fits ${board.id}'s flash`, { field: 'verify' });
+  }
+  const check = { windows: stream.windows, period: Math.min(period, stream.windows), frames: stream.frames };
+  const verify = await timed('verify', async () => {
+    const progress = createProgress({ total: 1, label: `verify on ${board.id}`, unit: 'run', quiet: opts.quiet });
+    const result = await codegen.runLibraryCheck(board, libOptions, check);
+    progress.done(`${result.windowsEqual}/${result.windows} windows, ${result.uplinksEqual}/${result.uplinks} uplinks equal`);
+    return result;
+  });
+  const reference = codegen.referenceRun(libOptions, codegen.generateAppLibrary(libOptions), check);
+  writeFileSync(join(outDir, 'verify.json'), `${JSON.stringify(verify, null, 2)}\n`);
+
+  const codecFiles = await timed('codec', async () => {
+    const payload = await import('@murmur/payload');
+    const mod = (await import(/* @vite-ignore */ `@murmur/${app.id}`)) as Record<string, unknown>;
+    const dir = join(outDir, 'codec');
+    mkdirSync(dir, { recursive: true });
+    const name = payload.ttnCodecName(app.payload);
+    const files: Record<string, string> = {
+      [`${name}.js`]: payload.generateCodecJs(app.payload),
+      ...payload.generateTtnRepoFiles(app.payload, (mod['payloadExamples'] ?? []) as never, mod['downlinkExamples'] as never),
+    };
+    for (const [file, text] of Object.entries(files)) writeFileSync(join(dir, file), text);
+    return Object.keys(files).map((f) => join(dir, f));
+  });
+
+  return {
+    app: app.id,
+    board: board.id,
+    outDir,
+    trained,
+    compression,
+    library: {
+      dir: lib.dir,
+      files: lib.generated.files.map((f) => f.path),
+      weightBytes: lib.generated.model.weightBytes,
+      arenaBytes: lib.generated.model.plan.size,
+      macs: lib.generated.model.macs,
+      uplinkBytes: lib.generated.uplinkBytes,
+    },
+    verify,
+    recorded: { ...stream, period: check.period, uplinks: reference.uplinks },
+    codecFiles,
+    stages,
+  };
+}

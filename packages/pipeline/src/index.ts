@@ -1,0 +1,5 @@
+export * from './app';
+export * from './model';
+export * from './build';
+export * from './report';
+export * from './recorded';

@@ -1,0 +1,119 @@
+/**
+ * The model stage of a build: the float model trained on the app's training subjects (loaded when it
+ * exists, trained otherwise), then every compression recipe evaluated on the validation subjects and the
+ * most accurate one that fits the board's budget chosen.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Board } from '@murmur/boards';
+import type {
+  AppModule,
+  AppRows,
+  BudgetChoice,
+  FirmwareFootprint,
+  MemoryBudget,
+  RecipeResult,
+} from '@murmur/compress';
+import { MurmurError, workspaceRoot } from '@murmur/core';
+import type { ClassificationReport, ModelIR } from '@murmur/nn';
+import type { MurmurApp } from './app';
+
+export function defaultModelDir(app: string): string {
+  return join(workspaceRoot(), 'dist', 'apps', app, 'model');
+}
+
+/** The app as @murmur/compress trains it. */
+export async function appModule(app: MurmurApp): Promise<AppModule> {
+  const { defaultModelSettings } = await import('@murmur/compress');
+  return {
+    name: app.id,
+    features: app.features,
+    settings: { ...defaultModelSettings, classes: [...app.classes], ...app.model },
+  };
+}
+
+export interface TrainedModel {
+  model: ModelIR;
+  rows: AppRows;
+  train: AppRows;
+  validation: AppRows;
+  validationSubjects: string[];
+  /** Float model on the validation subjects. */
+  report: ClassificationReport;
+  /** True when the model was trained in this run (false: loaded from modelDir). */
+  trained: boolean;
+}
+
+/** Loads the app's float model from `modelDir`, or trains and saves it there when it is missing. */
+export async function ensureModel(
+  app: MurmurApp,
+  opts: { dataDir?: string; modelDir?: string; quiet?: boolean } = {},
+): Promise<TrainedModel> {
+  const c = await import('@murmur/compress');
+  const { loadModel, saveModel, evaluateClassifier } = await import('@murmur/nn');
+  const mod = await appModule(app);
+  const rows = await c.loadAppRows(mod, { dataDir: opts.dataDir });
+  const modelDir = opts.modelDir ?? defaultModelDir(app.id);
+  let model: ModelIR;
+  let validationSubjects: string[];
+  let trained = false;
+  if (existsSync(join(modelDir, 'model.json'))) {
+    model = loadModel(modelDir);
+    validationSubjects = (model.meta?.['validationSubjects'] as string[] | undefined) ?? [];
+    if (!validationSubjects.length) {
+      throw new MurmurError('the model does not record its validation subjects; retrain it with murmur train', {
+        file: join(modelDir, 'model.json'),
+        field: 'meta.validationSubjects',
+      });
+    }
+  } else {
+    const t = await c.trainAppModel(mod, rows, { quiet: opts.quiet });
+    model = t.model;
+    saveModel(modelDir, model);
+    validationSubjects = [...new Set(t.validation.groups)];
+    trained = true;
+  }
+  const validation = c.selectGroups(rows, validationSubjects);
+  const train = c.selectGroups(
+    rows,
+    [...new Set(rows.groups)].filter((g) => !validationSubjects.includes(g)),
+  );
+  const report = evaluateClassifier(model, validation.x, validation.y, rows.classes.length);
+  return { model, rows, train, validation, validationSubjects, report, trained };
+}
+
+export interface CompressionOutcome {
+  float: { bytes: number; accuracy: number };
+  results: RecipeResult[];
+  budget: MemoryBudget;
+  choice: BudgetChoice;
+}
+
+/**
+ * Evaluates the recipes on the validation subjects and chooses the most accurate one that fits the board
+ * after `footprint` (the rest of the firmware) and `margin`; throws the budget message when none fits.
+ */
+export async function compressForBoard(
+  app: MurmurApp,
+  trained: TrainedModel,
+  board: Board,
+  footprint: FirmwareFootprint,
+  opts: { margin?: number; quiet?: boolean; recipes?: string[] } = {},
+): Promise<CompressionOutcome> {
+  const c = await import('@murmur/compress');
+  const mod = await appModule(app);
+  const recipes = opts.recipes ? c.defaultRecipes.filter((r) => opts.recipes!.includes(r.name)) : c.defaultRecipes;
+  const results = await c.runRecipes({
+    model: trained.model,
+    train: { ...trained.train, classes: trained.rows.classes.length, seed: mod.settings.seed, quiet: opts.quiet },
+    validation: trained.validation,
+    recipes,
+  });
+  const budget = c.memoryBudget(board, footprint, opts.margin ?? 0.1);
+  const float = {
+    bytes: c.floatWeightBytes(trained.model),
+    accuracy: c.floatAccuracy(trained.model, trained.validation, trained.rows.classes.length),
+  };
+  const choice = c.chooseRecipe(results, budget);
+  return { float, results, budget, choice };
+}

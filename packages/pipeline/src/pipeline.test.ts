@@ -1,0 +1,54 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { getBoard } from '@murmur/boards';
+import { batteryEstimate, BATTERY_MAH, firmwareFootprint, listApps, loadApp, type MurmurApp } from './index';
+
+const app = {
+  id: 'x',
+  featureGraph: { rateHz: 20, hop: 128, window: 128 },
+  uplink: { periodS: 900 },
+  payload: { size: 6 },
+} as unknown as MurmurApp;
+
+describe('apps', () => {
+  it('lists the folders of apps/ that have an app.config.ts', () => {
+    const root = mkdtempSync(join(tmpdir(), 'apps-'));
+    for (const [name, config] of [['b-app', true], ['a-app', true], ['not-an-app', false]] as const) {
+      mkdirSync(join(root, 'apps', name), { recursive: true });
+      if (config) writeFileSync(join(root, 'apps', name, 'app.config.ts'), '');
+    }
+    expect(listApps(root)).toEqual(['a-app', 'b-app']);
+  });
+  it('refuses a missing or unknown app with a usage error', async () => {
+    await expect(loadApp(undefined)).rejects.toMatchObject({ exitCode: 2, message: expect.stringMatching(/missing --app/) });
+    await expect(loadApp('no-such-app')).rejects.toMatchObject({ exitCode: 2, message: expect.stringMatching(/unknown app 'no-such-app'/) });
+  });
+});
+
+describe('budget footprint', () => {
+  it('reserves less code and stack on AVR than on Cortex-M', () => {
+    const avr = firmwareFootprint(app, getBoard('simavr-atmega328p'), 500, 100);
+    const arm = firmwareFootprint(app, getBoard('rak4631'), 500, 100);
+    expect(avr).toEqual({ flash: 8 * 1024 + 100, ram: 500 + 128 + 256 });
+    expect(arm.ram).toBeGreaterThan(avr.ram);
+  });
+});
+
+describe('battery estimate', () => {
+  it('adds compute, radio and sleep charge per day', () => {
+    const board = getBoard('arduino-uno-rn2483');
+    const b = batteryEstimate(app, board, 4_000_000, 6)!;
+    const windowsPerDay = 86400 / (128 / 20);
+    expect(b.windowsPerDay).toBeCloseTo(windowsPerDay, 6);
+    expect(b.uplinksPerDay).toBe(96);
+    expect(b.computeMahPerDay).toBeCloseTo((windowsPerDay * 4_000_000 / 16e6) * board.power.runCurrentMa / 3600, 9);
+    expect(b.sleepMahPerDay).toBeCloseTo((board.power.sleepCurrentUa / 1000) * 24, 9);
+    expect(b.days).toBeCloseTo(BATTERY_MAH / (b.computeMahPerDay + b.radioMahPerDay + b.sleepMahPerDay), 9);
+  });
+  it('gives no estimate for the host or a board without a radio', () => {
+    expect(batteryEstimate(app, getBoard('native'), 1000, 6)).toBeUndefined();
+    expect(batteryEstimate(app, getBoard('qemu-mps2-an386'), 1000, 6)).toBeUndefined();
+  });
+});

@@ -1,0 +1,58 @@
+import type { Command } from 'commander';
+import type { CommandModule } from './index';
+import { UsageError } from '@murmur/core';
+import { printJson, printTable } from '../output';
+
+export function registerBuild(program: Command): void {
+  program
+    .command('build')
+    .description(
+      'build an app for a board: model, compression under the board budget, C library, emulator verification, codecs, report',
+    )
+    .option('--app <app>', 'the app (apps/<app>)')
+    .option('--board <board>', 'board id (boards/<board>.json)', 'native')
+    .option('--out <dir>', 'output folder (default: dist/apps/<app>/<board>)')
+    .option('--data-dir <dir>', 'dataset directory (default: $MURMUR_DATA_DIR, then datasets/cache)')
+    .option('--json', 'print the report JSON')
+    .action(async (opts: { app?: string; board: string; out?: string; dataDir?: string; json?: boolean }) => {
+      const { loadApp, buildApp, writeReport } = await import('@murmur/pipeline');
+      const { getBoard } = await import('@murmur/boards');
+      const app = await loadApp(opts.app);
+      let board;
+      try {
+        board = getBoard(opts.board);
+      } catch (e) {
+        throw new UsageError((e as Error).message);
+      }
+      const result = await buildApp({ app, board, outDir: opts.out, dataDir: opts.dataDir, quiet: opts.json });
+      const paths = writeReport(app, board, result);
+      if (opts.json) {
+        const { readFileSync } = await import('node:fs');
+        printJson(JSON.parse(readFileSync(paths.json, 'utf8')));
+      } else {
+        const v = result.verify;
+        const chosen = result.compression.choice.chosen;
+        printTable(
+          ['', ''],
+          [
+            ['recipe', `${chosen.recipe} (${chosen.weightBytes} B of weights, ${(100 * chosen.accuracy).toFixed(1)} % on validation subjects)`],
+            ['verified', `${v.windowsEqual}/${v.windows} windows and ${v.uplinksEqual}/${v.uplinks} uplinks byte-equal on ${board.id}`],
+            ...(v.memory ? [['memory', `flash ${v.memory.flash} B, RAM ${v.memory.ram} B (stack ${v.memory.stack} B)`]] : []),
+            ['cost per window', `${Math.round(v.cost.features.mean + v.cost.model.mean)} ${v.unit}`],
+            ['stages', result.stages.map((s) => `${s.stage} ${s.seconds.toFixed(1)} s`).join(', ')],
+            ['output', result.outDir],
+            ['report', paths.html],
+          ],
+        );
+      }
+      if (disagrees(result)) {
+        const { MurmurError } = await import('@murmur/core');
+        throw new MurmurError(`the firmware disagrees with the TS reference: ${result.verify.mismatches.join('; ')}`);
+      }
+    });
+}
+
+const disagrees = (r: { verify: { windows: number; windowsEqual: number; uplinks: number; uplinksEqual: number } }): boolean =>
+  r.verify.windowsEqual !== r.verify.windows || r.verify.uplinksEqual !== r.verify.uplinks;
+
+export const command: CommandModule = { order: 50, register: registerBuild };
