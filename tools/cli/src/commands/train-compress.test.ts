@@ -1,7 +1,15 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { main } from '../main';
 
 function capture(): { out: () => string; err: () => string } {
@@ -42,13 +50,33 @@ const dataDir = process.env['MURMUR_DATA_DIR'];
 describe.skipIf(!dataDir)('murmur train / compress on real data', () => {
   const dir = mkdtempSync(join(tmpdir(), 'murmur-cli-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  // A real-data subset keeps the test fast: the first 10 subjects of the wearable-activity index.
+  const subset = join(dir, 'data');
+  beforeAll(() => {
+    const src = join(dataDir!, 'wearable-activity');
+    mkdirSync(join(subset, 'wearable-activity'), { recursive: true });
+    const index = readFileSync(join(src, 'subjects.csv'), 'utf8').trim().split('\n');
+    writeFileSync(join(subset, 'wearable-activity', 'subjects.csv'), `${index.slice(0, 11).join('\n')}\n`);
+    symlinkSync(join(src, 'subjects'), join(subset, 'wearable-activity', 'subjects'));
+  });
 
   it('trains, then chooses a recipe for a board, and says by how much nothing fits', async () => {
     const io = capture();
     const model = join(dir, 'model');
-    expect(await run('train', '--app', 'wearable-activity', '--epochs', '3', '--out', model, '--json')).toBe(
-      0,
-    );
+    expect(
+      await run(
+        'train',
+        '--app',
+        'wearable-activity',
+        '--epochs',
+        '3',
+        '--data-dir',
+        subset,
+        '--out',
+        model,
+        '--json',
+      ),
+    ).toBe(0);
     const trained = JSON.parse(io.out()) as {
       accuracy: number;
       validationSubjects: string[];
@@ -67,6 +95,8 @@ describe.skipIf(!dataDir)('murmur train / compress on real data', () => {
         'wearable-activity',
         '--board',
         'qemu-mps2-an386',
+        '--data-dir',
+        subset,
         '--model',
         model,
         '--recipes',
@@ -93,6 +123,8 @@ describe.skipIf(!dataDir)('murmur train / compress on real data', () => {
         'wearable-activity',
         '--board',
         'simavr-atmega328p',
+        '--data-dir',
+        subset,
         '--model',
         model,
         '--recipes',
