@@ -45,3 +45,62 @@ export async function appLibraryOptions(
   }
   return { app, featureGraph, payload, policy, model };
 }
+
+export interface RecordedStream {
+  /** Channel-major frames of the held-out subjects' recordings, concatenated. */
+  frames: Float32Array[];
+  /** Complete windows in the frames (at most the number asked for). */
+  windows: number;
+  subjects: string[];
+  recordings: number;
+}
+
+/**
+ * Frames from the app's real recordings for `windows` windows: the recordings (at the graph's rate) of the
+ * test subjects of a subject-wise split of those recordings (splitBySubject, seed 'murmur', 20 % validation,
+ * 20 % test; when that leaves no test subject, the validation subjects, else the last subject), concatenated
+ * in recording order, the graph's channels taken in order.
+ */
+export async function recordedStream(
+  app: string,
+  featureGraph: FeatureGraph,
+  windows: number,
+  dataDir?: string,
+): Promise<RecordedStream> {
+  const { loadDataset, splitBySubject } = await import('@murmur/datasets');
+  const recordings = (await loadDataset(app as never, { dataDir })).filter(
+    (r) => r.rateHz === featureGraph.rateHz && r.channels.length >= featureGraph.channels.length,
+  );
+  if (recordings.length === 0)
+    throw new MurmurError(`no recordings of '${app}' at ${featureGraph.rateHz} Hz`, { field: 'dataset' });
+  const split = splitBySubject(
+    recordings.map((r) => r.subject),
+    { seed: 'murmur', validation: 0.2, test: 0.2 },
+  );
+  // With few subjects the hashed split can leave the test set empty: then validation, then the last subject.
+  const held = (
+    split.test.length ? split.test : split.validation.length ? split.validation : [split.train.sort().at(-1)!]
+  ).sort();
+  const heldRecordings = recordings.filter((r) => held.includes(r.subject));
+  const needed = featureGraph.window + (windows - 1) * featureGraph.hop;
+  const frames = featureGraph.channels.map(() => new Float32Array(needed));
+  let at = 0;
+  const used = new Set<string>();
+  let count = 0;
+  for (const r of heldRecordings) {
+    if (at >= needed) break;
+    const n = Math.min(r.channels[0]!.length, needed - at);
+    featureGraph.channels.forEach((_, c) => frames[c]!.set(r.channels[c]!.subarray(0, n), at));
+    at += n;
+    used.add(r.subject);
+    count++;
+  }
+  const complete =
+    at < featureGraph.window ? 0 : Math.floor((at - featureGraph.window) / featureGraph.hop) + 1;
+  return {
+    frames: frames.map((f) => f.subarray(0, at)),
+    windows: Math.min(windows, complete),
+    subjects: [...used],
+    recordings: count,
+  };
+}

@@ -51,7 +51,7 @@ export const suite: BenchSuite = {
             },
           });
         } catch (e) {
-          apps.push({ app, board: boardId, fits: false, reason: (e as Error).message.split('\n')[0] });
+          apps.push({ app, board: boardId, fits: false, reason: (e as Error).message.replace(/\s+/g, ' ').slice(0, 400) });
         }
       }
     }

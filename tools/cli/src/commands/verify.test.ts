@@ -1,6 +1,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { main } from '../main';
 
+const dataDir = process.env.MURMUR_DATA_DIR;
+
 function capture(): { out: () => string; err: () => string } {
   let out = '';
   let err = '';
@@ -64,6 +66,21 @@ describe('murmur verify', () => {
       };
       expect(result).toMatchObject({ ok: true, unit: 'instructions', windowsEqual: 4 });
       expect(result.emulator.machine).toBe('mps2-an386');
+    },
+  );
+
+  it.skipIf(!dataDir)(
+    'verifies recorded windows of held-out subjects on the ATmega328P',
+    { timeout: 180_000 },
+    async () => {
+      const io = capture();
+      expect(
+        await run('--app', 'wearable-activity', '--board', 'simavr-atmega328p', '--period', '2', '--json'),
+      ).toBe(0);
+      const result = JSON.parse(io.out()) as { ok: boolean; unit: string; windows: number; input: string };
+      expect(result).toMatchObject({ ok: true, unit: 'cycles' });
+      expect(result.windows).toBeGreaterThanOrEqual(2);
+      expect(result.input).toMatch(/^recorded/);
     },
   );
 });

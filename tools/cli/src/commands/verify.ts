@@ -10,6 +10,8 @@ interface VerifyOptions {
   model?: string;
   windows: string;
   period: string;
+  dataDir?: string;
+  synthetic?: boolean;
   json?: boolean;
 }
 
@@ -32,8 +34,14 @@ export function registerVerify(program: Command): void {
       'board id (boards/<board>.json); hardware boards run on the emulator of their core',
     )
     .option('--model <file>', 'compressed model (default: dist/apps/<app>/<board>/model.compressed.json)')
-    .option('--windows <n>', 'windows to run', '300')
+    .option(
+      '--windows <n>',
+      'windows to run (fewer when the recorded frames do not fit the board flash)',
+      '300',
+    )
     .option('--period <n>', 'windows per uplink period', '10')
+    .option('--data-dir <dir>', 'dataset directory (default: $MURMUR_DATA_DIR, then datasets/cache)')
+    .option('--synthetic', 'stream a generated signal instead of recorded windows')
     .option('--json', 'print the result as JSON')
     .action(async (opts: VerifyOptions) => {
       const { UsageError, workspaceRoot } = await import('@murmur/core');
@@ -59,7 +67,24 @@ export function registerVerify(program: Command): void {
         );
       }
       const options = await codegen.appLibraryOptions(opts.app, model);
-      const r = await codegen.runLibraryCheck(board, options, { windows, period });
+      let input = 'deterministic check stream (integer triangle wave + xorshift32 noise)';
+      let check: { windows: number; period: number; frames?: Float32Array[] } = { windows, period };
+      if (!opts.synthetic) {
+        // Recorded frames go into flash as float32: keep them within what the board has left for data.
+        const g = options.featureGraph;
+        const frameBytes = 4 * g.channels.length;
+        const dataBudget = Math.max(0, 0.9 * board.memory.flash.size - 20_480);
+        const fit = Math.max(1, Math.floor((dataBudget / frameBytes - g.window) / g.hop) + 1);
+        const rec = await codegen.recordedStream(opts.app, g, Math.min(windows, fit), opts.dataDir);
+        const n = rec.windows - (rec.windows % period);
+        if (n < period)
+          throw new UsageError(
+            `only ${rec.windows} recorded windows fit board '${board.id}'; lower --period`,
+          );
+        check = { windows: n, period, frames: rec.frames };
+        input = `recorded: ${rec.recordings} recordings of held-out subjects ${rec.subjects.join(', ')}`;
+      }
+      const r = await codegen.runLibraryCheck(board, options, check);
       const ok = r.mismatches.length === 0 && r.windowsEqual === r.windows && r.uplinksEqual === r.uplinks;
       const perInference = r.cost.features.mean + r.cost.model.mean + r.cost.payload.mean / period;
       const result = {
@@ -67,7 +92,7 @@ export function registerVerify(program: Command): void {
         board: board.id,
         emulator: board.emulator,
         model: hasModel ? modelFile : 'calibrated stand-in (no compressed model)',
-        input: 'deterministic check stream (integer triangle wave + xorshift32 noise)',
+        input,
         windows: r.windows,
         windowsEqual: r.windowsEqual,
         uplinks: r.uplinks,
@@ -96,6 +121,7 @@ export function registerVerify(program: Command): void {
               `${board.id} (${r.unit === 'none' ? 'host' : board.emulator.kind === 'qemu' ? `qemu ${board.emulator.machine}` : 'simavr'})`,
             ],
             ['model', result.model],
+            ['input', input],
             ['windows byte-equal', `${r.windowsEqual} / ${r.windows}`],
             ['uplinks byte-equal', `${r.uplinksEqual} / ${r.uplinks}`],
             [`features ${r.unit} (mean / max)`, cost(r.cost.features)],
