@@ -6,6 +6,7 @@ import { getBoard, loadBoards, type Board } from '@murmur/boards';
 import { describe, expect, it } from 'vitest';
 import { boardSupportFor, crc32Mpeg2 } from './board-support';
 import { buildFirmware, type FirmwareImage } from './build';
+import { runOnEmulator } from './emulator';
 
 const main = fileURLToPath(new URL('../test/c/main_board.c', import.meta.url));
 const outDir = (): string => mkdtempSync(join(tmpdir(), 'murmur-board-'));
@@ -66,6 +67,29 @@ describe('board support per MCU family', () => {
       expect(uf2.subarray(at + 32, at + 32 + 256)).toEqual(payload);
     }
   }, 30_000);
+
+  it.each(['qemu-mps2-an386', 'qemu-mps2-an505'])(
+    '%s: a board image runs under QEMU: start-up, SysTick tick, WFI wait and UART echo',
+    async (id) => {
+      const board = getBoard(id);
+      const source = fileURLToPath(new URL('../test/c/main_board_qemu.c', import.meta.url));
+      const image = await buildFirmware({ board, sources: [source], outDir: outDir(), target: 'board' });
+      let received = '';
+      const run = await runOnEmulator({
+        board,
+        elf: image.elf,
+        timeoutMs: 10_000,
+        serial: (link) =>
+          link.onData(() => {
+            received = link.received().toString('latin1');
+            if (received === 'tick\r\n') link.write('abc');
+          }),
+      });
+      expect(received).toBe('tick\r\nabc');
+      expect(run.exitCode).toBe(0);
+    },
+    30_000,
+  );
 
   it('computes CRC-32/MPEG-2', () => {
     expect(crc32Mpeg2(new TextEncoder().encode('123456789'))).toBe(0x0376e6e7);

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { Board } from '@murmur/boards';
 import { MurmurError, workspaceRoot } from '@murmur/core';
+import { qemuMachines } from './targets';
 
 /** boards/support: the board-support C per MCU family. */
 export const boardSupportDir = (): string => join(workspaceRoot(), 'boards', 'support');
@@ -36,6 +37,7 @@ const families: Record<string, FamilySupport> = {
     boot2: true,
   },
   megaAVR: { sources: ['atmega328p/board.c', 'atmega328p/uart.c'] },
+  MPS2: { sources: [...resetClock, 'mps2/uart.c'], irqs: 32 },
 };
 
 /** The MCU families with board support. */
@@ -68,6 +70,8 @@ export function boardSupportFor(board: Board): BoardSupport {
   if (family.irqs !== undefined) defines.MURMUR_BOARD_IRQS = family.irqs;
   if (board.radio.technology !== 'none' && board.radio.uart)
     defines.MURMUR_BOARD_UART_BAUD = board.radio.uart.baud;
+  const uart0 = board.emulator.kind === 'qemu' ? qemuMachines[board.emulator.machine]?.uart0 : undefined;
+  if (board.mcu.family === 'MPS2' && uart0 !== undefined) defines.MURMUR_MPS2_UART0 = uart0;
   return {
     sources: family.sources.map((s) => join(root, s)),
     includeDirs: [root, ...(family.familyDir ? [join(root, family.familyDir)] : [])],
