@@ -5,7 +5,7 @@
  * and RX enable bit 1, BAUDDIV +0x10, at least 16). UART0 sits at 0x40004000 on AN385/AN386
  * (AN386 application note, "Memory map") and at 0x40200000 on AN505 (AN505, "Memory map"; QEMU maps
  * it to the Secure alias 0x50200000 as well). QEMU ignores the baud rate; the divisor follows
- * BAUDDIV = f_PCLK / baud for a 25 MHz APB clock.
+ * BAUDDIV = f_PCLK / baud with the board's clock as f_PCLK.
  */
 #include "murmur_board.h"
 
@@ -20,10 +20,12 @@
 #define MURMUR_UART_BAUDDIV MURMUR_UART(0x10u)
 #define MURMUR_UART_STATE_TX_FULL 1u
 #define MURMUR_UART_STATE_RX_FULL 2u
-#define MURMUR_MPS2_PCLK_HZ 25000000u
+#ifndef MURMUR_BOARD_CLOCK_HZ
+#define MURMUR_BOARD_CLOCK_HZ 25000000u
+#endif
 
 void murmur_uart_init(uint32_t baud) {
-  uint32_t divisor = MURMUR_MPS2_PCLK_HZ / baud;
+  uint32_t divisor = MURMUR_BOARD_CLOCK_HZ / baud;
   MURMUR_UART_BAUDDIV = divisor < 16u ? 16u : divisor;
   MURMUR_UART_CTRL = 3u;
 }
