@@ -33,7 +33,7 @@ function boardCommandSet(id: string) {
 }
 
 describe('emulated firmware → AT modem → LoRaWAN frame → TTS JSON → decoded values', () => {
-  it('qemu-mps2-an386-rak3172: every uplink decodes to the TS reference, through a busy retry', async () => {
+  it('qemu-mps2-an386-rak3172: every uplink decodes to the TS reference, through a 1 s timeout and a busy reply', async () => {
     const { board, set } = boardCommandSet('qemu-mps2-an386-rak3172');
     expect(set).toBe('rak3172');
     const image = await buildUplinkFirmware({
@@ -42,12 +42,16 @@ describe('emulated firmware → AT modem → LoRaWAN frame → TTS JSON → deco
       schema,
       values,
       outDir: outDir(),
+      timeoutLimitMs: 1000,
     });
-    const run = await runWithModem({ board, elf: image.elf, commandSet: set, faults: ['busy'] });
+    const started = performance.now();
+    const run = await runWithModem({ board, elf: image.elf, commandSet: set, faults: ['silent', 'busy'] });
+    // The silent reply costs the firmware's 1 s timeout on its TIMER1 clock (real time under QEMU).
+    expect(performance.now() - started).toBeGreaterThan(1000);
     expect(run.lines.filter((l) => l.startsWith('uplink'))).toEqual(
       values.map((_, i) => `uplink ${i} ok ${schema.size}`),
     );
-    expect(run.lines.at(-1)).toMatch(/^modem rak3172 retries=1 ignored=0 /);
+    expect(run.lines.at(-1)).toMatch(/^modem rak3172 retries=2 ignored=0 /);
     expect(run.exitCode).toBe(0);
     expect(run.uplinks).toHaveLength(values.length);
     run.uplinks.forEach((uplink, i) => {

@@ -69,6 +69,9 @@ const murmur_modem_port *murmur_modem_port_open(uint32_t baud) {
   if (divider < 16u) return NULL;
   UART_BAUDDIV = divider;
   UART_CTRL = UART_CTRL_TX_EN | UART_CTRL_RX_EN;
+  /* Reading DATA once drops a stale received byte; under QEMU it also makes the serial back end
+   * resume input, which it stops polling while the receiver is disabled. */
+  (void)UART_DATA;
   TIMER_CTRL = 0u;
   TIMER_RELOAD = 0xFFFFFFFFu;
   TIMER_VALUE = 0xFFFFFFFFu;
