@@ -2,11 +2,14 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { createRng, MurmurError } from '@murmur/core';
 import { getBoard } from '@murmur/boards';
 import {
+  buildCnn,
   buildMlp,
+  cloneModel,
   isWeightLayer,
   modelShapes,
   trainClassifier,
   traceFloat,
+  type Conv1dLayer,
   type DenseLayer,
   type ModelIR,
 } from '@murmur/nn';
@@ -101,6 +104,64 @@ describe('magnitude pruning', () => {
       expect(sameColumn).toBe(true);
       expect(outAfter[k]).toBe(outBefore[original]);
     }
+  });
+});
+
+describe('structured pruning of a CNN', () => {
+  it('removes filters through pooling and flatten and keeps the outputs of the rest', () => {
+    const cnn = buildCnn({
+      steps: 20,
+      channels: 3,
+      blocks: [
+        { kind: 'conv', filters: 6, kernelSize: 3, pool: { op: 'maxpool1d', size: 2 } },
+        { kind: 'conv', filters: 8, kernelSize: 3, padding: 'same' },
+      ],
+      head: 'flatten',
+      hidden: [5],
+      classes: 3,
+      seed: 3,
+    });
+    const pruned = pruneStructured(cnn, 0.5);
+    const shapes = modelShapes(pruned);
+    expect(shapes[1]).toEqual([18, 3]);
+    expect(shapes[3]).toEqual([9, 4]);
+    expect(shapes[4]).toEqual([36]);
+    const rng = createRng(8);
+    const x = Float32Array.from({ length: 60 }, () => rng.normal());
+    const before = traceFloat(cnn, x);
+    const after = traceFloat(pruned, x);
+    // Kept first-block filters compute exactly what they did; find each one's original by its kernel column.
+    const column = (l: Conv1dLayer, f: number): string => {
+      const n = l.params.filters;
+      return Array.from(l.tensors.kernel.data.filter((_, j) => j % n === f)).join(',');
+    };
+    const a = pruned.layers[0] as Conv1dLayer;
+    const b = cnn.layers[0] as Conv1dLayer;
+    for (let k = 0; k < 3; k++) {
+      const original = [0, 1, 2, 3, 4, 5].find((f) => column(b, f) === column(a, k))!;
+      expect(original).toBeDefined();
+      for (let t = 0; t < 18; t++) expect(after[1]![t * 3 + k]).toBe(before[1]![t * 6 + original]);
+    }
+    expect((pruned.layers[2] as Conv1dLayer).tensors.kernel.shape).toEqual([3, 3, 4]);
+    // Silenced filters (zero kernel and bias) have the smallest L1 norm, so pruning removes exactly them and
+    // the shrunken model must compute what the silenced one does, through pooling and flatten.
+    const silenced = cloneModel(cnn);
+    const silence = (i: number, filters: number[]): void => {
+      const l = silenced.layers[i] as Conv1dLayer;
+      for (const f of filters) {
+        for (let j = f; j < l.tensors.kernel.data.length; j += l.params.filters) l.tensors.kernel.data[j] = 0;
+        l.tensors.bias.data[f] = 0;
+      }
+    };
+    silence(0, [1, 4, 5]);
+    silence(2, [0, 3, 6, 7]);
+    const shrunk = pruneStructured(silenced, 0.5);
+    // The hidden dense layer after the flatten is pruned too: each neuron it keeps sees the same inputs.
+    const y0 = Array.from(traceFloat(silenced, x)[5]!);
+    const y1 = Array.from(traceFloat(shrunk, x)[5]!);
+    expect(y1).toHaveLength(3);
+    for (const v of y1) expect(y0.some((w) => Math.abs(w - v) < 1e-6)).toBe(true);
+    expect(y1.some((v) => v > 0)).toBe(true);
   });
 });
 
