@@ -16,6 +16,17 @@ const RAW_WINDOWS: Record<string, { bytes: number; what: string }> = {
 };
 
 const ns = (opsPerS: number): number => Number((1e9 / opsPerS).toFixed(1));
+
+/**
+ * Best rate over alternating rounds of each function: on a shared machine the best round is the one least
+ * disturbed by other load, and alternating keeps a pair of compared functions under the same conditions.
+ */
+function bestRates(fns: (() => unknown)[], rounds = 5, ms = 300): number[] {
+  const best = fns.map(() => 0);
+  for (let r = 0; r < rounds; r++)
+    fns.forEach((fn, i) => (best[i] = Math.max(best[i]!, opsPerSecond(fn, ms))));
+  return best;
+}
 const round = (x: number, digits = 1): number => Number(x.toFixed(digits));
 
 export const suite: BenchSuite = {
@@ -59,9 +70,11 @@ export const suite: BenchSuite = {
       const schema = mod.payloadSchema;
       const bytes = payload.encode(schema, mod.payloadExamples[0]!.value as never);
       let sink = 0;
-      const decodes = opsPerSecond(() => {
-        sink += payload.decode(schema, bytes, schema.fPort).errors.length;
-      }, 1000);
+      const [decodes] = bestRates([
+        () => {
+          sink += payload.decode(schema, bytes, schema.fPort).errors.length;
+        },
+      ]);
       const lpp = cayenneLppBytes(schema);
       const raw = RAW_WINDOWS[app]!;
       perApp.push({
@@ -147,12 +160,14 @@ export const suite: BenchSuite = {
     });
     const ttsObject = JSON.parse(ttsText) as unknown;
     let sink = 0;
-    const ttsFromObject = opsPerSecond(() => {
-      sink += lpwan.fromTtsUplink(ttsObject, ppg.payloadSchema).fCnt;
-    }, 1000);
-    const ttsFromText = opsPerSecond(() => {
-      sink += lpwan.fromTtsUplink(ttsText, ppg.payloadSchema).fCnt;
-    }, 1000);
+    const [ttsFromObject, ttsFromText] = bestRates([
+      () => {
+        sink += lpwan.fromTtsUplink(ttsObject, ppg.payloadSchema).fCnt;
+      },
+      () => {
+        sink += lpwan.fromTtsUplink(ttsText, ppg.payloadSchema).fCnt;
+      },
+    ]);
 
     const session = {
       nwkSKey: '2b7e151628aed2a6abf7158809cf4f3c',
@@ -164,16 +179,20 @@ export const suite: BenchSuite = {
     );
     const nwk = Buffer.from(session.nwkSKey, 'hex');
     const appKey = Buffer.from(session.appSKey, 'hex');
-    const ours = opsPerSecond(() => {
-      sink += lpwan.fromPhyPayload(phy, session, { lastFCnt: 0x10004, schema: ppg.payloadSchema }).fCnt;
-    }, 1000);
-    const loraPacketAlone = opsPerSecond(() => {
-      const p = loraPacket.fromWire(Buffer.from(phy));
-      const ms = Buffer.from([1, 0]);
-      if (loraPacket.verifyMIC(p, nwk, undefined, ms)) sink += loraPacket.decrypt(p, appKey, nwk, ms).length;
-    }, 1000);
+    const [ours, loraPacketAlone] = bestRates([
+      () => {
+        sink += lpwan.fromPhyPayload(phy, session, { lastFCnt: 0x10004, schema: ppg.payloadSchema }).fCnt;
+      },
+      () => {
+        const p = loraPacket.fromWire(Buffer.from(phy));
+        const ms = Buffer.from([1, 0]);
+        if (loraPacket.verifyMIC(p, nwk, undefined, ms))
+          sink += loraPacket.decrypt(p, appKey, nwk, ms).length;
+      },
+    ]);
 
     return {
+      method: 'best of 5 alternating 300 ms rounds per measurement (opsPerSecond), one core',
       goals: GOALS,
       apps: perApp,
       ttsUplinkToUplink: {
