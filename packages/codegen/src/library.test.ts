@@ -1,3 +1,7 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { getBoard } from '@murmur/boards';
 import { appLibraryOptions } from './app-parts';
@@ -55,4 +59,29 @@ describe('generated app libraries are byte-equal with the TS reference', () => {
       'includes=murmur_wearable_activity.h',
     );
   });
+
+  it(
+    'builds with its own Makefile for the ATmega328P (constants in __flash)',
+    { timeout: 120_000 },
+    async () => {
+      const lib = generateAppLibrary({
+        ...(await appLibraryOptions('wearable-activity')),
+        board: getBoard('simavr-atmega328p'),
+      });
+      const dir = mkdtempSync(join(tmpdir(), 'murmur-make-'));
+      try {
+        for (const f of lib.files) {
+          mkdirSync(dirname(join(dir, f.path)), { recursive: true });
+          writeFileSync(join(dir, f.path), f.text);
+        }
+        execFileSync('make', ['-s', 'CFLAGS=-mmcu=atmega328p -Os -Werror'], { cwd: dir, stdio: 'pipe' });
+        const symbols = execFileSync('avr-nm', [join(dir, 'libmurmur_wearable_activity.a')], {
+          encoding: 'utf8',
+        });
+        expect(symbols).toContain('T murmur_wearable_activity_encode_uplink');
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  );
 });
