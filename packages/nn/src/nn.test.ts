@@ -146,6 +146,8 @@ describe('training', () => {
     expect(evaluateClassifier(a.model, test.x, test.y, 3).accuracy).toBeGreaterThan(0.9);
     expect(a.history.at(-1)!.loss).toBeLessThan(a.history[0]!.loss);
     expect(a.backend).toMatch(/tfjs/);
+    const named = await trainClassifier({ ...opts, classes: ['a', 'b', 'c'], epochs: 1 });
+    expect(named.model.meta?.classes).toEqual(['a', 'b', 'c']);
   }, 60_000);
   it('trains a CNN on cpu and stops early on a flat validation loss', async () => {
     const rng = createRng(3);

@@ -238,8 +238,20 @@ export function classWeightsFor(
   return counts.map((n) => (n ? y.length / (classes * n) : 0));
 }
 
-/** Trains a classifier (softmax cross-entropy on the logits, weighted per class). */
-export function trainClassifier(opts: TrainOptions & { classes: number }): Promise<TrainResult> {
+/**
+ * Trains a classifier (softmax cross-entropy on the logits, weighted per class). `classes` is the number of
+ * classes or their names in label-index order (names are recorded in the model's meta).
+ */
+export async function trainClassifier(
+  opts: TrainOptions & { classes: number | string[] },
+): Promise<TrainResult> {
+  const classes = typeof opts.classes === 'number' ? opts.classes : opts.classes.length;
+  const result = await fitClassifier({ ...opts, classes });
+  if (Array.isArray(opts.classes)) result.model.meta = { ...result.model.meta, classes: opts.classes };
+  return result;
+}
+
+function fitClassifier(opts: TrainOptions & { classes: number }): Promise<TrainResult> {
   const y = opts.y;
   if (!y || y.length !== opts.x.length)
     throw new MurmurError(`${opts.x.length} rows but ${y?.length ?? 0} labels`, { field: 'y' });
