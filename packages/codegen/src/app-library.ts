@@ -90,6 +90,13 @@ export function generateAppLibrary(options: AppLibraryOptions): AppLibrary {
   );
   const payload = generatePayloadC({ ...options.payload, name: `${id}_uplink` });
   const featureNames = graph.features.map((f) => f.name);
+  if (options.board && graph.memory.ramBytes > options.board.memory.ram.size) {
+    throw new MurmurError(
+      `the feature graph of '${options.app}' needs ${graph.memory.ramBytes} B of RAM (state ${graph.memory.stateBytes} B, ` +
+        `scratch ${graph.memory.scratchBytes} B); board '${options.board.id}' has ${options.board.memory.ram.size} B`,
+      { field: 'featureGraph' },
+    );
+  }
   checkPolicy(options.payload, options.policy, featureNames);
   const classes = policyClasses(options.payload, options.policy);
   const model = generateModelCode(options.model, { name: id, app: options.app });

@@ -39,6 +39,13 @@ describe('generated app libraries are byte-equal with the TS reference', () => {
     });
   }
 
+  it('refuses a feature graph that needs more RAM than the board has', async () => {
+    const options = await appLibraryOptions('ppg-triage');
+    expect(() => generateAppLibrary({ ...options, board: getBoard('simavr-atmega328p') })).toThrow(
+      /needs \d+ B of RAM .* board 'simavr-atmega328p' has 2048 B/,
+    );
+  });
+
   it('lays the library out for Arduino, Make and CMake', async () => {
     const lib = generateAppLibrary(await appLibraryOptions('wearable-activity'));
     const paths = lib.files.map((f) => f.path);
