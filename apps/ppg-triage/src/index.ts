@@ -1,2 +1,3 @@
 export {};
 export * from './payload';
+export * from './features';

@@ -72,3 +72,14 @@ export function cFloat(x: number): string {
   const mant = ((bits & 0x7fffff) << 1).toString(16).padStart(6, '0');
   return exp === 0 ? `${sign}0x0.${mant}p-126f` : `${sign}0x1.${mant}p${exp - 127}f`;
 }
+
+/** The shortest decimal text that reads back as the same float32 (for CSV output). */
+export function float32Text(x: number): string {
+  const v = f(x);
+  if (!Number.isFinite(v)) return String(v);
+  for (let digits = 1; digits < 9; digits++) {
+    const text = String(Number(v.toPrecision(digits)));
+    if (f(Number(text)) === v) return text;
+  }
+  return String(Number(v.toPrecision(9)));
+}

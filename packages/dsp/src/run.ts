@@ -24,17 +24,31 @@ function runStream(
   const stream = g.steps.filter((s) => s.phase === 'stream');
   if (!stream.length) return;
   const state = new Float32Array(g.memory.stateFloats);
-  const values = new Map<string, number>();
+  // Per-sample values live in numbered slots: the channels first, then each derived value.
+  const slotOf = new Map(g.graph.channels.map((c, i) => [c, i]));
+  for (const p of stream) {
+    const s = p.step as StreamStep;
+    if (s.op === 'magnitude') slotOf.set(s.out, slotOf.size);
+  }
+  const values = new Float64Array(slotOf.size);
+  const plan = stream.map((p) => ({
+    p,
+    s: p.step as StreamStep,
+    inputs: (p.step as StreamStep).in.map((name) => slotOf.get(name)!),
+    output: p.step.op === 'magnitude' ? slotOf.get((p.step as { out: string }).out)! : -1,
+    coeff: p.tables.coeff?.data as Float32Array | undefined,
+  }));
+  const nChannels = channels.length;
   for (let i = 0; i < g.graph.window; i++) {
-    g.graph.channels.forEach((c, ci) => values.set(c, channels[ci][i]));
-    for (const p of stream) {
-      const s = p.step as StreamStep;
-      const v = (j: number): number => values.get(s.in[j])!;
-      if (s.op === 'magnitude')
-        values.set(s.out, sqrt32(f(f(f(v(0) * v(0)) + f(v(1) * v(1))) + f(v(2) * v(2)))));
-      else if (s.op === 'moments') k.momentsUpdateF32(state, p.stateOffset, v(0));
-      else if (s.op === 'correlation') k.comomentUpdateF32(state, p.stateOffset, v(0), v(1));
-      else k.goertzelUpdateF32(state, p.stateOffset, floats(p, 'coeff'), v(0));
+    for (let c = 0; c < nChannels; c++) values[c] = channels[c][i];
+    for (const { p, s, inputs, output, coeff } of plan) {
+      if (s.op === 'magnitude') {
+        const [a, b, c] = [values[inputs[0]], values[inputs[1]], values[inputs[2]]];
+        values[output] = sqrt32(f(f(f(a * a) + f(b * b)) + f(c * c)));
+      } else if (s.op === 'moments') k.momentsUpdateF32(state, p.stateOffset, values[inputs[0]]);
+      else if (s.op === 'correlation')
+        k.comomentUpdateF32(state, p.stateOffset, values[inputs[0]], values[inputs[1]]);
+      else k.goertzelUpdateF32(state, p.stateOffset, coeff!, values[inputs[0]]);
     }
   }
   for (const p of stream) {

@@ -1,0 +1,101 @@
+/**
+ * Bearing-vibration features: 2048-sample windows (0.17 s) at 12 kHz. Time statistics (RMS, peak,
+ * kurtosis, crest, skewness), log relative energies of six log-spaced bands, spectral centroid and
+ * flatness, and the envelope spectrum (band-pass around the 4 kHz structural resonance, rectify,
+ * low-pass, decimate by 4) with the energy at the bearing defect frequencies BPFO, BPFI and BSF (two
+ * harmonics each, ±6 Hz) relative to the envelope spectrum's mean level: scale-free, so they carry
+ * over between loads and fault sizes. The shaft speed is a graph parameter: a device knows its
+ * machine's nominal rpm.
+ */
+import { cwruBearingOrders } from '@murmur/datasets';
+import type { AppFeatures, FeatureGraph } from '@murmur/dsp';
+
+const RATE_HZ = 12000;
+
+/** Nominal motor speed used when none is given (the middle of the CWRU loads, 1730–1797 rpm). */
+export const DEFAULT_SHAFT_RPM = 1750;
+
+/** The feature graph for a machine whose shaft turns at `rpm`. */
+export function predictiveMaintenanceGraph(rpm: number = DEFAULT_SHAFT_RPM): FeatureGraph {
+  return {
+    name: 'predictive_maintenance',
+    rateHz: RATE_HZ,
+    channels: ['accel'],
+    units: ['g'],
+    window: 2048,
+    hop: 2048,
+    steps: [
+      { op: 'demean', in: ['accel'], out: 'x' },
+      { op: 'stats', in: ['x'], name: 'x', emit: ['rms', 'peak', 'kurtosis', 'crest', 'skewness'] },
+      { op: 'window', in: ['x'], out: 'x_windowed', shape: 'hann' },
+      { op: 'powerSpectrum', in: ['x_windowed'], out: 'power' },
+      {
+        op: 'bandEnergy',
+        in: ['power'],
+        name: 'band',
+        bandsHz: [
+          [100, 250],
+          [250, 600],
+          [600, 1400],
+          [1400, 2500],
+          [2500, 3800],
+          [3800, 6000],
+        ],
+        relative: true,
+        log: true,
+      },
+      {
+        op: 'spectralShape',
+        in: ['power'],
+        name: 'spectrum',
+        rangeHz: [100, 6000],
+        emit: ['centroid', 'flatness'],
+      },
+      {
+        op: 'biquad',
+        in: ['x'],
+        out: 'resonance',
+        sections: [
+          { kind: 'bandpass', hz: 4000, q: 1 },
+          { kind: 'bandpass', hz: 4000, q: 1 },
+        ],
+      },
+      { op: 'rectify', in: ['resonance'], out: 'rectified' },
+      {
+        op: 'biquad',
+        in: ['rectified'],
+        out: 'envelope',
+        sections: [{ kind: 'lowpass', hz: 1000, q: 0.7071 }],
+      },
+      { op: 'decimate', in: ['envelope'], out: 'envelope_3k', factor: 4 },
+      { op: 'demean', in: ['envelope_3k'], out: 'envelope_ac' },
+      { op: 'window', in: ['envelope_ac'], out: 'envelope_windowed', shape: 'hann' },
+      { op: 'powerSpectrum', in: ['envelope_windowed'], out: 'envelope_power' },
+      {
+        op: 'defectEnergy',
+        in: ['envelope_power'],
+        name: 'envelope',
+        shaftHz: rpm / 60,
+        orders: [
+          { name: 'bpfo', multiple: cwruBearingOrders.bpfo },
+          { name: 'bpfi', multiple: cwruBearingOrders.bpfi },
+          { name: 'bsf', multiple: cwruBearingOrders.bsf },
+        ],
+        harmonics: 2,
+        toleranceHz: 6,
+        referenceHz: [10, 700],
+      },
+    ],
+  };
+}
+
+export const featureGraph: FeatureGraph = predictiveMaintenanceGraph();
+
+/** The CWRU 12 kHz recordings through a graph built for each recording's motor speed. */
+export const appFeatures: AppFeatures = {
+  dataset: 'predictive-maintenance',
+  graphFor: (rec) =>
+    rec.rateHz === RATE_HZ
+      ? predictiveMaintenanceGraph(Number(rec.meta.motor_rpm) || DEFAULT_SHAFT_RPM)
+      : { skip: `sampled at ${rec.rateHz} Hz, not ${RATE_HZ} Hz` },
+};

@@ -1,0 +1,50 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { main } from '../main';
+
+function capture(): { out: () => string; err: () => string } {
+  let out = '';
+  let err = '';
+  vi.spyOn(process.stdout, 'write').mockImplementation((chunk: unknown) => ((out += String(chunk)), true));
+  vi.spyOn(process.stderr, 'write').mockImplementation((chunk: unknown) => ((err += String(chunk)), true));
+  return { out: () => out, err: () => err };
+}
+
+afterEach(() => {
+  vi.restoreAllMocks();
+  process.exitCode = undefined;
+});
+
+const run = (...args: string[]): Promise<number> => main(['node', 'murmur', ...args]);
+const dataDir = process.env['MURMUR_DATA_DIR'];
+
+describe('murmur features', () => {
+  it('exits 2 for an unknown app or a missing --app', async () => {
+    const io = capture();
+    expect(await run('features', '--app', 'toaster')).toBe(2);
+    expect(io.err()).toContain("unknown app 'toaster'");
+    expect(await run('features')).toBe(2);
+  });
+
+  it.skipIf(!dataDir)(
+    'writes one CSV row per labelled PPG window with the graph features',
+    async () => {
+      const out = join(mkdtempSync(join(tmpdir(), 'murmur-cli-features-')), 'ppg.csv');
+      const io = capture();
+      expect(await run('features', '--app', 'ppg-triage', '--data-dir', dataDir!, '--out', out)).toBe(0);
+      const lines = readFileSync(out, 'utf8').trim().split('\n');
+      const header = lines[0].split(',');
+      expect(header.slice(0, 4)).toEqual(['subject', 'label', 'recording', 'window']);
+      expect(header).toContain('rr_rate');
+      expect(header).toContain('hr_rate');
+      // 23 recordings × 29 windows of 32 s every 16 s, as in the dataset's windows_32s.csv.
+      expect(lines.length - 1).toBe(667);
+      expect(lines[1].split(',')).toHaveLength(header.length);
+      expect(['slow', 'normal', 'fast']).toContain(lines[1].split(',')[1]);
+      expect(io.err()).toContain('wrote 667 windows');
+    },
+    120_000,
+  );
+});
