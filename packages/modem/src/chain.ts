@@ -113,8 +113,14 @@ export interface UplinkFirmwareOptions {
    * Host builds may leave it out and take it at run time (runWithModem passes it as MURMUR_MODEM_SET).
    */
   commandSet?: CommandSet;
-  schema: PayloadSchema;
-  values: readonly Record<string, unknown>[];
+  /**
+   * What to send: values of a payload schema (encoded on the device by the schema's generated C
+   * encoder), or C sources implementing test/uplink_messages.h, e.g. the app's library running on
+   * recorded windows.
+   */
+  messages:
+    | { schema: PayloadSchema; values: readonly Record<string, unknown>[] }
+    | { sources: readonly string[]; includeDirs?: readonly string[] };
   outDir: string;
   /** Socket modems: the server the datagrams go to. */
   host?: string;
@@ -137,26 +143,38 @@ function portFor(board: Board): string | undefined {
   return board.emulator.kind === 'qemu' ? qemuPorts[board.emulator.machine]?.file : undefined;
 }
 
-/** Builds the chain-test firmware: generated encoder + messages, murmur_modem and the board's UART port. */
+/** The C files and include folders of the messages: generated from values, or the caller's own. */
+function messageSources(
+  messages: UplinkFirmwareOptions['messages'],
+  outDir: string,
+): { sources: string[]; includeDirs: string[] } {
+  if ('sources' in messages)
+    return { sources: [...messages.sources], includeDirs: [...(messages.includeDirs ?? [])] };
+  const encoder = generateC(messages.schema);
+  writeFileSync(join(outDir, `${encoder.baseName}.h`), encoder.header);
+  writeFileSync(join(outDir, `${encoder.baseName}.c`), encoder.source);
+  writeFileSync(join(outDir, 'uplink_messages.c'), uplinkMessagesC(messages.schema, messages.values));
+  return {
+    sources: [join(outDir, `${encoder.baseName}.c`), join(outDir, 'uplink_messages.c')],
+    includeDirs: [outDir],
+  };
+}
+
+/** Builds the chain-test firmware: the messages, murmur_modem and the board's modem UART port. */
 export async function buildUplinkFirmware(options: UplinkFirmwareOptions): Promise<FirmwareImage> {
-  const { board, schema, outDir } = options;
-  const arch = archOf(board);
+  const { board, outDir } = options;
   const port = portFor(board);
-  if (!options.commandSet && arch !== 'host')
+  if (!options.commandSet && archOf(board) !== 'host')
     throw new MurmurError(`board '${board.id}': the modem command set is chosen at build time`, {
       field: 'commandSet',
     });
-  if (!port)
-    throw new MurmurError(
-      `no modem UART port for board '${board.id}' in @murmur/modem (mps2-an385/an386 or host)`,
-      {
-        field: 'emulator',
-      },
-    );
-  const encoder = generateC(schema);
-  writeFileSync(join(outDir, `${encoder.baseName}.h`), encoder.header);
-  writeFileSync(join(outDir, `${encoder.baseName}.c`), encoder.source);
-  writeFileSync(join(outDir, 'uplink_messages.c'), uplinkMessagesC(schema, options.values));
+  if (!port) {
+    const machines = Object.keys(qemuPorts).join(', ');
+    throw new MurmurError(`no modem UART port for board '${board.id}' (QEMU ${machines} or the host)`, {
+      field: 'emulator',
+    });
+  }
+  const messages = messageSources(options.messages, outDir);
   return buildFirmware({
     board,
     outDir: join(outDir, 'firmware'),
@@ -164,10 +182,9 @@ export async function buildUplinkFirmware(options: UplinkFirmwareOptions): Promi
       ...modemSources,
       join(modemCDir, 'ports', port),
       join(testDir, 'uplink_main.c'),
-      join(outDir, `${encoder.baseName}.c`),
-      join(outDir, 'uplink_messages.c'),
+      ...messages.sources,
     ],
-    includeDirs: [...modemIncludeDirs, testDir, outDir],
+    includeDirs: [...modemIncludeDirs, testDir, ...messages.includeDirs],
     defines: {
       ...(options.commandSet
         ? { UPLINK_COMMAND_SET: cTableOf(options.commandSet) }
