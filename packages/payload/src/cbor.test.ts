@@ -1,12 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { decode as cborDecode } from 'cbor-x';
-import { payloadSchema as pdm, payloadExamples as pdmExamples } from '@murmur/predictive-maintenance';
-import { payloadSchema as wear } from '@murmur/wearable-activity';
-import { payloadSchema as ppg } from '@murmur/ppg-triage';
 import { cborCompactMaxSize, decodeCborCompact, decodeSenml, encodeCborCompact, encodeSenml } from './cbor';
 import { arbitraryValue } from './testing';
 import type { PayloadSchema } from './schema';
+import { pdm, pdmExamples, ppg, wear } from './fixtures';
 
 const apps = [pdm, wear, ppg] as PayloadSchema[];
 

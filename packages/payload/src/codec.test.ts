@@ -1,13 +1,11 @@
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import fc from 'fast-check';
-import { payloadSchema as pdm, payloadExamples as pdmExamples } from '@murmur/predictive-maintenance';
-import { payloadSchema as wear } from '@murmur/wearable-activity';
-import { payloadSchema as ppg } from '@murmur/ppg-triage';
 import { MurmurError } from '@murmur/core';
 import { decode, decodeDownlink, encode, encodeDownlink, fromHex, toHex } from './codec';
 import { definePayload, t, type Infer, type InferDownlink, type PayloadSchema } from './schema';
 import { schemaFromJson, schemaToJson } from './json';
 import { arbitraryValue } from './testing';
+import { pdm, pdmExamples, ppg, wear } from './fixtures';
 
 const apps = [pdm, wear, ppg] as PayloadSchema[];
 
@@ -43,7 +41,10 @@ describe('payload schema', { timeout: 30_000 }, () => {
       battery_pct: number;
     }>();
     expectTypeOf<Infer<typeof wear>['minutes']>().toEqualTypeOf<number[]>();
-    expectTypeOf<InferDownlink<typeof pdm>>().toEqualTypeOf<{ restart_baseline: boolean; uplink_period_min: number }>();
+    expectTypeOf<InferDownlink<typeof pdm>>().toEqualTypeOf<{
+      restart_baseline: boolean;
+      uplink_period_min: number;
+    }>();
   });
 
   it('rejects bad definitions with the field named', () => {

@@ -5,14 +5,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decode as cborDecode } from 'cbor-x';
 import { createRng, type Rng } from '@murmur/core';
-import { payloadSchema as pdm } from '@murmur/predictive-maintenance';
-import { payloadSchema as wear } from '@murmur/wearable-activity';
-import { payloadSchema as ppg } from '@murmur/ppg-triage';
 import { decode, encode, toHex } from './codec';
 import { decodeCborCompact, decodeSenml, encodeCborCompact, encodeSenml } from './cbor';
 import { generateC } from './codegen-c';
 import { planOf, type Slot } from './plan';
 import { definePayload, t, type PayloadSchema } from './schema';
+import { pdm, ppg, wear } from './fixtures';
 
 /** Exercises every generator path: ints, offsets, float arrays, bool arrays, 32-bit uints, no saturation. */
 const allKinds = definePayload({

@@ -1,14 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import * as acorn from 'acorn';
 import fc from 'fast-check';
-import { payloadSchema as pdm } from '@murmur/predictive-maintenance';
-import { payloadSchema as wear } from '@murmur/wearable-activity';
-import { payloadSchema as ppg } from '@murmur/ppg-triage';
 import { MurmurError } from '@murmur/core';
 import { decode, decodeDownlink, encodeDownlink, type DecodeResult } from './codec';
 import { generateCodecJs } from './codegen-js';
 import { definePayload, t, type PayloadSchema } from './schema';
 import { loadCodec } from './testing';
+import { pdm, ppg, wear } from './fixtures';
 
 const apps = [pdm, wear, ppg] as PayloadSchema[];
 

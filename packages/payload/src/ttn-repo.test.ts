@@ -1,17 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import * as pdmApp from '@murmur/predictive-maintenance';
-import * as wearApp from '@murmur/wearable-activity';
-import * as ppgApp from '@murmur/ppg-triage';
 import { generateTtnRepoFiles, ttnCodecName, type PayloadExample } from './ttn-repo';
 import type { PayloadSchema } from './schema';
 import { loadCodec } from './testing';
 import { toYaml } from './yaml';
+import { pdm, pdmDownlinkExamples, pdmExamples, ppg, ppgExamples, wear, wearExamples } from './fixtures';
 
 const apps: [PayloadSchema, PayloadExample[], PayloadExample[]][] = [
-  [pdmApp.payloadSchema, pdmApp.payloadExamples, pdmApp.downlinkExamples],
-  [wearApp.payloadSchema, wearApp.payloadExamples, []],
-  [ppgApp.payloadSchema, ppgApp.payloadExamples, []],
+  [pdm, pdmExamples, pdmDownlinkExamples],
+  [wear, wearExamples, []],
+  [ppg, ppgExamples, []],
 ];
 
 interface Example {
