@@ -12,8 +12,9 @@ import {
 
 /**
  * An app's model, trained on its own features: what `murmur train`, `murmur compress` and the compress
- * benchmark share. An app package (`@murmur/<app>`) exports its AppFeatures (the feature graph per
- * recording) and may export `modelSettings: Partial<AppModelSettings>` to override the defaults below.
+ * benchmark share. An app package (`@murmur/<app>`) exports `app` (its app.config: `features`, `classes`,
+ * `model: Partial<AppModelSettings>`); a package without it may export its AppFeatures and
+ * `modelSettings` directly. Missing settings take the defaults below.
  */
 export interface AppModelSettings {
   /** Hidden dense widths of the MLP on the feature vector. */
@@ -57,15 +58,19 @@ export async function loadAppModule(app: string): Promise<AppModule> {
       `unknown app '${app}': cannot import @murmur/${app} (${(e as Error).message.split('\n')[0]})`,
     );
   }
-  const features = Object.values(mod).find(
-    (v): v is AppFeatures => typeof v === 'object' && v !== null && 'graphFor' in v && 'dataset' in v,
-  );
+  const isFeatures = (v: unknown): v is AppFeatures =>
+    typeof v === 'object' && v !== null && 'graphFor' in v && 'dataset' in v;
+  const config = mod['app'] as
+    { features?: unknown; classes?: readonly string[]; model?: Partial<AppModelSettings> } | undefined;
+  const features = isFeatures(config?.features) ? config.features : Object.values(mod).find(isFeatures);
   if (!features)
     throw new MurmurError(`@murmur/${app} exports no AppFeatures (an object with dataset and graphFor)`, {
       field: app,
     });
-  const settings = {
+  const settings: AppModelSettings = {
     ...defaultModelSettings,
+    ...(config?.classes ? { classes: [...config.classes] } : {}),
+    ...(config?.model ?? {}),
     ...((mod['modelSettings'] as Partial<AppModelSettings> | undefined) ?? {}),
   };
   return { name: app, features, settings };
