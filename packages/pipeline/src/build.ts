@@ -4,6 +4,7 @@
  *   compress   recipes on the validation subjects, the best that fits the budget   → model.compressed.json
  *   library    the generated C library (Makefile, CMakeLists.txt, Arduino layout)  → lib/
  *   verify     the library in the emulator of the board's core vs the TS reference → verify.json
+ *   firmware   hardware boards: the app's main loop + library + board support       → firmware/ (.elf .hex .bin .map memory.json)
  *   codec      TTN / ChirpStack codec JS, TTN device-repository files, C encoder   → codec/
  *   report     report.json and report.html
  */
@@ -16,6 +17,8 @@ import type { MurmurApp } from './app';
 import { compressForBoard, ensureModel, type CompressionOutcome, type TrainedModel } from './model';
 import { libraryPolicy } from './bridge';
 import { recordedStream, recordedWindowCapacity, type RecordedStream } from './recorded';
+import { firmwareMain, usesModem } from './firmware-main';
+import type { FirmwareImage } from '@murmur/firmware';
 
 export interface BuildOptions {
   app: MurmurApp;
@@ -45,6 +48,8 @@ export interface BuildResult {
   verify: LibraryCheckResult;
   /** The recorded frames the library ran on, and the uplinks it sent (hex, equal to the TS reference's). */
   recorded: RecordedStream & { period: number; uplinks: string[] };
+  /** The flashable image (hardware boards). */
+  firmware?: FirmwareImage;
   codecFiles: string[];
   stages: StageTime[];
 }
@@ -124,6 +129,27 @@ export async function buildApp(opts: BuildOptions): Promise<BuildResult> {
   const reference = codegen.referenceRun(libOptions, codegen.generateAppLibrary(libOptions), check);
   writeFileSync(join(outDir, 'verify.json'), `${JSON.stringify(verify, null, 2)}\n`);
 
+  const firmware =
+    board.kind === 'hardware'
+      ? await timed('firmware', async () => {
+          const { buildFirmware } = await import('@murmur/firmware');
+          const modem = usesModem(board) ? await import('@murmur/modem') : undefined;
+          const dir = join(outDir, 'firmware');
+          rmSync(dir, { recursive: true, force: true });
+          mkdirSync(join(dir, 'src'), { recursive: true });
+          const main = join(dir, 'src', 'main.c');
+          writeFileSync(main, firmwareMain(app, board));
+          return buildFirmware({
+            board,
+            target: 'board',
+            name: app.id,
+            outDir: dir,
+            sources: [...lib.generated.sources.map((f) => join(lib.dir, f)), main, ...(modem?.modemSources ?? [])],
+            includeDirs: [join(lib.dir, 'src'), ...(modem?.modemIncludeDirs ?? [])],
+          });
+        })
+      : undefined;
+
   const codecFiles = await timed('codec', async () => {
     const payload = await import('@murmur/payload');
     const mod = (await import(/* @vite-ignore */ `@murmur/${app.id}`)) as Record<string, unknown>;
@@ -154,6 +180,7 @@ export async function buildApp(opts: BuildOptions): Promise<BuildResult> {
     },
     verify,
     recorded: { ...stream, period: check.period, uplinks: reference.uplinks },
+    firmware,
     codecFiles,
     stages,
   };

@@ -3,3 +3,4 @@ export * from './model';
 export * from './build';
 export * from './report';
 export * from './recorded';
+export * from './firmware-main';

@@ -3,7 +3,8 @@
  * exists, trained otherwise), then every compression recipe evaluated on the validation subjects and the
  * most accurate one that fits the board's budget chosen.
  */
-import { existsSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Board } from '@murmur/boards';
 import type {
@@ -92,23 +93,46 @@ export interface CompressionOutcome {
 /**
  * Evaluates the recipes on the validation subjects and chooses the most accurate one that fits the board
  * after `footprint` (the rest of the firmware) and `margin`; throws the budget message when none fits.
+ * Recipe results do not depend on the board, so each is kept in `cacheDir` under the hash of the float
+ * model, its settings and its validation subjects, and reused by the next board's build.
  */
 export async function compressForBoard(
   app: MurmurApp,
   trained: TrainedModel,
   board: Board,
   footprint: FirmwareFootprint,
-  opts: { margin?: number; quiet?: boolean; recipes?: string[] } = {},
+  opts: { margin?: number; quiet?: boolean; recipes?: string[]; cacheDir?: string } = {},
 ): Promise<CompressionOutcome> {
   const c = await import('@murmur/compress');
   const mod = await appModule(app);
   const recipes = opts.recipes ? c.defaultRecipes.filter((r) => opts.recipes!.includes(r.name)) : c.defaultRecipes;
-  const results = await c.runRecipes({
-    model: trained.model,
-    train: { ...trained.train, classes: trained.rows.classes.length, seed: mod.settings.seed, quiet: opts.quiet },
-    validation: trained.validation,
-    recipes,
-  });
+  const cacheDir = opts.cacheDir ?? join(defaultModelDir(app.id), 'recipes');
+  const { serializeModel } = await import('@murmur/nn');
+  const serialized = serializeModel(trained.model);
+  const key = createHash('sha256')
+    .update(serialized.json)
+    .update(serialized.weights)
+    .update(JSON.stringify({ settings: mod.settings, validation: trained.validationSubjects }))
+    .digest('hex');
+  const results: RecipeResult[] = [];
+  for (const recipe of recipes) {
+    const file = join(cacheDir, `${recipe.name.replace(/[^A-Za-z0-9_.-]/g, "_")}.json`);
+    const cached = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as { key: string; result: Omit<RecipeResult, 'compressed'>; compressed: string }) : undefined;
+    if (cached?.key === key) {
+      results.push({ ...cached.result, compressed: c.compressedFromJson(cached.compressed) });
+      continue;
+    }
+    const [result] = await c.runRecipes({
+      model: trained.model,
+      train: { ...trained.train, classes: trained.rows.classes.length, seed: mod.settings.seed, quiet: opts.quiet },
+      validation: trained.validation,
+      recipes: [recipe],
+    });
+    const { compressed, ...rest } = result!;
+    mkdirSync(cacheDir, { recursive: true });
+    writeFileSync(file, JSON.stringify({ key, result: rest, compressed: c.compressedToJson(compressed) }));
+    results.push(result!);
+  }
   const budget = c.memoryBudget(board, footprint, opts.margin ?? 0.1);
   const float = {
     bytes: c.floatWeightBytes(trained.model),
