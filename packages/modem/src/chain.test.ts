@@ -1,13 +1,13 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { getBoard } from '@murmur/boards';
 import { createRng } from '@murmur/core';
 import { fromNbiotDatagram, fromTtsUplink } from '@murmur/lpwan';
-import { decode, decodeCborCompact, encode, encodeCborCompact, toHex } from '@murmur/payload';
+import { decode, decodeCborCompact, encode, encodeCborCompact, generateC, toHex } from '@murmur/payload';
 import { payloadExamples, payloadSchema } from '@murmur/wearable-activity';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildUplinkFirmware, randomValues, runWithModem } from './chain';
+import { buildUplinkFirmware, randomValues, runWithModem, uplinkMessagesC } from './chain';
 import { COMMAND_SETS, isCommandSet, linkOf } from './command-sets';
 import { TEST_DEVICE } from './network';
 
@@ -114,14 +114,21 @@ describe('the same firmware on the host (ASan/UBSan) for every command set, thro
   const board = getBoard('native');
   let elf: string;
   beforeAll(async () => {
+    // The messages as the caller's own C sources (the seam an app library plugs into).
+    const own = outDir();
+    const encoder = generateC(schema);
+    writeFileSync(join(own, `${encoder.baseName}.h`), encoder.header);
+    writeFileSync(join(own, `${encoder.baseName}.c`), encoder.source);
+    writeFileSync(join(own, 'messages.c'), uplinkMessagesC(schema, values));
+    const sources = [join(own, `${encoder.baseName}.c`), join(own, 'messages.c')];
     const image = await buildUplinkFirmware({
       board,
-      messages: { schema, values },
+      messages: { sources, includeDirs: [own] },
       outDir: outDir(),
       sanitize: true,
     });
     elf = image.elf;
-  }, 60_000);
+  }, 90_000);
 
   it.each(COMMAND_SETS)(
     '%s',
