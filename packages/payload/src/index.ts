@@ -7,3 +7,4 @@ export * from './cbor';
 export * from './codegen-c';
 export * from './ttn-repo';
 export * from './yaml';
+export * from './verify-c';
