@@ -123,7 +123,6 @@ static int murmur_modem_retryable(int status) {
 }
 
 static void murmur_modem_fail_step(murmur_modem *modem, int status) {
-  modem->last_error = (int8_t)status;
   if (!murmur_modem_retryable(status) || modem->attempt >= modem->config.max_retries) {
     murmur_modem_finish(modem, status);
     return;
@@ -202,7 +201,6 @@ int murmur_modem_send(murmur_modem *modem, uint8_t fport, const uint8_t *payload
   modem->fport = fport;
   modem->step = 0;
   modem->attempt = 0;
-  modem->last_error = MURMUR_MODEM_OK;
   modem->status = MURMUR_MODEM_PENDING;
   murmur_modem_start_step(modem);
   return modem->phase == MURMUR_MODEM_PHASE_IDLE ? modem->status : MURMUR_MODEM_PENDING;

@@ -145,7 +145,6 @@ typedef struct {
   uint8_t phase;
   uint8_t once_done;
   int8_t status;
-  int8_t last_error;
   uint32_t deadline;
   uint32_t retry_at;
   uint16_t line_length;
