@@ -1,3 +1,4 @@
-export {};
 export * from './payload';
 export * from './features';
+export * from './policy';
+export { app } from '../app.config';

@@ -1,20 +1,44 @@
 import type { Command } from 'commander';
 import type { CommandModule } from './index';
-import { loadBoards } from '@murmur/boards';
-import { printBoards } from './boards';
-import { printDatasets } from './data';
 
-/** The main job `npm start` runs after set-up. */
+/** The app `npm start` builds, and the board it builds it for. */
+export const START_APP = 'wearable-activity';
+export const START_BOARD = 'native';
+
+/**
+ * The main job of `npm start`: build the default app for the host, run the generated firmware on recorded
+ * windows of subjects the model never saw, and print the uplinks it sent, decoded, with the report's path.
+ */
 export function registerStart(program: Command): void {
   program
     .command('start')
-    .description('the main job of `npm start`: show the boards and the datasets found')
+    .description(`the main job of \`npm start\`: build ${START_APP} for ${START_BOARD}, run it on real recordings, decode its uplinks`)
+    .option('--app <app>', 'the app', START_APP)
+    .option('--board <board>', 'the board', START_BOARD)
     .option('--data-dir <dir>', 'dataset directory (default: $MURMUR_DATA_DIR, then datasets/cache)')
-    .action(async (opts: { dataDir?: string }) => {
-      process.stdout.write('Boards (boards/*.json):\n\n');
-      printBoards(loadBoards());
-      process.stdout.write('\nDatasets:\n\n');
-      await printDatasets(opts.dataDir);
+    .action(async (opts: { app: string; board: string; dataDir?: string }) => {
+      const { loadApp, buildApp, writeReport } = await import('@murmur/pipeline');
+      const { getBoard } = await import('@murmur/boards');
+      const { decode } = await import('@murmur/payload');
+      const app = await loadApp(opts.app);
+      const board = getBoard(opts.board);
+      const result = await buildApp({ app, board, dataDir: opts.dataDir });
+      const paths = writeReport(app, board, result);
+      const r = result.recorded;
+      const chosen = result.compression.choice.chosen;
+      const out = (line = ''): boolean => process.stdout.write(`${line}\n`);
+      out();
+      out(`${app.title}: ${chosen.recipe} model, ${(100 * chosen.accuracy).toFixed(1)} % accuracy on ${result.trained.validationSubjects.length} subjects never used for training.`);
+      out(`The firmware ran ${r.windows} windows of their recordings (${r.sources.length} recordings, subjects ${[...new Set(r.sources.map((s) => s.subject))].join(', ')});`);
+      out(`${result.verify.windowsEqual}/${result.verify.windows} windows and ${result.verify.uplinksEqual}/${result.verify.uplinks} uplinks are byte-equal to the TypeScript reference.`);
+      out();
+      r.uplinks.forEach((hex, i) => {
+        const decoded = hex === 'none' ? undefined : decode(app.payload, Buffer.from(hex, 'hex'), app.payload.fPort);
+        out(`uplink ${i + 1} (fPort ${app.payload.fPort}, ${hex === 'none' ? 0 : hex.length / 2} bytes): ${hex}`);
+        if (decoded) out(`  ${JSON.stringify(decoded.data)}${decoded.errors.length ? `  errors: ${decoded.errors.join('; ')}` : ''}`);
+      });
+      out();
+      out(`report: ${paths.html}`);
     });
 }
 

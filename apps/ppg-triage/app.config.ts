@@ -1,0 +1,23 @@
+/**
+ * ppg-triage: breathing slow (< 12), normal (12–20) or fast (> 20 breaths/min) from a PPG sensor at 125 Hz,
+ * with the respiratory rate, the heart rate and a signal-quality index; an alert uplink when abnormal
+ * breathing persists.
+ */
+import type { MurmurApp } from '@murmur/pipeline';
+import { appFeatures, featureGraph } from './src/features';
+import { BREATHING_CLASSES, payloadSchema } from './src/payload';
+import { uplinkPolicy } from './src/policy';
+
+export const app: MurmurApp = {
+  id: 'ppg-triage',
+  title: 'PPG breathing triage',
+  summary: 'Breathing slow / normal / fast from the respiratory rate estimated on a PPG, with heart rate and signal quality.',
+  classes: BREATHING_CLASSES,
+  features: appFeatures,
+  featureGraph,
+  model: { hidden: [16], epochs: 60, patience: 10 },
+  compression: { maxDropPp: 2 },
+  payload: payloadSchema,
+  uplink: uplinkPolicy,
+  defaultBoard: 'rak4631',
+};

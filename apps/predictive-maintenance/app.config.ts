@@ -1,0 +1,23 @@
+/**
+ * predictive-maintenance: the state of a rolling-element bearing (normal, inner-race, ball or outer-race
+ * fault) from a vibration accelerometer at 12 kHz, plus an anomaly score against a baseline the device
+ * learns on site, so a machine the classifier never saw still reports "something changed".
+ */
+import type { MurmurApp } from '@murmur/pipeline';
+import { appFeatures, featureGraph } from './src/features';
+import { MACHINE_STATES, payloadSchema } from './src/payload';
+import { uplinkPolicy } from './src/policy';
+
+export const app: MurmurApp = {
+  id: 'predictive-maintenance',
+  title: 'Predictive maintenance',
+  summary: 'Bearing fault class and an on-site learned anomaly score from drive-end vibration.',
+  classes: MACHINE_STATES,
+  features: appFeatures,
+  featureGraph,
+  model: { hidden: [24, 12], epochs: 40, patience: 8 },
+  compression: { maxDropPp: 1 },
+  payload: payloadSchema,
+  uplink: uplinkPolicy,
+  defaultBoard: 'nucleo-wl55jc',
+};

@@ -1,0 +1,23 @@
+/**
+ * wearable-activity: what a wrist-worn tracker did over the last 15 minutes — walking, jogging, stairs,
+ * sitting, standing or kicking a ball — from a 3-axis accelerometer at 20 Hz, small enough for an Arduino
+ * Uno (ATmega328P: 32 KB flash, 2 KB SRAM with the stack).
+ */
+import type { MurmurApp } from '@murmur/pipeline';
+import { appFeatures, featureGraph } from './src/features';
+import { ACTIVITIES, payloadSchema } from './src/payload';
+import { uplinkPolicy } from './src/policy';
+
+export const app: MurmurApp = {
+  id: 'wearable-activity',
+  title: 'Wearable activity',
+  summary: 'Minutes per activity (walking, jogging, stairs, sitting, standing, kicking) from a wrist accelerometer.',
+  classes: ACTIVITIES,
+  features: appFeatures,
+  featureGraph,
+  model: { hidden: [32, 16], epochs: 40, patience: 8 },
+  compression: { maxDropPp: 1 },
+  payload: payloadSchema,
+  uplink: uplinkPolicy,
+  defaultBoard: 'arduino-uno-rn2483',
+};
