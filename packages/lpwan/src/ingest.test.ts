@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { payloadSchema as ppg, payloadExamples as ppgExamples } from '@murmur/ppg-triage';
 import { encode, encodeCborCompact, encodeSenml, toHex } from '@murmur/payload';
 import { fromTtsUplink } from './tts';
 import { fromChirpstackUp } from './chirpstack';
 import { fromNbiotDatagram } from './nbiot';
+import { ppg, ppgExamples } from './fixtures';
 
 const bytes = encode(ppg, ppgExamples[0]!.value);
 const b64 = Buffer.from(bytes).toString('base64');

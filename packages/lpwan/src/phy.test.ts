@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { payloadSchema as pdm, payloadExamples as pdmExamples } from '@murmur/predictive-maintenance';
 import { encode, toHex } from '@murmur/payload';
 import { buildPhyPayload, fromPhyPayload, reconstructFCnt, MAX_FCNT_GAP } from './phy';
+import { ppg, ppgExamples } from './fixtures';
 
 const session = {
   nwkSKey: '2b7e151628aed2a6abf7158809cf4f3c',
@@ -10,21 +10,21 @@ const session = {
   devAddr: '260b1234',
   devEui: '70B3D57ED0000002',
 };
-const payload = encode(pdm, pdmExamples[1]!.value);
+const payload = encode(ppg, ppgExamples[1]!.value);
 const frame = (fCnt: number) =>
-  buildPhyPayload({ devAddr: session.devAddr, fCnt, fPort: 10, payload }, session);
+  buildPhyPayload({ devAddr: session.devAddr, fCnt, fPort: 14, payload }, session);
 
 describe('raw PHYPayload with ABP keys', { timeout: 30_000 }, () => {
   it('verifies the MIC, decrypts and decodes', () => {
-    const up = fromPhyPayload(frame(5), session, { schema: pdm, lastFCnt: 4 });
+    const up = fromPhyPayload(frame(5), session, { schema: ppg, lastFCnt: 4 });
     expect(up).toEqual({
       devEui: '70b3d57ed0000002',
       fCnt: 5,
-      fPort: 10,
+      fPort: 14,
       receivedAt: '1970-01-01T00:00:00.000Z',
       gateways: [],
       bytes: toHex(payload),
-      data: pdmExamples[1]!.value,
+      data: ppgExamples[1]!.value,
       warnings: [],
       errors: [],
     });
@@ -62,9 +62,9 @@ describe('raw PHYPayload with ABP keys', { timeout: 30_000 }, () => {
         fc.integer({ min: 0, max: 0xfff0_0000 }),
         fc.integer({ min: 1, max: MAX_FCNT_GAP }),
         (last, step) => {
-          const up = fromPhyPayload(frame(last + step), session, { lastFCnt: last, schema: pdm });
+          const up = fromPhyPayload(frame(last + step), session, { lastFCnt: last, schema: ppg });
           expect(up.fCnt).toBe(last + step);
-          expect(up.data).toEqual(pdmExamples[1]!.value);
+          expect(up.data).toEqual(ppgExamples[1]!.value);
         },
       ),
       { seed: 43, numRuns: 60 },
