@@ -67,6 +67,7 @@ export function registerVerify(program: Command): void {
         );
       }
       const options = await codegen.appLibraryOptions(opts.app, model);
+      codegen.generateAppLibrary({ ...options, board }); // fails early, with the numbers, when the app cannot fit the board
       let input = 'deterministic check stream (integer triangle wave + xorshift32 noise)';
       let check: { windows: number; period: number; frames?: Float32Array[] } = { windows, period };
       if (!opts.synthetic) {
