@@ -60,7 +60,7 @@ export interface UnstructuredPruneOptions {
   sparsity: number;
   /** Pruning steps of the polynomial schedule (one fine-tune epoch each; default 4). */
   steps?: number;
-  /** Extra fine-tune epochs at the final sparsity (default 2). */
+  /** Extra fine-tune epochs at the final sparsity (default: the fine-tune epochs, 5). */
   finalEpochs?: number;
 }
 
@@ -96,7 +96,7 @@ export async function pruneUnstructured(
       label: `prune ${t}/${steps}`,
     });
   }
-  const finalEpochs = opts.finalEpochs ?? 2;
+  const finalEpochs = opts.finalEpochs ?? data.epochs ?? 5;
   if (finalEpochs > 0)
     current = await fineTune(current, data, {
       epochs: finalEpochs,
