@@ -37,7 +37,7 @@ static void murmur_modem_write_decimal(murmur_modem *modem, uint32_t value) {
 }
 
 static void murmur_modem_write_hex(murmur_modem *modem) {
-  static const char symbols[] = "0123456789ABCDEF";
+  static const MURMUR_MODEM_ROM char symbols[] = "0123456789ABCDEF";
   uint8_t chunk[32];
   size_t used = 0;
   for (size_t i = 0; i < modem->payload_length; i++) {
@@ -51,17 +51,25 @@ static void murmur_modem_write_hex(murmur_modem *modem) {
   murmur_modem_write(modem, chunk, used);
 }
 
-/* Writes a step's command template with its fields filled in (see murmur_modem_step). */
-static void murmur_modem_write_command(murmur_modem *modem, const char *template_text) {
-  const char *run = template_text;
-  const char *p = template_text;
-  while (*p != '\0') {
-    if (*p != '%') {
-      p++;
+/* Writes a step's command template with its fields filled in (see murmur_modem_step); the template's
+ * own characters go out through a small RAM buffer, since the template may sit in flash. */
+static void murmur_modem_write_command(murmur_modem *modem, const MURMUR_MODEM_ROM char *template_text) {
+  uint8_t chunk[16];
+  size_t used = 0;
+  for (const MURMUR_MODEM_ROM char *p = template_text; *p != '\0'; p++) {
+    const char field = *p == '%' ? p[1] : '\0';
+    if (*p != '%' || field == '%' || field == '\0') {
+      chunk[used++] = (uint8_t)*p;
+      if (field == '%') p++;
+      if (used == sizeof chunk) {
+        murmur_modem_write(modem, chunk, used);
+        used = 0;
+      }
       continue;
     }
-    murmur_modem_write(modem, (const uint8_t *)run, (size_t)(p - run));
-    const char field = p[1];
+    murmur_modem_write(modem, chunk, used);
+    used = 0;
+    p++;
     switch (field) {
       case 'p':
         murmur_modem_write_decimal(modem, modem->fport);
@@ -82,15 +90,13 @@ static void murmur_modem_write_command(murmur_modem *modem, const char *template
         if (modem->config.host != NULL)
           murmur_modem_write(modem, (const uint8_t *)modem->config.host, strlen(modem->config.host));
         break;
-      default: /* "%%", or an unknown field written as it is */
-        murmur_modem_write(modem, (const uint8_t *)p, field == '%' ? 1u : (field == '\0' ? 1u : 2u));
+      default: /* an unknown field is written as it is */
+        chunk[used++] = (uint8_t)'%';
+        chunk[used++] = (uint8_t)field;
         break;
     }
-    if (field == '\0') return;
-    p += 2;
-    run = p;
   }
-  murmur_modem_write(modem, (const uint8_t *)run, (size_t)(p - run));
+  murmur_modem_write(modem, chunk, used);
 }
 
 static void murmur_modem_finish(murmur_modem *modem, int status) {
@@ -100,7 +106,7 @@ static void murmur_modem_finish(murmur_modem *modem, int status) {
 
 /* Starts step `modem->step`, skipping ONCE steps that already succeeded; finishes after the last. */
 static void murmur_modem_start_step(murmur_modem *modem) {
-  const murmur_modem_command_set *set = modem->set;
+  const MURMUR_MODEM_ROM murmur_modem_command_set *set = modem->set;
   while (modem->step < set->step_count && (set->steps[modem->step].flags & MURMUR_MODEM_STEP_ONCE) != 0u &&
          (modem->once_done & (1u << modem->step)) != 0u)
     modem->step++;
@@ -108,7 +114,7 @@ static void murmur_modem_start_step(murmur_modem *modem) {
     murmur_modem_finish(modem, MURMUR_MODEM_OK);
     return;
   }
-  const murmur_modem_step *step = &set->steps[modem->step];
+  const MURMUR_MODEM_ROM murmur_modem_step *step = &set->steps[modem->step];
   modem->line_length = 0;
   murmur_modem_write_command(modem, step->command);
   const uint32_t limit = modem->config.timeout_limit_ms;
@@ -136,15 +142,21 @@ static void murmur_modem_fail_step(murmur_modem *modem, int status) {
   modem->phase = MURMUR_MODEM_PHASE_BACKOFF;
 }
 
+/* True when the line starts with `prefix` (which may sit in flash). */
+static int murmur_modem_starts_with(const char *line, size_t length, const MURMUR_MODEM_ROM char *prefix) {
+  for (size_t i = 0; prefix[i] != '\0'; i++)
+    if (i >= length || line[i] != prefix[i]) return 0;
+  return 1;
+}
+
 static void murmur_modem_handle_line(murmur_modem *modem, const char *line, size_t length) {
   if (modem->phase != MURMUR_MODEM_PHASE_AWAIT) {
     modem->ignored_lines++;
     return;
   }
-  const murmur_modem_step *step = &modem->set->steps[modem->step];
-  for (const murmur_modem_reply *reply = step->replies; reply->prefix != NULL; reply++) {
-    const size_t prefix_length = strlen(reply->prefix);
-    if (length < prefix_length || memcmp(line, reply->prefix, prefix_length) != 0) continue;
+  const MURMUR_MODEM_ROM murmur_modem_step *step = &modem->set->steps[modem->step];
+  for (const MURMUR_MODEM_ROM murmur_modem_reply *reply = step->replies; reply->prefix != NULL; reply++) {
+    if (!murmur_modem_starts_with(line, length, reply->prefix)) continue;
     if (reply->kind == MURMUR_MODEM_REPLY_WAIT) return;
     if (reply->kind == MURMUR_MODEM_REPLY_ERROR) {
       murmur_modem_fail_step(modem, reply->status);
@@ -178,8 +190,8 @@ static void murmur_modem_feed(murmur_modem *modem, uint8_t byte) {
   }
 }
 
-int murmur_modem_init(murmur_modem *modem, const murmur_modem_command_set *set, const murmur_modem_port *port,
-                      const murmur_modem_config *config) {
+int murmur_modem_init(murmur_modem *modem, const MURMUR_MODEM_ROM murmur_modem_command_set *set,
+                      const murmur_modem_port *port, const murmur_modem_config *config) {
   if (modem == NULL || set == NULL || port == NULL || config == NULL || port->write == NULL ||
       port->read_byte == NULL || port->now_ms == NULL || set->step_count == 0u || set->step_count > 8u)
     return MURMUR_MODEM_ERR_ARGUMENT;

@@ -38,6 +38,17 @@ extern "C" {
 #define MURMUR_MODEM_LINE_MAX 80
 #endif
 
+/*
+ * Where the command-set tables live: in flash on AVR (the GNU C named address space __flash, so that
+ * they take no SRAM), as ordinary const data elsewhere. MURMUR_MODEM_STR puts a string literal there.
+ */
+#if defined(__AVR__) && defined(__FLASH)
+#define MURMUR_MODEM_ROM __flash
+#else
+#define MURMUR_MODEM_ROM
+#endif
+#define MURMUR_MODEM_STR(text) ((const MURMUR_MODEM_ROM char[]){text})
+
 /** Status of a call or of the uplink in progress. Negative values are errors. */
 typedef enum {
   MURMUR_MODEM_OK = 0,               /**< the uplink was handed to the network (TX done / SEND OK) */
@@ -77,7 +88,7 @@ typedef enum {
 
 /** One reply a step recognises: a line starting with `prefix`. The first match in the table wins. */
 typedef struct {
-  const char *prefix;
+  const MURMUR_MODEM_ROM char *prefix;
   uint8_t kind;   /**< murmur_modem_reply_kind */
   int8_t status;  /**< for MURMUR_MODEM_REPLY_ERROR: the murmur_modem_status it stands for */
 } murmur_modem_reply;
@@ -96,8 +107,8 @@ typedef struct {
  * are ignored. On a retryable failure the engine waits and goes back `retry_back` steps.
  */
 typedef struct {
-  const char *command;
-  const murmur_modem_reply *replies;
+  const MURMUR_MODEM_ROM char *command;
+  const MURMUR_MODEM_ROM murmur_modem_reply *replies;
   uint32_t timeout_ms;
   uint8_t flags;
   uint8_t retry_back;
@@ -105,19 +116,19 @@ typedef struct {
 
 /** A modem's command set: its steps for one uplink and its UART speed. */
 typedef struct {
-  const char *name;
-  const murmur_modem_step *steps;
+  const MURMUR_MODEM_ROM char *name;
+  const MURMUR_MODEM_ROM murmur_modem_step *steps;
   uint8_t step_count;
   uint32_t baud;
   /** Largest payload the module accepts in one command. */
   uint16_t payload_max;
 } murmur_modem_command_set;
 
-extern const murmur_modem_command_set murmur_modem_rn2483;
-extern const murmur_modem_command_set murmur_modem_wio_e5;
-extern const murmur_modem_command_set murmur_modem_rak3172;
-extern const murmur_modem_command_set murmur_modem_murata_cmwx1zzabz;
-extern const murmur_modem_command_set murmur_modem_bg96;
+extern const MURMUR_MODEM_ROM murmur_modem_command_set murmur_modem_rn2483;
+extern const MURMUR_MODEM_ROM murmur_modem_command_set murmur_modem_wio_e5;
+extern const MURMUR_MODEM_ROM murmur_modem_command_set murmur_modem_rak3172;
+extern const MURMUR_MODEM_ROM murmur_modem_command_set murmur_modem_murata_cmwx1zzabz;
+extern const MURMUR_MODEM_ROM murmur_modem_command_set murmur_modem_bg96;
 
 /** Retry policy and, for socket modems, the server. */
 typedef struct {
@@ -134,7 +145,7 @@ typedef struct {
 
 /** The transport's state; treat as opaque. */
 typedef struct {
-  const murmur_modem_command_set *set;
+  const MURMUR_MODEM_ROM murmur_modem_command_set *set;
   const murmur_modem_port *port;
   murmur_modem_config config;
   uint8_t payload[MURMUR_MODEM_PAYLOAD_MAX];
@@ -156,8 +167,8 @@ typedef struct {
 } murmur_modem;
 
 /** Sets up a transport; returns MURMUR_MODEM_OK or MURMUR_MODEM_ERR_ARGUMENT. */
-int murmur_modem_init(murmur_modem *modem, const murmur_modem_command_set *set, const murmur_modem_port *port,
-                      const murmur_modem_config *config);
+int murmur_modem_init(murmur_modem *modem, const MURMUR_MODEM_ROM murmur_modem_command_set *set,
+                      const murmur_modem_port *port, const murmur_modem_config *config);
 
 /**
  * Starts an unconfirmed uplink of `length` bytes on `fport` (1..223; ignored by socket modems). The

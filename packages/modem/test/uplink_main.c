@@ -15,8 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const murmur_modem_command_set *uplink_command_set(void) {
-  static const murmur_modem_command_set *const sets[] = {&murmur_modem_rn2483, &murmur_modem_wio_e5,
+static const MURMUR_MODEM_ROM murmur_modem_command_set *uplink_command_set(void) {
+  static const MURMUR_MODEM_ROM murmur_modem_command_set *const sets[] = {&murmur_modem_rn2483, &murmur_modem_wio_e5,
                                                          &murmur_modem_rak3172, &murmur_modem_murata_cmwx1zzabz,
                                                          &murmur_modem_bg96};
   const char *name = getenv("MURMUR_MODEM_SET");
@@ -25,13 +25,13 @@ static const murmur_modem_command_set *uplink_command_set(void) {
   return NULL;
 }
 #else
-static const murmur_modem_command_set *uplink_command_set(void) { return &UPLINK_COMMAND_SET; }
+static const MURMUR_MODEM_ROM murmur_modem_command_set *uplink_command_set(void) { return &UPLINK_COMMAND_SET; }
 #endif
 
 int main(void) {
   static murmur_modem modem;
   const murmur_modem_config config = {3u, 20u, UPLINK_TIMEOUT_LIMIT_MS, UPLINK_HOST, UPLINK_REMOTE_PORT};
-  const murmur_modem_command_set *set = uplink_command_set();
+  const MURMUR_MODEM_ROM murmur_modem_command_set *set = uplink_command_set();
   const murmur_modem_port *port = set == NULL ? NULL : murmur_modem_port_open(set->baud);
   if (port == NULL || murmur_modem_init(&modem, set, port, &config) != MURMUR_MODEM_OK) {
     murmur_console_write("uplink no modem port\n");
@@ -47,7 +47,11 @@ int main(void) {
     murmur_console_printf("uplink %u %s %u\n", i, murmur_modem_status_name(status), (unsigned)length);
     if (status != MURMUR_MODEM_OK) failures++;
   }
-  murmur_console_printf("modem %s retries=%lu ignored=%lu written=%lu\n", set->name, (unsigned long)modem.retries,
+  char name[24];
+  size_t length = 0;
+  for (; set->name[length] != '\0' && length + 1u < sizeof name; length++) name[length] = set->name[length];
+  name[length] = '\0';
+  murmur_console_printf("modem %s retries=%lu ignored=%lu written=%lu\n", name, (unsigned long)modem.retries,
                         (unsigned long)modem.ignored_lines, (unsigned long)modem.bytes_written);
   return failures;
 }

@@ -6,7 +6,7 @@
  */
 #include "murmur_modem_set.h"
 
-static const murmur_modem_reply bg96_open_replies[] = {
+static const MURMUR_MODEM_ROM murmur_modem_reply bg96_open_replies[] = {
     MURMUR_REPLY_WAIT("OK"),
     MURMUR_REPLY_DONE("+QIOPEN: 0,0"),
     MURMUR_REPLY_ERROR("+QIOPEN: 0,", MURMUR_MODEM_ERR_MODEM),
@@ -15,24 +15,24 @@ static const murmur_modem_reply bg96_open_replies[] = {
     MURMUR_REPLY_END,
 };
 
-static const murmur_modem_reply bg96_prompt_replies[] = {
+static const MURMUR_MODEM_ROM murmur_modem_reply bg96_prompt_replies[] = {
     MURMUR_REPLY_DONE(">"),
     MURMUR_REPLY_ERROR("+CME ERROR", MURMUR_MODEM_ERR_MODEM),
     MURMUR_REPLY_ERROR("ERROR", MURMUR_MODEM_ERR_MODEM),
     MURMUR_REPLY_END,
 };
 
-static const murmur_modem_reply bg96_data_replies[] = {
+static const MURMUR_MODEM_ROM murmur_modem_reply bg96_data_replies[] = {
     MURMUR_REPLY_DONE("SEND OK"),
     MURMUR_REPLY_ERROR("SEND FAIL", MURMUR_MODEM_ERR_TX_FAILED),
     MURMUR_REPLY_ERROR("ERROR", MURMUR_MODEM_ERR_MODEM),
     MURMUR_REPLY_END,
 };
 
-static const murmur_modem_step bg96_steps[] = {
-    {"AT+QIOPEN=1,0,\"UDP\",\"%s\",%u,0,1\r\n", bg96_open_replies, 150000u, MURMUR_MODEM_STEP_ONCE, 0u},
-    {"AT+QISEND=0,%n\r\n", bg96_prompt_replies, 5000u, MURMUR_MODEM_STEP_PROMPT, 0u},
-    {"%b", bg96_data_replies, 10000u, 0u, 1u},
+static const MURMUR_MODEM_ROM murmur_modem_step bg96_steps[] = {
+    {MURMUR_MODEM_STR("AT+QIOPEN=1,0,\"UDP\",\"%s\",%u,0,1\r\n"), bg96_open_replies, 150000u, MURMUR_MODEM_STEP_ONCE, 0u},
+    {MURMUR_MODEM_STR("AT+QISEND=0,%n\r\n"), bg96_prompt_replies, 5000u, MURMUR_MODEM_STEP_PROMPT, 0u},
+    {MURMUR_MODEM_STR("%b"), bg96_data_replies, 10000u, 0u, 1u},
 };
 
-const murmur_modem_command_set murmur_modem_bg96 = {"bg96", bg96_steps, 3u, 115200u, 1460u};
+const MURMUR_MODEM_ROM murmur_modem_command_set murmur_modem_bg96 = {MURMUR_MODEM_STR("bg96"), bg96_steps, 3u, 115200u, 1460u};

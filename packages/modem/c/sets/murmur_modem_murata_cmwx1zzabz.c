@@ -7,7 +7,7 @@
  */
 #include "murmur_modem_set.h"
 
-static const murmur_modem_reply murata_replies[] = {
+static const MURMUR_MODEM_ROM murmur_modem_reply murata_replies[] = {
     MURMUR_REPLY_DONE("+OK"),
     MURMUR_REPLY_ERROR("+ERR_PARAM", MURMUR_MODEM_ERR_REJECTED),
     MURMUR_REPLY_ERROR("+ERR_BUSY", MURMUR_MODEM_ERR_BUSY),
@@ -17,10 +17,10 @@ static const murmur_modem_reply murata_replies[] = {
     MURMUR_REPLY_END,
 };
 
-static const murmur_modem_step murata_steps[] = {
-    {"AT+PORT=%p\r", murata_replies, 1000u, 0u, 0u},
-    {"AT+UTX %n\r%b", murata_replies, 5000u, 0u, 0u},
+static const MURMUR_MODEM_ROM murmur_modem_step murata_steps[] = {
+    {MURMUR_MODEM_STR("AT+PORT=%p\r"), murata_replies, 1000u, 0u, 0u},
+    {MURMUR_MODEM_STR("AT+UTX %n\r%b"), murata_replies, 5000u, 0u, 0u},
 };
 
-const murmur_modem_command_set murmur_modem_murata_cmwx1zzabz = {"murata-cmwx1zzabz", murata_steps, 2u, 19200u,
+const MURMUR_MODEM_ROM murmur_modem_command_set murmur_modem_murata_cmwx1zzabz = {MURMUR_MODEM_STR("murata-cmwx1zzabz"), murata_steps, 2u, 19200u,
                                                                   64u};

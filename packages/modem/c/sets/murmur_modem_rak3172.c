@@ -6,7 +6,7 @@
  */
 #include "murmur_modem_set.h"
 
-static const murmur_modem_reply rak3172_send_replies[] = {
+static const MURMUR_MODEM_ROM murmur_modem_reply rak3172_send_replies[] = {
     MURMUR_REPLY_WAIT("OK"),
     MURMUR_REPLY_DONE("+EVT:TX_DONE"),
     MURMUR_REPLY_ERROR("AT_BUSY_ERROR", MURMUR_MODEM_ERR_BUSY),
@@ -19,8 +19,8 @@ static const murmur_modem_reply rak3172_send_replies[] = {
     MURMUR_REPLY_END,
 };
 
-static const murmur_modem_step rak3172_steps[] = {
-    {"AT+SEND=%p:%x\r\n", rak3172_send_replies, 15000u, 0u, 0u},
+static const MURMUR_MODEM_ROM murmur_modem_step rak3172_steps[] = {
+    {MURMUR_MODEM_STR("AT+SEND=%p:%x\r\n"), rak3172_send_replies, 15000u, 0u, 0u},
 };
 
-const murmur_modem_command_set murmur_modem_rak3172 = {"rak3172", rak3172_steps, 1u, 115200u, 242u};
+const MURMUR_MODEM_ROM murmur_modem_command_set murmur_modem_rak3172 = {MURMUR_MODEM_STR("rak3172"), rak3172_steps, 1u, 115200u, 242u};

@@ -7,7 +7,7 @@
  */
 #include "murmur_modem_set.h"
 
-static const murmur_modem_reply rn2483_tx_replies[] = {
+static const MURMUR_MODEM_ROM murmur_modem_reply rn2483_tx_replies[] = {
     MURMUR_REPLY_WAIT("ok"),
     MURMUR_REPLY_DONE("mac_tx_ok"),
     MURMUR_REPLY_DONE("mac_rx "),
@@ -23,8 +23,8 @@ static const murmur_modem_reply rn2483_tx_replies[] = {
     MURMUR_REPLY_END,
 };
 
-static const murmur_modem_step rn2483_steps[] = {
-    {"mac tx uncnf %p %x\r\n", rn2483_tx_replies, 15000u, 0u, 0u},
+static const MURMUR_MODEM_ROM murmur_modem_step rn2483_steps[] = {
+    {MURMUR_MODEM_STR("mac tx uncnf %p %x\r\n"), rn2483_tx_replies, 15000u, 0u, 0u},
 };
 
-const murmur_modem_command_set murmur_modem_rn2483 = {"rn2483", rn2483_steps, 1u, 57600u, 222u};
+const MURMUR_MODEM_ROM murmur_modem_command_set murmur_modem_rn2483 = {MURMUR_MODEM_STR("rn2483"), rn2483_steps, 1u, 57600u, 222u};

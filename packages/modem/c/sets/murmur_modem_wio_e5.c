@@ -6,13 +6,13 @@
  */
 #include "murmur_modem_set.h"
 
-static const murmur_modem_reply wio_e5_port_replies[] = {
+static const MURMUR_MODEM_ROM murmur_modem_reply wio_e5_port_replies[] = {
     MURMUR_REPLY_ERROR("+PORT: ERROR", MURMUR_MODEM_ERR_REJECTED),
     MURMUR_REPLY_DONE("+PORT:"),
     MURMUR_REPLY_END,
 };
 
-static const murmur_modem_reply wio_e5_msghex_replies[] = {
+static const MURMUR_MODEM_ROM murmur_modem_reply wio_e5_msghex_replies[] = {
     MURMUR_REPLY_WAIT("+MSGHEX: Start"),
     MURMUR_REPLY_DONE("+MSGHEX: Done"),
     MURMUR_REPLY_ERROR("+MSGHEX: Please join network first", MURMUR_MODEM_ERR_NOT_JOINED),
@@ -24,9 +24,9 @@ static const murmur_modem_reply wio_e5_msghex_replies[] = {
     MURMUR_REPLY_END,
 };
 
-static const murmur_modem_step wio_e5_steps[] = {
-    {"AT+PORT=%p\r\n", wio_e5_port_replies, 1000u, 0u, 0u},
-    {"AT+MSGHEX=\"%x\"\r\n", wio_e5_msghex_replies, 15000u, 0u, 0u},
+static const MURMUR_MODEM_ROM murmur_modem_step wio_e5_steps[] = {
+    {MURMUR_MODEM_STR("AT+PORT=%p\r\n"), wio_e5_port_replies, 1000u, 0u, 0u},
+    {MURMUR_MODEM_STR("AT+MSGHEX=\"%x\"\r\n"), wio_e5_msghex_replies, 15000u, 0u, 0u},
 };
 
-const murmur_modem_command_set murmur_modem_wio_e5 = {"wio-e5", wio_e5_steps, 2u, 9600u, 242u};
+const MURMUR_MODEM_ROM murmur_modem_command_set murmur_modem_wio_e5 = {MURMUR_MODEM_STR("wio-e5"), wio_e5_steps, 2u, 9600u, 242u};
