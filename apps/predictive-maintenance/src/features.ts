@@ -5,7 +5,8 @@
  * low-pass, decimate by 4) with the energy at the bearing defect frequencies BPFO, BPFI and BSF (two
  * harmonics each, ±6 Hz) relative to the envelope spectrum's mean level: scale-free, so they carry
  * over between loads and fault sizes. The shaft speed is a graph parameter: a device knows its
- * machine's nominal rpm.
+ * machine's nominal rpm. The envelope branch runs before the spectrum so that the element-wise steps
+ * work in place and the graph's scratch stays small.
  */
 import { cwruBearingOrders } from '@murmur/datasets';
 import type { AppFeatures, FeatureGraph } from '@murmur/dsp';
@@ -27,30 +28,6 @@ export function predictiveMaintenanceGraph(rpm: number = DEFAULT_SHAFT_RPM): Fea
     steps: [
       { op: 'demean', in: ['accel'], out: 'x' },
       { op: 'stats', in: ['x'], name: 'x', emit: ['rms', 'peak', 'kurtosis', 'crest', 'skewness'] },
-      { op: 'window', in: ['x'], out: 'x_windowed', shape: 'hann' },
-      { op: 'powerSpectrum', in: ['x_windowed'], out: 'power' },
-      {
-        op: 'bandEnergy',
-        in: ['power'],
-        name: 'band',
-        bandsHz: [
-          [100, 250],
-          [250, 600],
-          [600, 1400],
-          [1400, 2500],
-          [2500, 3800],
-          [3800, 6000],
-        ],
-        relative: true,
-        log: true,
-      },
-      {
-        op: 'spectralShape',
-        in: ['power'],
-        name: 'spectrum',
-        rangeHz: [100, 6000],
-        emit: ['centroid', 'flatness'],
-      },
       {
         op: 'biquad',
         in: ['x'],
@@ -84,6 +61,30 @@ export function predictiveMaintenanceGraph(rpm: number = DEFAULT_SHAFT_RPM): Fea
         harmonics: 2,
         toleranceHz: 6,
         referenceHz: [10, 700],
+      },
+      { op: 'window', in: ['x'], out: 'x_windowed', shape: 'hann' },
+      { op: 'powerSpectrum', in: ['x_windowed'], out: 'power' },
+      {
+        op: 'bandEnergy',
+        in: ['power'],
+        name: 'band',
+        bandsHz: [
+          [100, 250],
+          [250, 600],
+          [600, 1400],
+          [1400, 2500],
+          [2500, 3800],
+          [3800, 6000],
+        ],
+        relative: true,
+        log: true,
+      },
+      {
+        op: 'spectralShape',
+        in: ['power'],
+        name: 'spectrum',
+        rangeHz: [100, 6000],
+        emit: ['centroid', 'flatness'],
       },
     ],
   };

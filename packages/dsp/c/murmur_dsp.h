@@ -4,7 +4,9 @@
  * Every kernel is the C twin of a function in packages/dsp/src/kernels.ts and performs the same
  * float operations in the same order, so that both give bit-identical results when compiled with
  * -ffp-contract=off. C99, no heap, no recursion; buffers and tables are provided by the caller.
- * Lengths are in elements. Output buffers never alias input buffers unless stated.
+ * Lengths are in elements. Output buffers never alias input buffers, except that the element-wise
+ * kernels (multiply, demean, detrend, biquad, decimate, rectify, magnitude3) may write over their
+ * first input (y == x), which the generated graphs use to save scratch.
  */
 #ifndef MURMUR_DSP_H
 #define MURMUR_DSP_H

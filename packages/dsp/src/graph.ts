@@ -621,9 +621,13 @@ function fmtHz(hz: number): string {
   return String(hz).replace('.', 'p');
 }
 
+/** Block ops whose C kernel may write its output over its first input (element i only reads inputs at ≥ i). */
+const IN_PLACE_OPS = new Set(['window', 'demean', 'detrend', 'rectify', 'biquad', 'decimate', 'magnitude']);
+
 /**
  * Scratch layout by liveness: a vector lives from the step that defines it (channels and stream
- * outputs: from the start) to its last use; a step's work buffer only during that step. First fit.
+ * outputs: from the start) to its last use; a step's work buffer only during that step. An in-place
+ * op whose first input dies at that step writes over it (one buffer). First fit, largest first.
  */
 function planMemory(
   steps: PlannedStep[],
@@ -634,23 +638,43 @@ function planMemory(
   tables: Table[],
 ): MemoryPlan {
   const block = steps.filter((s) => s.phase === 'block');
-  const spans: { name: string; size: number; from: number; to: number }[] = [];
   const lastUse = new Map<string, number>();
   block.forEach((s, i) => s.inputs.forEach((v) => lastUse.set(v.name, i)));
   const firstDef = new Map<string, number>();
   block.forEach((s, i) => s.output && firstDef.set(s.output.name, i));
+  const bufferOf = new Map<string, string>();
+  const spans = new Map<string, { name: string; size: number; from: number; to: number }>();
   for (const v of Object.values(vectors)) {
     const from = firstDef.get(v.name) ?? -1;
-    const to = lastUse.get(v.name) ?? from;
-    spans.push({ name: v.name, size: v.length, from, to });
+    spans.set(v.name, { name: v.name, size: v.length, from, to: lastUse.get(v.name) ?? from });
+    bufferOf.set(v.name, v.name);
   }
   block.forEach((s, i) => {
-    if (s.workFloats) spans.push({ name: `work_${s.index}`, size: s.workFloats, from: i, to: i });
+    const input = s.inputs[0];
+    if (
+      !s.output ||
+      !IN_PLACE_OPS.has(s.step.op) ||
+      lastUse.get(input.name) !== i ||
+      s.output.length > input.length
+    )
+      return;
+    const host = spans.get(bufferOf.get(input.name)!)!;
+    const out = spans.get(s.output.name)!;
+    host.to = Math.max(host.to, out.to);
+    spans.delete(s.output.name);
+    bufferOf.set(s.output.name, host.name);
+  });
+  block.forEach((s, i) => {
+    if (s.workFloats) {
+      const name = `work_${s.index}`;
+      spans.set(name, { name, size: s.workFloats, from: i, to: i });
+      bufferOf.set(name, name);
+    }
   });
   const placed: { offset: number; size: number; from: number; to: number }[] = [];
   const offsets: Record<string, number> = {};
   let scratchFloats = 0;
-  for (const span of spans.sort((a, b) => b.size - a.size || a.from - b.from)) {
+  for (const span of [...spans.values()].sort((a, b) => b.size - a.size || a.from - b.from)) {
     const clash = placed
       .filter((p) => p.from <= span.to && span.from <= p.to)
       .sort((a, b) => a.offset - b.offset);
@@ -663,6 +687,7 @@ function planMemory(
     offsets[span.name] = offset;
     scratchFloats = Math.max(scratchFloats, offset + span.size);
   }
+  for (const [name, buffer] of bufferOf) offsets[name] = offsets[buffer];
   const stateBytes = 4 * (ringFloats + stateFloats) + COUNTER_BYTES;
   const scratchBytes = 4 * scratchFloats;
   const flashBytes = tables.reduce((sum, t) => sum + t.data.byteLength, 0);

@@ -140,8 +140,8 @@ describe('graph checks', () => {
     const g = compileGraph(JSON.parse(JSON.stringify(opsBlockGraph)) as FeatureGraph);
     expect(g.features.map((x) => x.name)).toEqual(compileGraph(opsBlockGraph).features.map((x) => x.name));
   });
-  it('plans scratch by liveness: buffers that are never live together share memory', () => {
-    const g = compileGraph({
+  it('plans scratch by liveness and runs element-wise ops in place when their input dies', () => {
+    const chain = compileGraph({
       ...base,
       steps: [
         { op: 'demean', in: ['a'], out: 'x' },
@@ -150,10 +150,21 @@ describe('graph checks', () => {
         { op: 'stats', in: ['z'], name: 'z', emit: ['mean'] },
       ],
     });
-    expect(g.memory.scratchFloats).toBe(2 * 64);
-    expect(g.memory.offsets.z).toBe(g.memory.offsets.x);
-    expect(g.memory.offsets.y).toBe(g.memory.offsets.a);
-    expect(g.memory.ringFloats).toBe(64);
-    expect(g.memory.stateBytes).toBe(4 * 64 + 8);
+    expect(chain.memory.scratchFloats).toBe(64 + 12);
+    expect(new Set(['a', 'x', 'y', 'z'].map((n) => chain.memory.offsets[n])).size).toBe(1);
+    expect(chain.memory.ringFloats).toBe(64);
+    expect(chain.memory.stateBytes).toBe(4 * 64 + 8);
+    const kept = compileGraph({
+      ...base,
+      steps: [
+        { op: 'demean', in: ['a'], out: 'x' },
+        { op: 'rectify', in: ['x'], out: 'y' },
+        { op: 'stats', in: ['y'], name: 'y', emit: ['mean'] },
+        { op: 'stats', in: ['x'], name: 'x', emit: ['mean'] },
+      ],
+    });
+    expect(kept.memory.offsets.x).toBe(kept.memory.offsets.a);
+    expect(kept.memory.offsets.y).not.toBe(kept.memory.offsets.x);
+    expect(kept.memory.scratchFloats).toBe(2 * 64 + 12);
   });
 });
