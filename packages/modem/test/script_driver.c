@@ -66,8 +66,9 @@ static size_t driver_hex(const char *hex, unsigned char *out, size_t cap) {
 }
 
 static const MURMUR_MODEM_ROM murmur_modem_command_set *driver_set(const char *name) {
-  const MURMUR_MODEM_ROM murmur_modem_command_set *sets[] = {&murmur_modem_rn2483, &murmur_modem_wio_e5, &murmur_modem_rak3172,
-                                            &murmur_modem_murata_cmwx1zzabz, &murmur_modem_bg96};
+  const MURMUR_MODEM_ROM murmur_modem_command_set *sets[] = {&murmur_modem_rn2483, &murmur_modem_wio_e5,
+                                                             &murmur_modem_rak3172, &murmur_modem_murata_cmwx1zzabz,
+                                                             &murmur_modem_bg96};
   for (size_t i = 0; i < sizeof sets / sizeof sets[0]; i++)
     if (strcmp(sets[i]->name, name) == 0) return sets[i];
   return NULL;

@@ -30,9 +30,11 @@ static const MURMUR_MODEM_ROM murmur_modem_reply bg96_data_replies[] = {
 };
 
 static const MURMUR_MODEM_ROM murmur_modem_step bg96_steps[] = {
-    {MURMUR_MODEM_STR("AT+QIOPEN=1,0,\"UDP\",\"%s\",%u,0,1\r\n"), bg96_open_replies, 150000u, MURMUR_MODEM_STEP_ONCE, 0u},
+    {MURMUR_MODEM_STR("AT+QIOPEN=1,0,\"UDP\",\"%s\",%u,0,1\r\n"), bg96_open_replies, 150000u,
+     MURMUR_MODEM_STEP_ONCE, 0u},
     {MURMUR_MODEM_STR("AT+QISEND=0,%n\r\n"), bg96_prompt_replies, 5000u, MURMUR_MODEM_STEP_PROMPT, 0u},
     {MURMUR_MODEM_STR("%b"), bg96_data_replies, 10000u, 0u, 1u},
 };
 
-const MURMUR_MODEM_ROM murmur_modem_command_set murmur_modem_bg96 = {MURMUR_MODEM_STR("bg96"), bg96_steps, 3u, 115200u, 1460u};
+const MURMUR_MODEM_ROM murmur_modem_command_set murmur_modem_bg96 = {
+    MURMUR_MODEM_STR("bg96"), bg96_steps, 3u, 115200u, 1460u};

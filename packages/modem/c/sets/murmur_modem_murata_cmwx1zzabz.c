@@ -22,5 +22,5 @@ static const MURMUR_MODEM_ROM murmur_modem_step murata_steps[] = {
     {MURMUR_MODEM_STR("AT+UTX %n\r%b"), murata_replies, 5000u, 0u, 0u},
 };
 
-const MURMUR_MODEM_ROM murmur_modem_command_set murmur_modem_murata_cmwx1zzabz = {MURMUR_MODEM_STR("murata-cmwx1zzabz"), murata_steps, 2u, 19200u,
-                                                                  64u};
+const MURMUR_MODEM_ROM murmur_modem_command_set murmur_modem_murata_cmwx1zzabz = {
+    MURMUR_MODEM_STR("murata-cmwx1zzabz"), murata_steps, 2u, 19200u, 64u};

@@ -23,4 +23,5 @@ static const MURMUR_MODEM_ROM murmur_modem_step rak3172_steps[] = {
     {MURMUR_MODEM_STR("AT+SEND=%p:%x\r\n"), rak3172_send_replies, 15000u, 0u, 0u},
 };
 
-const MURMUR_MODEM_ROM murmur_modem_command_set murmur_modem_rak3172 = {MURMUR_MODEM_STR("rak3172"), rak3172_steps, 1u, 115200u, 242u};
+const MURMUR_MODEM_ROM murmur_modem_command_set murmur_modem_rak3172 = {
+    MURMUR_MODEM_STR("rak3172"), rak3172_steps, 1u, 115200u, 242u};

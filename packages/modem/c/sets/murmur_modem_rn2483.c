@@ -27,4 +27,5 @@ static const MURMUR_MODEM_ROM murmur_modem_step rn2483_steps[] = {
     {MURMUR_MODEM_STR("mac tx uncnf %p %x\r\n"), rn2483_tx_replies, 15000u, 0u, 0u},
 };
 
-const MURMUR_MODEM_ROM murmur_modem_command_set murmur_modem_rn2483 = {MURMUR_MODEM_STR("rn2483"), rn2483_steps, 1u, 57600u, 222u};
+const MURMUR_MODEM_ROM murmur_modem_command_set murmur_modem_rn2483 = {
+    MURMUR_MODEM_STR("rn2483"), rn2483_steps, 1u, 57600u, 222u};

@@ -29,4 +29,5 @@ static const MURMUR_MODEM_ROM murmur_modem_step wio_e5_steps[] = {
     {MURMUR_MODEM_STR("AT+MSGHEX=\"%x\"\r\n"), wio_e5_msghex_replies, 15000u, 0u, 0u},
 };
 
-const MURMUR_MODEM_ROM murmur_modem_command_set murmur_modem_wio_e5 = {MURMUR_MODEM_STR("wio-e5"), wio_e5_steps, 2u, 9600u, 242u};
+const MURMUR_MODEM_ROM murmur_modem_command_set murmur_modem_wio_e5 = {
+    MURMUR_MODEM_STR("wio-e5"), wio_e5_steps, 2u, 9600u, 242u};
