@@ -1,4 +1,5 @@
-import type { BenchSuite } from '../suite';
+import type { AppFeatures, FeatureGraph } from '@murmur/dsp';
+import { opsPerSecond, type BenchSuite } from '../suite';
 
 const apps = ['wearable-activity', 'predictive-maintenance', 'ppg-triage'] as const;
 
@@ -12,8 +13,8 @@ export const suite: BenchSuite = {
     const result: Record<string, unknown> = {};
     for (const app of apps) {
       const { appFeatures, featureGraph } = (await import(`@murmur/${app}`)) as {
-        appFeatures: import('@murmur/dsp').AppFeatures;
-        featureGraph: import('@murmur/dsp').FeatureGraph;
+        appFeatures: AppFeatures;
+        featureGraph: FeatureGraph;
       };
       const recordings = await loadDataset(appFeatures.dataset, { allowSynthetic: true });
       const rec = recordings.find((r) => r.rateHz === featureGraph.rateHz)!;
@@ -24,7 +25,7 @@ export const suite: BenchSuite = {
       const slice = channels.map((c) => c.subarray(0, length));
       const starts = dsp.windowStarts(g, length);
       let next = 0;
-      const tsPerSecond = (await import('../suite')).opsPerSecond(() => {
+      const tsPerSecond = opsPerSecond(() => {
         const s = starts[next++ % starts.length];
         return dsp.computeWindow(
           g,
