@@ -1,8 +1,8 @@
 /**
  * The radio path end to end: firmware built with the firmware harness sends uplinks through
- * murmur_modem on the board's modem UART; the UART is connected to the modem simulator (QEMU's second
- * serial port as a loopback TCP client, or the host port's TCP connection); the simulator frames each
- * uplink and delivers it as a The Things Stack message or a UDP datagram.
+ * murmur_modem on the board's modem UART; the UART is connected to the modem simulator (the QEMU
+ * serial port of that UART as a loopback TCP client, or the host port's TCP connection); the simulator
+ * frames each uplink and delivers it as a The Things Stack message or a UDP datagram.
  */
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';

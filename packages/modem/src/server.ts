@@ -33,7 +33,7 @@ function forwardDatagram(datagram: SentDatagram): void {
   udp.send(datagram.body, datagram.port, datagram.host, () => udp.close());
 }
 
-/** Listens on 127.0.0.1 (an ephemeral port) and runs one simulator per connection, all sharing its uplinks. */
+/** Listens on 127.0.0.1 (an ephemeral port); the simulator answers the most recent connection. */
 export async function serveModem(options: ServeOptions): Promise<ServedModem> {
   const sockets = new Set<Socket>();
   const traffic = { fromDevice: 0, toDevice: 0 };

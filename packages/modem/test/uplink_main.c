@@ -16,9 +16,9 @@
 #include <string.h>
 
 static const MURMUR_MODEM_ROM murmur_modem_command_set *uplink_command_set(void) {
-  static const MURMUR_MODEM_ROM murmur_modem_command_set *const sets[] = {&murmur_modem_rn2483, &murmur_modem_wio_e5,
-                                                         &murmur_modem_rak3172, &murmur_modem_murata_cmwx1zzabz,
-                                                         &murmur_modem_bg96};
+  static const MURMUR_MODEM_ROM murmur_modem_command_set *const sets[] = {
+      &murmur_modem_rn2483, &murmur_modem_wio_e5, &murmur_modem_rak3172, &murmur_modem_murata_cmwx1zzabz,
+      &murmur_modem_bg96};
   const char *name = getenv("MURMUR_MODEM_SET");
   for (size_t i = 0; name != NULL && i < sizeof sets / sizeof sets[0]; i++)
     if (strcmp(sets[i]->name, name) == 0) return sets[i];
