@@ -28,6 +28,8 @@ export interface BuildOptions {
   dataDir?: string;
   /** Where the float model is kept (default dist/apps/<app>/model). */
   modelDir?: string;
+  /** Compression recipes to evaluate (default: all of @murmur/compress's). */
+  recipes?: string[];
   /** Most windows streamed through the library in the emulator (fewer when the board's flash is small). */
   verifyWindows?: number;
   quiet?: boolean;
@@ -86,7 +88,11 @@ export async function buildApp(opts: BuildOptions): Promise<BuildResult> {
   const { compileGraph } = await import('@murmur/dsp');
   const graph = compileGraph(app.featureGraph);
   const footprint = firmwareFootprint(app, board, graph.memory.ramBytes, graph.memory.flashBytes);
-  const compression = await timed('compress', () => compressForBoard(app, trained, board, footprint, { quiet: opts.quiet }));
+  const compression = await timed('compress', () => compressForBoard(app, trained, board, footprint, {
+      quiet: opts.quiet,
+      recipes: opts.recipes,
+      cacheDir: opts.modelDir && join(opts.modelDir, 'recipes'),
+    }));
   const compressed = compression.choice.chosen.compressed;
   const c = await import('@murmur/compress');
   writeFileSync(join(outDir, 'model.compressed.json'), c.compressedToJson(compressed));
