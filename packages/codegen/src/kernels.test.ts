@@ -38,7 +38,7 @@ function expectAllPass(run: Awaited<ReturnType<typeof runSuite>>): void {
 // reference interpreter: one image per core.
 describe('C kernels are bit-exact with the int8 reference interpreter', () => {
   it('on the host with -Wall -Wextra -Werror, ASan and UBSan', { timeout: 120_000 }, async () => {
-    expectAllPass(await runSuite('native', { seed: 'host', layers: 40, models: 8, inputsPerLayer: 3 }));
+    expectAllPass(await runSuite('native', { seed: 'host', layers: 30, models: 6, inputsPerLayer: 3 }));
   });
 
   const cores: [string, string, string[]][] = [

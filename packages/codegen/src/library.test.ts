@@ -11,14 +11,14 @@ import { runLibraryCheck } from './library-check';
 // Whole generated libraries (features + model + uplink policy + payload encoder) against the TS reference.
 // The bearing and PPG feature graphs need 38-50 KB of RAM, so they run on the MPS2 machines only.
 const matrix: [app: string, board: string, windows: number, period: number][] = [
-  ['wearable-activity', 'native', 60, 10],
-  ['wearable-activity', 'qemu-mps2-an385', 120, 15],
-  ['wearable-activity', 'qemu-mps2-an386', 200, 20],
-  ['wearable-activity', 'qemu-mps2-an505', 120, 15],
-  ['wearable-activity', 'qemu-microbit', 200, 20],
-  ['wearable-activity', 'simavr-atmega328p', 24, 6],
-  ['predictive-maintenance', 'qemu-mps2-an386', 120, 12],
-  ['ppg-triage', 'qemu-mps2-an386', 120, 12],
+  ['wearable-activity', 'native', 30, 10],
+  ['wearable-activity', 'qemu-mps2-an385', 60, 10],
+  ['wearable-activity', 'qemu-mps2-an386', 120, 20],
+  ['wearable-activity', 'qemu-mps2-an505', 60, 10],
+  ['wearable-activity', 'qemu-microbit', 100, 20],
+  ['wearable-activity', 'simavr-atmega328p', 12, 6],
+  ['predictive-maintenance', 'qemu-mps2-an386', 60, 10],
+  ['ppg-triage', 'qemu-mps2-an386', 60, 10],
 ];
 
 describe('generated app libraries are byte-equal with the TS reference', () => {
