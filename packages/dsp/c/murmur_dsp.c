@@ -8,6 +8,23 @@
 #include <math.h>
 #include <string.h>
 
+static void murmur_reverse_f32(float *x, uint32_t lo, uint32_t hi) {
+  while (lo + 1 < hi) {
+    float t = x[lo];
+    x[lo] = x[hi - 1];
+    x[hi - 1] = t;
+    lo++;
+    hi--;
+  }
+}
+
+void murmur_rotate_f32(float *x, uint32_t n, uint32_t k) {
+  if (k == 0 || k >= n) return;
+  murmur_reverse_f32(x, 0, k);
+  murmur_reverse_f32(x, k, n);
+  murmur_reverse_f32(x, 0, n);
+}
+
 float murmur_ln_f32(float x) {
   uint32_t bits;
   int32_t e;

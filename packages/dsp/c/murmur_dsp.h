@@ -24,6 +24,10 @@ extern "C" {
 #define MURMUR_ROM const
 #endif
 
+/* Rotates x[0..n) left by k (x[k] moves to x[0]) in place by three reversals: turns a full ring buffer
+ * whose oldest sample is at k into a window in time order. Ring management only, no TS twin. */
+void murmur_rotate_f32(float *x, uint32_t n, uint32_t k);
+
 /* ln(x) by range reduction and an odd polynomial; zero/subnormal/negative input gives ln(FLT_MIN). */
 float murmur_ln_f32(float x);
 

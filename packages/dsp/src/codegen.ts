@@ -84,7 +84,10 @@ ${' '.repeat(id.length + 13)}int *ready);
 #endif /* ${ID}_FEATURES_H */
 `;
 
-  const at = (name: string): string => `(scratch + ${memory.offsets[name]})`;
+  const at = (name: string): string =>
+    graph.channels.includes(name)
+      ? `(state->ring + ${graph.channels.indexOf(name)}u * ${ID}_WINDOW)`
+      : `(scratch + ${memory.offsets[name]})`;
   const work = (p: PlannedStep): string => at(`work_${p.index}`);
   const tab = (p: PlannedStep, key: string): string => `${id}_${p.tables[key]!.name}`;
   const flt = (v: number): string => cFloat(v);
@@ -258,21 +261,9 @@ ${' '.repeat(id.length + 13)}int *ready);
     }
   }
 
-  const unwrap = memory.ringFloats
-    ? graph.channels
-        .filter(
-          (c) =>
-            memory.offsets[c] !== undefined &&
-            g.steps.some((p) => p.phase === 'block' && (p.step as BlockStep).in.includes(c)),
-        )
-        .map(
-          (c) => `  pos = state->head;
-  for (i = 0; i < ${ID}_WINDOW; i++) {
-    ${at(c)}[i] = state->ring[${graph.channels.indexOf(c)}u * ${ID}_WINDOW + pos];
-    if (++pos == ${ID}_WINDOW) pos = 0;
-  }`,
-        )
-        .join('\n')
+  const rotate = memory.ringFloats
+    ? `  for (i = 0; i < ${ID}_CHANNELS; i++) murmur_rotate_f32(state->ring + i * ${ID}_WINDOW, ${ID}_WINDOW, state->head);
+  state->head = 0;`
     : '';
   const needsTmp = finish.some((l) => l.includes('tmp'));
   const source = `${banner}
@@ -290,9 +281,9 @@ void ${id}_init(${id}_state_t *state) {
   state->head = 0;${memory.ringFloats ? `\n  for (i = 0; i < ${memory.ringFloats}u; i++) state->ring[i] = 0.0f;` : ''}${memory.stateFloats ? `\n  for (i = 0; i < ${memory.stateFloats}u; i++) state->stream[i] = 0.0f;` : ''}${!memory.ringFloats && !memory.stateFloats ? '\n  (void)i;' : ''}
 }
 
-/* Runs the window's ops; the ring holds the window's frames, oldest at state->head. */
+/* Runs the window's ops; the ring holds the window's frames, oldest at state->head (rotated to 0 first). */
 static void ${id}_compute(${id}_state_t *state, float *scratch, float *features) {
-${memory.ringFloats ? '  uint32_t i, pos;\n' : memory.stateFloats ? '  uint32_t i;\n' : ''}${needsTmp ? '  float tmp[4];\n' : ''}${unwrap ? `${unwrap}\n` : ''}${finish.map((l) => `  ${l}`).join('\n')}${memory.stateFloats ? `\n  for (i = 0; i < ${memory.stateFloats}u; i++) state->stream[i] = 0.0f;` : ''}
+${memory.ringFloats || memory.stateFloats ? '  uint32_t i;\n' : ''}${needsTmp ? '  float tmp[4];\n' : ''}${rotate ? `${rotate}\n` : ''}${finish.map((l) => `  ${l}`).join('\n')}${memory.stateFloats ? `\n  for (i = 0; i < ${memory.stateFloats}u; i++) state->stream[i] = 0.0f;` : ''}
 ${block.map((l) => `  ${l}`).join('\n')}
 ${memory.ringFloats || memory.stateFloats ? '' : '  (void)state;\n'}${memory.scratchFloats ? '' : '  (void)scratch;\n'}}
 

@@ -146,7 +146,7 @@ export interface MemoryPlan {
   /** Ring buffer floats (channels × window), 0 when only stream ops read the channels. */
   ringFloats: number;
   stateFloats: number;
-  /** Scratch arena floats, and each vector's / work buffer's offset into it. */
+  /** Scratch arena floats, and each vector's / work buffer's offset into it (channels live in the ring). */
   scratchFloats: number;
   offsets: Record<string, number>;
   /** Bytes: persistent state (ring, op state, counters), scratch, constant tables. */
@@ -613,7 +613,9 @@ export function compileGraph(graph: FeatureGraph): CompiledGraph {
   if (!features.length) fail('the graph emits no features', 'steps');
 
   const ringFloats = needsRing ? graph.channels.length * graph.window : 0;
-  const memory = planMemory(steps, vectors, ringFloats, stateFloats, features.length, [...tables.values()]);
+  const memory = planMemory(steps, graph.channels, vectors, ringFloats, stateFloats, features.length, [
+    ...tables.values(),
+  ]);
   return { graph, steps, vectors, features, tables: [...tables.values()], memory };
 }
 
@@ -625,12 +627,15 @@ function fmtHz(hz: number): string {
 const IN_PLACE_OPS = new Set(['window', 'demean', 'detrend', 'rectify', 'biquad', 'decimate', 'magnitude']);
 
 /**
- * Scratch layout by liveness: a vector lives from the step that defines it (channels and stream
- * outputs: from the start) to its last use; a step's work buffer only during that step. An in-place
- * op whose first input dies at that step writes over it (one buffer). First fit, largest first.
+ * Scratch layout by liveness: a vector lives from the step that defines it (stream outputs: from the
+ * start) to its last use; a step's work buffer only during that step. An in-place op whose first input
+ * dies at that step writes over it (one buffer). First fit, largest first. Channels are read straight
+ * from the ring buffer (rotated so the window starts at index 0), so they take no scratch and are
+ * never written over.
  */
 function planMemory(
   steps: PlannedStep[],
+  channels: string[],
   vectors: Record<string, VectorInfo>,
   ringFloats: number,
   stateFloats: number,
@@ -645,6 +650,7 @@ function planMemory(
   const bufferOf = new Map<string, string>();
   const spans = new Map<string, { name: string; size: number; from: number; to: number }>();
   for (const v of Object.values(vectors)) {
+    if (channels.includes(v.name)) continue;
     const from = firstDef.get(v.name) ?? -1;
     spans.set(v.name, { name: v.name, size: v.length, from, to: lastUse.get(v.name) ?? from });
     bufferOf.set(v.name, v.name);
@@ -654,6 +660,7 @@ function planMemory(
     if (
       !s.output ||
       !IN_PLACE_OPS.has(s.step.op) ||
+      channels.includes(input.name) ||
       lastUse.get(input.name) !== i ||
       s.output.length > input.length
     )
