@@ -9,11 +9,11 @@ import {
   runtimeDir as dspRuntimeDir,
   type FeatureGraph,
 } from '@murmur/dsp';
-import { generateC as generatePayloadC, type Field, type PayloadSchema } from '@murmur/payload';
+import { cborCompactMaxSize, generateC as generatePayloadC, type PayloadSchema } from '@murmur/payload';
+import { compilePolicy, generatePolicyC, type CompiledPolicy, type UplinkPolicyDef } from '@murmur/policy';
 import { cComment, cIdentifier } from './c-emit';
 import { kernelDir, kernelFiles } from './c-sources';
 import { GENERATOR, generateModelCode, type GeneratedModel } from './model-codegen';
-import { checkPolicy, policyClasses, policyFeatures, type UplinkPolicy } from './uplink-policy';
 
 /**
  * The generated library of one app for one board: `murmur_<app>.h` with a small stable API over the feature
@@ -28,7 +28,10 @@ export interface AppLibraryOptions {
   featureGraph: FeatureGraph;
   model: CompressedModel;
   payload: PayloadSchema;
-  policy: UplinkPolicy;
+  /** The model's classes in output order. */
+  classes: readonly string[];
+  /** How the windows of a period become the uplink (@murmur/policy). */
+  policy: UplinkPolicyDef;
   /** Library version for library.properties. */
   version?: string;
 }
@@ -45,6 +48,8 @@ export interface AppLibrary {
   model: GeneratedModel;
   featureNames: string[];
   classes: string[];
+  /** The uplink policy compiled against the library's payload (C names `murmur_<app>_uplink_*`). */
+  policy: CompiledPolicy;
   /** Frames per window and hop, channels, sampling rate. */
   window: number;
   hop: number;
@@ -57,24 +62,6 @@ export interface AppLibrary {
 }
 
 const sourceName = (path: string): boolean => path.endsWith('.c');
-
-/** The C type of a payload field's member in the generated payload struct. */
-function memberType(field: Field): string {
-  switch (field.kind) {
-    case 'enum':
-      return 'uint8_t';
-    case 'bool':
-      return 'bool';
-    case 'uint':
-      return 'uint32_t';
-    case 'int':
-      return 'int32_t';
-    case 'array':
-      return memberType(field.of);
-    default:
-      return 'float';
-  }
-}
 
 /** Generates every file of the app's library. */
 export function generateAppLibrary(options: AppLibraryOptions): AppLibrary {
@@ -97,8 +84,15 @@ export function generateAppLibrary(options: AppLibraryOptions): AppLibrary {
       { field: 'featureGraph' },
     );
   }
-  checkPolicy(options.payload, options.policy, featureNames);
-  const classes = policyClasses(options.payload, options.policy);
+  const classes = [...options.classes];
+  const policy = compilePolicy(options.policy, {
+    payload: { ...options.payload, name: `${id}_uplink` },
+    classes,
+    featureNames,
+    hopSamples: graph.graph.hop,
+    rateHz: graph.graph.rateHz,
+  });
+  const policyC = generatePolicyC(policy);
   const model = generateModelCode(options.model, { name: id, app: options.app });
   if (model.inputSize !== featureNames.length) {
     throw new MurmurError(
@@ -113,8 +107,6 @@ export function generateAppLibrary(options: AppLibraryOptions): AppLibrary {
       field: 'model',
     });
   }
-  const aggregated = policyFeatures(options.policy);
-  const inputs = Object.entries(options.policy.fields).filter(([, s]) => s.from === 'input');
   const { rateHz, hop, window } = graph.graph;
   const channels = graph.graph.channels.length;
   const dsp = `murmur_${id}_dsp`;
@@ -149,23 +141,30 @@ export function generateAppLibrary(options: AppLibraryOptions): AppLibrary {
     `/** Bytes of the uplink written by ${prefix}_encode_uplink, and its LoRaWAN fPort. */`,
     `#define ${ID}_UPLINK_SIZE ${options.payload.size}`,
     `#define ${ID}_FPORT ${options.payload.fPort}`,
+    `/** Largest output of ${prefix}_encode_uplink_cbor (the compact CBOR form for NB-IoT / LTE-M). */`,
+    `#define ${ID}_UPLINK_CBOR_MAX_SIZE ${cborCompactMaxSize(options.payload)}`,
     '',
     `/** Classes: ${classes.map((c, i) => `${i} ${c}`).join(', ')}. */`,
     'typedef struct {',
     '  uint16_t class_index;',
-    '  /** Top-1 minus top-2 int8 logit (0..255): the confidence of the class. */',
+    '  /** Top-1 minus top-2 int8 logit (0..255); the confidence given to the uplink policy is margin / 255. */',
     '  uint8_t margin;',
+    '  /** Anomaly score against the on-site baseline (0 while it is learned, or without one). */',
+    '  float anomaly;',
+    '  /** 1 when this window raised an alert: send an uplink now. */',
+    '  uint8_t alert;',
     `} ${prefix}_result;`,
     '',
     '/** Uplink fields the library does not compute: the caller supplies them when encoding. */',
     'typedef struct {',
-    ...(inputs.length
-      ? inputs.map(([name]) => `  ${memberType(options.payload.fields[name]!)} ${name};`)
-      : ['  uint8_t unused;']),
+    '  uint8_t battery_pct;',
     `} ${prefix}_inputs;`,
     '',
-    '/** Resets the feature state and the uplink period. */',
+    '/** Resets the feature state, the uplink period and the learned baseline. */',
     `void ${prefix}_init(void);`,
+    '',
+    '/** Forgets the learned anomaly baseline; the next windows commission it again (e.g. on a downlink). */',
+    `void ${prefix}_restart_baseline(void);`,
     '',
     '/**',
     ` * Feeds interleaved frames (${channels} floats each). Stops early when a window completes; returns the frames`,
@@ -185,6 +184,9 @@ export function generateAppLibrary(options: AppLibraryOptions): AppLibrary {
     `/** Encodes the period's uplink into out (cap >= ${ID}_UPLINK_SIZE) and starts a new period; returns the size or 0. */`,
     `size_t ${prefix}_encode_uplink(const ${prefix}_inputs *inputs, uint8_t *out, size_t cap);`,
     '',
+    `/** The same as compact CBOR (cap >= ${ID}_UPLINK_CBOR_MAX_SIZE) and starts a new period; returns the size or 0. */`,
+    `size_t ${prefix}_encode_uplink_cbor(const ${prefix}_inputs *inputs, uint8_t *out, size_t cap);`,
+    '',
     '#ifdef __cplusplus',
     '}',
     '#endif',
@@ -193,96 +195,30 @@ export function generateAppLibrary(options: AppLibraryOptions): AppLibrary {
     '',
   ].join('\n');
 
-  const assignments: string[] = [];
-  for (const [name, source] of Object.entries(options.policy.fields)) {
-    const field = options.payload.fields[name]!;
-    const i = 'feature' in source ? aggregated.indexOf(source.feature) : -1;
-    const toField = (expr: string): string => (field.kind === 'uint' ? `${prefix}_to_uint(${expr})` : expr);
-    switch (source.from) {
-      case 'dominant':
-        assignments.push(`  message.${name} = (uint8_t)dominant;`);
-        break;
-      case 'classMinutes':
-        assignments.push(
-          `  for (uint16_t i = 0; i < ${classes.length}; i++) {`,
-          `    message.${name}[i] = (2UL * period.class_windows[i] * ${hop}UL + ${rateHz * 60}UL) / ${2 * rateHz * 60}UL;`,
-          '  }',
-        );
-        break;
-      case 'confidence':
-        assignments.push(
-          `  message.${name} = period.class_windows[dominant] ? (float)period.margin_sum[dominant] / ` +
-            `(float)(255UL * period.class_windows[dominant]) : 0.0f;`,
-        );
-        break;
-      case 'windows':
-        assignments.push(`  message.${name} = period.windows;`);
-        break;
-      case 'alert': {
-        const test = source.classes.map((c) => `dominant == ${classes.indexOf(c)}`).join(' || ');
-        assignments.push(`  message.${name} = period.windows > 0 && (${test});`);
-        break;
-      }
-      case 'featureMean':
-        assignments.push(
-          `  message.${name} = ${toField(`period.windows ? period.sum[${i}] / (float)period.windows : 0.0f`)};`,
-        );
-        break;
-      case 'featureMax':
-        assignments.push(`  message.${name} = ${toField(`period.windows ? period.max[${i}] : 0.0f`)};`);
-        break;
-      case 'featureLast':
-        assignments.push(`  message.${name} = ${toField(`period.windows ? period.last[${i}] : 0.0f`)};`);
-        break;
-      case 'input':
-        assignments.push(`  message.${name} = inputs->${name};`);
-        break;
-    }
-  }
-  const p = aggregated.length;
+  const pol = `murmur_${id}_uplink_policy`;
   const source = [
     banner,
     `#include "${prefix}.h"`,
-    '',
-    '#include <string.h>',
     '',
     `#include "${dsp}_features.h"`,
     `#include "murmur_model_${id}.h"`,
     '#include "murmur_nn.h"',
     `#include "${payload.baseName}.h"`,
+    `#include "${policyC.baseName}.h"`,
     '',
     `static ${dsp}_state_t features_state;`,
     `static float features_scratch[${DSP}_SCRATCH_FLOATS];`,
     `static float feature_vector[${featureNames.length}];`,
     'static uint8_t window_ready;',
+    `static struct ${pol} policy;`,
     '',
-    `/* The uplink period: windows per class, their summed margins${p ? ` and the sum, maximum and latest value of ${aggregated.join(', ')}` : ''}. */`,
-    'static struct {',
-    '  uint16_t windows;',
-    `  uint16_t class_windows[${classes.length}];`,
-    `  uint32_t margin_sum[${classes.length}];`,
-    ...(p ? [`  float sum[${p}];`, `  float max[${p}];`, `  float last[${p}];`] : []),
-    '} period;',
-    '',
-    ...(Object.entries(options.policy.fields).some(
-      ([n, s]) => 'feature' in s && options.payload.fields[n]!.kind === 'uint',
-    )
-      ? [
-          '/* A feature value for a uint field: rounded half away from zero, negative and NaN as 0. */',
-          `static uint32_t ${prefix}_to_uint(float x) {`,
-          '  if (!(x > 0.0f)) return 0;',
-          '  if (x >= 1073741824.0f) return 1073741824UL;',
-          '  uint32_t q = (uint32_t)x;',
-          '  return x - (float)q >= 0.5f ? q + 1 : q;',
-          '}',
-          '',
-        ]
-      : []),
     `void ${prefix}_init(void) {`,
     `  ${dsp}_init(&features_state);`,
     '  window_ready = 0;',
-    '  memset(&period, 0, sizeof period);',
+    `  ${pol}_init(&policy);`,
     '}',
+    '',
+    `void ${prefix}_restart_baseline(void) { ${pol}_restart_baseline(&policy); }`,
     '',
     `size_t ${prefix}_push_samples(const float *frames, size_t n_frames) {`,
     '  if (window_ready) return 0;',
@@ -303,37 +239,30 @@ export function generateAppLibrary(options: AppLibraryOptions): AppLibrary {
     '  if (status != 0) return status;',
     '  uint8_t margin = 0;',
     `  uint16_t index = murmur_argmax_s8(logits, ${classes.length}, &margin);`,
-    ...(p ? ['  const uint8_t first = period.windows == 0;'] : []),
-    '  if (period.windows < 0xFFFFu) period.windows++;',
-    '  if (period.class_windows[index] < 0xFFFFu) period.class_windows[index]++;',
-    '  period.margin_sum[index] += margin;',
-    ...aggregated.flatMap((name, i) => [
-      `  {`,
-      `    float v = feature_vector[${featureNames.indexOf(name)}]; /* ${name} */`,
-      `    period.sum[${i}] += v;`,
-      `    if (first || v > period.max[${i}]) period.max[${i}] = v;`,
-      `    period.last[${i}] = v;`,
-      '  }',
-    ]),
+    '  float anomaly = 0.0f;',
+    `  int alert = ${pol}_push(&policy, (uint8_t)index, (float)margin / 255.0f, feature_vector, &anomaly);`,
     '  window_ready = 0;',
     '  if (result) {',
     '    result->class_index = index;',
     '    result->margin = margin;',
+    '    result->anomaly = anomaly;',
+    '    result->alert = (uint8_t)alert;',
     '  }',
     '  return 0;',
     '}',
     '',
     `size_t ${prefix}_encode_uplink(const ${prefix}_inputs *inputs, uint8_t *out, size_t cap) {`,
     `  struct ${payload.baseName} message;`,
-    '  uint16_t dominant = 0;',
-    ...(inputs.length ? [] : ['  (void)inputs;']),
-    `  for (uint16_t i = 1; i < ${classes.length}; i++) {`,
-    '    if (period.class_windows[i] > period.class_windows[dominant]) dominant = i;',
-    '  }',
-    ...assignments,
-    `  size_t n = ${payload.baseName}_encode(&message, out, cap);`,
-    '  memset(&period, 0, sizeof period);',
-    '  return n;',
+    `  ${pol}_summary(&policy, inputs->battery_pct, &message);`,
+    `  ${pol}_new_period(&policy);`,
+    `  return ${payload.baseName}_encode(&message, out, cap);`,
+    '}',
+    '',
+    `size_t ${prefix}_encode_uplink_cbor(const ${prefix}_inputs *inputs, uint8_t *out, size_t cap) {`,
+    `  struct ${payload.baseName} message;`,
+    `  ${pol}_summary(&policy, inputs->battery_pct, &message);`,
+    `  ${pol}_new_period(&policy);`,
+    `  return ${payload.baseName}_encode_cbor(&message, out, cap);`,
     '}',
     '',
   ].join('\n');
@@ -347,6 +276,8 @@ export function generateAppLibrary(options: AppLibraryOptions): AppLibrary {
     { path: `src/${model.sourceName}`, text: model.source },
     { path: `src/${payload.baseName}.h`, text: payload.header },
     { path: `src/${payload.baseName}.c`, text: payload.source },
+    { path: `src/${policyC.baseName}.h`, text: policyC.header },
+    { path: `src/${policyC.baseName}.c`, text: policyC.source },
     ...['murmur_dsp.h', 'murmur_dsp.c'].map((f) => ({
       path: `src/${f}`,
       text: readFileSync(join(dspRuntimeDir, f), 'utf8'),
@@ -361,6 +292,7 @@ export function generateAppLibrary(options: AppLibraryOptions): AppLibrary {
     model,
     featureNames,
     classes,
+    policy,
     window,
     hop,
     channels,

@@ -8,7 +8,6 @@ export * from './random-layers';
 export * from './cost-program';
 export * from './app-library';
 export * from './library-check';
-export * from './uplink-policy';
 export * from './app-models';
 export * from './app-parts';
 export * from './code-size';

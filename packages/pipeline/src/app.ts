@@ -3,13 +3,12 @@
  * feature graph), the model family and training settings, the compression tolerance, the payload schema
  * and the uplink policy. The pipeline reads nothing else about an app.
  */
-import { readdirSync, existsSync } from 'node:fs';
-import { join } from 'node:path';
 import type { AppModelSettings } from '@murmur/compress';
-import { MurmurError, UsageError, workspaceRoot } from '@murmur/core';
+import { listApps, MurmurError, UsageError } from '@murmur/core';
 import type { AppFeatures, FeatureGraph } from '@murmur/dsp';
 import type { PayloadSchema } from '@murmur/payload';
-import type { UplinkPolicyDef } from '@murmur/policy';
+import { compilePolicy, type CompiledPolicy, type UplinkPolicyDef } from '@murmur/policy';
+import { compileGraph } from '@murmur/dsp';
 
 export interface MurmurApp {
   /** Folder name under apps/, e.g. `wearable-activity`. */
@@ -33,14 +32,6 @@ export interface MurmurApp {
   defaultBoard: string;
 }
 
-/** The apps in apps/ (folders with an app.config.ts). */
-export function listApps(root: string = workspaceRoot()): string[] {
-  const dir = join(root, 'apps');
-  return readdirSync(dir)
-    .filter((d) => existsSync(join(dir, d, 'app.config.ts')))
-    .sort();
-}
-
 /** Imports `@murmur/<id>` and returns its `app` export. */
 export async function loadApp(id: string | undefined): Promise<MurmurApp> {
   const known = listApps();
@@ -54,4 +45,16 @@ export async function loadApp(id: string | undefined): Promise<MurmurApp> {
     });
   }
   return mod.app;
+}
+
+/** The app's uplink policy checked against its payload, classes and the device graph's feature vector. */
+export function compileAppPolicy(app: MurmurApp): CompiledPolicy {
+  const graph = compileGraph(app.featureGraph);
+  return compilePolicy(app.uplink, {
+    payload: app.payload,
+    classes: app.classes,
+    featureNames: graph.features.map((f) => f.name),
+    hopSamples: app.featureGraph.hop,
+    rateHz: app.featureGraph.rateHz,
+  });
 }

@@ -15,7 +15,6 @@ import type { LibraryCheckResult } from '@murmur/codegen';
 import { createProgress, MurmurError, workspaceRoot } from '@murmur/core';
 import type { MurmurApp } from './app';
 import { compressForBoard, ensureModel, type CompressionOutcome, type TrainedModel } from './model';
-import { libraryPolicy } from './bridge';
 import { recordedStream, recordedWindowCapacity, type RecordedStream } from './recorded';
 import { firmwareMain, usesModem } from './firmware-main';
 import type { FirmwareImage } from '@murmur/firmware';
@@ -104,7 +103,8 @@ export async function buildApp(opts: BuildOptions): Promise<BuildResult> {
     featureGraph: app.featureGraph,
     model: compressed,
     payload: app.payload,
-    policy: libraryPolicy(app),
+    classes: app.classes,
+    policy: app.uplink,
   };
   const lib = await timed('library', async () => {
     const generated = codegen.generateAppLibrary(libOptions);

@@ -32,6 +32,8 @@ export function firmwareMain(app: MurmurApp, board: Board): string {
   const g = app.featureGraph;
   const period = Math.max(1, Math.round((app.uplink.periodS * g.rateHz) / g.hop));
   const modem = usesModem(board) && board.radio.technology !== 'none' ? board.radio : undefined;
+  /* Cellular modems carry the compact CBOR form over UDP to the uplink server. */
+  const cbor = modem?.commandSet === 'bg96';
   const sensor = SENSORS[app.id] ?? `${g.channels.join(', ')} (${(g.units ?? []).join(', ')})`;
   const lines = [
     `/*`,
@@ -44,6 +46,20 @@ export function firmwareMain(app: MurmurApp, board: Board): string {
     `#include "${p}.h"`,
     ...(modem ? ['#include "murmur_modem.h"'] : []),
     '',
+    ...(cbor
+      ? [
+          '/* The UDP server that receives the CBOR datagrams (your uplink server). Set it when building:',
+          ' * -DMURMUR_NBIOT_HOST=\\"collector.example.net\\" -DMURMUR_NBIOT_PORT=5683. The default host is a reserved',
+          ' * name that never resolves, so an unconfigured device fails visibly instead of sending elsewhere. */',
+          '#ifndef MURMUR_NBIOT_HOST',
+          '#define MURMUR_NBIOT_HOST "uplink.invalid"',
+          '#endif',
+          '#ifndef MURMUR_NBIOT_PORT',
+          '#define MURMUR_NBIOT_PORT 5683u',
+          '#endif',
+          '',
+        ]
+      : []),
     `#define CHANNELS ${g.channels.length}`,
     `#define WINDOWS_PER_UPLINK ${period}u /* ${app.uplink.periodS} s of ${g.hop}-sample hops at ${g.rateHz} Hz */`,
     '',
@@ -110,7 +126,7 @@ export function firmwareMain(app: MurmurApp, board: Board): string {
   lines.push(
     '',
     'static float frame[CHANNELS];',
-    `static uint8_t uplink[${p.toUpperCase()}_UPLINK_SIZE];`,
+    `static uint8_t uplink[${p.toUpperCase()}_UPLINK_${cbor ? 'CBOR_MAX_' : ''}SIZE];`,
     '',
     'int main(void) {',
     '  uint32_t windows = 0;',
@@ -121,7 +137,9 @@ export function firmwareMain(app: MurmurApp, board: Board): string {
     lines.push(
       `  murmur_uart_init(${modem.uart!.baud}UL);`,
       '  {',
-      '    static const murmur_modem_config config = { 2u, 2000u, 0u, NULL, 0u };',
+      cbor
+        ? '    static const murmur_modem_config config = { 2u, 2000u, 0u, MURMUR_NBIOT_HOST, MURMUR_NBIOT_PORT };'
+        : '    static const murmur_modem_config config = { 2u, 2000u, 0u, NULL, 0u };',
       `    (void)murmur_modem_init(&modem, &${MODEM_SETS[modem.commandSet!]}, &port, &config);`,
       '  }',
     );
@@ -132,9 +150,9 @@ export function firmwareMain(app: MurmurApp, board: Board): string {
     `      ${p}_push_samples(frame, 1);`,
     `      if (${p}_ready()) {`,
     `        ${p}_result result;`,
-    `        if (${p}_infer(&result) == 0 && ++windows >= WINDOWS_PER_UPLINK) {`,
-    `          ${p}_inputs inputs = ${inputsInitializer(app)};`,
-    `          size_t n = ${p}_encode_uplink(&inputs, uplink, sizeof uplink);`,
+    `        if (${p}_infer(&result) == 0 && (result.alert || ++windows >= WINDOWS_PER_UPLINK)) {`,
+    `          ${p}_inputs inputs = { murmur_battery_pct() };`,
+    `          size_t n = ${p}_encode_uplink${cbor ? '_cbor' : ''}(&inputs, uplink, sizeof uplink);`,
     `          if (n) (void)send_uplink(${p.toUpperCase()}_FPORT, uplink, n);`,
     '          windows = 0;',
     '        }',
@@ -146,12 +164,4 @@ export function firmwareMain(app: MurmurApp, board: Board): string {
     '',
   );
   return lines.join('\n');
-}
-
-/** The library's caller-supplied uplink fields: the battery from its hook, other inputs zero. */
-function inputsInitializer(app: MurmurApp): string {
-  const names = Object.entries(app.uplink.fields)
-    .filter(([, a]) => a.of === 'battery')
-    .map(([name]) => name);
-  return names.length ? `{ ${names.map((n) => `.${n} = murmur_battery_pct()`).join(', ')} }` : '{ 0 }';
 }

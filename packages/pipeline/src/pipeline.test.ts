@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { getBoard } from '@murmur/boards';
-import { batteryEstimate, BATTERY_MAH, firmwareFootprint, listApps, loadApp, type MurmurApp } from './index';
+import { listApps } from '@murmur/core';
+import { batteryEstimate, BATTERY_MAH, firmwareFootprint, loadApp, type MurmurApp } from './index';
 
 const app = {
   id: 'x',

@@ -1,5 +1,6 @@
 import type { QuantizedWeightLayer } from '@murmur/compress';
 import type { BenchSuite } from '../suite';
+import { listApps } from '@murmur/core';
 
 /** Emulated cores the generated libraries are measured on (hardware boards run on these proxies). */
 const cores = ['qemu-microbit', 'qemu-mps2-an385', 'qemu-mps2-an386', 'qemu-mps2-an505', 'simavr-atmega328p'];
@@ -19,7 +20,7 @@ export const suite: BenchSuite = {
     const { createRng } = await import('@murmur/core');
     const codegen = await import('@murmur/codegen');
     const apps = [];
-    for (const app of codegen.appNames) {
+    for (const app of listApps()) {
       const options = await codegen.appLibraryOptions(app);
       for (const boardId of cores) {
         const board = getBoard(boardId);

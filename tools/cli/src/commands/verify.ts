@@ -2,6 +2,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import type { CommandModule } from './index';
+import { workspaceRoot } from '@murmur/core';
+import type { splitBySubject } from '@murmur/datasets';
 import { printJson, printTable } from '../output';
 
 interface VerifyOptions {
@@ -44,7 +46,7 @@ export function registerVerify(program: Command): void {
     .option('--synthetic', 'stream a generated signal instead of recorded windows')
     .option('--json', 'print the result as JSON')
     .action(async (opts: VerifyOptions) => {
-      const { UsageError, workspaceRoot } = await import('@murmur/core');
+      const { UsageError } = await import('@murmur/core');
       if (!opts.app) throw new UsageError('--app is required');
       if (!opts.board) throw new UsageError('--board is required');
       const windows = positiveInt(opts.windows, 'windows', UsageError);
@@ -71,19 +73,22 @@ export function registerVerify(program: Command): void {
       let input = 'deterministic check stream (integer triangle wave + xorshift32 noise)';
       let check: { windows: number; period: number; frames?: Float32Array[] } = { windows, period };
       if (!opts.synthetic) {
-        // Recorded frames go into flash as float32: keep them within what the board has left for data.
-        const g = options.featureGraph;
-        const frameBytes = 4 * g.channels.length;
-        const dataBudget = Math.max(0, 0.9 * board.memory.flash.size - 20_480);
-        const fit = Math.max(1, Math.floor((dataBudget / frameBytes - g.window) / g.hop) + 1);
-        const rec = await codegen.recordedStream(opts.app, g, Math.min(windows, fit), opts.dataDir);
+        // Recorded frames go into flash as float32: as many windows as the board's flash holds beside the code.
+        const pipeline = await import('@murmur/pipeline');
+        const { loadDataset, splitBySubject } = await import('@murmur/datasets');
+        const app = await pipeline.loadApp(opts.app);
+        const recordings = await loadDataset(app.features.dataset, { dataDir: opts.dataDir });
+        const subjects = heldOutSubjects(app.id, recordings.map((r) => r.subject), splitBySubject);
+        const fit = pipeline.recordedWindowCapacity(app, board);
+        const rec = pipeline.recordedStream(app, recordings, subjects, Math.min(windows, fit));
         const n = rec.windows - (rec.windows % period);
         if (n < period)
           throw new UsageError(
             `only ${rec.windows} recorded windows fit board '${board.id}'; lower --period`,
           );
         check = { windows: n, period, frames: rec.frames };
-        input = `recorded: ${rec.recordings} recordings of held-out subjects ${rec.subjects.join(', ')}`;
+        const used = [...new Set(rec.sources.map((r) => r.subject))];
+        input = `recorded: ${rec.sources.length} recordings of held-out subjects ${used.join(', ')}`;
       }
       const r = await codegen.runLibraryCheck(board, options, check);
       const ok = r.mismatches.length === 0 && r.windowsEqual === r.windows && r.uplinksEqual === r.uplinks;
@@ -148,3 +153,22 @@ export function registerVerify(program: Command): void {
 }
 
 export const command: CommandModule = { order: 60, register: registerVerify };
+
+/**
+ * Subjects the model never trained on: the validation subjects the float model records (dist/apps/<app>/model),
+ * else the test part of a subject-wise split of the dataset.
+ */
+function heldOutSubjects(
+  app: string,
+  subjects: string[],
+  split: typeof splitBySubject,
+): string[] {
+  const modelJson = join(workspaceRoot(), 'dist', 'apps', app, 'model', 'model.json');
+  if (existsSync(modelJson)) {
+    const meta = (JSON.parse(readFileSync(modelJson, 'utf8')) as { meta?: { validationSubjects?: string[] } }).meta;
+    if (meta?.validationSubjects?.length) return meta.validationSubjects;
+  }
+  const parts = split(subjects, { seed: 'murmur', validation: 0.2, test: 0.2 });
+  return parts.test.length ? parts.test : parts.validation.length ? parts.validation : [[...new Set(subjects)].sort().at(-1)!];
+}
+

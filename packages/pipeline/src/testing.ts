@@ -1,0 +1,51 @@
+/** Checks every app runs in its tests: uplink-policy parity and one full build on an emulated board. */
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect } from 'vitest';
+import { getBoard } from '@murmur/boards';
+import { buildHostPolicy, randomPolicyOps, referenceLines, runHostPolicy } from '@murmur/policy/testing';
+import { compileAppPolicy, type MurmurApp } from './app';
+import { buildApp } from './build';
+import { writeReport } from './report';
+
+/** The app's policy fills every payload field, and its generated C matches the TS reference on the host. */
+export function expectPolicyParity(app: MurmurApp, featureScale: number): void {
+  const policy = compileAppPolicy(app);
+  expect(policy.slots.map((s) => s.field)).toEqual(Object.keys(app.payload.fields));
+  const exe = buildHostPolicy(policy);
+  const ops = randomPolicyOps(policy, 7, 6000, featureScale);
+  const expected = referenceLines(policy, ops);
+  expect(expected.filter((l) => l.startsWith('S ')).length).toBeGreaterThan(50);
+  expect(runHostPolicy(exe, policy, ops)).toEqual(expected);
+}
+
+/**
+ * Builds the app for an emulated board in a temporary folder (int8 recipe only, to stay quick) and checks
+ * that recorded windows of held-out subjects ran byte-equal to the TS reference and the outputs exist.
+ */
+export async function expectVerifiedBuild(app: MurmurApp, boardId: string, dataDir: string): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), `${app.id}-`));
+  const board = getBoard(boardId);
+  const result = await buildApp({
+    app,
+    board,
+    dataDir,
+    outDir: join(dir, 'out'),
+    modelDir: join(dir, 'model'),
+    recipes: ['int8'],
+    quiet: true,
+  });
+  const v = result.verify;
+  expect(v.mismatches).toEqual([]);
+  expect(v.windows).toBeGreaterThanOrEqual(5);
+  expect(v.windowsEqual).toBe(v.windows);
+  expect(v.uplinks).toBeGreaterThanOrEqual(1);
+  expect(v.uplinksEqual).toBe(v.uplinks);
+  for (const s of result.recorded.sources) expect(result.trained.validationSubjects).toContain(s.subject);
+  expect(v.memory!.ram).toBeLessThanOrEqual(board.memory.ram.size);
+  const paths = writeReport(app, board, result);
+  expect(existsSync(paths.html)).toBe(true);
+  expect(existsSync(join(result.outDir, 'lib', 'library.properties'))).toBe(true);
+  expect(result.codecFiles.some((f) => f.endsWith('.js'))).toBe(true);
+}
