@@ -1,21 +1,8 @@
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import { main } from './main';
+import { describe, expect, it } from 'vitest';
+import { capture, restoreAfterEach, run } from './testing';
 import { formatSize } from './commands/boards';
 
-function capture(): { out: () => string; err: () => string } {
-  let out = '';
-  let err = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk: unknown) => ((out += String(chunk)), true));
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk: unknown) => ((err += String(chunk)), true));
-  return { out: () => out, err: () => err };
-}
-
-afterEach(() => {
-  vi.restoreAllMocks();
-  process.exitCode = undefined;
-});
-
-const run = (...args: string[]): Promise<number> => main(['node', 'murmur', ...args]);
+restoreAfterEach();
 
 describe('murmur CLI', () => {
   it('prints the version', async () => {

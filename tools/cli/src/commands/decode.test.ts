@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,22 +6,10 @@ import * as acorn from 'acorn';
 import { buildPhyPayload } from '@murmur/lpwan';
 import { encode, toHex } from '@murmur/payload';
 import { payloadSchema as ppg, payloadExamples as ppgExamples } from '@murmur/ppg-triage';
-import { main } from '../main';
+import { capture, restoreAfterEach, run } from '../testing';
 
-function capture(): { out: () => string; err: () => string } {
-  let out = '';
-  let err = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk: unknown) => ((out += String(chunk)), true));
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk: unknown) => ((err += String(chunk)), true));
-  return { out: () => out, err: () => err };
-}
+restoreAfterEach();
 
-afterEach(() => {
-  vi.restoreAllMocks();
-  process.exitCode = undefined;
-});
-
-const run = (...args: string[]): Promise<number> => main(['node', 'murmur', ...args]);
 const hex = toHex(encode(ppg, ppgExamples[0]!.value));
 const session = { nwkSKey: '2b7e151628aed2a6abf7158809cf4f3c', appSKey: '000102030405060708090a0b0c0d0e0f' };
 

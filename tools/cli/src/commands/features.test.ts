@@ -1,23 +1,11 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import { main } from '../main';
+import { describe, expect, it } from 'vitest';
+import { capture, restoreAfterEach, run } from '../testing';
 
-function capture(): { out: () => string; err: () => string } {
-  let out = '';
-  let err = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk: unknown) => ((out += String(chunk)), true));
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk: unknown) => ((err += String(chunk)), true));
-  return { out: () => out, err: () => err };
-}
+restoreAfterEach();
 
-afterEach(() => {
-  vi.restoreAllMocks();
-  process.exitCode = undefined;
-});
-
-const run = (...args: string[]): Promise<number> => main(['node', 'murmur', ...args]);
 const dataDir = process.env['MURMUR_DATA_DIR'];
 
 describe('murmur features', () => {

@@ -9,23 +9,10 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { main } from '../main';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { capture, restoreAfterEach, run } from '../testing';
 
-function capture(): { out: () => string; err: () => string } {
-  let out = '';
-  let err = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk: unknown) => ((out += String(chunk)), true));
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk: unknown) => ((err += String(chunk)), true));
-  return { out: () => out, err: () => err };
-}
-
-afterEach(() => {
-  vi.restoreAllMocks();
-  process.exitCode = undefined;
-});
-
-const run = (...args: string[]): Promise<number> => main(['node', 'murmur', ...args]);
+restoreAfterEach();
 
 describe('murmur train / compress usage', () => {
   it('exit 2 with the reason on usage mistakes', async () => {

@@ -1,39 +1,28 @@
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import { main } from '../main';
+import { describe, expect, it } from 'vitest';
+import { capture, restoreAfterEach, run } from '../testing';
 
 const dataDir = process.env.MURMUR_DATA_DIR;
 
-function capture(): { out: () => string; err: () => string } {
-  let out = '';
-  let err = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk: unknown) => ((out += String(chunk)), true));
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk: unknown) => ((err += String(chunk)), true));
-  return { out: () => out, err: () => err };
-}
+restoreAfterEach();
 
-afterEach(() => {
-  vi.restoreAllMocks();
-  process.exitCode = undefined;
-});
-
-const run = (...args: string[]): Promise<number> => main(['node', 'murmur', 'verify', ...args]);
+const verify = (...args: string[]): Promise<number> => run('verify', ...args);
 
 describe('murmur verify', () => {
   it('exits 2 on usage mistakes', { timeout: 60_000 }, async () => {
     const io = capture();
-    expect(await run('--board', 'native')).toBe(2);
+    expect(await verify('--board', 'native')).toBe(2);
     expect(io.err()).toContain('--app is required');
-    expect(await run('--app', 'wearable-activity', '--board', 'native', '--windows', 'x')).toBe(2);
+    expect(await verify('--app', 'wearable-activity', '--board', 'native', '--windows', 'x')).toBe(2);
     expect(
-      await run('--app', 'wearable-activity', '--board', 'native', '--windows', '7', '--period', '2'),
+      await verify('--app', 'wearable-activity', '--board', 'native', '--windows', '7', '--period', '2'),
     ).toBe(2);
-    expect(await run('--app', 'no-such-app', '--board', 'native', '--windows', '2', '--period', '1')).toBe(2);
+    expect(await verify('--app', 'no-such-app', '--board', 'native', '--windows', '2', '--period', '1')).toBe(2);
   });
 
   it('runs the library on the host and prints the checks', { timeout: 120_000 }, async () => {
     const io = capture();
     expect(
-      await run('--app', 'wearable-activity', '--board', 'native', '--windows', '6', '--period', '3'),
+      await verify('--app', 'wearable-activity', '--board', 'native', '--windows', '6', '--period', '3'),
     ).toBe(0);
     expect(io.out()).toMatch(/windows byte-equal\s+6 \/ 6/);
     expect(io.out()).toMatch(/uplinks byte-equal\s+2 \/ 2/);
@@ -46,7 +35,7 @@ describe('murmur verify', () => {
     async () => {
       const io = capture();
       expect(
-        await run(
+        await verify(
           '--app',
           'wearable-activity',
           '--board',
@@ -75,7 +64,7 @@ describe('murmur verify', () => {
     async () => {
       const io = capture();
       expect(
-        await run('--app', 'wearable-activity', '--board', 'simavr-atmega328p', '--period', '2', '--json'),
+        await verify('--app', 'wearable-activity', '--board', 'simavr-atmega328p', '--period', '2', '--json'),
       ).toBe(0);
       const result = JSON.parse(io.out()) as { ok: boolean; unit: string; windows: number; input: string };
       expect(result).toMatchObject({ ok: true, unit: 'cycles' });
