@@ -56,6 +56,10 @@ describe('app generator', () => {
     tree.write('apps/wearable-activity/app.config.ts', "export const app = { id: 'wearable-activity', c: 'murmur_wearable_activity' };\n");
     tree.write('apps/wearable-activity/package.json', '{ "name": "@murmur/wearable-activity", "nx": { "name": "wearable-activity" } }\n');
     tree.write('apps/wearable-activity/src/wearable-activity.test.ts', "it('x', () => {});\n");
+    tree.write(
+      'apps/wearable-activity/src/features.ts',
+      "export const f = { dataset: 'wearable-activity', name: 'wearable_activity' };\nawait loadDataset('wearable-activity', {});\n",
+    );
     tree.write('apps/wearable-activity/dist/old.bin', 'x');
     return tree;
   }
@@ -69,6 +73,9 @@ describe('app generator', () => {
     expect(pkg.nx.name).toBe('gait-monitor');
     expect(tree.exists('apps/gait-monitor/src/gait-monitor.test.ts')).toBe(true);
     expect(tree.exists('apps/gait-monitor/dist/old.bin')).toBe(false);
+    expect(tree.read('apps/gait-monitor/src/features.ts', 'utf-8')).toBe(
+      "export const f = { dataset: 'wearable-activity', name: 'gait_monitor' };\nawait loadDataset('wearable-activity', {});\n",
+    );
   });
 
   it('refuses bad names, unknown templates and existing apps', async () => {

@@ -9,11 +9,17 @@ const { installPackagesTask } = require('@nx/devkit');
 const TEMPLATES = ['predictive-maintenance', 'wearable-activity', 'ppg-triage'];
 const SKIP = new Set(['node_modules', 'dist', '.nx']);
 
-/** @param {string} text @param {string} from @param {string} to */
+/** Escapes a string for use inside a RegExp. @param {string} s */
+const literal = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * Renames the template's id (and its C form with underscores) to the new app's, except where the id names
+ * the template's dataset (`dataset: '<id>'`, `loadDataset('<id>'`): the new app starts on the same data.
+ * @param {string} text @param {string} from @param {string} to
+ */
 function renameIds(text, from, to) {
-  const cFrom = from.replace(/-/g, '_');
-  const cTo = to.replace(/-/g, '_');
-  return text.split(from).join(to).split(cFrom).join(cTo);
+  const id = new RegExp(`(?<!dataset: '|loadDataset\\(')${literal(from)}`, 'g');
+  return text.replace(id, to).split(from.replace(/-/g, '_')).join(to.replace(/-/g, '_'));
 }
 
 /**
