@@ -11,7 +11,7 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Board } from '@murmur/boards';
-import type { LibraryCheckResult } from '@murmur/codegen';
+import type { AppLibrary, LibraryCheckResult } from '@murmur/codegen';
 import { createProgress, MurmurError, workspaceRoot } from '@murmur/core';
 import type { MurmurApp } from './app';
 import { compressForBoard, ensureModel, type CompressionOutcome, type TrainedModel } from './model';
@@ -67,6 +67,43 @@ export function firmwareFootprint(app: MurmurApp, board: Board, dspRamBytes: num
   return { flash: code + dspFlashBytes, ram: dspRamBytes + 128 + stack };
 }
 
+/**
+ * The flashable image of a hardware board: the app's main loop (./firmware-main) with the generated library
+ * (already written to `libDir`), the AT-modem transport where the board has a UART modem, and the board
+ * support of its MCU family, linked at the board's addresses. Throws the budget message when it does not fit.
+ */
+export async function buildBoardFirmware(
+  app: MurmurApp,
+  board: Board,
+  library: AppLibrary,
+  libDir: string,
+  outDir: string,
+): Promise<FirmwareImage> {
+  const { buildFirmware } = await import('@murmur/firmware');
+  const modem = usesModem(board) ? await import('@murmur/modem') : undefined;
+  rmSync(outDir, { recursive: true, force: true });
+  mkdirSync(join(outDir, 'src'), { recursive: true });
+  const main = join(outDir, 'src', 'main.c');
+  writeFileSync(main, firmwareMain(app, board));
+  return buildFirmware({
+    board,
+    target: 'board',
+    name: app.id,
+    outDir,
+    sources: [...library.sources.map((f) => join(libDir, f)), main, ...(modem?.modemSources ?? [])],
+    includeDirs: [join(libDir, 'src'), ...(modem?.modemIncludeDirs ?? [])],
+  });
+}
+
+/** Writes a generated library's files under `dir` (emptied first). */
+export function writeLibrary(library: AppLibrary, dir: string): void {
+  rmSync(dir, { recursive: true, force: true });
+  for (const f of library.files) {
+    mkdirSync(dirname(join(dir, f.path)), { recursive: true });
+    writeFileSync(join(dir, f.path), f.text);
+  }
+}
+
 export async function buildApp(opts: BuildOptions): Promise<BuildResult> {
   const { app, board } = opts;
   const outDir = opts.outDir ?? defaultOutDir(app.id, board.id);
@@ -109,11 +146,7 @@ export async function buildApp(opts: BuildOptions): Promise<BuildResult> {
   const lib = await timed('library', async () => {
     const generated = codegen.generateAppLibrary(libOptions);
     const dir = join(outDir, 'lib');
-    rmSync(dir, { recursive: true, force: true });
-    for (const f of generated.files) {
-      mkdirSync(dirname(join(dir, f.path)), { recursive: true });
-      writeFileSync(join(dir, f.path), f.text);
-    }
+    writeLibrary(generated, dir);
     return { dir, generated };
   });
 
@@ -137,23 +170,7 @@ export async function buildApp(opts: BuildOptions): Promise<BuildResult> {
 
   const firmware =
     board.kind === 'hardware'
-      ? await timed('firmware', async () => {
-          const { buildFirmware } = await import('@murmur/firmware');
-          const modem = usesModem(board) ? await import('@murmur/modem') : undefined;
-          const dir = join(outDir, 'firmware');
-          rmSync(dir, { recursive: true, force: true });
-          mkdirSync(join(dir, 'src'), { recursive: true });
-          const main = join(dir, 'src', 'main.c');
-          writeFileSync(main, firmwareMain(app, board));
-          return buildFirmware({
-            board,
-            target: 'board',
-            name: app.id,
-            outDir: dir,
-            sources: [...lib.generated.sources.map((f) => join(lib.dir, f)), main, ...(modem?.modemSources ?? [])],
-            includeDirs: [join(lib.dir, 'src'), ...(modem?.modemIncludeDirs ?? [])],
-          });
-        })
+      ? await timed('firmware', () => buildBoardFirmware(app, board, lib.generated, lib.dir, join(outDir, 'firmware')))
       : undefined;
 
   const codecFiles = await timed('codec', async () => {

@@ -32,8 +32,9 @@ export function firmwareMain(app: MurmurApp, board: Board): string {
   const g = app.featureGraph;
   const period = Math.max(1, Math.round((app.uplink.periodS * g.rateHz) / g.hop));
   const modem = usesModem(board) && board.radio.technology !== 'none' ? board.radio : undefined;
-  /* Cellular modems carry the compact CBOR form over UDP to the uplink server. */
-  const cbor = modem?.commandSet === 'bg96';
+  /* Cellular radios (NB-IoT / LTE-M) carry the compact CBOR form; the BG96 sends it over UDP to the uplink server. */
+  const cbor = board.radio.technology !== 'none' && board.radio.technology !== 'lorawan';
+  const udp = modem?.commandSet === 'bg96';
   const sensor = SENSORS[app.id] ?? `${g.channels.join(', ')} (${(g.units ?? []).join(', ')})`;
   const lines = [
     `/*`,
@@ -46,7 +47,7 @@ export function firmwareMain(app: MurmurApp, board: Board): string {
     `#include "${p}.h"`,
     ...(modem ? ['#include "murmur_modem.h"'] : []),
     '',
-    ...(cbor
+    ...(udp
       ? [
           '/* The UDP server that receives the CBOR datagrams (your uplink server). Set it when building:',
           ' * -DMURMUR_NBIOT_HOST=\\"collector.example.net\\" -DMURMUR_NBIOT_PORT=5683. The default host is a reserved',
@@ -108,7 +109,9 @@ export function firmwareMain(app: MurmurApp, board: Board): string {
     lines.push(
       '/**',
       ` * The radio: ${board.radio.technology === 'none' ? 'this board has none' : `${board.radio.chip}, driven by ${board.radio.vendorStack ?? 'the vendor stack'}`}.`,
-      ' * Send `length` bytes on LoRaWAN port `fport` and return 0 on success. This weak default sends nothing;',
+      cbor
+        ? ' * Send the `length` bytes of the compact CBOR uplink (`fport` names the message) and return 0 on success. This weak default sends nothing;'
+        : ' * Send `length` bytes on LoRaWAN port `fport` and return 0 on success. This weak default sends nothing;',
       ' * implement it with the vendor stack (see the board\'s README for an example).',
       ' */',
       '__attribute__((weak)) int murmur_radio_send(uint8_t fport, const uint8_t *bytes, size_t length) {',
@@ -137,7 +140,7 @@ export function firmwareMain(app: MurmurApp, board: Board): string {
     lines.push(
       `  murmur_uart_init(${modem.uart!.baud}UL);`,
       '  {',
-      cbor
+      udp
         ? '    static const murmur_modem_config config = { 2u, 2000u, 0u, MURMUR_NBIOT_HOST, MURMUR_NBIOT_PORT };'
         : '    static const murmur_modem_config config = { 2u, 2000u, 0u, NULL, 0u };',
       `    (void)murmur_modem_init(&modem, &${MODEM_SETS[modem.commandSet!]}, &port, &config);`,

@@ -4,3 +4,4 @@ export * from './build';
 export * from './report';
 export * from './recorded';
 export * from './firmware-main';
+export * from './board-images';
