@@ -5,3 +5,4 @@ export * from './report';
 export * from './recorded';
 export * from './firmware-main';
 export * from './board-images';
+export * from './chain';
