@@ -5,8 +5,8 @@
  *   library    the generated C library (Makefile, CMakeLists.txt, Arduino layout)  → lib/
  *   verify     the library in the emulator of the board's core vs the TS reference → verify.json
  *   firmware   hardware boards: the app's main loop + library + board support       → firmware/ (.elf .hex .bin .map memory.json)
- *   codec      TTN / ChirpStack codec JS, TTN device-repository files, C encoder   → codec/
- *   report     report.json and report.html
+ *   codec      TTN / ChirpStack codec JS, TTN device-repository files              → codec/
+ * writeReport (./report) then turns the result into report.json and report.html.
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -60,7 +60,7 @@ export function defaultOutDir(app: string, board: string): string {
 }
 
 /** Rest-of-firmware footprint used for the model budget: DSP state and tables, policy and payload, stack. */
-export function firmwareFootprint(app: MurmurApp, board: Board, dspRamBytes: number, dspFlashBytes: number) {
+export function firmwareFootprint(board: Board, dspRamBytes: number, dspFlashBytes: number) {
   const avr = board.mcu.core === 'avr5';
   const stack = avr ? 256 : 1024;
   const code = avr ? 8 * 1024 : 12 * 1024;
@@ -123,7 +123,7 @@ export async function buildApp(opts: BuildOptions): Promise<BuildResult> {
   const trained = await timed('model', () => ensureModel(app, { dataDir: opts.dataDir, modelDir: opts.modelDir, quiet: opts.quiet }));
   const { compileGraph } = await import('@murmur/dsp');
   const graph = compileGraph(app.featureGraph);
-  const footprint = firmwareFootprint(app, board, graph.memory.ramBytes, graph.memory.flashBytes);
+  const footprint = firmwareFootprint(board, graph.memory.ramBytes, graph.memory.flashBytes);
   const compression = await timed('compress', () => compressForBoard(app, trained, board, footprint, {
       quiet: opts.quiet,
       recipes: opts.recipes,
@@ -165,7 +165,7 @@ export async function buildApp(opts: BuildOptions): Promise<BuildResult> {
     progress.done(`${result.windowsEqual}/${result.windows} windows, ${result.uplinksEqual}/${result.uplinks} uplinks equal`);
     return result;
   });
-  const reference = codegen.referenceRun(libOptions, codegen.generateAppLibrary(libOptions), check);
+  const reference = codegen.referenceRun(libOptions, lib.generated, check);
   writeFileSync(join(outDir, 'verify.json'), `${JSON.stringify(verify, null, 2)}\n`);
 
   const firmware =

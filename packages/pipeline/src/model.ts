@@ -83,40 +83,67 @@ export async function ensureModel(
   return { model, rows, train, validation, validationSubjects, report, trained };
 }
 
-export interface CompressionOutcome {
+export interface RecipeEvaluation {
   float: { bytes: number; accuracy: number };
   results: RecipeResult[];
   budget: MemoryBudget;
+}
+
+export interface CompressionOutcome extends RecipeEvaluation {
   choice: BudgetChoice;
 }
 
-/**
- * Evaluates the recipes on the validation subjects and chooses the most accurate one that fits the board
- * after `footprint` (the rest of the firmware) and `margin`; throws the budget message when none fits.
- * Recipe results do not depend on the board, so each is kept in `cacheDir` under the hash of the float
- * model, its settings and its validation subjects, and reused by the next board's build.
- */
+export interface CompressOptions {
+  margin?: number;
+  quiet?: boolean;
+  recipes?: string[];
+  cacheDir?: string;
+}
+
+/** Evaluates the recipes and chooses the most accurate one that fits; throws the budget message when none fits. */
 export async function compressForBoard(
   app: MurmurApp,
   trained: TrainedModel,
   board: Board,
   footprint: FirmwareFootprint,
-  opts: { margin?: number; quiet?: boolean; recipes?: string[]; cacheDir?: string } = {},
+  opts: CompressOptions = {},
 ): Promise<CompressionOutcome> {
+  const { chooseRecipe } = await import('@murmur/compress');
+  const evaluation = await evaluateRecipes(app, trained, board, footprint, opts);
+  return { ...evaluation, choice: chooseRecipe(evaluation.results, evaluation.budget) };
+}
+
+/**
+ * Evaluates the recipes on the validation subjects, with the memory budget the board leaves after
+ * `footprint` (the rest of the firmware) and `margin`.
+ * Recipe results do not depend on the board (but for mixed precision, which uses the flash budget), so each
+ * is kept in `cacheDir` under the hash of the float model, its settings and its validation subjects, and
+ * reused by the next board's build.
+ */
+export async function evaluateRecipes(
+  app: MurmurApp,
+  trained: TrainedModel,
+  board: Board,
+  footprint: FirmwareFootprint,
+  opts: CompressOptions = {},
+): Promise<RecipeEvaluation> {
   const c = await import('@murmur/compress');
   const mod = await appModule(app);
   const recipes = opts.recipes ? c.defaultRecipes.filter((r) => opts.recipes!.includes(r.name)) : c.defaultRecipes;
+  const budget = c.memoryBudget(board, footprint, opts.margin ?? 0.1);
   const cacheDir = opts.cacheDir ?? join(defaultModelDir(app.id), 'recipes');
   const { serializeModel } = await import('@murmur/nn');
   const serialized = serializeModel(trained.model);
-  const key = createHash('sha256')
+  const modelKey = createHash('sha256')
     .update(serialized.json)
     .update(serialized.weights)
     .update(JSON.stringify({ settings: mod.settings, validation: trained.validationSubjects }))
     .digest('hex');
   const results: RecipeResult[] = [];
   for (const recipe of recipes) {
-    const file = join(cacheDir, `${recipe.name.replace(/[^A-Za-z0-9_.-]/g, "_")}.json`);
+    // Mixed precision picks its int4 layers under the board's flash budget, so only it depends on the board.
+    const key = recipe.weights === 'mixed' ? `${modelKey}:${budget.flash}` : modelKey;
+    const file = join(cacheDir, `${recipe.name.replace(/[^A-Za-z0-9_.-]/g, '_')}.json`);
     const cached = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as { key: string; result: Omit<RecipeResult, 'compressed'>; compressed: string }) : undefined;
     if (cached?.key === key) {
       results.push({ ...cached.result, compressed: c.compressedFromJson(cached.compressed) });
@@ -124,6 +151,7 @@ export async function compressForBoard(
     }
     const [result] = await c.runRecipes({
       model: trained.model,
+      mixedBudgetBytes: budget.flash,
       train: { ...trained.train, classes: trained.rows.classes.length, seed: mod.settings.seed, quiet: opts.quiet },
       validation: trained.validation,
       recipes: [recipe],
@@ -133,11 +161,9 @@ export async function compressForBoard(
     writeFileSync(file, JSON.stringify({ key, result: rest, compressed: c.compressedToJson(compressed) }));
     results.push(result!);
   }
-  const budget = c.memoryBudget(board, footprint, opts.margin ?? 0.1);
   const float = {
     bytes: c.floatWeightBytes(trained.model),
     accuracy: c.floatAccuracy(trained.model, trained.validation, trained.rows.classes.length),
   };
-  const choice = c.chooseRecipe(results, budget);
-  return { float, results, budget, choice };
+  return { float, results, budget };
 }

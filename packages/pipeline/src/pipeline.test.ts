@@ -30,8 +30,8 @@ describe('apps', () => {
 
 describe('budget footprint', () => {
   it('reserves less code and stack on AVR than on Cortex-M', () => {
-    const avr = firmwareFootprint(app, getBoard('simavr-atmega328p'), 500, 100);
-    const arm = firmwareFootprint(app, getBoard('rak4631'), 500, 100);
+    const avr = firmwareFootprint(getBoard('simavr-atmega328p'), 500, 100);
+    const arm = firmwareFootprint(getBoard('rak4631'), 500, 100);
     expect(avr).toEqual({ flash: 8 * 1024 + 100, ram: 500 + 128 + 256 });
     expect(arm.ram).toBeGreaterThan(avr.ram);
   });

@@ -107,54 +107,28 @@ export function registerCompress(program: Command): void {
           ram: int('--reserve-ram', opts.reserveRam, 0),
         };
         const c = await import('@murmur/compress');
-        const { loadModel, saveModel } = await import('@murmur/nn');
-        const recipes = opts.recipes
-          ? opts.recipes.split(',').map((name) => {
-              const r = c.defaultRecipes.find((d) => d.name === name.trim());
-              if (!r)
-                throw new UsageError(
-                  `unknown recipe '${name}' (one of: ${c.defaultRecipes.map((d) => d.name).join(', ')})`,
-                );
-              return r;
-            })
-          : c.defaultRecipes;
-
-        const mod = await c.loadAppModule(app);
-        const rows = await c.loadAppRows(mod, { dataDir: opts.dataDir });
-        const modelDir = opts.model ?? defaultModelDir(app);
-        let model;
-        let validationSubjects: string[];
-        if (existsSync(join(modelDir, 'model.json'))) {
-          model = loadModel(modelDir);
-          validationSubjects = (model.meta?.['validationSubjects'] as string[] | undefined) ?? [];
-          if (!validationSubjects.length)
+        const pipeline = await import('@murmur/pipeline');
+        const recipes = opts.recipes?.split(',').map((name) => {
+          const r = c.defaultRecipes.find((d) => d.name === name.trim());
+          if (!r)
             throw new UsageError(
-              `${modelDir} does not record its validation subjects; retrain it with murmur train`,
+              `unknown recipe '${name}' (one of: ${c.defaultRecipes.map((d) => d.name).join(', ')})`,
             );
-        } else {
-          if (!opts.json) process.stderr.write(`no trained model in ${modelDir}: training one first\n`);
-          const trained = await c.trainAppModel(mod, rows, { quiet: opts.json });
-          model = trained.model;
-          saveModel(modelDir, model);
-          validationSubjects = [...new Set(trained.validation.groups)];
-        }
-        const validation = c.selectGroups(rows, validationSubjects);
-        const train = c.selectGroups(
-          rows,
-          [...new Set(rows.groups)].filter((g) => !validationSubjects.includes(g)),
-        );
-        const budget = c.memoryBudget(board, footprint, margin);
-        const results = await c.runRecipes({
-          model,
-          mixedBudgetBytes: budget.flash,
-          train: { ...train, classes: rows.classes.length, seed: mod.settings.seed, quiet: opts.json },
-          validation,
-          recipes,
+          return r.name;
         });
-        const floatRow = {
-          bytes: c.floatWeightBytes(model),
-          accuracy: c.floatAccuracy(model, validation, rows.classes.length),
-        };
+        const appConfig = await pipeline.loadApp(app);
+        const modelDir = opts.model ?? defaultModelDir(app);
+        if (!opts.json && !existsSync(join(modelDir, 'model.json')))
+          process.stderr.write(`no trained model in ${modelDir}: training one first\n`);
+        const trained = await pipeline.ensureModel(appConfig, { dataDir: opts.dataDir, modelDir, quiet: opts.json });
+        const validation = trained.validation;
+        const validationSubjects = trained.validationSubjects;
+        const { float: floatRow, results, budget } = await pipeline.evaluateRecipes(appConfig, trained, board, footprint, {
+          margin,
+          quiet: opts.json,
+          recipes,
+          cacheDir: join(modelDir, 'recipes'),
+        });
         const pareto = new Set(c.paretoFront(results).map((r) => r.recipe));
         const fitting = new Set(results.filter((r) => c.fits(r, budget)).map((r) => r.recipe));
         const strip = (r: RecipeResult): Omit<RecipeResult, 'compressed'> => {
