@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { cIdentifier, floatLiteral, int32Literal } from './c-emit';
+import { cFloat } from '@murmur/core';
+import { cIdentifier, int32Literal } from './c-emit';
 
 /** Parses a C99 hexadecimal float literal (as emitted) back to a number. */
 function parseHexFloat(text: string): number {
@@ -12,10 +13,10 @@ function parseHexFloat(text: string): number {
 describe('C literals', () => {
   it('writes float32 values exactly as hexadecimal literals', () => {
     for (const x of [1, -1.5, 0.1, 27.027027, 1e-40, 3.4028234663852886e38, 12.5]) {
-      expect(parseHexFloat(floatLiteral(x))).toBe(Math.fround(x));
+      expect(parseHexFloat(cFloat(x))).toBe(Math.fround(x));
     }
-    expect(floatLiteral(8)).toBe('0x1.000000p+3f');
-    expect(floatLiteral(0)).toBe('0.0f');
+    expect(cFloat(8)).toBe('0x1.000000p3f');
+    expect(cFloat(0)).toBe('0.0f');
   });
 
   it('writes INT32_MIN as an expression and makes identifiers', () => {

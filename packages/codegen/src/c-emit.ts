@@ -11,20 +11,6 @@ export function int32Literal(v: number): string {
   return v === -2147483648 ? '(-2147483647 - 1)' : String(v);
 }
 
-/** The exact C99 hexadecimal literal of a float32 value, e.g. `0x1.8p+3f`. */
-export function floatLiteral(x: number): string {
-  const bits = new DataView(new Float32Array([x]).buffer).getUint32(0, true);
-  const sign = bits >>> 31 ? '-' : '';
-  const exponent = (bits >>> 23) & 0xff;
-  const mantissa = bits & 0x7fffff;
-  if (exponent === 0xff) throw new RangeError(`not a finite float: ${x}`);
-  if (exponent === 0 && mantissa === 0) return `${sign}0.0f`;
-  const lead = exponent === 0 ? 0 : 1;
-  const e = exponent === 0 ? -126 : exponent - 127;
-  const hex = (mantissa << 1).toString(16).padStart(6, '0');
-  return `${sign}0x${lead}.${hex}p${e >= 0 ? '+' : ''}${e}f`;
-}
-
 /** Comma-separated values, `perLine` to a line, indented by two spaces. */
 export function cValues(
   values: ArrayLike<number>,

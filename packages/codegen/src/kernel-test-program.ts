@@ -6,7 +6,8 @@ import {
   type CompressedModel,
 } from '@murmur/compress';
 import { createRng, type Rng } from '@murmur/core';
-import { cArray, cComment, floatLiteral } from './c-emit';
+import { cFloat } from '@murmur/core';
+import { cArray, cComment } from './c-emit';
 import { generateModelCode } from './model-codegen';
 import { randomInt8, randomLayer, randomModel, singleLayerModel } from './random-layers';
 
@@ -196,7 +197,7 @@ export function kernelTestProgram(suite: KernelSuite): { name: string; text: str
       'fp_expected',
       fp.map((c) => c.expected),
     ),
-    `${rom} float quantize_values[${q.values.length}] = {\n  ${Array.from(q.values, (v) => (Number.isNaN(v) ? 'NAN' : v === Infinity ? 'INFINITY' : v === -Infinity ? '-INFINITY' : floatLiteral(v))).join(',\n  ')}\n};`,
+    `${rom} float quantize_values[${q.values.length}] = {\n  ${Array.from(q.values, (v) => (Number.isNaN(v) ? 'NAN' : v === Infinity ? 'INFINITY' : v === -Infinity ? '-INFINITY' : cFloat(v))).join(',\n  ')}\n};`,
     cArray(rom, 'int8_t', 'quantize_expected', q.expected),
     cArray(rom, 'int8_t', 'argmax_values', argmaxValues),
     cArray(
@@ -245,7 +246,7 @@ export function kernelTestProgram(suite: KernelSuite): { name: string; text: str
     `  for (uint16_t i = 0; i < ${q.values.length}; i++) {`,
     '    float x = quantize_values[i];',
     '    int8_t got;',
-    `    murmur_quantize_s8(&x, 1, ${floatLiteral(q.inverseScale)}, ${q.zeroPoint}, &got);`,
+    `    murmur_quantize_s8(&x, 1, ${cFloat(q.inverseScale)}, ${q.zeroPoint}, &got);`,
     '    checked++;',
     '    if (got != quantize_expected[i]) failures += report(3, i, 0, got, quantize_expected[i]);',
     '  }',

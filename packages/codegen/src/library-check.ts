@@ -5,7 +5,8 @@ import type { Board } from '@murmur/boards';
 import { argmaxInt8, quantizeInput, runInt8 } from '@murmur/compress';
 import { compileGraph, computeAll } from '@murmur/dsp';
 import { encode, toHex } from '@murmur/payload';
-import { cComment, floatLiteral } from './c-emit';
+import { cFloat } from '@murmur/core';
+import { cComment } from './c-emit';
 import { generateAppLibrary, type AppLibrary, type AppLibraryOptions } from './app-library';
 import { modelFlashBytes } from './code-size';
 import { buildAndRun } from './harness';
@@ -132,15 +133,16 @@ function generatedFrames(lib: AppLibrary): string[] {
   ];
 }
 
-const cFloat = (v: number): string =>
-  Number.isNaN(v) ? 'NAN' : v === Infinity ? 'INFINITY' : v === -Infinity ? '-INFINITY' : floatLiteral(v);
+/** A recorded sample as a C constant (recordings may hold NaN or infinities). */
+const sampleLiteral = (v: number): string =>
+  Number.isNaN(v) ? 'NAN' : v === Infinity ? 'INFINITY' : v === -Infinity ? '-INFINITY' : cFloat(v);
 
 /** next_frame() reading recorded frames compiled in as exact float32 constants. */
 function recordedFrames(lib: AppLibrary, check: LibraryCheckOptions): string[] {
   const n = lib.window + (check.windows - 1) * lib.hop;
   const values: string[] = [];
   for (let t = 0; t < n; t++)
-    for (let c = 0; c < lib.channels; c++) values.push(cFloat(check.frames![c]![t]!));
+    for (let c = 0; c < lib.channels; c++) values.push(sampleLiteral(check.frames![c]![t]!));
   const lines: string[] = [];
   for (let i = 0; i < values.length; i += 8) lines.push(`  ${values.slice(i, i + 8).join(', ')},`);
   return [

@@ -9,7 +9,8 @@ import {
 } from '@murmur/compress';
 import { MurmurError } from '@murmur/core';
 import { samePadLeft, type Conv1dLayer, type Pool1dLayer } from '@murmur/nn';
-import { cArray, cComment, cIdentifier, floatLiteral } from './c-emit';
+import { cFloat } from '@murmur/core';
+import { cArray, cComment, cIdentifier } from './c-emit';
 import { planArena, type ArenaPlan, type BufferLifetime } from './memory-planner';
 
 /** Name of this generator in the headers of generated files. */
@@ -317,7 +318,7 @@ export function generateModelCode(model: CompressedModel, options: ModelCodeOpti
     '}',
     '',
     `int ${prefix}_invoke(const float *features, int8_t *output) {`,
-    `  murmur_quantize_s8(features, ${inputSize}, ${floatLiteral(Math.fround(1 / model.input.scale))}, ${model.input.zeroPoint}, ${tensor(0)});`,
+    `  murmur_quantize_s8(features, ${inputSize}, ${cFloat(Math.fround(1 / model.input.scale))}, ${model.input.zeroPoint}, ${tensor(0)});`,
     `  return ${prefix}_run(output);`,
     '}',
     '',

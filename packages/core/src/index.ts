@@ -2,3 +2,4 @@ export * from './errors';
 export * from './prng';
 export * from './progress';
 export * from './paths';
+export * from './c-literal';

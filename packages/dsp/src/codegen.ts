@@ -3,7 +3,7 @@
  * its state struct and the op calls into the hand-written runtime in packages/dsp/c/ (murmur_dsp.h).
  * The generated API is streaming: frames arrive in chunks, a window is processed when it is full.
  */
-import { cFloat } from './f32';
+import { cFloat } from '@murmur/core';
 import type { BlockStep, CompiledGraph, PlannedStep, StreamStep, Table } from './graph';
 import { STAT_NAMES } from './kernels';
 

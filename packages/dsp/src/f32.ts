@@ -61,18 +61,6 @@ export function sqrt32(x: number): number {
   return f(Math.sqrt(x));
 }
 
-/** A float32 value as an exact C99 literal (hexadecimal floating constant). */
-export function cFloat(x: number): string {
-  const v = f(x);
-  if (!Number.isFinite(v)) throw new RangeError(`cannot emit non-finite float ${x} as a C constant`);
-  if (v === 0) return Object.is(v, -0) ? '-0.0f' : '0.0f';
-  const bits = floatBits(v);
-  const sign = bits >>> 31 ? '-' : '';
-  const exp = (bits >>> 23) & 0xff;
-  const mant = ((bits & 0x7fffff) << 1).toString(16).padStart(6, '0');
-  return exp === 0 ? `${sign}0x0.${mant}p-126f` : `${sign}0x1.${mant}p${exp - 127}f`;
-}
-
 /** The shortest decimal text that reads back as the same float32 (for CSV output). */
 export function float32Text(x: number): string {
   const v = f(x);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createRng } from '@murmur/core';
-import { cFloat, f, floatBits, ln32, LN_FLOOR } from './f32';
+import { cFloat } from '@murmur/core';
+import { f, floatBits, ln32, LN_FLOOR } from './f32';
 import * as k from './kernels';
 import { biquadCoefficients, goertzelCoefficients, twiddleTables, windowTable } from './tables';
 

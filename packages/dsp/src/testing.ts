@@ -1,5 +1,6 @@
 /** Graphs covering every op, used by the parity tests and the benchmark. */
 import type { FeatureGraph } from './graph';
+import { STAT_NAMES } from './kernels';
 
 /** A block graph that exercises every block op on 2 channels at 100 Hz, 256-sample windows, hop 100. */
 export const opsBlockGraph: FeatureGraph = {
@@ -42,20 +43,7 @@ export const opsBlockGraph: FeatureGraph = {
       op: 'stats',
       in: ['b'],
       name: 'b',
-      emit: [
-        'mean',
-        'std',
-        'rms',
-        'min',
-        'max',
-        'p2p',
-        'peak',
-        'skewness',
-        'kurtosis',
-        'crest',
-        'zcr',
-        'mcr',
-      ],
+      emit: [...STAT_NAMES],
     },
     { op: 'correlation', in: ['a', 'b'], name: 'corr_ab' },
     { op: 'sma', in: ['a', 'b', 'c'], name: 'sma' },

@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Board } from '@murmur/boards';
-import { MurmurError, type Rng } from '@murmur/core';
+import { cFloat, MurmurError, type Rng } from '@murmur/core';
 import {
   archOf,
   buildFirmware,
@@ -25,12 +25,6 @@ import type { ModemFault, SentDatagram } from './simulator';
 
 const testDir = join(modemCDir, '..', 'test');
 
-/** A float literal that parses back to exactly the given float32 value. */
-function floatLiteral(x: number): string {
-  const text = Math.fround(x).toPrecision(9);
-  return `${text.includes('.') || text.includes('e') ? text : `${text}.0`}f`;
-}
-
 function cValue(slot: Slot, v: unknown): string {
   const f = slot.field;
   if (f.kind === 'enum') {
@@ -42,7 +36,7 @@ function cValue(slot: Slot, v: unknown): string {
   if (f.kind === 'bool') return v ? 'true' : 'false';
   if (f.kind === 'uint') return `${Number(v)}u`;
   if (f.kind === 'int') return `${Number(v)}`;
-  return floatLiteral(Number(v));
+  return cFloat(Number(v));
 }
 
 /**

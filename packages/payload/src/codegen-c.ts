@@ -6,6 +6,7 @@
 import { cborCompactMaxSize, senmlBaseName, senmlMaxSize, senmlName, senmlUnit } from './cbor';
 import { planOf, type Slot } from './plan';
 import type { PayloadSchema } from './schema';
+import { cFloat } from '@murmur/core';
 
 export const C_GENERATOR = '@murmur/payload codegen-c';
 
@@ -14,12 +15,6 @@ export interface GeneratedC {
   baseName: string;
   header: string;
   source: string;
-}
-
-/** A float literal that parses back to exactly the given float32 value. */
-function floatLiteral(x: number): string {
-  const text = Math.fround(x).toPrecision(9);
-  return `${text.includes('.') || text.includes('e') ? text : `${text}.0`}f`;
 }
 
 function cType(slot: Slot): string {
@@ -75,11 +70,11 @@ function quantizeStatements(slot: Slot, expr: string, index: string): string[] {
       return [`if (!quantize_int(${expr}, ${f.bits}u, ${sat}, &raw[${index}])) return 0;`];
     case 'fixed':
       return [
-        `if (!quantize_q((${expr} - ${floatLiteral(slot.offset32)}) / ${floatLiteral(slot.scale32)}, ${slot.rawMax}u, ${sat}, &raw[${index}])) return 0;`,
+        `if (!quantize_q((${expr} - ${cFloat(slot.offset32)}) / ${cFloat(slot.scale32)}, ${slot.rawMax}u, ${sat}, &raw[${index}])) return 0;`,
       ];
     case 'unorm':
       return [
-        `if (!quantize_q(${expr} * ${floatLiteral(slot.rawMax)}, ${slot.rawMax}u, ${sat}, &raw[${index}])) return 0;`,
+        `if (!quantize_q(${expr} * ${cFloat(slot.rawMax)}, ${slot.rawMax}u, ${sat}, &raw[${index}])) return 0;`,
       ];
   }
 }

@@ -4,11 +4,7 @@
  * library; message `i` is the uplink of the i-th period of `windowsPerUplink` windows.
  */
 import type { AppLibrary } from '@murmur/codegen';
-
-const floatLiteral = (x: number): string => {
-  const text = Math.fround(x).toPrecision(9);
-  return `${text.includes('.') || text.includes('e') ? text : `${text}.0`}f`;
-};
+import { cFloat } from '@murmur/core';
 
 export function recordedUplinkMessagesC(
   lib: AppLibrary,
@@ -21,7 +17,7 @@ export function recordedUplinkMessagesC(
   const P = p.toUpperCase();
   const n = lib.window + (windowsPerUplink * uplinks - 1) * lib.hop;
   const values: string[] = [];
-  for (let t = 0; t < n; t++) for (let c = 0; c < lib.channels; c++) values.push(floatLiteral(frames[c]![t]!));
+  for (let t = 0; t < n; t++) for (let c = 0; c < lib.channels; c++) values.push(cFloat(frames[c]![t]!));
   const rows: string[] = [];
   for (let i = 0; i < values.length; i += 8) rows.push(`  ${values.slice(i, i + 8).join(', ')},`);
   return [

@@ -5,6 +5,7 @@
  */
 import type { CompiledPolicy } from './policy';
 import { BASELINE_VARIANCE_FLOOR } from './policy';
+import { cFloat } from '@murmur/core';
 
 export const POLICY_GENERATOR = '@murmur/policy codegen';
 
@@ -13,12 +14,6 @@ export interface GeneratedPolicyC {
   baseName: string;
   header: string;
   source: string;
-}
-
-/** A float literal that parses back to exactly the given float32 value. */
-function floatLiteral(x: number): string {
-  const text = Math.fround(x).toPrecision(9);
-  return `${text.includes('.') || text.includes('e') ? text : `${text}.0`}f`;
 }
 
 export function generatePolicyC(p: CompiledPolicy): GeneratedPolicyC {
@@ -102,7 +97,7 @@ void murmur_${n}_policy_summary(const ${st} *s, uint8_t battery_pct, struct murm
           : a.reduce === 'min'
             ? `if (${v} < s->acc${i}) s->acc${i} = ${v};`
             : `s->acc${i} = ${v};`;
-    const gate = slot.quality ? `features[${slot.quality.feature}] >= ${floatLiteral(slot.quality.min)}` : '1';
+    const gate = slot.quality ? `features[${slot.quality.feature}] >= ${cFloat(slot.quality.min)}` : '1';
     push.push(`  if (${gate}) { /* ${slot.field} */`);
     push.push(`    if (isfinite(${v})) {`);
     push.push(`      if (s->n${i} == 0) s->acc${i} = ${v}; else { ${update} }`);
@@ -129,18 +124,18 @@ void murmur_${n}_policy_summary(const ${st} *s, uint8_t battery_pct, struct murm
     push.push('    float acc = 0.0f;');
     push.push(`    for (unsigned i = 0; i < ${baseF}u; i++) {`);
     push.push('      float variance = s->base_m2[i] / denom;');
-    push.push(`      if (!(variance > ${floatLiteral(BASELINE_VARIANCE_FLOOR)})) variance = ${floatLiteral(BASELINE_VARIANCE_FLOOR)};`);
+    push.push(`      if (!(variance > ${cFloat(BASELINE_VARIANCE_FLOOR)})) variance = ${cFloat(BASELINE_VARIANCE_FLOOR)};`);
     push.push('      float d = features[base_index[i]] - s->base_mean[i];');
     push.push('      acc = acc + (d * d) / variance;');
     push.push('    }');
-    push.push(`    score = sqrtf(acc / ${floatLiteral(baseF)});`);
+    push.push(`    score = sqrtf(acc / ${cFloat(baseF)});`);
     push.push('  }');
   }
   push.push('  if (score > s->anomaly_max) s->anomaly_max = score;');
   push.push('  if (anomaly) *anomaly = score;');
   if (def.alert) {
     const conds = p.abnormalClasses.map((c) => `class_index == ${c}u`);
-    if (def.alert.anomalyAbove !== undefined) conds.push(`score > ${floatLiteral(def.alert.anomalyAbove)}`);
+    if (def.alert.anomalyAbove !== undefined) conds.push(`score > ${cFloat(def.alert.anomalyAbove)}`);
     push.push(`  bool abnormal = ${conds.length ? conds.join(' || ') : 'false'};`);
     push.push('  if (!abnormal) s->consecutive = 0;');
     push.push('  else if (s->consecutive < UINT16_MAX) s->consecutive++;');
