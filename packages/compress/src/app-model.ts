@@ -81,6 +81,8 @@ export interface AppRows {
   x: Float32Array[];
   y: number[];
   groups: string[];
+  /** The recording of each row (for folds finer or coarser than subjects, e.g. one motor load). */
+  recordings: string[];
   classes: string[];
   featureNames: string[];
 }
@@ -134,34 +136,40 @@ async function extractAppRows(
     x: kept.map((r) => r.features),
     y: kept.map((r) => index.get(r.label!)!),
     groups: kept.map((r) => r.subject),
+    recordings: kept.map((r) => r.recording),
     classes,
     featureNames: table.features.map((f) => f.name),
+  };
+}
+
+/** The rows at some indices, in that order. */
+export function selectRows(rows: AppRows, idx: readonly number[]): AppRows {
+  return {
+    ...rows,
+    x: idx.map((i) => rows.x[i]!),
+    y: idx.map((i) => rows.y[i]!),
+    groups: idx.map((i) => rows.groups[i]!),
+    recordings: idx.map((i) => rows.recordings[i]!),
   };
 }
 
 /** The rows of some groups. */
 export function selectGroups(rows: AppRows, groups: readonly string[]): AppRows {
   const keep = new Set(groups);
-  const idx = rows.groups.map((g, i) => (keep.has(g) ? i : -1)).filter((i) => i >= 0);
-  return {
-    ...rows,
-    x: idx.map((i) => rows.x[i]!),
-    y: idx.map((i) => rows.y[i]!),
-    groups: idx.map((i) => rows.groups[i]!),
-  };
+  return selectRows(
+    rows,
+    rows.groups.map((g, i) => (keep.has(g) ? i : -1)).filter((i) => i >= 0),
+  );
 }
 
-/** Every `step`-th row (deterministic subsampling for quick runs). */
+/** A seeded random fraction of the rows (deterministic subsampling for quick runs). */
 export function subsampleRows(rows: AppRows, fraction: number, seed: number): AppRows {
   if (fraction >= 1) return rows;
   const rng = createRng(seed).fork('subsample');
-  const idx = rows.x.map((_, i) => i).filter(() => rng.next() < fraction);
-  return {
-    ...rows,
-    x: idx.map((i) => rows.x[i]!),
-    y: idx.map((i) => rows.y[i]!),
-    groups: idx.map((i) => rows.groups[i]!),
-  };
+  return selectRows(
+    rows,
+    rows.x.map((_, i) => i).filter(() => rng.next() < fraction),
+  );
 }
 
 export interface AppTraining {
@@ -173,38 +181,18 @@ export interface AppTraining {
 }
 
 /**
- * Splits the rows by subject (validation subjects never seen in training), trains the app's MLP with early
- * stopping on a second subject split inside the training subjects, and reports on the validation subjects.
+ * Splits the rows by subject (validation subjects never seen in training), trains the app's MLP on the
+ * training subjects (fitAppModel) and reports on the validation subjects.
  */
 export async function trainAppModel(
   app: AppModule,
   rows: AppRows,
   opts: { quiet?: boolean; epochs?: number } = {},
 ): Promise<AppTraining> {
-  const s = app.settings;
-  const split = splitGroups(rows.groups, s.validationFraction, s.seed);
+  const split = splitGroups(rows.groups, app.settings.validationFraction, app.settings.seed);
   const train = selectGroups(rows, split.train);
   const validation = selectGroups(rows, split.validation);
-  const model = buildMlp({
-    inputs: rows.x[0]!.length,
-    hidden: s.hidden,
-    classes: rows.classes.length,
-    seed: s.seed,
-  });
-  model.meta = { ...model.meta, classes: rows.classes, features: rows.featureNames, app: app.name };
-  const result = await trainClassifier({
-    ...train,
-    classes: rows.classes.length,
-    model,
-    seed: s.seed,
-    epochs: opts.epochs ?? s.epochs,
-    batchSize: s.batchSize,
-    learningRate: s.learningRate,
-    validationFraction: s.patience > 0 ? 0.2 : 0,
-    earlyStopping: s.patience > 0 ? { patience: s.patience } : undefined,
-    label: `train ${app.name}`,
-    quiet: opts.quiet,
-  });
+  const result = await fitAppModel(app, train, opts);
   result.model.meta = { ...result.model.meta, validationSubjects: split.validation };
   return {
     model: result.model,
@@ -213,4 +201,36 @@ export async function trainAppModel(
     result,
     report: evaluateClassifier(result.model, validation.x, validation.y, rows.classes.length),
   };
+}
+
+/**
+ * Trains the app's MLP on all of `train`, with early stopping on a subject split inside it (20 % of its
+ * subjects), so no row outside `train` is seen.
+ */
+export async function fitAppModel(
+  app: AppModule,
+  train: AppRows,
+  opts: { quiet?: boolean; epochs?: number; label?: string } = {},
+): Promise<TrainResult> {
+  const s = app.settings;
+  const model = buildMlp({
+    inputs: train.x[0]!.length,
+    hidden: s.hidden,
+    classes: train.classes.length,
+    seed: s.seed,
+  });
+  model.meta = { ...model.meta, classes: train.classes, features: train.featureNames, app: app.name };
+  return trainClassifier({
+    ...train,
+    classes: train.classes.length,
+    model,
+    seed: s.seed,
+    epochs: opts.epochs ?? s.epochs,
+    batchSize: s.batchSize,
+    learningRate: s.learningRate,
+    validationFraction: s.patience > 0 ? 0.2 : 0,
+    earlyStopping: s.patience > 0 ? { patience: s.patience } : undefined,
+    label: opts.label ?? `train ${app.name}`,
+    quiet: opts.quiet,
+  });
 }

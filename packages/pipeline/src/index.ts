@@ -6,3 +6,4 @@ export * from './recorded';
 export * from './firmware-main';
 export * from './board-images';
 export * from './chain';
+export * from './cross-validate';

@@ -1,0 +1,96 @@
+import { describe, expect, it } from 'vitest';
+import { createRng } from '@murmur/core';
+import type { AppRows } from '@murmur/compress';
+import { crossValidate, groupFolds, type MurmurApp } from './index';
+
+const app = {
+  id: 'blobs',
+  classes: ['a', 'b', 'c'],
+  features: { dataset: 'none', graphFor: () => ({ skip: 'unused' }) },
+  model: { hidden: [8], epochs: 15, patience: 0 },
+} as unknown as MurmurApp;
+
+/** Three separable classes in 6 features; 8 subjects, 2 recordings each. */
+function blobs(): AppRows {
+  const rng = createRng(7);
+  const rows: AppRows = {
+    x: [],
+    y: [],
+    groups: [],
+    recordings: [],
+    classes: ['a', 'b', 'c'],
+    featureNames: [],
+  };
+  for (let i = 0; i < 480; i++) {
+    const c = i % 3;
+    const s = Math.floor(i / 60);
+    rows.x.push(Float32Array.from({ length: 6 }, (_, f) => (f % 3 === c ? 2 : 0) + rng.normal() * 0.5));
+    rows.y.push(c);
+    rows.groups.push(`s${s}`);
+    rows.recordings.push(`s${s}_r${i % 2}`);
+  }
+  rows.featureNames = ['f0', 'f1', 'f2', 'f3', 'f4', 'f5'];
+  return rows;
+}
+
+describe('group folds', () => {
+  it('hold out every group exactly once, in folds differing by at most one group', () => {
+    const groups = ['a', 'b', 'c', 'd', 'e', 'f', 'g'];
+    const folds = groupFolds(groups, 3);
+    const held = folds.map((f) => groups.filter((group) => f.test({ group, recording: '' })));
+    expect(held.flat().sort()).toEqual(groups);
+    expect(held.map((h) => h.length).sort()).toEqual([2, 2, 3]);
+    expect(groupFolds(groups, 3).map((f) => f.name)).toEqual(folds.map((f) => f.name));
+  });
+  it('become leave-one-group-out when there are fewer groups than folds', () => {
+    expect(
+      groupFolds(['x', 'y'], 5)
+        .map((f) => f.name)
+        .sort(),
+    ).toEqual(['x', 'y']);
+  });
+  it('refuse fewer than two folds or groups', () => {
+    expect(() => groupFolds(['a', 'b'], 1)).toThrow(/folds must be an integer ≥ 2/);
+    expect(() => groupFolds(['a', 'a'], 2)).toThrow(/at least 2 groups/);
+  });
+});
+
+describe('cross-validation', () => {
+  it('predicts every row once, from a model that never saw its subject', async () => {
+    const rows = blobs();
+    const cv = await crossValidate(app, { rows, folds: 4, quiet: true });
+    expect(cv.predictions.map((p) => p.row).sort((a, b) => a - b)).toEqual(rows.x.map((_, i) => i));
+    for (const f of cv.folds) {
+      expect(f.trainRows + f.testRows).toBe(rows.x.length);
+      expect(f.testGroups.length).toBe(2);
+    }
+    expect(cv.float.samples).toBe(rows.x.length);
+    expect(cv.float.accuracy).toBeGreaterThan(0.95);
+    expect(Math.abs(cv.compressed.accuracy - cv.float.accuracy)).toBeLessThan(0.03);
+  }, 120_000);
+  it('takes explicit folds, e.g. by recording', async () => {
+    const folds = [0, 1].map((r) => ({
+      name: `r${r}`,
+      test: (k: { recording: string }) => k.recording.endsWith(`_r${r}`),
+    }));
+    const cv = await crossValidate(app, { rows: blobs(), folds, quiet: true });
+    expect(cv.folds.map((f) => [f.name, f.testRows])).toEqual([
+      ['r0', 240],
+      ['r1', 240],
+    ]);
+  }, 120_000);
+  it('refuses folds that hold out nothing, overlap, or a recipe that looks at held-out rows', async () => {
+    const rows = blobs();
+    await expect(
+      crossValidate(app, { rows, folds: [{ name: 'none', test: () => false }], quiet: true }),
+    ).rejects.toThrow(/fold 'none' holds out 0 of 480 rows/);
+    const twice = [0, 1].map((n) => ({ name: `f${n}`, test: (k: { group: string }) => k.group === 's0' }));
+    await expect(crossValidate(app, { rows, folds: twice, quiet: true })).rejects.toThrow(
+      /held out by two folds/,
+    );
+    await expect(crossValidate(app, { rows, recipe: 'mixed-int4/int8' })).rejects.toThrow(
+      /chooses its layers on held-out rows/,
+    );
+    await expect(crossValidate(app, { rows, recipe: 'nope' })).rejects.toThrow(/unknown recipe 'nope'/);
+  }, 120_000);
+});
