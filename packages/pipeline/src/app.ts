@@ -5,7 +5,8 @@
  */
 import type { AppModelSettings } from '@murmur/compress';
 import { listApps, MurmurError, UsageError } from '@murmur/core';
-import type { AppFeatures, FeatureGraph } from '@murmur/dsp';
+import type { Recording } from '@murmur/datasets';
+import type { AppFeatures, AppFeatureTable, FeatureGraph } from '@murmur/dsp';
 import type { PayloadSchema } from '@murmur/payload';
 import { compilePolicy, type CompiledPolicy, type UplinkPolicyDef } from '@murmur/policy';
 import { compileGraph } from '@murmur/dsp';
@@ -30,7 +31,22 @@ export interface MurmurApp {
   uplink: UplinkPolicyDef;
   /** The board `npm start` builds for and the app's README recommends. */
   defaultBoard: string;
+  /**
+   * The app's own figures beside classification accuracy (respiratory-rate error, anomaly ROC-AUC, ...),
+   * computed on recordings the model never saw; `murmur eval` reports them under `task`.
+   */
+  taskMetrics?: (input: TaskMetricsInput) => TaskMetrics | Promise<TaskMetrics>;
 }
+
+/** What an app's task metrics see: the held-out recordings and their feature rows (TS reference). */
+export interface TaskMetricsInput {
+  recordings: readonly Recording[];
+  table: AppFeatureTable;
+  classes: readonly string[];
+}
+
+/** Named figures, each a number or a small JSON object (e.g. per-class recall). */
+export type TaskMetrics = Record<string, number | string | Record<string, unknown> | unknown[]>;
 
 /** Imports `@murmur/<id>` and returns its `app` export. */
 export async function loadApp(id: string | undefined): Promise<MurmurApp> {
