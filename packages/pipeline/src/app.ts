@@ -10,6 +10,7 @@ import type { AppFeatures, AppFeatureTable, FeatureGraph } from '@murmur/dsp';
 import type { PayloadSchema } from '@murmur/payload';
 import { compilePolicy, type CompiledPolicy, type UplinkPolicyDef } from '@murmur/policy';
 import { compileGraph } from '@murmur/dsp';
+import type { Fold, RowKey } from './cross-validate';
 
 export interface MurmurApp {
   /** Folder name under apps/, e.g. `wearable-activity`. */
@@ -36,6 +37,12 @@ export interface MurmurApp {
    * computed on recordings the model never saw; `murmur eval` reports them under `task`.
    */
   taskMetrics?: (input: TaskMetricsInput) => TaskMetrics | Promise<TaskMetrics>;
+  /**
+   * How the app's accuracy is estimated on the development data, by scheme name: a number of subject
+   * folds, or folds built from the rows' subjects and recordings (e.g. leave one motor load out). Default:
+   * `{ subjects: 5 }`.
+   */
+  crossValidation?: Record<string, number | ((rows: readonly RowKey[]) => Fold[])>;
 }
 
 /** What an app's task metrics see: the held-out recordings and their feature rows (TS reference). */
