@@ -46,6 +46,8 @@ export interface LibraryCheckResult {
   uplinksEqual: number;
   /** First differences, for the report. */
   mismatches: string[];
+  /** The firmware's result per window, `class margin alert` as the reference writes it. */
+  outputs: string[];
   unit: string;
   /** Per window (features, model) and per uplink (payload). */
   cost: { features: StageCost; model: StageCost; payload: StageCost };
@@ -282,6 +284,7 @@ export async function runLibraryCheck(
       uplinks: reference.uplinks.length,
       uplinksEqual,
       mismatches,
+      outputs: windows,
       unit: run.costUnit,
       cost: {
         features: stage(costs('features')),
