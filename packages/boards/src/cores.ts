@@ -55,9 +55,18 @@ export interface MachineMemory {
   ram: MachineRegion;
 }
 
-/** The memory each emulated machine offers, keyed by `describeEmulator` without the clock (see `machineKey`). */
+/**
+ * The memory each emulated machine offers, keyed by `describeEmulator` without the clock (see `machineKey`).
+ * For a machine in `sizableQemuMemory` this is the most it can be given (QEMU then gets the size an image is
+ * linked into): the micro:bit's nRF51 SoC model takes any `flash-size` below its FICR at 0x10000000 and any
+ * `sram-size` below the peripherals at 0x40000000, so a Cortex-M0/M0+ board runs there with its own flash and
+ * RAM (RP2040: 264 KB) instead of the real micro:bit's 16 KB; the `qemu-microbit` board keeps the real sizes.
+ */
 export const machineMemory: Readonly<Record<string, MachineMemory>> = {
-  'qemu microbit': { flash: { origin: 0x0, size: 256 * 1024 }, ram: { origin: 0x20000000, size: 16 * 1024 } },
+  'qemu microbit': {
+    flash: { origin: 0x0, size: 0x10000000 },
+    ram: { origin: 0x20000000, size: 0x20000000 },
+  },
   'qemu mps2-an385': { flash: { origin: 0x0, size: 4 << 20 }, ram: { origin: 0x20000000, size: 4 << 20 } },
   'qemu mps2-an386': { flash: { origin: 0x0, size: 4 << 20 }, ram: { origin: 0x20000000, size: 4 << 20 } },
   // AN505 boots Secure: the Secure aliases of SSRAM1 (code) and SSRAM2 (data).
@@ -67,6 +76,31 @@ export const machineMemory: Readonly<Record<string, MachineMemory>> = {
   },
   'simavr atmega328p': { flash: { origin: 0x0, size: 32 * 1024 }, ram: { origin: 0x100, size: 2 * 1024 } },
 };
+
+/**
+ * QEMU machines whose flash and RAM sizes are properties of the SoC model (`-global <property>=<bytes>`); the
+ * others have fixed memory. Checked with `info mtree` on QEMU 7.2: `nrf51-soc.sram-size=270336` maps
+ * nrf51.sram at 0x20000000-0x20041fff, `nrf51-soc.flash-size=2096896` nrf51_soc.flash at 0x0-0x1ffeff (the
+ * defaults are the micro:bit's 16 KB and 256 KB).
+ */
+export const sizableQemuMemory: Readonly<Record<string, { flash: string; ram: string }>> = {
+  microbit: { flash: 'nrf51-soc.flash-size', ram: 'nrf51-soc.sram-size' },
+};
+
+/**
+ * The QEMU options that give a machine the memory an image is linked into (`emulatorFor(board).memory`):
+ * `-global` size properties for a machine in `sizableQemuMemory`, none for a machine with fixed memory.
+ */
+export function qemuMemoryOptions(machine: string, memory: MachineMemory): string[] {
+  const properties = sizableQemuMemory[machine];
+  if (!properties) return [];
+  return [
+    '-global',
+    `${properties.flash}=${memory.flash.size}`,
+    '-global',
+    `${properties.ram}=${memory.ram.size}`,
+  ];
+}
 
 /** "qemu mps2-an386", "simavr atmega328p", "host": the key of `machineMemory`. */
 export function machineKey(e: EmulatorMachine): string {

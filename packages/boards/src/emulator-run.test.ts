@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { emulatorFor, loadBoards, type EmulatorTarget } from './index';
+import { emulatorFor, loadBoards, qemuMemoryOptions, type EmulatorTarget } from './index';
 
 // Builds a tiny program with each board's emulator flags and memory and runs it on the proxy machine: the
 // program returns 42 from integer and float work (385 * 1.5 - 535), passed out as QEMU's exit code through
@@ -131,6 +131,7 @@ describe.skipIf(!canRunArm)('Cortex-M boards run on their QEMU proxy machine', (
         [
           '-M',
           target.machine,
+          ...qemuMemoryOptions(target.machine, target.memory),
           '-nographic',
           '-monitor',
           'none',

@@ -6,6 +6,8 @@ export {
   proxyEmulators,
   flagsForCore,
   machineMemory,
+  qemuMemoryOptions,
+  sizableQemuMemory,
   type EmulatorMachine,
   type CoreSelection,
   type MachineMemory,

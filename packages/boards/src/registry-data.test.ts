@@ -10,6 +10,7 @@ import {
   isBoardFile,
   isEmulatedTarget,
   loadBoards,
+  qemuMemoryOptions,
   renderBoardJsonSchema,
   type Board,
 } from './index';
@@ -274,11 +275,33 @@ describe('board helpers', () => {
     expect(emulatorFor(getBoard('native'))).toEqual({ kind: 'host', cpuFlags: [] });
   });
 
-  it('links proxy images at the machine origins, capped at the machine memory', () => {
-    expect(emulatorFor(getBoard('rpi-pico-sx1262'))).toMatchObject({
+  it('links proxy images at the machine origins with the board sizes; the micro:bit is sized to the board', () => {
+    const pico = emulatorFor(getBoard('rpi-pico-sx1262'));
+    expect(pico).toMatchObject({
       machine: 'microbit',
-      memory: { flash: { origin: 0, size: 256 * KiB }, ram: { origin: 0x20000000, size: 16 * KiB } },
+      memory: {
+        flash: { origin: 0, size: 2 * 1024 * KiB - 256 },
+        ram: { origin: 0x20000000, size: 264 * KiB },
+      },
     });
+    if (pico.kind !== 'qemu') throw new Error('qemu expected');
+    expect(qemuMemoryOptions(pico.machine, pico.memory)).toEqual([
+      '-global',
+      'nrf51-soc.flash-size=2096896',
+      '-global',
+      'nrf51-soc.sram-size=270336',
+    ]);
+    const microbit = emulatorFor(getBoard('qemu-microbit'));
+    if (microbit.kind !== 'qemu') throw new Error('qemu expected');
+    expect(qemuMemoryOptions(microbit.machine, microbit.memory)).toEqual([
+      '-global',
+      'nrf51-soc.flash-size=262144',
+      '-global',
+      'nrf51-soc.sram-size=16384',
+    ]);
+    const an386 = emulatorFor(getBoard('rak4631'));
+    if (an386.kind !== 'qemu') throw new Error('qemu expected');
+    expect(qemuMemoryOptions(an386.machine, an386.memory)).toEqual([]);
     expect(emulatorFor(getBoard('nrf9160-dk'))).toMatchObject({
       machine: 'mps2-an505',
       memory: {

@@ -4,8 +4,8 @@ import type { Board } from './schema';
 /**
  * How to run code built for a board: the emulator, the compiler flags of the image that runs there and the
  * memory to link it into. `memory` has the machine's origins and the board's sizes, capped at what the
- * machine has, so a budget overflow shows up under emulation too. The cap matters for the micro:bit proxy:
- * its 16 KB of RAM is less than any Cortex-M0+ board here has.
+ * machine has, so a budget overflow shows up under emulation too. The micro:bit proxy's memory is sized to
+ * the board (`qemuMemoryOptions` in cores.ts), so a Cortex-M0+ board keeps its own flash and RAM there.
  */
 export type EmulatorTarget =
   | { kind: 'qemu'; machine: string; cpuFlags: string[]; memory: MachineMemory }

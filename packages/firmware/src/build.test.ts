@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { getBoard } from '@murmur/boards';
 import { describe, expect, it } from 'vitest';
 import { buildFirmware, describeLinkOverflow } from './build';
+import { runOnEmulator } from './emulator';
 import { runTool } from './toolchain';
 
 const outDir = (): string => mkdtempSync(join(tmpdir(), 'murmur-fw-'));
@@ -78,13 +79,46 @@ describe('linking from the board memory map', () => {
     );
   }, 30_000);
 
-  it('says when the proxy machine, not the board, is too small', async () => {
+  it("runs a Cortex-M0+ board on the micro:bit proxy with the board's own RAM (RP2040: 264 KB)", async () => {
     const board = getBoard('rpi-pico-sx1262');
     const { dir, source } = program(
-      '#include <stdint.h>\nuint8_t buffer[20000];\nint main(void) { buffer[3] = 1; return buffer[3]; }\n',
+      '#include <stdint.h>\nvolatile uint8_t buffer[200000];\n' +
+        'int main(void) { buffer[0] = 20; buffer[199999] = 22; return buffer[0] + buffer[199999]; }\n',
+    );
+    const image = await buildFirmware({ board, sources: [source], outDir: dir });
+    expect(image.memory!.ram.budget).toBe(270336);
+    expect(image.memory!.ram.total).toBeGreaterThan(200000);
+    const run = await runOnEmulator({ board, elf: image.elf });
+    expect(run.exitCode).toBe(42);
+    expect(run.command.join(' ')).toContain(
+      '-M microbit -global nrf51-soc.flash-size=2096896 -global nrf51-soc.sram-size=270336',
+    );
+  }, 30_000);
+
+  it("the board's budget, not the proxy machine's, limits an image on the micro:bit proxy", async () => {
+    const board = getBoard('rpi-pico-sx1262');
+    const { dir, source } = program(
+      '#include <stdint.h>\nuint8_t buffer[280000];\nint main(void) { buffer[3] = 1; return buffer[3]; }\n',
+    );
+    const failure = buildFirmware({ board, sources: [source], outDir: dir });
+    await expect(failure).rejects.toThrow(
+      /does not fit board 'rpi-pico-sx1262': region 'RAM' overflowed by \d+ bytes/,
+    );
+    await expect(failure).rejects.not.toThrow(/limited by its machine/);
+  }, 30_000);
+
+  it('says when the proxy machine, not the board, is too small', async () => {
+    const an385 = getBoard('qemu-mps2-an385');
+    const board = {
+      ...an385,
+      id: 'big-ram',
+      memory: { ...an385.memory, ram: { ...an385.memory.ram, size: 8 << 20 } },
+    };
+    const { dir, source } = program(
+      '#include <stdint.h>\nuint8_t buffer[5000000];\nint main(void) { buffer[3] = 1; return buffer[3]; }\n',
     );
     await expect(buildFirmware({ board, sources: [source], outDir: dir })).rejects.toThrow(
-      /region 'RAM' overflowed by \d+ bytes.*; the emulator image is limited by its machine \(QEMU microbit, board sizes capped at the machine's\): 262144 B of flash \(the board has 2096896 B\), 16384 B of RAM \(the board has 270336 B\)/,
+      /region 'RAM' overflowed by \d+ bytes.*; the emulator image is limited by its machine \(QEMU mps2-an385, board sizes capped at the machine's\): 4194304 B of RAM \(the board has 8388608 B\)/,
     );
   }, 30_000);
 

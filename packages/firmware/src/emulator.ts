@@ -1,7 +1,7 @@
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import type { Board } from '@murmur/boards';
 import { MurmurError } from '@murmur/core';
-import { archOf, costUnitOf, icountShift, qemuMachineOf, qemuMachines, type CostUnit } from './targets';
+import { archOf, costUnitOf, icountShift, qemuMachineOptions, qemuMachines, type CostUnit } from './targets';
 import { runTool } from './toolchain';
 
 /** The emulated board's UART (murmur_uart_*) as the host sees it, e.g. for a modem simulator. */
@@ -116,11 +116,9 @@ function commandFor(board: Board, elf: string, serialPort?: number): string[] {
   if (board.emulator.kind === 'simavr') {
     return ['simavr', '-m', board.emulator.mcu, '-f', String(board.emulator.frequencyHz), elf];
   }
-  const { name } = qemuMachineOf(board);
   return [
     'qemu-system-arm',
-    '-M',
-    name,
+    ...qemuMachineOptions(board),
     '-nographic',
     '-monitor',
     'none',

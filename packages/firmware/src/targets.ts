@@ -1,6 +1,6 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Board } from '@murmur/boards';
+import { emulatorFor, qemuMemoryOptions, type Board } from '@murmur/boards';
 import { MurmurError } from '@murmur/core';
 
 /** The three kinds of code generation Murmur's firmware build knows. */
@@ -68,6 +68,17 @@ export function qemuMachineOf(board: Board): { name: string; machine: QemuMachin
     );
   }
   return { name: board.emulator.machine, machine };
+}
+
+/**
+ * `-M <machine>` plus the options that give the machine the memory the board's emulator image is linked
+ * into: a Cortex-M0/M0+ board on the micro:bit proxy gets its own flash and RAM sizes (`qemuMemoryOptions`
+ * in @murmur/boards), so its image is limited by the board, not by the real micro:bit's 16 KB of RAM.
+ */
+export function qemuMachineOptions(board: Board): string[] {
+  const { name } = qemuMachineOf(board);
+  const emulator = emulatorFor(board);
+  return ['-M', name, ...(emulator.kind === 'qemu' ? qemuMemoryOptions(name, emulator.memory) : [])];
 }
 
 /**

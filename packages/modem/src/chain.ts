@@ -13,6 +13,7 @@ import {
   archOf,
   buildFirmware,
   qemuMachineOf,
+  qemuMachineOptions,
   splitHarnessLines,
   type FirmwareImage,
 } from '@murmur/firmware';
@@ -224,8 +225,7 @@ function qemuCommand(board: Board, elf: string, port: number): string[] {
   ]);
   return [
     'qemu-system-arm',
-    '-M',
-    name,
+    ...qemuMachineOptions(board),
     '-nographic',
     '-monitor',
     'none',
