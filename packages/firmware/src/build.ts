@@ -128,7 +128,7 @@ function harnessRuntime(board: Board, arch: Arch): Runtime {
   const shared = [join(runtimeDir, 'murmur_console.c'), join(runtimeDir, 'murmur_cost_report.c')];
   const includeDirs = [runtimeDir, support];
   if (arch === 'host') {
-    const host = [join(runtimeDir, 'host/console_stdio.c'), join(runtimeDir, 'host/cost_none.c')];
+    const host = ['console_stdio.c', 'cost_none.c', 'host_file_stdio.c'].map((f) => join(runtimeDir, 'host', f));
     return { sources: [...shared, ...host], includeDirs, defines: {} };
   }
   if (arch === 'avr') {

@@ -197,6 +197,28 @@ describe('serial connection to the host', () => {
   });
 });
 
+describe('host files', () => {
+  it.each([...cortexBoards, 'native'])(
+    '%s: reads a host file in pieces (semihosting SYS_OPEN/SYS_READ under QEMU, stdio on the host)',
+    async (id) => {
+      const board = getBoard(id);
+      const dir = outDir();
+      const data = Uint8Array.from({ length: 1000 }, (_, i) => (i * 131 + 7) & 0xff);
+      writeFileSync(join(dir, 'input.bin'), data);
+      const image = await buildFirmware({
+        board,
+        sources: [join(fixtures, 'main_host_file.c')],
+        defines: { MURMUR_TEST_FILE: join(dir, 'input.bin') },
+        outDir: dir,
+      });
+      const run = await runOnEmulator({ board, elf: image.elf });
+      expect(run.lines).toEqual([`missing=-1 length=1000 sum=${data.reduce((a, b) => a + b, 0)}`]);
+      expect(run.exitCode).toBe(0);
+    },
+    30_000,
+  );
+});
+
 describe('program failures', () => {
   it('reports a hang as a timeout', async () => {
     const dir = outDir();
