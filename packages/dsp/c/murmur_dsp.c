@@ -265,6 +265,26 @@ void murmur_defect_energy_f32(const float *p, MURMUR_ROM uint16_t *ranges, uint3
   }
 }
 
+void murmur_defect_prominence_f32(const float *p, MURMUR_ROM uint16_t *ranges, uint32_t orders, uint32_t harmonics,
+                                  float *out) {
+  uint32_t o, h, k;
+  for (o = 0; o < orders; o++) {
+    float acc = 0.0f;
+    for (h = 0; h < harmonics; h++) {
+      uint32_t r = 4 * (o * harmonics + h);
+      uint32_t nlo = ranges[r], lo = ranges[r + 1], hi = ranges[r + 2], nhi = ranges[r + 3];
+      float top = 0.0f, side = 0.0f, level;
+      for (k = lo; k < hi; k++)
+        if (p[k] > top) top = p[k];
+      for (k = nlo; k < lo; k++) side = side + p[k];
+      for (k = hi; k < nhi; k++) side = side + p[k];
+      level = side / (float)(lo - nlo + (nhi - hi));
+      if (top > 0.0f && level > 0.0f) acc = acc + murmur_ln_f32(top / level);
+    }
+    out[o] = acc / (float)harmonics;
+  }
+}
+
 void murmur_autocorr_period_f32(const float *x, uint32_t n, uint32_t min_lag, uint32_t max_lag, float rate_hz,
                                 float out[2]) {
   float r0 = 0.0f, best = -INFINITY;

@@ -72,6 +72,10 @@ void murmur_spectral_shape_f32(const float *p, uint32_t lo, uint32_t hi, float b
 /* Per order: ln(sum over harmonics of the max p in each [lo, hi) range / mean of p[ref_lo..ref_hi)). */
 void murmur_defect_energy_f32(const float *p, MURMUR_ROM uint16_t *ranges, uint32_t orders, uint32_t harmonics,
                               uint32_t ref_lo, uint32_t ref_hi, float *out);
+/* Per order: mean over harmonics of ln(max p in [lo, hi) / mean p over [nlo, lo) and [hi, nhi)); ranges holds
+ * [nlo, lo, hi, nhi) per harmonic. */
+void murmur_defect_prominence_f32(const float *p, MURMUR_ROM uint16_t *ranges, uint32_t orders, uint32_t harmonics,
+                                  float *out);
 /* out = [best lag / rate_hz, r[best] / r[0]] over lags [min_lag, max_lag]. */
 void murmur_autocorr_period_f32(const float *x, uint32_t n, uint32_t min_lag, uint32_t max_lag, float rate_hz,
                                 float out[2]);

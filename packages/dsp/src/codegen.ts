@@ -237,6 +237,16 @@ ${' '.repeat(id.length + 13)}int *ready);
           ),
         );
         break;
+      case 'defectProminence':
+        block.push(
+          `murmur_defect_prominence_f32(${x}, ${tab(p, 'ranges')}, ${s.orders.length}u, ${p.ints.harmonics}u, ${work(p)});`,
+          ...copyFeatures(
+            p,
+            work(p),
+            s.orders.map((_, i) => i),
+          ),
+        );
+        break;
       case 'autocorrPeriod':
         block.push(
           `murmur_autocorr_period_f32(${x}, ${n}u, ${p.ints.minLag}u, ${p.ints.maxLag}u, ${flt(p.floats.rateHz)}, ${work(p)});`,

@@ -77,6 +77,19 @@ export type BlockStep =
       toleranceHz: number;
       referenceHz: [number, number];
     }
+  | {
+      /** Per order: how far its defect lines (harmonics) stand out of their own neighbourhood (ln ratio). */
+      op: 'defectProminence';
+      in: [string];
+      name: string;
+      shaftHz: number;
+      orders: { name: string; multiple: number }[];
+      harmonics: number;
+      /** Half-width of the peak search around each line. */
+      toleranceHz: number;
+      /** Half-width of the neighbourhood whose mean level (peak range excluded) is the reference. */
+      neighbourhoodHz: number;
+    }
   | { op: 'autocorrPeriod'; in: [string]; name: string; minS: number; maxS: number }
   | { op: 'heartRate'; in: [string]; name: string }
   | { op: 'emit'; in: [string]; name: string; names?: string[]; unit?: string };
@@ -558,6 +571,41 @@ export function compileGraph(graph: FeatureGraph): CompiledGraph {
         p.ints.refLo = binOf(step.referenceHz[0], `${field}.referenceHz[0]`);
         p.ints.refHi = binOf(step.referenceHz[1], `${field}.referenceHz[1]`);
         if (p.ints.refHi <= p.ints.refLo) fail('reference range is empty', `${field}.referenceHz`);
+        p.workFloats = step.orders.length;
+        addFeatures(
+          p,
+          step.name,
+          step.orders.map((o) => [o.name, 'ln']),
+        );
+        break;
+      }
+      case 'defectProminence': {
+        arity(1);
+        need('spectrum');
+        if (!Number.isInteger(step.harmonics) || step.harmonics < 1)
+          fail('harmonics must be an integer ≥ 1', `${field}.harmonics`);
+        if (!(step.toleranceHz >= 0 && step.neighbourhoodHz > step.toleranceHz))
+          fail('neighbourhoodHz must be larger than toleranceHz ≥ 0', `${field}.neighbourhoodHz`);
+        const tol = step.toleranceHz / spectrum!.binHz;
+        const wide = step.neighbourhoodHz / spectrum!.binHz;
+        const ranges = new Uint16Array(4 * step.orders.length * step.harmonics);
+        step.orders.forEach((o, i) => {
+          for (let h = 0; h < step.harmonics; h++) {
+            const centre = (o.multiple * step.shaftHz * (h + 1)) / spectrum!.binHz - spectrum!.firstBin;
+            const lo = Math.max(0, Math.round(centre - tol));
+            const hi = Math.min(x.length, Math.round(centre + tol) + 1);
+            const nlo = Math.max(0, Math.round(centre - wide));
+            const nhi = Math.min(x.length, Math.round(centre + wide) + 1);
+            if (hi <= lo || lo - nlo + (nhi - hi) < 1)
+              fail(
+                `harmonic ${h + 1} of '${o.name}' or its neighbourhood is outside the spectrum`,
+                `${field}.orders[${i}]`,
+              );
+            ranges.set([nlo, lo, hi, nhi], 4 * (i * step.harmonics + h));
+          }
+        });
+        p.tables.ranges = table(`prominence_${index}`, () => ranges);
+        p.ints.harmonics = step.harmonics;
         p.workFloats = step.orders.length;
         addFeatures(
           p,

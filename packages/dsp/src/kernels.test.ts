@@ -179,6 +179,24 @@ describe('statistics (closed forms)', () => {
   });
 });
 
+describe('defect-line prominence (known answers)', () => {
+  it('a line 8 times its flat neighbourhood gives ln 8; a flat spectrum 0; no level 0', () => {
+    const p = new Float32Array(40).fill(2);
+    p[10] = 16;
+    p[20] = 16;
+    const out = new Float32Array(2);
+    // order 0: harmonics at bins 10 and 20 (peak ±1, neighbourhood ±4); order 1: flat around bin 30.
+    k.defectProminenceF32(
+      p,
+      Uint16Array.from([6, 9, 12, 15, 16, 19, 22, 25, 26, 29, 32, 35, 0, 0, 0, 0]),
+      2,
+      out,
+    );
+    expect(out[0]).toBeCloseTo(Math.log(8), 6);
+    expect(out[1]).toBe(0);
+  });
+});
+
 describe('pulses and respiratory series', () => {
   it('detects a 72/min pulse train and its heart rate; resamples the intervals', () => {
     const rate = 125;

@@ -312,6 +312,36 @@ export function defectEnergyF32(
 }
 
 /**
+ * Defect-line prominence: for each order o, the mean over harmonics of ln(largest p[k] in the
+ * harmonic's peak range / mean of p over the rest of its neighbourhood). `ranges` holds
+ * [neighbourhood lo, peak lo, peak hi, neighbourhood hi) quadruples, `harmonics` per order. A
+ * harmonic with no peak or no neighbourhood level contributes 0. Scale-free and local: a line
+ * standing out of its own surroundings counts the same whatever the overall level of the spectrum.
+ */
+export function defectProminenceF32(
+  p: Float32Array,
+  ranges: Uint16Array,
+  harmonics: number,
+  out: Float32Array,
+): void {
+  for (let o = 0; o < out.length; o++) {
+    let acc = 0;
+    for (let h = 0; h < harmonics; h++) {
+      const r = 4 * (o * harmonics + h);
+      const [nlo, lo, hi, nhi] = [ranges[r], ranges[r + 1], ranges[r + 2], ranges[r + 3]];
+      let top = 0;
+      for (let k = lo; k < hi; k++) if (p[k] > top) top = p[k];
+      let side = 0;
+      for (let k = nlo; k < lo; k++) side = f(side + p[k]);
+      for (let k = hi; k < nhi; k++) side = f(side + p[k]);
+      const level = f(side / (lo - nlo + (nhi - hi)));
+      if (top > 0 && level > 0) acc = f(acc + ln32(f(top / level)));
+    }
+    out[o] = f(acc / harmonics);
+  }
+}
+
+/**
  * Autocorrelation r[lag] = Σ x[i]·x[i+lag] (x is expected zero-mean) for lag in [minLag, maxLag];
  * out = [best lag / rateHz (s), r[best] / r[0]].
  */

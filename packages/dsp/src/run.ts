@@ -144,6 +144,11 @@ function runBlock(p: PlannedStep, vectors: Map<string, Float32Array>, out: Float
       k.defectEnergyF32(x, bins(p, 'ranges'), p.ints.harmonics, [p.ints.refLo, p.ints.refHi], e);
       return emit(e);
     }
+    case 'defectProminence': {
+      const e = new Float32Array(s.orders.length);
+      k.defectProminenceF32(x, bins(p, 'ranges'), p.ints.harmonics, e);
+      return emit(e);
+    }
     case 'autocorrPeriod': {
       const r = new Float32Array(2);
       k.autocorrPeriodF32(x, p.ints.minLag, p.ints.maxLag, p.floats.rateHz, r);
