@@ -10,6 +10,7 @@ import { cComment } from './c-emit';
 import { generateAppLibrary, type AppLibrary, type AppLibraryOptions } from './app-library';
 import { modelFlashBytes } from './code-size';
 import { buildAndRun } from './harness';
+import { archOf } from '@murmur/firmware';
 import { PolicyRunner } from '@murmur/policy';
 
 /**
@@ -27,7 +28,9 @@ export interface LibraryCheckOptions {
   seed?: number;
   /**
    * Recorded frames (channel-major, at least window + (windows - 1) * hop long) to stream instead of the
-   * generated ones; they are compiled into the image as float32 constants.
+   * generated ones: read from a host file while the program runs (QEMU semihosting, stdio on the host), so
+   * their number is not limited by flash, or compiled into flash as float32 constants on AVR, where simavr
+   * has no semihosting (see `streamsRecordedFrames`).
    */
   frames?: Float32Array[];
 }
@@ -60,6 +63,17 @@ export interface LibraryCheckResult {
   arenaBytes: number;
   macs: number;
 }
+
+/**
+ * Whether the check streams recorded frames from a host file on this board (any number of windows) or
+ * compiles them into the image's flash (AVR: as many windows as fit beside the code).
+ */
+export function streamsRecordedFrames(board: Board): boolean {
+  return archOf(board) !== 'avr';
+}
+
+/** Frames per host-file read of a streamed check: a small buffer, few semihosting calls. */
+const FRAMES_PER_READ = 32;
 
 /** The battery level the check passes to every uplink. */
 export const CHECK_BATTERY_PCT = 100;
@@ -102,7 +116,11 @@ export function referenceRun(
     const { index, margin } = argmaxInt8(
       runInt8(options.model, quantizeInput(row.features, options.model.input)),
     );
-    const { alertNow } = policy.push({ classIndex: index, confidence: Math.fround(margin / 255), features: row.features });
+    const { alertNow } = policy.push({
+      classIndex: index,
+      confidence: Math.fround(margin / 255),
+      features: row.features,
+    });
     windows.push(`${index} ${margin} ${alertNow ? 1 : 0}`);
     if ((w + 1) % check.period === 0) {
       let hex = 'none';
@@ -139,12 +157,40 @@ function generatedFrames(lib: AppLibrary): string[] {
 const sampleLiteral = (v: number): string =>
   Number.isNaN(v) ? 'NAN' : v === Infinity ? 'INFINITY' : v === -Infinity ? '-INFINITY' : cFloat(v);
 
+/** The recorded frames of a check, frame-major (every channel of frame 0, then of frame 1, ...). */
+function interleavedFrames(lib: AppLibrary, check: LibraryCheckOptions): Float32Array {
+  const n = lib.window + (check.windows - 1) * lib.hop;
+  const out = new Float32Array(n * lib.channels);
+  for (let t = 0; t < n; t++)
+    for (let c = 0; c < lib.channels; c++) out[t * lib.channels + c] = check.frames![c]![t]!;
+  return out;
+}
+
+/** next_frame() reading recorded frames from a host file of float32 values, FRAMES_PER_READ at a time. */
+function streamedFrames(lib: AppLibrary): string[] {
+  return [
+    `static float chunk[${FRAMES_PER_READ * lib.channels}];`,
+    'static uint32_t chunk_start;',
+    'static uint32_t chunk_frames;',
+    'static int32_t frames_file = -1;',
+    '',
+    'static void next_frame(uint32_t t) {',
+    '  if (t >= chunk_start + chunk_frames) {',
+    '    chunk_start = t;',
+    `    chunk_frames = (uint32_t)(murmur_host_file_read(frames_file, chunk, sizeof chunk) / (${lib.channels}u * sizeof(float)));`,
+    '    if (chunk_frames == 0) {',
+    '      murmur_console_write("error: the frames file ended\\n");',
+    '      murmur_system_exit(2);',
+    '    }',
+    '  }',
+    `  for (uint16_t c = 0; c < ${lib.channels}; c++) frame[c] = chunk[(t - chunk_start) * ${lib.channels}UL + c];`,
+    '}',
+  ];
+}
+
 /** next_frame() reading recorded frames compiled in as exact float32 constants. */
 function recordedFrames(lib: AppLibrary, check: LibraryCheckOptions): string[] {
-  const n = lib.window + (check.windows - 1) * lib.hop;
-  const values: string[] = [];
-  for (let t = 0; t < n; t++)
-    for (let c = 0; c < lib.channels; c++) values.push(sampleLiteral(check.frames![c]![t]!));
+  const values = Array.from(interleavedFrames(lib, check), sampleLiteral);
   const lines: string[] = [];
   for (let i = 0; i < values.length; i += 8) lines.push(`  ${values.slice(i, i + 8).join(', ')},`);
   return [
@@ -158,14 +204,33 @@ function recordedFrames(lib: AppLibrary, check: LibraryCheckOptions): string[] {
   ];
 }
 
-/** The C program that streams the check frames through the library and prints results and costs. */
+/**
+ * The C program that streams the check frames through the library and prints results and costs. With
+ * `framesFile`, recorded frames are read from that host file (float32, frame-major, as runLibraryCheck
+ * writes it), else they are compiled in.
+ */
 export function libraryCheckProgram(
   options: AppLibraryOptions,
   lib: AppLibrary,
   check: LibraryCheckOptions,
+  framesFile?: string,
 ): string {
   const prefix = `murmur_${lib.id}`;
   const ID = prefix.toUpperCase();
+  const frames = !check.frames
+    ? generatedFrames(lib)
+    : framesFile
+      ? streamedFrames(lib)
+      : recordedFrames(lib, check);
+  const openFrames = framesFile
+    ? [
+        `  frames_file = murmur_host_file_open(${JSON.stringify(framesFile)});`,
+        '  if (frames_file < 0) {',
+        '    murmur_console_write("error: cannot open the frames file\\n");',
+        '    return 2;',
+        '  }',
+      ]
+    : [];
   return [
     cComment([
       `Generated by @murmur/codegen: streams ${check.windows} windows through ${prefix} and prints every result.`,
@@ -175,6 +240,7 @@ export function libraryCheckProgram(
     '#include <stdint.h>',
     '#include "murmur_console.h"',
     '#include "murmur_cost.h"',
+    ...(framesFile ? ['#include "murmur_host_file.h"'] : []),
     '#include "murmur_nn.h"',
     `#include "${prefix}.h"`,
     '',
@@ -184,9 +250,10 @@ export function libraryCheckProgram(
     `static float frame[${lib.channels}];`,
     `static uint8_t uplink[${ID}_UPLINK_SIZE];`,
     '',
-    ...(check.frames ? recordedFrames(lib, check) : generatedFrames(lib)),
+    ...frames,
     '',
     'int main(void) {',
+    ...openFrames,
     `  ${prefix}_inputs inputs = { ${CHECK_BATTERY_PCT} };`,
     `  ${prefix}_result result;`,
     '  uint32_t t = 0;',
@@ -246,7 +313,13 @@ export async function runLibraryCheck(
       mkdirSync(dirname(join(dir, f.path)), { recursive: true });
       writeFileSync(join(dir, f.path), f.text);
     }
-    writeFileSync(join(dir, 'check.c'), libraryCheckProgram(options, lib, check));
+    let framesFile: string | undefined;
+    if (check.frames && streamsRecordedFrames(board)) {
+      framesFile = join(dir, 'frames.f32');
+      const frames = interleavedFrames(lib, check);
+      writeFileSync(framesFile, new Uint8Array(frames.buffer, frames.byteOffset, frames.byteLength));
+    }
+    writeFileSync(join(dir, 'check.c'), libraryCheckProgram(options, lib, check, framesFile));
     const run = await buildAndRun({
       board,
       sources: [...lib.sources.map((s) => join(dir, s)), join(dir, 'check.c')],

@@ -128,7 +128,9 @@ function harnessRuntime(board: Board, arch: Arch): Runtime {
   const shared = [join(runtimeDir, 'murmur_console.c'), join(runtimeDir, 'murmur_cost_report.c')];
   const includeDirs = [runtimeDir, support];
   if (arch === 'host') {
-    const host = ['console_stdio.c', 'cost_none.c', 'host_file_stdio.c'].map((f) => join(runtimeDir, 'host', f));
+    const host = ['console_stdio.c', 'cost_none.c', 'host_file_stdio.c'].map((f) =>
+      join(runtimeDir, 'host', f),
+    );
     return { sources: [...shared, ...host], includeDirs, defines: {} };
   }
   if (arch === 'avr') {
