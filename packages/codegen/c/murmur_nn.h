@@ -22,15 +22,21 @@
  *   _clustered_s8  int8 codebook + index_bits-bit index fields (LSB-first bit stream)
  *   _binary_s8     1-bit fields: 1 means +1, 0 means -1 (XNOR-popcount form; the per-channel
  *                  scale lives in the multiplier)
+ *   _s8_interleaved  (DSP path only) the int8_t[rows * cols] bytes of _s8 permuted for four-row
+ *                  dual-MAC loops, 4-byte aligned: each group of four rows (0-3, 4-7, ...) holds its
+ *                  whole blocks of four columns in turn (the block's four bytes of row 0, of row 1, of
+ *                  row 2, of row 3), then the group's last cols % 4 columns row by row; the rows after
+ *                  the last whole group (rows % 4) stay row-major. Dense and conv1d only.
  *
  * Kernels that need scratch memory take a murmur_context and have a `_get_buffer_size` companion;
  * they return MURMUR_ERROR_BUFFER when the scratch is too small and MURMUR_ERROR_ARGUMENT for
  * inconsistent dimensions. Nothing asserts.
  *
  * Fast paths: with the Arm DSP extension (__ARM_FEATURE_DSP: Cortex-M4/M7/M33) the int8 matrix
- * kernels use dual 16-bit multiply-accumulates (SMLAD, SXTB16 from arm_acle.h); other cores
- * (Cortex-M0/M0+/M3, AVR, host) run plain loops. Define MURMUR_NN_NO_DSP to force the plain loops.
- * Both paths give identical results.
+ * kernels use dual 16-bit multiply-accumulates (SMLAD, SXTB16 from arm_acle.h) on four rows at a time;
+ * other cores (Cortex-M0/M0+/M3, AVR, host) run plain loops. Define MURMUR_NN_NO_DSP to force the plain
+ * loops. Both paths give identical results. The generated models use the _s8_interleaved kernels on
+ * the DSP path: the same weight bytes in the order those loops read them (aligned pairs of words).
  */
 #ifndef MURMUR_NN_H
 #define MURMUR_NN_H
@@ -161,6 +167,13 @@ murmur_status murmur_fully_connected_binary_s8(const murmur_context *ctx, MURMUR
                                                MURMUR_ROM murmur_quant_params *quant, const int8_t *input,
                                                MURMUR_ROM uint8_t *filter, int8_t *output);
 
+#if MURMUR_NN_DSP
+/** murmur_fully_connected_s8 on interleaved weights (see above); MURMUR_ERROR_ARGUMENT unless 4-byte aligned. */
+murmur_status murmur_fully_connected_s8_interleaved(const murmur_context *ctx, MURMUR_ROM murmur_fc_params *params,
+                                                    MURMUR_ROM murmur_quant_params *quant, const int8_t *input,
+                                                    MURMUR_ROM int8_t *filter, int8_t *output);
+#endif
+
 /* ---------------------------------------------------------------------------------------------- */
 /* 1D convolution. Scratch: _get_buffer_size(params) bytes (one input patch).                     */
 
@@ -181,6 +194,12 @@ murmur_status murmur_conv1d_clustered_s8(const murmur_context *ctx, MURMUR_ROM m
 murmur_status murmur_conv1d_binary_s8(const murmur_context *ctx, MURMUR_ROM murmur_conv1d_params *params,
                                       MURMUR_ROM murmur_quant_params *quant, const int8_t *input,
                                       MURMUR_ROM uint8_t *filter, int8_t *output);
+#if MURMUR_NN_DSP
+/** murmur_conv1d_s8 on interleaved weights (see above); MURMUR_ERROR_ARGUMENT unless 4-byte aligned. */
+murmur_status murmur_conv1d_s8_interleaved(const murmur_context *ctx, MURMUR_ROM murmur_conv1d_params *params,
+                                           MURMUR_ROM murmur_quant_params *quant, const int8_t *input,
+                                           MURMUR_ROM int8_t *filter, int8_t *output);
+#endif
 
 /* ---------------------------------------------------------------------------------------------- */
 /* Depthwise 1D convolution (depth multiplier 1). Scratch: _get_buffer_size(params) bytes.        */

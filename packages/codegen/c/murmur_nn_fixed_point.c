@@ -35,14 +35,14 @@ int32_t murmur_multiply_by_quantized_multiplier(int32_t x, int32_t multiplier, i
   return murmur_mbqm(x, multiplier, shift);
 }
 
+int32_t murmur_requantize_row_general(int32_t acc, int32_t multiplier, int32_t shift) {
+  /* Bound y so that adding the zero point cannot overflow; the activation clamp gives the same result. */
+  int32_t y = murmur_mbqm(acc, multiplier, shift);
+  return y > 1024 ? 1024 : y < -1024 ? -1024 : y;
+}
+
 int8_t murmur_requantize_row(int32_t dot, MURMUR_ROM murmur_quant_params *quant, uint16_t row) {
-  int32_t acc = (int32_t)((uint32_t)quant->bias[row] + (uint32_t)dot);
-  int32_t y = murmur_mbqm(acc, quant->multiplier[row], quant->shift[row]);
-  /* Bound y first so that adding the zero point cannot overflow; the clamp below gives the same result. */
-  if (y > 1024) y = 1024;
-  if (y < -1024) y = -1024;
-  y += quant->output_offset;
-  if (y < quant->activation_min) y = quant->activation_min;
-  if (y > quant->activation_max) y = quant->activation_max;
-  return (int8_t)y;
+  const int32_t acc = (int32_t)((uint32_t)quant->bias[row] + (uint32_t)dot);
+  return murmur_output_clamp(murmur_requantize_scaled(acc, quant->multiplier[row], quant->shift[row]),
+                             murmur_output_range_of(quant));
 }

@@ -1,7 +1,8 @@
 /*
  * Row kernels, one per weight format: outputs first_row .. first_row + row_count - 1 of
  * requantize(bias[r] + sum_c patch[c] * w[r][c]). The weight bytes are read exactly as ir.ts defines
- * them; every kernel reads only the bytes of the rows it computes.
+ * them (or, for the interleaved int8 kernels, as murmur_nn.h describes); every kernel reads only the bytes
+ * of the rows it computes.
  */
 #include "murmur_nn_support.h"
 
@@ -9,102 +10,197 @@
 #include <arm_acle.h>
 #include <string.h>
 
-static inline uint32_t murmur_ror8(uint32_t v) { return (v >> 8) | (v << 24); }
-
 static inline uint32_t murmur_read_u32(const void *p) {
   uint32_t v;
   memcpy(&v, p, sizeof v);
   return v;
 }
 
-/* Four columns of one row: two SMLADs on the SXTB16-unpacked weights and the reordered patch. */
-#define MURMUR_MAC4(acc, w, x02, x13)                                                                             \
-  do {                                                                                                            \
-    (acc) = __smlad(__sxtb16(w), (x02), (acc));                                                                   \
-    (acc) = __smlad(__sxtb16(murmur_ror8(w)), (x13), (acc));                                                      \
-  } while (0)
+/* SXTB16 of v rotated right by 8: bytes 1 and 3 sign-extended into two halfwords (one instruction). */
+static inline int16x2_t murmur_sxtb16_ror8(uint32_t v) {
+  int16x2_t r;
+  __asm__("sxtb16 %0, %1, ror #8" : "=r"(r) : "r"(v));
+  return r;
+}
+
+/* Columns past the last whole block of four: `count` rows of n weights, `stride` bytes apart. */
+static void murmur_rows_tail_s8(int32_t *acc, uint32_t count, const int16_t *x, const int8_t *w, uint32_t stride,
+                           uint32_t n) {
+  for (; count > 0; count--, acc++, w += stride) {
+    uint32_t sum = (uint32_t)*acc;
+    for (uint32_t i = 0; i < n; i++) sum += (uint32_t)(x[i] * w[i]);
+    *acc = (int32_t)sum;
+  }
+}
+
+/* Requantizes `count` accumulators (bias included) of consecutive rows into output. */
+static void murmur_requantize_rows_s8(const int32_t *acc, uint32_t count, const int32_t *multiplier,
+                                      const int8_t *shift, const murmur_output_range *range, int8_t *output) {
+  const murmur_output_range r = *range;
+  for (; count > 0; count--) {
+    *output++ = murmur_output_clamp(murmur_requantize_scaled(*acc++, *multiplier++, *shift++), r);
+  }
+}
+
+/* One row-major row: acc + sum_c patch[c] * w[c], two SMLADs per four columns. */
+static int32_t murmur_rows_one_s8(const int16_t *patch, const int8_t *w, uint32_t cols, int32_t acc) {
+  const uint32_t blocks = cols >> 2;
+  for (uint32_t b = 0; b < blocks; b++) {
+    const uint32_t v = murmur_read_u32(w + 4 * b);
+    acc = __smlad(__sxtb16(v), (int16x2_t)murmur_read_u32(patch + 4 * b), acc);
+    acc = __smlad(murmur_sxtb16_ror8(v), (int16x2_t)murmur_read_u32(patch + 4 * b + 2), acc);
+  }
+  murmur_rows_tail_s8(&acc, 1, patch + 4 * blocks, w + 4 * blocks, 0, cols - 4 * blocks);
+  return acc;
+}
 
 /*
- * Four rows (w0, w0 + cols, w0 + 2 cols, w0 + 3 cols) times `blocks` blocks of four columns, blocks >= 1:
- * per block one LDRD of the patch, four LDRs of weights, eight SXTB16 and eight SMLAD. The patch is
- * 4-byte aligned (LDRD); weight rows may be unaligned (LDR allows it on Armv7-M/Armv8-M Mainline).
+ * Loop over `blocks` blocks (blocks >= 1) of one block body: four blocks per pass, then single blocks.
+ * The counter is the %[n] operand.
  */
-static void murmur_dot4_s8(const int16_t *x, const int8_t *w0, uint32_t cols, uint32_t blocks, int32_t acc[4]) {
+#define MURMUR_BLOCK_LOOP(body)                                                                                   \
+  "subs %[n], %[n], #4\n\t"                                                                                       \
+  "blt 2f\n"                                                                                                      \
+  "1:\n\t" body body body body                                                                                    \
+  "subs %[n], %[n], #4\n\t"                                                                                       \
+  "bge 1b\n"                                                                                                      \
+  "2:\n\t"                                                                                                        \
+  "adds %[n], %[n], #4\n\t"                                                                                       \
+  "beq 4f\n"                                                                                                      \
+  "3:\n\t" body                                                                                                   \
+  "subs %[n], %[n], #1\n\t"                                                                                       \
+  "bne 3b\n"                                                                                                      \
+  "4:\n\t"
+
+/* Four columns of the weight word %[w] into accumulator a: two SXTB16, two SMLAD. */
+#define MURMUR_MAC4_ASM(a)                                                                                        \
+  "sxtb16 %[s], %[w]\n\t"                                                                                         \
+  "smlad %[" a "], %[s], %[x02], %[" a "]\n\t"                                                                    \
+  "sxtb16 %[s], %[w], ror #8\n\t"                                                                                 \
+  "smlad %[" a "], %[s], %[x13], %[" a "]\n\t"
+
+/*
+ * Four row-major rows (w0, w0 + cols, w2 = w0 + 2 cols, w2 + cols), one block of four columns: one LDRD of
+ * the patch, four LDRs of weights (rows may be unaligned), eight SXTB16 and eight SMLAD: 21 instructions for
+ * 16 multiply-accumulates.
+ */
+#define MURMUR_BLOCK_ROWS4                                                                                        \
+  "ldrd %[x02], %[x13], [%[x]], #8\n\t"                                                                           \
+  "ldr %[w], [%[w0], %[cols]]\n\t" MURMUR_MAC4_ASM("a1")                                                          \
+  "ldr %[w], [%[w0]], #4\n\t" MURMUR_MAC4_ASM("a0")                                                               \
+  "ldr %[w], [%[w2], %[cols]]\n\t" MURMUR_MAC4_ASM("a3")                                                          \
+  "ldr %[w], [%[w2]], #4\n\t" MURMUR_MAC4_ASM("a2")
+
+/* Adds four row-major rows times `blocks` blocks of four columns (blocks >= 1) to acc[0..3]. */
+static inline void murmur_dot4_s8(const int16_t *x, const int8_t *w0, uint32_t cols, uint32_t blocks,
+                                  int32_t acc[4]) {
   const int8_t *w2 = w0 + 2u * cols;
-  int32_t a0 = 0, a1 = 0, a2 = 0, a3 = 0;
+  int32_t a0 = acc[0], a1 = acc[1], a2 = acc[2], a3 = acc[3];
+  int32_t n = (int32_t)blocks;
   uint32_t x02, x13, w, s;
-  __asm__ volatile(
-      "1:\n\t"
-      "ldrd %[x02], %[x13], [%[x]], #8\n\t"
-      "ldr %[w], [%[w0], %[cols]]\n\t"
-      "sxtb16 %[s], %[w]\n\t"
-      "smlad %[a1], %[s], %[x02], %[a1]\n\t"
-      "sxtb16 %[s], %[w], ror #8\n\t"
-      "smlad %[a1], %[s], %[x13], %[a1]\n\t"
-      "ldr %[w], [%[w0]], #4\n\t"
-      "sxtb16 %[s], %[w]\n\t"
-      "smlad %[a0], %[s], %[x02], %[a0]\n\t"
-      "sxtb16 %[s], %[w], ror #8\n\t"
-      "smlad %[a0], %[s], %[x13], %[a0]\n\t"
-      "ldr %[w], [%[w2], %[cols]]\n\t"
-      "sxtb16 %[s], %[w]\n\t"
-      "smlad %[a3], %[s], %[x02], %[a3]\n\t"
-      "sxtb16 %[s], %[w], ror #8\n\t"
-      "smlad %[a3], %[s], %[x13], %[a3]\n\t"
-      "ldr %[w], [%[w2]], #4\n\t"
-      "sxtb16 %[s], %[w]\n\t"
-      "smlad %[a2], %[s], %[x02], %[a2]\n\t"
-      "sxtb16 %[s], %[w], ror #8\n\t"
-      "smlad %[a2], %[s], %[x13], %[a2]\n\t"
-      "subs %[n], %[n], #1\n\t"
-      "bne 1b\n\t"
-      : [x] "+r"(x), [w0] "+r"(w0), [w2] "+r"(w2), [n] "+r"(blocks), [a0] "+r"(a0), [a1] "+r"(a1), [a2] "+r"(a2),
-        [a3] "+r"(a3), [x02] "=&r"(x02), [x13] "=&r"(x13), [w] "=&r"(w), [s] "=&r"(s)
-      : [cols] "r"(cols)
-      : "cc", "memory");
+  __asm__ volatile(MURMUR_BLOCK_LOOP(MURMUR_BLOCK_ROWS4)
+                   : [x] "+r"(x), [w0] "+r"(w0), [w2] "+r"(w2), [n] "+r"(n), [a0] "+r"(a0), [a1] "+r"(a1),
+                     [a2] "+r"(a2), [a3] "+r"(a3), [x02] "=&r"(x02), [x13] "=&r"(x13), [w] "=&r"(w), [s] "=&r"(s)
+                   : [cols] "r"(cols)
+                   : "cc", "memory");
   acc[0] = a0;
   acc[1] = a1;
   acc[2] = a2;
   acc[3] = a3;
+}
+
+/*
+ * Four interleaved rows, one block of four columns: one LDRD of the patch, two LDRDs of 16 aligned weight
+ * bytes, eight SXTB16 and eight SMLAD: 19 instructions for 16 multiply-accumulates.
+ */
+#define MURMUR_BLOCK_INTERLEAVED                                                                                  \
+  "ldrd %[x02], %[x13], [%[x]], #8\n\t"                                                                           \
+  "ldrd %[w], %[v], [%[wp]], #8\n\t" MURMUR_MAC4_ASM("a0")                                                        \
+  "sxtb16 %[s], %[v]\n\t"                                                                                         \
+  "smlad %[a1], %[s], %[x02], %[a1]\n\t"                                                                          \
+  "sxtb16 %[s], %[v], ror #8\n\t"                                                                                 \
+  "smlad %[a1], %[s], %[x13], %[a1]\n\t"                                                                          \
+  "ldrd %[w], %[v], [%[wp]], #8\n\t" MURMUR_MAC4_ASM("a2")                                                        \
+  "sxtb16 %[s], %[v]\n\t"                                                                                         \
+  "smlad %[a3], %[s], %[x02], %[a3]\n\t"                                                                          \
+  "sxtb16 %[s], %[v], ror #8\n\t"                                                                                 \
+  "smlad %[a3], %[s], %[x13], %[a3]\n\t"
+
+/* Adds `blocks` interleaved blocks (blocks >= 1) of a group of four rows to acc[0..3]; returns the next byte. */
+static inline const int8_t *murmur_dot4_interleaved_s8(const int16_t *x, const int8_t *wp, uint32_t blocks,
+                                                       int32_t acc[4]) {
+  int32_t a0 = acc[0], a1 = acc[1], a2 = acc[2], a3 = acc[3];
+  int32_t n = (int32_t)blocks;
+  uint32_t x02, x13, w, v, s;
+  __asm__ volatile(MURMUR_BLOCK_LOOP(MURMUR_BLOCK_INTERLEAVED)
+                   : [x] "+r"(x), [wp] "+r"(wp), [n] "+r"(n), [a0] "+r"(a0), [a1] "+r"(a1), [a2] "+r"(a2),
+                     [a3] "+r"(a3), [x02] "=&r"(x02), [x13] "=&r"(x13), [w] "=&r"(w), [v] "=&r"(v), [s] "=&r"(s)
+                   :
+                   : "cc", "memory");
+  acc[0] = a0;
+  acc[1] = a1;
+  acc[2] = a2;
+  acc[3] = a3;
+  return wp;
+}
+
+/*
+ * int8 weights in groups of four rows (murmur_nn.h): each group holds its whole blocks of four columns
+ * (row 0's four bytes, row 1's, row 2's, row 3's), then its last cols % 4 columns row by row; the rows after
+ * the last whole group are row-major. filter is 4-byte aligned and first_row is 0 (checked by the driver).
+ */
+static void murmur_rows_s8_interleaved(MURMUR_ROM void *filter, uint16_t first_row, uint16_t row_count,
+                                       uint16_t cols, const int16_t *patch, MURMUR_ROM murmur_quant_params *quant,
+                                       int8_t *output) {
+  const int8_t *w = (const int8_t *)filter;
+  const uint32_t blocks = (uint32_t)cols >> 2;
+  const uint32_t tail = cols - 4 * blocks;
+  const int32_t *bias = quant->bias;
+  const murmur_output_range range = murmur_output_range_of(quant);
+  uint32_t r = 0;
+  (void)first_row;
+  for (; r + 4 <= row_count; r += 4) {
+    int32_t acc[4] = {bias[r], bias[r + 1], bias[r + 2], bias[r + 3]};
+    if (blocks > 0) w = murmur_dot4_interleaved_s8(patch, w, blocks, acc);
+    if (tail > 0) {
+      murmur_rows_tail_s8(acc, 4, patch + 4 * blocks, w, tail, tail);
+      w += 4 * tail;
+    }
+    murmur_requantize_rows_s8(acc, 4, quant->multiplier + r, quant->shift + r, &range, output + r);
+  }
+  for (; r < row_count; r++, w += cols) {
+    int32_t acc = murmur_rows_one_s8(patch, w, cols, bias[r]);
+    murmur_requantize_rows_s8(&acc, 1, quant->multiplier + r, quant->shift + r, &range, output + r);
+  }
 }
 #endif
 
 static void murmur_rows_s8(MURMUR_ROM void *filter, uint16_t first_row, uint16_t row_count, uint16_t cols,
                            const int16_t *patch, MURMUR_ROM murmur_quant_params *quant, int8_t *output) {
   MURMUR_ROM int8_t *w = (MURMUR_ROM int8_t *)filter + (uint32_t)first_row * cols;
-  uint16_t r = 0;
 #if MURMUR_NN_DSP
-  const uint16_t blocks = cols >> 2;
-  const uint16_t tail = (uint16_t)(blocks << 2);
-  /* Four rows at a time share each patch load. */
+  const uint32_t blocks = (uint32_t)cols >> 2;
+  const uint32_t tail = cols - 4 * blocks;
+  const int32_t *bias = quant->bias + first_row;
+  const int32_t *multiplier = quant->multiplier + first_row;
+  const int8_t *shift = quant->shift + first_row;
+  const murmur_output_range range = murmur_output_range_of(quant);
+  uint32_t r = 0;
+  /* Four rows at a time share each patch load; the accumulators start at the bias. */
   if (blocks > 0) {
-    for (; r + 4 <= row_count; r += 4) {
-      int32_t acc[4];
+    for (; r + 4 <= row_count; r += 4, w += 4u * cols) {
+      int32_t acc[4] = {bias[r], bias[r + 1], bias[r + 2], bias[r + 3]};
       murmur_dot4_s8(patch, w, cols, blocks, acc);
-      for (uint16_t j = 0; j < 4; j++) {
-        const int8_t *wj = w + (uint32_t)j * cols;
-        for (uint16_t i = tail; i < cols; i++) acc[j] += patch[i] * wj[i];
-        output[r + j] = murmur_requantize_row(acc[j], quant, (uint16_t)(first_row + r + j));
-      }
-      w += 4u * cols;
+      if (tail > 0) murmur_rows_tail_s8(acc, 4, patch + 4 * blocks, w + 4 * blocks, cols, tail);
+      murmur_requantize_rows_s8(acc, 4, multiplier + r, shift + r, &range, output + r);
     }
   }
-  for (; r < row_count; r++) {
-    const int8_t *w0 = w;
-    const int16_t *x = patch;
-    int32_t acc = 0;
-    for (uint16_t b = blocks; b > 0; b--) {
-      uint32_t a = murmur_read_u32(w0);
-      MURMUR_MAC4(acc, a, murmur_read_u32(x), murmur_read_u32(x + 2));
-      x += 4;
-      w0 += 4;
-    }
-    for (uint16_t i = tail; i < cols; i++) acc += patch[i] * w[i];
-    output[r] = murmur_requantize_row(acc, quant, (uint16_t)(first_row + r));
-    w += cols;
+  for (; r < row_count; r++, w += cols) {
+    int32_t acc = murmur_rows_one_s8(patch, w, cols, bias[r]);
+    murmur_requantize_rows_s8(&acc, 1, multiplier + r, shift + r, &range, output + r);
   }
 #else
-  for (; r < row_count; r++) {
+  for (uint16_t r = 0; r < row_count; r++) {
     int32_t acc = 0;
     for (uint16_t c = 0; c < cols; c++) acc += patch[c] * w[c];
     output[r] = murmur_requantize_row(acc, quant, (uint16_t)(first_row + r));
@@ -208,6 +304,9 @@ static void murmur_rows_binary_s8(MURMUR_ROM void *filter, uint16_t first_row, u
 }
 
 const murmur_format murmur_format_s8 = {murmur_rows_s8, MURMUR_NN_DSP};
+#if MURMUR_NN_DSP
+const murmur_format murmur_format_s8_interleaved = {murmur_rows_s8_interleaved, 1};
+#endif
 const murmur_format murmur_format_s4 = {murmur_rows_s4, 0};
 const murmur_format murmur_format_sparse_s8 = {murmur_rows_sparse_s8, 0};
 const murmur_format murmur_format_clustered_s8 = {murmur_rows_clustered_s8, 0};

@@ -23,12 +23,63 @@ typedef struct {
 } murmur_format;
 
 extern const murmur_format murmur_format_s8;
+#if MURMUR_NN_DSP
+extern const murmur_format murmur_format_s8_interleaved;
+#endif
 extern const murmur_format murmur_format_s4;
 extern const murmur_format murmur_format_sparse_s8;
 extern const murmur_format murmur_format_clustered_s8;
 extern const murmur_format murmur_format_binary_s8;
 
-/** bias + dot, requantized, offset and clamped to the activation range (requantizeRow in the reference). */
+/* The short helpers below are inlined into the hot loops. */
+#if defined(__GNUC__)
+#define MURMUR_ALWAYS_INLINE static inline __attribute__((always_inline))
+#else
+#define MURMUR_ALWAYS_INLINE static inline
+#endif
+
+/** MultiplyByQuantizedMultiplier bounded to [-1024, 1024]: every case, the general and slower form. */
+int32_t murmur_requantize_row_general(int32_t acc, int32_t multiplier, int32_t shift);
+
+/**
+ * MultiplyByQuantizedMultiplier of a row's accumulator (bias included), bounded so that adding the output
+ * zero point cannot overflow (murmur_output_clamp then finishes requantizeRow of the reference). Right
+ * shifts of 1..31 with a multiplier other than INT32_MIN (all the quantizer makes) take a short exact path:
+ *   SaturatingRoundingDoublingHighMul(a, m) = (a * m + 2^30) >> 31, as int64 (it only saturates for
+ *   a = m = INT32_MIN), and its result h is never INT32_MIN, so
+ *   RoundingDivideByPOT(h, e) = ceil(floor((h - [h < 0]) / 2^(e - 1)) / 2) = q - (q >> 1), ties away from zero.
+ * Other shifts go through murmur_requantize_row_general; both bound the value before adding the zero point.
+ */
+MURMUR_ALWAYS_INLINE int32_t murmur_requantize_scaled(int32_t acc, int32_t multiplier, int32_t shift) {
+  const uint32_t right_minus_one = (uint32_t)~shift; /* -shift - 1 */
+  if (right_minus_one < 31u && multiplier != INT32_MIN) {
+    const int32_t high = (int32_t)(((int64_t)acc * multiplier + (INT64_C(1) << 30)) >> 31);
+    const int32_t q = (high + (high >> 31)) >> right_minus_one;
+    return q - (q >> 1);
+  }
+  return murmur_requantize_row_general(acc, multiplier, shift);
+}
+
+/** The output zero point and activation range of a layer, read once per kernel call. */
+typedef struct {
+  int32_t offset;
+  int32_t min;
+  int32_t max;
+} murmur_output_range;
+
+MURMUR_ALWAYS_INLINE murmur_output_range murmur_output_range_of(MURMUR_ROM murmur_quant_params *quant) {
+  murmur_output_range range = {quant->output_offset, quant->activation_min, quant->activation_max};
+  return range;
+}
+
+MURMUR_ALWAYS_INLINE int8_t murmur_output_clamp(int32_t y, murmur_output_range range) {
+  y += range.offset;
+  if (y < range.min) y = range.min;
+  if (y > range.max) y = range.max;
+  return (int8_t)y;
+}
+
+/** bias[row] + dot, requantized, offset and clamped: the inline parts above as one shared function. */
 int8_t murmur_requantize_row(int32_t dot, MURMUR_ROM murmur_quant_params *quant, uint16_t row);
 
 /** Swaps elements 1 and 2 of every whole block of four (the SXTB16 order); a shorter tail stays as it is. */

@@ -90,6 +90,39 @@ function macsOf(layer: QuantizedLayer, outShape: readonly number[]): number {
   return (layer.op === 'dense' ? 1 : outShape[0]!) * layer.weights.rows * layer.weights.cols;
 }
 
+/**
+ * int8 weights in the order of the DSP path's `_s8_interleaved` kernels (murmur_nn.h): each group of four
+ * rows holds its whole blocks of four columns in turn (four bytes of each of its rows per block), then its
+ * last cols % 4 columns row by row; the rows after the last whole group stay row-major. The same bytes,
+ * permuted.
+ */
+export function interleaveRows(data: Int8Array, rows: number, cols: number): Int8Array {
+  const out = new Int8Array(rows * cols);
+  const blocks = Math.floor(cols / 4);
+  const groups = Math.floor(rows / 4);
+  let k = 0;
+  for (let g = 0; g < groups; g++) {
+    for (let b = 0; b < blocks; b++) {
+      for (let j = 0; j < 4; j++)
+        out.set(data.subarray((4 * g + j) * cols + 4 * b, (4 * g + j) * cols + 4 * b + 4), k + 4 * j);
+      k += 16;
+    }
+    for (let j = 0; j < 4; j++) {
+      out.set(data.subarray((4 * g + j) * cols + 4 * blocks, (4 * g + j + 1) * cols), k);
+      k += cols - 4 * blocks;
+    }
+  }
+  out.set(data.subarray(4 * groups * cols, rows * cols), k);
+  return out;
+}
+
+/** Layers whose int8 weights the DSP path reads interleaved (dense and conv1d). */
+const interleaves = (layer: QuantizedWeightLayer): boolean =>
+  layer.weights.format === 'int8' && (layer.op === 'dense' || layer.op === 'conv1d');
+
+/** `#if MURMUR_NN_DSP` / `#else` / `#endif` around two variants of the same lines. */
+const ifDsp = (dsp: string, plain: string): string => `#if MURMUR_NN_DSP\n${dsp}\n#else\n${plain}\n#endif`;
+
 /** C arrays and the filter argument of one weight layer. */
 function weightDefinitions(p: string, layer: QuantizedWeightLayer): { arrays: string[]; filter: string } {
   const rom = 'static MURMUR_ROM';
@@ -103,7 +136,21 @@ function weightDefinitions(p: string, layer: QuantizedWeightLayer): { arrays: st
   let filter: string;
   switch (w.format) {
     case 'int8':
-      filter = array('int8_t', `${p}_weights`, w.data);
+      filter = `${p}_weights`;
+      if (interleaves(layer)) {
+        arrays.push(
+          ifDsp(
+            `/* The same ${w.data.length} bytes, interleaved by four rows for the dual-MAC kernels (murmur_nn.h). */\n` +
+              cArray(
+                `static __attribute__((aligned(4))) MURMUR_ROM`,
+                'int8_t',
+                filter,
+                interleaveRows(w.data, w.rows, w.cols),
+              ),
+            cArray(rom, 'int8_t', filter, w.data),
+          ),
+        );
+      } else filter = array('int8_t', filter, w.data);
       break;
     case 'int4-packed':
       filter = array('uint8_t', `${p}_weights`, w.data);
@@ -184,14 +231,17 @@ export function generateModelCode(model: CompressedModel, options: ModelCodeOpti
       definitions.push(`/* layer ${i}: ${describeLayer(layer, inShape, outShape)} */`, ...arrays);
       const suffix = kernelSuffix[layer.weights.format];
       const scratch = scratchBytes(layer);
+      const args = `(&ctx, &${p}_params, &${p}_quant, ${x}, ${filter}, ${y});`;
+      const call = (kernel: string): string =>
+        interleaves(layer)
+          ? ifDsp(`  status = ${kernel}_s8_interleaved${args}`, `  status = ${kernel}_s8${args}`)
+          : `  status = ${kernel}_${suffix}${args}`;
       calls.push(`  ctx.buf = ${arenaSymbol} + ${offsetOf(`scratch${i}`)};`, `  ctx.size = ${scratch};`);
       if (layer.op === 'dense') {
         definitions.push(
           `static MURMUR_ROM murmur_fc_params ${p}_params = {${layer.weights.cols}, ${layer.weights.rows}};`,
         );
-        calls.push(
-          `  status = murmur_fully_connected_${suffix}(&ctx, &${p}_params, &${p}_quant, ${x}, ${filter}, ${y});`,
-        );
+        calls.push(call('murmur_fully_connected'));
       } else {
         const { kernelSize, strides, padding } = layer.params as Conv1dLayer['params'];
         const pad = padding === 'same' ? samePadLeft(inShape[0]!, kernelSize, strides) : 0;
@@ -200,7 +250,7 @@ export function generateModelCode(model: CompressedModel, options: ModelCodeOpti
             `${kernelSize}, ${strides}, ${pad}};`,
         );
         const kernel = layer.op === 'conv1d' ? 'murmur_conv1d' : 'murmur_depthwise_conv1d';
-        calls.push(`  status = ${kernel}_${suffix}(&ctx, &${p}_params, &${p}_quant, ${x}, ${filter}, ${y});`);
+        calls.push(call(kernel));
       }
       calls.push('  if (status != MURMUR_OK) return status;');
       return;
