@@ -9,7 +9,7 @@ import { createRng, type Rng } from '@murmur/core';
 import { cFloat } from '@murmur/core';
 import { cArray, cComment } from './c-emit';
 import { generateModelCode } from './model-codegen';
-import { randomInt8, randomLayer, randomModel, singleLayerModel } from './random-layers';
+import { randomInt8, randomLayer, randomModel, randomStressLayer, singleLayerModel } from './random-layers';
 
 /**
  * A batch of kernel checks with the int8 reference interpreter's answers, and the C program that runs them
@@ -36,6 +36,8 @@ export interface KernelSuiteOptions {
   layers: number;
   /** Random multi-layer models (see randomModel), checked like the layers. */
   models?: number;
+  /** Random int8 dense and conv1d layers shaped for the four-row DSP kernels (see randomStressLayer). */
+  stressLayers?: number;
   inputsPerLayer: number;
   /** Upper bound on weight-matrix and activation elements per layer. */
   maxElements?: number;
@@ -97,6 +99,13 @@ export function randomKernelSuite(options: KernelSuiteOptions): KernelSuite {
   const layers: LayerCase[] = [];
   for (let i = 0; i < options.layers; i++) {
     const { layer, inputShape } = randomLayer(rng, { maxElements: options.maxElements });
+    const model = singleLayerModel(layer, inputShape);
+    const n = inputShape.reduce((a, b) => a * b, 1);
+    const inputs = Array.from({ length: options.inputsPerLayer }, () => randomInt8(rng, n));
+    layers.push({ model, inputs, expected: inputs.map((x) => runInt8(model, x)) });
+  }
+  for (let i = 0; i < (options.stressLayers ?? 0); i++) {
+    const { layer, inputShape } = randomStressLayer(rng, options.maxElements);
     const model = singleLayerModel(layer, inputShape);
     const n = inputShape.reduce((a, b) => a * b, 1);
     const inputs = Array.from({ length: options.inputsPerLayer }, () => randomInt8(rng, n));

@@ -6,6 +6,7 @@ import { getBoard } from '@murmur/boards';
 import { kernelDir, kernelSources } from './c-sources';
 import { buildAndRun } from './harness';
 import { kernelTestProgram, randomKernelSuite, type KernelSuiteOptions } from './kernel-test-program';
+import { interleaveRows } from './model-codegen';
 
 const work = mkdtempSync(join(tmpdir(), 'murmur-kernels-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -38,7 +39,9 @@ function expectAllPass(run: Awaited<ReturnType<typeof runSuite>>): void {
 // reference interpreter: one image per core.
 describe('C kernels are bit-exact with the int8 reference interpreter', () => {
   it('on the host with -Wall -Wextra -Werror, ASan and UBSan', { timeout: 120_000 }, async () => {
-    expectAllPass(await runSuite('native', { seed: 'host', layers: 30, models: 6, inputsPerLayer: 3 }));
+    expectAllPass(
+      await runSuite('native', { seed: 'host', layers: 30, stressLayers: 12, models: 6, inputsPerLayer: 3 }),
+    );
   });
 
   const cores: [string, string, string[]][] = [
@@ -53,7 +56,7 @@ describe('C kernels are bit-exact with the int8 reference interpreter', () => {
       expectAllPass(
         await runSuite(
           board,
-          { seed: `${board}${cflags.join('')}`, layers: 32, models: 8, inputsPerLayer: 3 },
+          { seed: `${board}${cflags.join('')}`, layers: 32, stressLayers: 24, models: 8, inputsPerLayer: 3 },
           cflags,
         ),
       );
@@ -65,11 +68,31 @@ describe('C kernels are bit-exact with the int8 reference interpreter', () => {
       await runSuite('simavr-atmega328p', {
         seed: 'avr',
         layers: 16,
+        stressLayers: 6,
         models: 3,
         inputsPerLayer: 2,
         maxElements: 160,
         fixedPointCases: 100,
       }),
     );
+  });
+});
+
+describe('interleaveRows', () => {
+  it('permutes the row-major bytes into groups of four rows, block by block, tails and last rows after', () => {
+    // 9 rows x 6 columns: two groups of four rows (one block of four columns, a two-column tail), one row left.
+    const data = Int8Array.from({ length: 54 }, (_, i) => i);
+    const at = (r: number, c: number): number => r * 6 + c;
+    const group = (g: number): number[] => [
+      ...[0, 1, 2, 3].flatMap((j) => [0, 1, 2, 3].map((c) => at(4 * g + j, c))),
+      ...[0, 1, 2, 3].flatMap((j) => [4, 5].map((c) => at(4 * g + j, c))),
+    ];
+    const expected = [...group(0), ...group(1), ...[0, 1, 2, 3, 4, 5].map((c) => at(8, c))];
+    expect(Array.from(interleaveRows(data, 9, 6))).toEqual(expected);
+  });
+
+  it('leaves fewer than four rows row-major', () => {
+    const data = Int8Array.from({ length: 21 }, (_, i) => i - 10);
+    expect(interleaveRows(data, 3, 7)).toEqual(data);
   });
 });

@@ -102,9 +102,10 @@ function randomRequant(
   const multiplier = new Int32Array(rows);
   const shift = new Int8Array(rows);
   const spread = -Math.ceil(Math.log2(Math.max(1, magnitude))) + 6;
+  const oddMultipliers = [0, 1, -1, -(2 ** 31), 2 ** 31 - 1, -(2 ** 30)];
   for (let r = 0; r < rows; r++) {
     const extreme = rng.next() < 0.1;
-    multiplier[r] = extreme && rng.next() < 0.3 ? 0 : rng.int(2 ** 30, 2 ** 31 - 1);
+    multiplier[r] = extreme && rng.next() < 0.4 ? pick(rng, oddMultipliers) : rng.int(2 ** 30, 2 ** 31 - 1);
     shift[r] = extreme ? rng.int(-31, 4) : Math.max(-31, Math.min(30, spread + rng.int(-2, 2)));
   }
   return { multiplier, shift };
@@ -117,8 +118,9 @@ export function randomWeightLayer(
   inputShape: number[],
   input: ActivationQuant,
   maxElements = 512,
+  shape: { format?: WeightFormat; rows?: number } = {},
 ): QuantizedWeightLayer {
-  const format = pick(rng, weightFormats);
+  const format = shape.format ?? pick(rng, weightFormats);
   const output = randomQuant(rng);
   const activation = rng.next() < 0.4 ? 'relu' : 'none';
   let rows: number;
@@ -126,7 +128,7 @@ export function randomWeightLayer(
   let params: QuantizedWeightLayer['params'];
   if (op === 'dense') {
     cols = inputShape[0]!;
-    rows = rng.int(1, Math.max(1, Math.min(12, Math.floor(maxElements / cols))));
+    rows = shape.rows ?? rng.int(1, Math.max(1, Math.min(12, Math.floor(maxElements / cols))));
     params = { units: rows, activation };
   } else {
     const [steps, channels] = inputShape as [number, number];
@@ -134,7 +136,7 @@ export function randomWeightLayer(
     const strides = rng.int(1, 3);
     const padding = rng.next() < 0.5 ? 'same' : 'valid';
     if (op === 'conv1d') {
-      rows = rng.int(1, 6);
+      rows = shape.rows ?? rng.int(1, 6);
       cols = kernelSize * channels;
       params = { filters: rows, kernelSize, strides, padding, activation };
     } else {
@@ -158,6 +160,45 @@ export function randomWeightLayer(
     activationMin: activation === 'relu' ? Math.max(-128, output.zeroPoint) : -128,
     activationMax: 127,
   };
+}
+
+/**
+ * A random int8 dense or conv1d layer shaped to stress the four-row dual-MAC kernels: row counts around
+ * multiples of four, fan-ins around multiples of 4 and 16 (whole blocks, four-block passes and tails), extreme
+ * zero points and requantization, and sometimes a bias near 2^30.
+ */
+export function randomStressLayer(
+  rng: Rng,
+  maxElements = 1024,
+): { layer: QuantizedWeightLayer; inputShape: number[] } {
+  const input = randomQuant(rng);
+  const dense = rng.next() < 0.6;
+  const inputShape = dense
+    ? [
+        pick(
+          rng,
+          [1, 2, 3, 4, 5, 7, 8, 15, 16, 17, 19, 32, 33, 48, 63, 64, 67].filter((c) => c * 4 <= maxElements),
+        ),
+      ]
+    : [
+        rng.int(1, 12),
+        pick(
+          rng,
+          [1, 3, 4, 5, 16].filter((c) => c * 20 <= maxElements),
+        ),
+      ];
+  // Largest fan-in the layer can get (conv1d: kernel size up to 5).
+  const fanIn = dense ? inputShape[0]! : Math.min(5, inputShape[0]!) * inputShape[1]!;
+  const rows = pick(
+    rng,
+    [1, 3, 4, 5, 7, 8, 9, 12, 13, 16, 17].filter((r) => r === 1 || r * fanIn <= maxElements),
+  );
+  const layer = randomWeightLayer(rng, dense ? 'dense' : 'conv1d', inputShape, input, maxElements, {
+    format: 'int8',
+    rows,
+  });
+  if (rng.next() < 0.2) layer.bias = Int32Array.from({ length: rows }, () => rng.int(-(2 ** 30), 2 ** 30));
+  return { layer, inputShape };
 }
 
 /** A random weight-free layer for a [steps, channels] input. */
