@@ -33,6 +33,7 @@ export function generatePolicyC(p: CompiledPolicy): GeneratedPolicyC {
   const members = [
     `  uint16_t counts[${classes}]; /* windows per class in the period */`,
     '  uint16_t windows; /* windows in the period */',
+    ...(p.classRule ? ['  uint16_t rejected; /* windows in the period the class rule rejected */'] : []),
     '  float conf_sum; /* sum of confidences in the period */',
     `  float class_conf[${classes}]; /* sum of confidences per class */`,
     ...featureSlots.map(({ s, i }) => `  float acc${i}; uint16_t n${i}; /* ${s.field}: ${s.aggregate.of === 'feature' ? `${s.aggregate.reduce} of ${p.featureNames[s.feature!]}` : ''} */`),
@@ -82,10 +83,25 @@ void murmur_${n}_policy_summary(const ${st} *s, uint8_t battery_pct, struct murm
   const push: string[] = [];
   push.push('  (void)features;');
   push.push(`  if (class_index >= ${classes}u) { if (anomaly) *anomaly = 0.0f; return 0; }`);
-  push.push('  if (s->counts[class_index] < UINT16_MAX) s->counts[class_index]++;');
+  const rule = p.classRule;
+  if (rule) {
+    const gate = rule.quality ? ` || !(features[${rule.quality.feature}] >= ${cFloat(rule.quality.min)})` : '';
+    push.push(`  float rule_value = features[${rule.feature}]; /* class rule on ${p.featureNames[rule.feature]} */`);
+    push.push(`  bool rejected = !isfinite(rule_value)${gate};`);
+    push.push('  if (!rejected) {');
+    push.push(
+      `    class_index = rule_value < ${cFloat(rule.below)} ? ${rule.belowClass}u : rule_value > ${cFloat(rule.above)} ? ${rule.aboveClass}u : ${rule.otherwise}u;`,
+    );
+    push.push('    if (s->counts[class_index] < UINT16_MAX) s->counts[class_index]++;');
+    push.push('  } else if (s->rejected < UINT16_MAX) s->rejected++;');
+  } else {
+    push.push('  if (s->counts[class_index] < UINT16_MAX) s->counts[class_index]++;');
+  }
   push.push('  if (s->windows < UINT16_MAX) s->windows++;');
   push.push('  s->conf_sum = s->conf_sum + confidence;');
-  push.push('  s->class_conf[class_index] = s->class_conf[class_index] + confidence;');
+  push.push(
+    `  ${rule ? 'if (!rejected) ' : ''}s->class_conf[class_index] = s->class_conf[class_index] + confidence;`,
+  );
   for (const { s: slot, i } of featureSlots) {
     const a = slot.aggregate as Extract<typeof slot.aggregate, { of: 'feature' }>;
     const v = `features[${slot.feature}]`;
@@ -134,9 +150,13 @@ void murmur_${n}_policy_summary(const ${st} *s, uint8_t battery_pct, struct murm
   push.push('  if (score > s->anomaly_max) s->anomaly_max = score;');
   push.push('  if (anomaly) *anomaly = score;');
   if (def.alert) {
-    const conds = p.abnormalClasses.map((c) => `class_index == ${c}u`);
+    const classConds = p.abnormalClasses.map((c) => `class_index == ${c}u`);
+    const conds =
+      rule && classConds.length ? [`(!rejected && (${classConds.join(' || ')}))`] : classConds;
     if (def.alert.anomalyAbove !== undefined) conds.push(`score > ${cFloat(def.alert.anomalyAbove)}`);
     push.push(`  bool abnormal = ${conds.length ? conds.join(' || ') : 'false'};`);
+    /* A window the class rule rejected neither extends nor breaks a run (unless its anomaly score is abnormal). */
+    if (rule) push.push('  if (rejected && !abnormal) return 0;');
     push.push('  if (!abnormal) s->consecutive = 0;');
     push.push('  else if (s->consecutive < UINT16_MAX) s->consecutive++;');
     push.push(`  if (s->consecutive == ${def.alert.consecutive}u) { s->alert = true; return 1; }`);
@@ -161,7 +181,11 @@ void murmur_${n}_policy_summary(const ${st} *s, uint8_t battery_pct, struct murm
         break;
       case 'dominantClass':
         summary.push(`  { static const uint8_t to_enum[${classes}] = { ${slot.classToEnum!.join(', ')} };`);
-        summary.push(`    ${dst} = to_enum[best]; }`);
+        if (slot.noneEnum !== undefined) {
+          summary.push('    unsigned classified = 0;');
+          summary.push(`    for (unsigned c = 0; c < ${classes}u; c++) classified += s->counts[c];`);
+          summary.push(`    ${dst} = classified ? to_enum[best] : ${slot.noneEnum}u; }`);
+        } else summary.push(`    ${dst} = to_enum[best]; }`);
         break;
       case 'dominantConfidence':
         summary.push(`  ${dst} = ${conv('s->counts[best] ? s->class_conf[best] / (float)s->counts[best] : 0.0f')};`);
@@ -182,6 +206,9 @@ void murmur_${n}_policy_summary(const ${st} *s, uint8_t battery_pct, struct murm
       case 'windows':
         summary.push(`  ${dst} = s->windows;`);
         break;
+      case 'rejectedWindows':
+        summary.push(`  ${dst} = s->rejected;`);
+        break;
       case 'alert':
         summary.push(`  ${dst} = s->alert;`);
         break;
@@ -194,6 +221,7 @@ void murmur_${n}_policy_summary(const ${st} *s, uint8_t battery_pct, struct murm
   const periodReset = [
     '  for (unsigned c = 0; c < ' + classes + 'u; c++) { s->counts[c] = 0; s->class_conf[c] = 0.0f; }',
     '  s->windows = 0;',
+    ...(p.classRule ? ['  s->rejected = 0;'] : []),
     '  s->conf_sum = 0.0f;',
     ...featureSlots.map(({ i }) => `  s->acc${i} = 0.0f; s->n${i} = 0;`),
     '  s->anomaly_max = 0.0f;',

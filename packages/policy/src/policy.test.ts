@@ -161,3 +161,91 @@ describe('generated C', () => {
     }
   }, 60_000);
 });
+
+describe('class rule', () => {
+  const rulePayload = definePayload({
+    name: 'policy_rule_test',
+    fPort: 10,
+    version: 1,
+    fields: {
+      state: t.enum(['normal', 'inner', 'ball', 'outer', 'unknown']),
+      minutes: t.array(t.uint(6, { saturate: true }), 4),
+      rejected: t.uint(8, { saturate: true }),
+      windows: t.uint(10, { saturate: true }),
+      confidence: t.unorm(7, { saturate: true }),
+      state_conf: t.unorm(5),
+      rate: t.fixed(7, { scale: 0.5, saturate: true }),
+      alert: t.bool(),
+    },
+  });
+  const ruleDef: UplinkPolicyDef = {
+    periodS: 60,
+    fields: {
+      state: { of: 'dominantClass', none: 'unknown' },
+      minutes: { of: 'classMinutes' },
+      rejected: { of: 'rejectedWindows' },
+      windows: { of: 'windows' },
+      confidence: { of: 'meanConfidence' },
+      state_conf: { of: 'dominantConfidence' },
+      rate: { of: 'feature', feature: 'rate', reduce: 'mean' },
+      alert: { of: 'alert' },
+    },
+    alert: { abnormalClasses: ['inner', 'outer'], consecutive: 3 },
+    classRule: {
+      feature: 'rate',
+      below: { value: 12, class: 'inner' },
+      above: { value: 18, class: 'outer' },
+      otherwise: 'normal',
+      quality: { feature: 'quality', min: 0.3 },
+    },
+  };
+  const ruleCtx = { ...ctx, payload: rulePayload };
+  const window = (rate: number, quality = 1, classIndex = 2) => ({
+    classIndex,
+    confidence: 0.5,
+    features: Float32Array.from([1, 1, 1, quality, rate]),
+  });
+
+  it('classes windows by the feature, ignoring the model, and counts the rejected ones', () => {
+    const r = new PolicyRunner(compilePolicy(ruleDef, ruleCtx));
+    expect((r.summary(1) as Record<string, unknown>)['state']).toBe('unknown');
+    [11.9, 12, 18, 18.1, 19, 15, 15].forEach((rate) => r.push(window(rate)));
+    r.push(window(30, 0.1));
+    r.push(window(Number.NaN));
+    const v = r.summary(1) as Record<string, unknown>;
+    expect(v['state']).toBe('normal');
+    expect(v['rejected']).toBe(2);
+    expect(v['windows']).toBe(9);
+    r.newPeriod();
+    r.push(window(10, 0.2));
+    expect((r.summary(1) as Record<string, unknown>)['state']).toBe('unknown');
+  });
+
+  it('lets rejected windows neither extend nor break a run of abnormal windows', () => {
+    const r = new PolicyRunner(compilePolicy(ruleDef, ruleCtx));
+    const alerts = [10, 10, 30, 10, 15, 10].map((rate, i) => r.push(window(rate, i === 2 ? 0 : 1)).alertNow);
+    expect(alerts).toEqual([false, false, false, true, false, false]);
+  });
+
+  it.each([
+    ['an unknown class', { ...ruleDef, classRule: { ...ruleDef.classRule!, otherwise: 'cage' } }, "unknown class 'cage'"],
+    ['an unknown feature', { ...ruleDef, classRule: { ...ruleDef.classRule!, feature: 'nope' } }, "no feature 'nope'"],
+    ['bounds in the wrong order', { ...ruleDef, classRule: { ...ruleDef.classRule!, above: { value: 5, class: 'outer' } } }, 'below.value ≤ above.value'],
+    ['rejectedWindows without a rule', { ...ruleDef, classRule: undefined }, 'rejectedWindows needs a class rule'],
+    ['a none value outside the enum', { ...ruleDef, fields: { ...ruleDef.fields, state: { of: 'dominantClass', none: 'idle' } } }, "'idle' is not a value"],
+  ] as [string, UplinkPolicyDef, string][])('rejects %s', (_name, bad, message) => {
+    expect(() => compilePolicy(bad, ruleCtx)).toThrow(message);
+  });
+
+  it('generated C agrees with the TS reference byte for byte (host gcc, ASan/UBSan)', () => {
+    const p = compilePolicy(ruleDef, ruleCtx);
+    const exe = buildHostPolicy(p);
+    const ops = randomOps(4, 4000);
+    const expected = referenceLines(p, ops);
+    expect(runHostPolicy(exe, p, ops)).toEqual(expected);
+    const summaries = expected.filter((l) => l.startsWith('S ')).map((l) => decode(rulePayload, Buffer.from(l.slice(2), 'hex'), 10));
+    expect(summaries.every((s) => s.errors.length === 0)).toBe(true);
+    expect(new Set(summaries.map((s) => s.data?.state))).toEqual(new Set(['normal', 'inner', 'outer', 'unknown']));
+    expect(summaries.some((s) => (s.data?.rejected ?? 0) > 0)).toBe(true);
+  }, 60_000);
+});

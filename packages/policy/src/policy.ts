@@ -13,8 +13,11 @@ export type Reduce = 'mean' | 'max' | 'min' | 'last';
 export type Aggregate =
   /** uint array, one element per class: minutes spent in the class over the period (rounded). */
   | { of: 'classMinutes' }
-  /** enum: the class with the most windows (ties: the first class). */
-  | { of: 'dominantClass' }
+  /**
+   * enum: the class with the most windows (ties: the first class); `none` is the enum value sent when no
+   * window of the period has a class (every one rejected by the class rule, or none analysed).
+   */
+  | { of: 'dominantClass'; none?: string }
   /** unorm/fixed: mean classifier confidence over the period's windows. */
   | { of: 'meanConfidence' }
   /** unorm/fixed: mean confidence over the windows of the dominant class. */
@@ -25,6 +28,8 @@ export type Aggregate =
   | { of: 'anomalyMax' }
   /** The number of windows analysed in the period. */
   | { of: 'windows' }
+  /** The number of windows of the period that the class rule rejected (they have no class). */
+  | { of: 'rejectedWindows' }
   /** bool: an alert was raised during the period. */
   | { of: 'alert' }
   /** Battery level given when the uplink is made. */
@@ -46,6 +51,36 @@ export interface UplinkPolicyDef {
    * root mean square of its z-scores.
    */
   baseline?: { features: string[]; commissioningWindows: number };
+  /**
+   * The window's class from one feature by fixed bounds instead of from the model's output, for classes
+   * that are defined by a measured quantity (e.g. the breathing class by the respiratory rate).
+   */
+  classRule?: ClassRule;
+}
+
+/**
+ * `below.class` for values < `below.value`, `above.class` for values > `above.value`, `otherwise` in
+ * between (float32 comparisons). A window whose feature is not finite, or whose quality feature is not
+ * ≥ `quality.min`, is rejected: it counts in no class (classMinutes, dominantClass), neither extends nor
+ * breaks a run of abnormal windows, and counts in `rejectedWindows`; feature aggregates still see it.
+ */
+export interface ClassRule {
+  feature: string;
+  below: { value: number; class: string };
+  above: { value: number; class: string };
+  otherwise: string;
+  quality?: { feature: string; min: number };
+}
+
+/** A class rule resolved to feature and class indices, bounds in float32. */
+export interface CompiledClassRule {
+  feature: number;
+  below: number;
+  belowClass: number;
+  above: number;
+  aboveClass: number;
+  otherwise: number;
+  quality?: { feature: number; min: number };
 }
 
 /** A policy checked against its payload schema, classes and feature vector. */
@@ -64,6 +99,7 @@ export interface CompiledPolicy {
   /** Feature indices of the baseline. */
   baselineFeatures: number[];
   abnormalClasses: number[];
+  classRule?: CompiledClassRule;
 }
 
 export interface PolicySlot {
@@ -76,6 +112,8 @@ export interface PolicySlot {
   quality?: { feature: number; min: number };
   /** dominantClass: enum value index of each class. */
   classToEnum?: number[];
+  /** dominantClass: enum value index sent when no window has a class. */
+  noneEnum?: number;
 }
 
 /** Smallest variance the anomaly score divides by, against a feature that was constant while commissioning. */
@@ -128,6 +166,11 @@ export function compilePolicy(def: UplinkPolicyDef, ctx: PolicyContext): Compile
           if (v < 0) throw new MurmurError(`class '${c}' is not a value of the enum (${values.join(', ')})`, where(field));
           return v;
         });
+        if (aggregate.none !== undefined) {
+          slot.noneEnum = values.indexOf(aggregate.none);
+          if (slot.noneEnum < 0)
+            throw new MurmurError(`'${aggregate.none}' is not a value of the enum (${values.join(', ')})`, where(field));
+        }
         break;
       }
       case 'feature':
@@ -139,8 +182,10 @@ export function compilePolicy(def: UplinkPolicyDef, ctx: PolicyContext): Compile
       case 'dominantConfidence':
       case 'anomalyMax':
       case 'windows':
+      case 'rejectedWindows':
       case 'battery':
         expect(numeric, 'a numeric field');
+        if (aggregate.of === 'rejectedWindows' && !def.classRule) throw new MurmurError('rejectedWindows needs a class rule', where(field));
         if (aggregate.of === 'anomalyMax' && !def.baseline) throw new MurmurError('anomalyMax needs a baseline', where(field));
         break;
       case 'alert':
@@ -150,11 +195,30 @@ export function compilePolicy(def: UplinkPolicyDef, ctx: PolicyContext): Compile
     }
     return slot;
   });
-  const abnormalClasses = (def.alert?.abnormalClasses ?? []).map((c) => {
+  const classIndex = (c: string, field: string): number => {
     const i = ctx.classes.indexOf(c);
-    if (i < 0) throw new MurmurError(`unknown class '${c}' (classes: ${ctx.classes.join(', ')})`, where('alert.abnormalClasses'));
+    if (i < 0) throw new MurmurError(`unknown class '${c}' (classes: ${ctx.classes.join(', ')})`, where(field));
     return i;
-  });
+  };
+  const abnormalClasses = (def.alert?.abnormalClasses ?? []).map((c) => classIndex(c, 'alert.abnormalClasses'));
+  const rule = def.classRule;
+  let classRule: CompiledClassRule | undefined;
+  if (rule) {
+    if (!(Number.isFinite(rule.below.value) && Number.isFinite(rule.above.value) && rule.below.value <= rule.above.value)) {
+      throw new MurmurError(`bounds must be finite with below.value ≤ above.value`, where('classRule'));
+    }
+    classRule = {
+      feature: featureIndex(rule.feature, 'classRule.feature'),
+      below: Math.fround(rule.below.value),
+      belowClass: classIndex(rule.below.class, 'classRule.below.class'),
+      above: Math.fround(rule.above.value),
+      aboveClass: classIndex(rule.above.class, 'classRule.above.class'),
+      otherwise: classIndex(rule.otherwise, 'classRule.otherwise'),
+      ...(rule.quality
+        ? { quality: { feature: featureIndex(rule.quality.feature, 'classRule.quality.feature'), min: Math.fround(rule.quality.min) } }
+        : {}),
+    };
+  }
   if (def.alert && !(Number.isInteger(def.alert.consecutive) && def.alert.consecutive >= 1 && def.alert.consecutive < 65535)) {
     throw new MurmurError(`consecutive must be an integer in 1..65534`, where('alert.consecutive'));
   }
@@ -173,6 +237,7 @@ export function compilePolicy(def: UplinkPolicyDef, ctx: PolicyContext): Compile
     slots,
     baselineFeatures,
     abnormalClasses,
+    ...(classRule ? { classRule } : {}),
   };
 }
 

@@ -3,7 +3,7 @@
  * generated C performs it (compiled with -ffp-contract=off), so both produce the same payload bytes.
  * Counters are 16-bit and saturate, as on the device.
  */
-import type { CompiledPolicy, PolicySlot } from './policy';
+import type { CompiledClassRule, CompiledPolicy, PolicySlot } from './policy';
 import { BASELINE_VARIANCE_FLOOR } from './policy';
 
 const f = Math.fround;
@@ -48,6 +48,7 @@ export class PolicyRunner {
   private confSum = 0;
   private classConf: Float32Array;
   private windows = 0;
+  private rejected = 0;
   private slotState: SlotState[];
   private anomalyMax = 0;
   private alert = false;
@@ -71,6 +72,7 @@ export class PolicyRunner {
     this.classConf.fill(0);
     this.confSum = 0;
     this.windows = 0;
+    this.rejected = 0;
     for (const s of this.slotState) {
       s.acc = 0;
       s.n = 0;
@@ -88,12 +90,17 @@ export class PolicyRunner {
 
   push(o: WindowOutcome): PushResult {
     const p = this.policy;
-    const k = o.classIndex;
+    let k = o.classIndex;
     if (!(Number.isInteger(k) && k >= 0 && k < p.classes.length)) return { anomaly: 0, alertNow: false };
-    if (this.counts[k]! < U16_MAX) this.counts[k]!++;
+    const ruled = p.classRule ? ruleClass(p.classRule, o.features) : k;
+    const rejected = ruled === null;
+    if (ruled !== null) k = ruled;
+    if (rejected) {
+      if (this.rejected < U16_MAX) this.rejected++;
+    } else if (this.counts[k]! < U16_MAX) this.counts[k]!++;
     if (this.windows < U16_MAX) this.windows++;
     this.confSum = f(this.confSum + f(o.confidence));
-    this.classConf[k] = f(this.classConf[k]! + f(o.confidence));
+    if (!rejected) this.classConf[k] = f(this.classConf[k]! + f(o.confidence));
     p.slots.forEach((slot, i) => this.accumulate(slot, this.slotState[i]!, o.features));
     const anomaly = this.anomaly(o.features);
     if (anomaly > this.anomalyMax) this.anomalyMax = anomaly;
@@ -101,13 +108,16 @@ export class PolicyRunner {
     const rule = p.def.alert;
     if (rule) {
       const abnormal =
-        p.abnormalClasses.includes(k) || (rule.anomalyAbove !== undefined && anomaly > f(rule.anomalyAbove));
-      this.consecutive = abnormal ? Math.min(this.consecutive + 1, U16_MAX) : 0;
-      if (this.consecutive === rule.consecutive) {
-        alertNow = true;
-        this.alert = true;
-      } else if (this.consecutive > rule.consecutive) {
-        this.alert = true;
+        (!rejected && p.abnormalClasses.includes(k)) ||
+        (rule.anomalyAbove !== undefined && anomaly > f(rule.anomalyAbove));
+      if (abnormal || !rejected) {
+        this.consecutive = abnormal ? Math.min(this.consecutive + 1, U16_MAX) : 0;
+        if (this.consecutive === rule.consecutive) {
+          alertNow = true;
+          this.alert = true;
+        } else if (this.consecutive > rule.consecutive) {
+          this.alert = true;
+        }
       }
     }
     return { anomaly, alertNow };
@@ -180,7 +190,8 @@ export class PolicyRunner {
         }
         case 'dominantClass': {
           const values = (slot.type as { values: readonly string[] }).values;
-          out[slot.field] = values[slot.classToEnum![this.dominant()]!];
+          const none = slot.noneEnum !== undefined && this.counts.every((c) => c === 0);
+          out[slot.field] = values[none ? slot.noneEnum! : slot.classToEnum![this.dominant()]!];
           break;
         }
         case 'dominantConfidence': {
@@ -200,6 +211,9 @@ export class PolicyRunner {
         case 'windows':
           out[slot.field] = this.windows;
           break;
+        case 'rejectedWindows':
+          out[slot.field] = this.rejected;
+          break;
         case 'alert':
           out[slot.field] = this.alert;
           break;
@@ -210,4 +224,12 @@ export class PolicyRunner {
     });
     return out;
   }
+}
+
+/** The class a policy's class rule gives a window's features, or null when the rule rejects the window. */
+export function ruleClass(rule: CompiledClassRule, features: Float32Array): number | null {
+  const v = features[rule.feature]!;
+  if (!Number.isFinite(v)) return null;
+  if (rule.quality && !(features[rule.quality.feature]! >= rule.quality.min)) return null;
+  return v < rule.below ? rule.belowClass : v > rule.above ? rule.aboveClass : rule.otherwise;
 }
