@@ -4,11 +4,6 @@
  */
 #include "murmur_nn_support.h"
 
-#if MURMUR_NN_DSP
-#include <arm_acle.h>
-#include <string.h>
-#endif
-
 void murmur_patch_reorder(int16_t *patch, uint16_t size) {
   for (uint16_t i = 0; i + 4 <= size; i += 4) {
     int16_t t = patch[i + 1];
@@ -20,6 +15,29 @@ void murmur_patch_reorder(int16_t *patch, uint16_t size) {
 /* Scratch of `elements` int16 values: the byte count, or 0 when it does not fit the 16-bit size. */
 static uint16_t murmur_patch_bytes(uint32_t elements) {
   return elements == 0 || elements > 0x7FFFu ? 0 : (uint16_t)(2u * elements);
+}
+
+/*
+ * patch[i] = src[i] + offset for n values; with `reordered`, in the SXTB16 order (each whole block of four as
+ * x0, x2, x1, x3), four values per step on the DSP path.
+ */
+static void murmur_patch_fill(int16_t *patch, const int8_t *src, uint32_t n, int16_t offset, uint8_t reordered) {
+  uint32_t i = 0;
+#if MURMUR_NN_DSP
+  if (reordered) {
+    const int16x2_t offsets = (int16x2_t)(((uint32_t)(uint16_t)offset << 16) | (uint16_t)offset);
+    for (; i + 4 <= n; i += 4) {
+      const uint32_t x = murmur_read_u32(src + i);
+      const int16x2_t even = __sadd16(__sxtb16(x), offsets);
+      const int16x2_t odd = __sadd16(murmur_sxtb16_ror8(x), offsets);
+      memcpy(patch + i, &even, sizeof even);
+      memcpy(patch + i + 2, &odd, sizeof odd);
+    }
+  }
+#else
+  (void)reordered;
+#endif
+  for (; i < n; i++) patch[i] = (int16_t)(src[i] + offset);
 }
 
 static int16_t *murmur_patch_of(const murmur_context *ctx, uint16_t bytes) {
@@ -38,23 +56,7 @@ murmur_status murmur_fully_connected_any(const murmur_context *ctx, MURMUR_ROM m
   if (cols == 0 || params->output_size == 0) return MURMUR_ERROR_ARGUMENT;
   int16_t *patch = murmur_patch_of(ctx, murmur_fully_connected_get_buffer_size(params));
   if (patch == 0) return MURMUR_ERROR_BUFFER;
-  const int16_t offset = quant->input_offset;
-  uint16_t c = 0;
-#if MURMUR_NN_DSP
-  if (format->reordered) {
-    /* Four inputs per step, written straight in the reordered layout: (x0, x2) then (x1, x3). */
-    const int16x2_t offsets = (int16x2_t)(((uint32_t)(uint16_t)offset << 16) | (uint16_t)offset);
-    for (; c + 4 <= cols; c += 4) {
-      uint32_t x;
-      memcpy(&x, input + c, sizeof x);
-      int16x2_t even = __sadd16(__sxtb16((int8x4_t)x), offsets);
-      int16x2_t odd = __sadd16(__sxtb16((int8x4_t)((x >> 8) | (x << 24))), offsets);
-      memcpy(patch + c, &even, sizeof even);
-      memcpy(patch + c + 2, &odd, sizeof odd);
-    }
-  }
-#endif
-  for (; c < cols; c++) patch[c] = (int16_t)(input[c] + offset);
+  murmur_patch_fill(patch, input, cols, quant->input_offset, format->reordered);
   format->rows(filter, 0, params->output_size, cols, patch, quant, output);
   return MURMUR_OK;
 }
@@ -86,16 +88,20 @@ murmur_status murmur_conv1d_any(const murmur_context *ctx, MURMUR_ROM murmur_con
   const int16_t offset = quant->input_offset;
   for (uint16_t t = 0; t < p.output_steps; t++) {
     int32_t step = (int32_t)t * p.stride - p.pad_left;
-    int16_t *dst = patch;
-    for (uint16_t k = 0; k < kernel; k++, step++, dst += channels) {
-      if (step >= 0 && step < steps) {
-        const int8_t *src = input + (uint32_t)step * channels;
-        for (uint16_t c = 0; c < channels; c++) dst[c] = (int16_t)(src[c] + offset);
-      } else {
-        for (uint16_t c = 0; c < channels; c++) dst[c] = 0;
+    if (step >= 0 && step + kernel <= steps) {
+      /* The kernel's input steps are one contiguous run of the input. */
+      murmur_patch_fill(patch, input + (uint32_t)step * channels, cols, offset, format->reordered);
+    } else {
+      int16_t *dst = patch;
+      for (uint16_t k = 0; k < kernel; k++, step++, dst += channels) {
+        if (step >= 0 && step < steps) {
+          murmur_patch_fill(dst, input + (uint32_t)step * channels, channels, offset, 0);
+        } else {
+          for (uint16_t c = 0; c < channels; c++) dst[c] = 0;
+        }
       }
+      if (format->reordered) murmur_patch_reorder(patch, cols);
     }
-    if (format->reordered) murmur_patch_reorder(patch, cols);
     format->rows(filter, 0, filters, cols, patch, quant, output + (uint32_t)t * filters);
   }
   return MURMUR_OK;

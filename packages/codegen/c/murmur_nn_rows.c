@@ -7,21 +7,6 @@
 #include "murmur_nn_support.h"
 
 #if MURMUR_NN_DSP
-#include <arm_acle.h>
-#include <string.h>
-
-static inline uint32_t murmur_read_u32(const void *p) {
-  uint32_t v;
-  memcpy(&v, p, sizeof v);
-  return v;
-}
-
-/* SXTB16 of v rotated right by 8: bytes 1 and 3 sign-extended into two halfwords (one instruction). */
-static inline int16x2_t murmur_sxtb16_ror8(uint32_t v) {
-  int16x2_t r;
-  __asm__("sxtb16 %0, %1, ror #8" : "=r"(r) : "r"(v));
-  return r;
-}
 
 /* Columns past the last whole block of four: `count` rows of n weights, `stride` bytes apart. */
 static void murmur_rows_tail_s8(int32_t *acc, uint32_t count, const int16_t *x, const int8_t *w, uint32_t stride,
@@ -33,12 +18,49 @@ static void murmur_rows_tail_s8(int32_t *acc, uint32_t count, const int16_t *x, 
   }
 }
 
-/* Requantizes `count` accumulators (bias included) of consecutive rows into output. */
+/*
+ * SaturatingRoundingDoublingHighMul for a, m with m != INT32_MIN: the high word of 2 a m + 2^31, from SMULL
+ * and two add-with-carry steps (no constant registers).
+ */
+static inline int32_t murmur_doubling_high_mul_dsp(int32_t a, int32_t m) {
+  uint32_t lo, hi;
+  __asm__("smull %[lo], %[hi], %[a], %[m]\n\t"
+          "adds %[lo], %[lo], %[lo]\n\t"
+          "adc %[hi], %[hi], %[hi]\n\t"
+          "adds %[lo], %[lo], #0x80000000\n\t"
+          "adc %[hi], %[hi], #0"
+          : [lo] "=&r"(lo), [hi] "=&r"(hi)
+          : [a] "r"(a), [m] "r"(m)
+          : "cc");
+  return (int32_t)hi;
+}
+
+/* murmur_requantize_scaled with the DSP multiply above. */
+MURMUR_ALWAYS_INLINE int32_t murmur_requantize_scaled_dsp(int32_t acc, int32_t multiplier, int32_t shift) {
+  const uint32_t right_minus_one = (uint32_t)~shift;
+  if (right_minus_one < 31u && multiplier != INT32_MIN) {
+    const int32_t high = murmur_doubling_high_mul_dsp(acc, multiplier);
+    const int32_t q = (high + (high >> 31)) >> right_minus_one;
+    return q - (q >> 1);
+  }
+  return murmur_requantize_row_general(acc, multiplier, shift);
+}
+
+/*
+ * Requantizes `count` accumulators (bias included) of consecutive rows into output; one SSAT does the clamp
+ * when the activation range is all of int8.
+ */
 static void murmur_requantize_rows_s8(const int32_t *acc, uint32_t count, const int32_t *multiplier,
                                       const int8_t *shift, const murmur_output_range *range, int8_t *output) {
   const murmur_output_range r = *range;
-  for (; count > 0; count--) {
-    *output++ = murmur_output_clamp(murmur_requantize_scaled(*acc++, *multiplier++, *shift++), r);
+  if (r.min == -128 && r.max == 127) {
+    for (; count > 0; count--) {
+      *output++ = (int8_t)__ssat(murmur_requantize_scaled_dsp(*acc++, *multiplier++, *shift++) + r.offset, 8);
+    }
+  } else {
+    for (; count > 0; count--) {
+      *output++ = murmur_output_clamp(murmur_requantize_scaled_dsp(*acc++, *multiplier++, *shift++), r);
+    }
   }
 }
 

@@ -38,6 +38,25 @@ extern const murmur_format murmur_format_binary_s8;
 #define MURMUR_ALWAYS_INLINE static inline
 #endif
 
+#if MURMUR_NN_DSP
+#include <arm_acle.h>
+#include <string.h>
+
+/** A 32-bit word from any address (one LDR: Armv7-M and Armv8-M Mainline allow unaligned loads). */
+MURMUR_ALWAYS_INLINE uint32_t murmur_read_u32(const void *p) {
+  uint32_t v;
+  memcpy(&v, p, sizeof v);
+  return v;
+}
+
+/** SXTB16 of v rotated right by 8: bytes 1 and 3 sign-extended into two halfwords (one instruction). */
+MURMUR_ALWAYS_INLINE int16x2_t murmur_sxtb16_ror8(uint32_t v) {
+  int16x2_t r;
+  __asm__("sxtb16 %0, %1, ror #8" : "=r"(r) : "r"(v));
+  return r;
+}
+#endif
+
 /** MultiplyByQuantizedMultiplier bounded to [-1024, 1024]: every case, the general and slower form. */
 int32_t murmur_requantize_row_general(int32_t acc, int32_t multiplier, int32_t shift);
 
