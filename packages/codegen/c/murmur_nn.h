@@ -25,8 +25,9 @@
  *   _s8_interleaved  (DSP path only) the int8_t[rows * cols] bytes of _s8 permuted for four-row
  *                  dual-MAC loops, 4-byte aligned: each group of four rows (0-3, 4-7, ...) holds its
  *                  whole blocks of four columns in turn (the block's four bytes of row 0, of row 1, of
- *                  row 2, of row 3), then the group's last cols % 4 columns row by row; the rows after
- *                  the last whole group (rows % 4) stay row-major. Dense and conv1d only.
+ *                  row 2, of row 3), then the group's last cols % 4 columns one after the other (each
+ *                  column's byte of row 0, 1, 2, 3); the rows after the last whole group (rows % 4) stay
+ *                  row-major. Dense and conv1d only.
  *
  * Kernels that need scratch memory take a murmur_context and have a `_get_buffer_size` companion;
  * they return MURMUR_ERROR_BUFFER when the scratch is too small and MURMUR_ERROR_ARGUMENT for

@@ -167,9 +167,32 @@ static inline const int8_t *murmur_dot4_interleaved_s8(const int16_t *x, const i
 }
 
 /*
+ * The last cols % 4 (1..3) columns of a group of four rows, one aligned word per column (its byte of row 0,
+ * 1, 2, 3): each patch value times the four SXTB16-unpacked bytes, SMLABB/SMLATB. Returns the next byte.
+ */
+static const int8_t *murmur_tail4_interleaved_s8(const int16_t *x, const int8_t *w, uint32_t n, int32_t acc[4]) {
+  int32_t a0 = acc[0], a1 = acc[1], a2 = acc[2], a3 = acc[3];
+  for (; n > 0; n--, w += 4) {
+    const uint32_t v = murmur_read_u32(w);
+    const int32_t xc = *x++;
+    const int16x2_t rows02 = __sxtb16(v);
+    const int16x2_t rows13 = murmur_sxtb16_ror8(v);
+    a0 = __smlabb((int32_t)rows02, xc, a0);
+    a2 = __smlatb((int32_t)rows02, xc, a2);
+    a1 = __smlabb((int32_t)rows13, xc, a1);
+    a3 = __smlatb((int32_t)rows13, xc, a3);
+  }
+  acc[0] = a0;
+  acc[1] = a1;
+  acc[2] = a2;
+  acc[3] = a3;
+  return w;
+}
+
+/*
  * int8 weights in groups of four rows (murmur_nn.h): each group holds its whole blocks of four columns
- * (row 0's four bytes, row 1's, row 2's, row 3's), then its last cols % 4 columns row by row; the rows after
- * the last whole group are row-major. filter is 4-byte aligned and first_row is 0 (checked by the driver).
+ * (row 0's four bytes, row 1's, row 2's, row 3's), then its last cols % 4 columns one word each (the
+ * column's byte of row 0, 1, 2, 3); the rows after the last whole group are row-major. filter is 4-byte aligned and first_row is 0 (checked by the driver).
  */
 static void murmur_rows_s8_interleaved(MURMUR_ROM void *filter, uint16_t first_row, uint16_t row_count,
                                        uint16_t cols, const int16_t *patch, MURMUR_ROM murmur_quant_params *quant,
@@ -184,10 +207,7 @@ static void murmur_rows_s8_interleaved(MURMUR_ROM void *filter, uint16_t first_r
   for (; r + 4 <= row_count; r += 4) {
     int32_t acc[4] = {bias[r], bias[r + 1], bias[r + 2], bias[r + 3]};
     if (blocks > 0) w = murmur_dot4_interleaved_s8(patch, w, blocks, acc);
-    if (tail > 0) {
-      murmur_rows_tail_s8(acc, 4, patch + 4 * blocks, w, tail, tail);
-      w += 4 * tail;
-    }
+    if (tail > 0) w = murmur_tail4_interleaved_s8(patch + 4 * blocks, w, tail, acc);
     murmur_requantize_rows_s8(acc, 4, quant->multiplier + r, quant->shift + r, &range, output + r);
   }
   for (; r < row_count; r++, w += cols) {

@@ -79,13 +79,13 @@ describe('C kernels are bit-exact with the int8 reference interpreter', () => {
 });
 
 describe('interleaveRows', () => {
-  it('permutes the row-major bytes into groups of four rows, block by block, tails and last rows after', () => {
+  it('permutes the row-major bytes into groups of four rows: blocks, then tail columns, last rows after', () => {
     // 9 rows x 6 columns: two groups of four rows (one block of four columns, a two-column tail), one row left.
     const data = Int8Array.from({ length: 54 }, (_, i) => i);
     const at = (r: number, c: number): number => r * 6 + c;
     const group = (g: number): number[] => [
       ...[0, 1, 2, 3].flatMap((j) => [0, 1, 2, 3].map((c) => at(4 * g + j, c))),
-      ...[0, 1, 2, 3].flatMap((j) => [4, 5].map((c) => at(4 * g + j, c))),
+      ...[4, 5].flatMap((c) => [0, 1, 2, 3].map((j) => at(4 * g + j, c))),
     ];
     const expected = [...group(0), ...group(1), ...[0, 1, 2, 3, 4, 5].map((c) => at(8, c))];
     expect(Array.from(interleaveRows(data, 9, 6))).toEqual(expected);

@@ -93,8 +93,8 @@ function macsOf(layer: QuantizedLayer, outShape: readonly number[]): number {
 /**
  * int8 weights in the order of the DSP path's `_s8_interleaved` kernels (murmur_nn.h): each group of four
  * rows holds its whole blocks of four columns in turn (four bytes of each of its rows per block), then its
- * last cols % 4 columns row by row; the rows after the last whole group stay row-major. The same bytes,
- * permuted.
+ * last cols % 4 columns one after the other (four bytes each, one per row); the rows after the last whole
+ * group stay row-major. The same bytes, permuted.
  */
 export function interleaveRows(data: Int8Array, rows: number, cols: number): Int8Array {
   const out = new Int8Array(rows * cols);
@@ -107,9 +107,8 @@ export function interleaveRows(data: Int8Array, rows: number, cols: number): Int
         out.set(data.subarray((4 * g + j) * cols + 4 * b, (4 * g + j) * cols + 4 * b + 4), k + 4 * j);
       k += 16;
     }
-    for (let j = 0; j < 4; j++) {
-      out.set(data.subarray((4 * g + j) * cols + 4 * blocks, (4 * g + j + 1) * cols), k);
-      k += cols - 4 * blocks;
+    for (let c = 4 * blocks; c < cols; c++) {
+      for (let j = 0; j < 4; j++) out[k++] = data[(4 * g + j) * cols + c]!;
     }
   }
   out.set(data.subarray(4 * groups * cols, rows * cols), k);
