@@ -1,9 +1,9 @@
 import { calibrate, quantizeModel, type CompressedModel, type WeightEncoding } from '@murmur/compress';
-import { buildMlp } from '@murmur/nn';
+import { buildMlp, computeInputNorm } from '@murmur/nn';
 
 /**
  * A deterministic int8 model with an app's shapes (its feature count in, its classes out), calibrated on
- * the given feature rows: stands in for the trained model where only the generated code is under test
+ * the given feature rows (and standardized with their statistics, as a trained model is): stands in for the trained model where only the generated code is under test
  * (bit-exactness and cost do not depend on what the weights learned).
  */
 export function calibratedMlp(
@@ -15,6 +15,7 @@ export function calibratedMlp(
   const hidden = options.hidden ?? [64, 32];
   const model = buildMlp({ inputs, hidden, classes, seed: options.seed ?? 1 });
   const finite = rows.map((r) => r.map((v) => (Number.isFinite(v) ? v : 0)));
+  model.inputNorm = computeInputNorm(finite);
   return quantizeModel(model, calibrate(model, finite), {
     encodings: options.encodings,
     recipe: options.encodings ? options.encodings.join('+') : 'int8',

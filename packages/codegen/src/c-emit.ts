@@ -1,4 +1,5 @@
 /** Small helpers for writing readable C source: literals, arrays and identifiers. */
+import { cFloat } from '@murmur/core';
 
 /** A C identifier from an arbitrary name: lower case, `[a-z0-9_]`, not starting with a digit. */
 export function cIdentifier(name: string): string {
@@ -28,7 +29,7 @@ export function cValues(
 
 /** `<qualifiers> <ctype> name[n] = { ... };` */
 export function cArray(qualifiers: string, ctype: string, name: string, values: ArrayLike<number>): string {
-  const format = ctype === 'int32_t' ? int32Literal : String;
+  const format = ctype === 'int32_t' ? int32Literal : ctype === 'float' ? cFloat : String;
   return `${qualifiers} ${ctype} ${name}[${values.length}] = {\n${cValues(values, format)}\n};`;
 }
 

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Board } from '@murmur/boards';
-import { argmaxInt8, quantizeInput, runInt8 } from '@murmur/compress';
+import { argmaxInt8, quantizeModelInput, runInt8 } from '@murmur/compress';
 import { compileGraph, computeAll } from '@murmur/dsp';
 import { encode, toHex } from '@murmur/payload';
 import { cFloat } from '@murmur/core';
@@ -114,7 +114,7 @@ export function referenceRun(
   const uplinks: string[] = [];
   rows.forEach((row, w) => {
     const { index, margin } = argmaxInt8(
-      runInt8(options.model, quantizeInput(row.features, options.model.input)),
+      runInt8(options.model, quantizeModelInput(options.model, row.features)),
     );
     const { alertNow } = policy.push({
       classIndex: index,

@@ -310,7 +310,9 @@ export function generateModelCode(model: CompressedModel, options: ModelCodeOpti
     `#define ${upper}_OUTPUT_SIZE ${outputSize}`,
     `#define ${upper}_ARENA_BYTES ${plan.size}`,
     '',
-    `/** Quantizes ${inputSize} float features and runs the model; writes ${outputSize} int8 outputs. 0 or a murmur_status. */`,
+    model.inputNorm
+      ? `/** Standardizes ${inputSize} float features as in training, quantizes them and runs the model; writes ${outputSize} int8 outputs. 0 or a murmur_status. */`
+      : `/** Quantizes ${inputSize} float features and runs the model; writes ${outputSize} int8 outputs. 0 or a murmur_status. */`,
     `int ${prefix}_invoke(const float *features, int8_t *output);`,
     '',
     '/** Runs the model on an already quantized int8 input. 0 or a murmur_status. */',
@@ -368,10 +370,7 @@ export function generateModelCode(model: CompressedModel, options: ModelCodeOpti
     '  return 0;',
     '}',
     '',
-    `int ${prefix}_invoke(const float *features, int8_t *output) {`,
-    `  murmur_quantize_s8(features, ${inputSize}, ${cFloat(Math.fround(1 / model.input.scale))}, ${model.input.zeroPoint}, ${tensor(0)});`,
-    `  return ${prefix}_run(output);`,
-    '}',
+    ...invokeSource(prefix, model, inputSize, tensor(0)),
     '',
     `int ${prefix}_invoke_s8(const int8_t *input, int8_t *output) {`,
     `  for (uint16_t i = 0; i < ${inputSize}; i++) ${tensor(0)}[i] = input[i];`,
@@ -391,4 +390,35 @@ export function generateModelCode(model: CompressedModel, options: ModelCodeOpti
     weightBytes,
     macs,
   };
+}
+
+/**
+ * `<prefix>_invoke`: the float features standardized with the training statistics the model carries
+ * ((x - mean) · invStd in float32, as the TS interpreter does), quantized to the input tensor, then the layers.
+ */
+function invokeSource(prefix: string, model: CompressedModel, inputSize: number, input: string): string[] {
+  const inverseScale = cFloat(Math.fround(1 / model.input.scale));
+  const quantize = (from: string, n: string | number, to: string): string =>
+    `murmur_quantize_s8(${from}, ${n}, ${inverseScale}, ${model.input.zeroPoint}, ${to});`;
+  if (!model.inputNorm)
+    return [
+      `int ${prefix}_invoke(const float *features, int8_t *output) {`,
+      `  ${quantize('features', inputSize, input)}`,
+      `  return ${prefix}_run(output);`,
+      '}',
+    ];
+  const { mean, invStd } = model.inputNorm;
+  return [
+    cArray('static MURMUR_ROM', 'float', `${prefix}_input_mean`, Float32Array.from(mean)),
+    cArray('static MURMUR_ROM', 'float', `${prefix}_input_inv_std`, Float32Array.from(invStd)),
+    '',
+    `int ${prefix}_invoke(const float *features, int8_t *output) {`,
+    `  int8_t *input = ${input};`,
+    `  for (uint16_t i = 0; i < ${inputSize}; i++) {`,
+    `    float standardized = (features[i] - ${prefix}_input_mean[i]) * ${prefix}_input_inv_std[i];`,
+    `    ${quantize('&standardized', 1, 'input + i')}`,
+    '  }',
+    `  return ${prefix}_run(output);`,
+    '}',
+  ];
 }
