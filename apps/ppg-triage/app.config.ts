@@ -3,15 +3,25 @@
  * with the respiratory rate, the heart rate and a signal-quality index; an alert uplink when abnormal
  * breathing persists.
  */
-import type { MurmurApp } from '@murmur/pipeline';
+import type { Fold, MurmurApp, RowKey } from '@murmur/pipeline';
 import { appFeatures, featureGraph } from './src/features';
 import { BREATHING_CLASSES, payloadSchema } from './src/payload';
 import { uplinkPolicy } from './src/policy';
+import { triageMetrics } from './src/task-metrics';
+
+/** One fold per recording (BIDMC has one recording per patient): every recording is held out once. */
+export function leaveOneRecordingOut(rows: readonly RowKey[]): Fold[] {
+  return [...new Set(rows.map((r) => r.recording))].sort().map((recording) => ({
+    name: recording,
+    test: (row: RowKey) => row.recording === recording,
+  }));
+}
 
 export const app: MurmurApp = {
   id: 'ppg-triage',
   title: 'PPG breathing triage',
-  summary: 'Breathing slow / normal / fast from the respiratory rate estimated on a PPG, with heart rate and signal quality.',
+  summary:
+    'Breathing slow / normal / fast from the respiratory rate estimated on a PPG, with heart rate and signal quality.',
   classes: BREATHING_CLASSES,
   features: appFeatures,
   featureGraph,
@@ -20,4 +30,6 @@ export const app: MurmurApp = {
   payload: payloadSchema,
   uplink: uplinkPolicy,
   defaultBoard: 'rak4631',
+  crossValidation: { recordings: leaveOneRecordingOut },
+  taskMetrics: triageMetrics,
 };

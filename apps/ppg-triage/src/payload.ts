@@ -1,18 +1,25 @@
 /**
- * Uplink of the PPG breathing-triage template: breathing class (slow < 12, normal 12-20, fast > 20
- * breaths/min), respiratory and heart rate, confidence, signal quality, alert and battery, in 5 bytes on fPort 14.
+ * Uplink of the PPG breathing-triage template: breathing class of the period (slow < 12, normal 12-20,
+ * fast > 20 breaths/min, or unknown when the estimator rejected every window), respiratory and heart rate,
+ * the number of windows rejected as low quality, signal quality, alert and battery, in 5 bytes on fPort 14.
  */
 import { definePayload, t, type Infer } from '@murmur/payload';
 
 export const BREATHING_CLASSES = ['slow', 'normal', 'fast'] as const;
 
+/** The breathing field's values: the classes, and `unknown` for a period without a trusted window. */
+export const BREATHING_VALUES = [...BREATHING_CLASSES, 'unknown'] as const;
+
 export const payloadSchema = definePayload({
   name: 'ppg_triage',
   description: 'Breathing triage from a PPG window',
   fPort: 14,
-  version: 1,
+  version: 2,
   fields: {
-    breathing: t.enum(BREATHING_CLASSES, { description: 'slow < 12, normal 12-20, fast > 20 breaths/min' }),
+    breathing: t.enum(BREATHING_VALUES, {
+      description:
+        'most frequent class of the trusted windows: slow < 12, normal 12-20, fast > 20 breaths/min',
+    }),
     rr_bpm: t.fixed(7, {
       scale: 0.5,
       unit: '1/min',
@@ -20,7 +27,10 @@ export const payloadSchema = definePayload({
       description: 'respiratory rate, breaths/min',
     }),
     hr_bpm: t.uint(8, { unit: 'beat/min', saturate: true, description: 'heart rate, beats/min' }),
-    confidence: t.unorm(7, { saturate: true, description: 'classifier confidence' }),
+    rejected: t.uint(6, {
+      saturate: true,
+      description: 'windows of the period rejected as low quality (56 windows per 15 min)',
+    }),
     signal_quality: t.unorm(4, { saturate: true, description: 'PPG signal quality' }),
     alert: t.bool({ description: 'breathing outside the normal range' }),
     battery_pct: t.uint(7, { max: 100, unit: '%EL', saturate: true, description: 'remaining battery' }),
@@ -37,7 +47,7 @@ export const payloadExamples: { description: string; value: PpgTriageUplink }[] 
       breathing: 'normal',
       rr_bpm: 15.5,
       hr_bpm: 72,
-      confidence: 0.952755905511811,
+      rejected: 2,
       signal_quality: 0.8666666666666667,
       alert: false,
       battery_pct: 90,
@@ -49,10 +59,22 @@ export const payloadExamples: { description: string; value: PpgTriageUplink }[] 
       breathing: 'fast',
       rr_bpm: 26,
       hr_bpm: 118,
-      confidence: 0.8031496062992126,
+      rejected: 9,
       signal_quality: 0.6,
       alert: true,
       battery_pct: 35,
+    },
+  },
+  {
+    description: 'Every window rejected (sensor off or moving)',
+    value: {
+      breathing: 'unknown',
+      rr_bpm: 0,
+      hr_bpm: 64,
+      rejected: 56,
+      signal_quality: 0,
+      alert: false,
+      battery_pct: 80,
     },
   },
 ];

@@ -1,22 +1,35 @@
 /**
- * Uplink policy of the breathing triage: every 15 minutes, the most frequent breathing class, the mean
- * respiratory rate over the windows the estimator trusts (rr_quality at or above RR_QUALITY_THRESHOLD),
- * the mean heart rate, confidence and signal quality. Four abnormal (slow or fast) windows in a row — about
- * a minute of 32 s windows every 16 s — raise an alert and send an uplink at once.
+ * Uplink policy of the breathing triage. Each window's breathing class comes from the estimated
+ * respiratory rate (rr_rate) by the class bounds themselves — slow below 12, fast above 20 breaths/min —
+ * when the estimator trusts the window (rr_quality at or above RR_QUALITY_THRESHOLD); a window it does not
+ * trust has no class and is counted as rejected. Every 15 minutes: the most frequent class of the trusted
+ * windows (`unknown` when there is none), their mean respiratory rate, the mean heart rate, the number of
+ * rejected windows, signal quality, alert and battery. Four abnormal (slow or fast) trusted windows in a
+ * row — about a minute of 32 s windows every 16 s; rejected windows in between neither count nor break the
+ * run — raise an alert and send an uplink at once.
  */
 import type { UplinkPolicyDef } from '@murmur/policy';
 import { RR_QUALITY_THRESHOLD } from './features';
 
+const trusted = { feature: 'rr_quality', min: RR_QUALITY_THRESHOLD };
+
 export const uplinkPolicy: UplinkPolicyDef = {
   periodS: 15 * 60,
   fields: {
-    breathing: { of: 'dominantClass' },
-    rr_bpm: { of: 'feature', feature: 'rr_rate', reduce: 'mean', quality: { feature: 'rr_quality', min: RR_QUALITY_THRESHOLD } },
+    breathing: { of: 'dominantClass', none: 'unknown' },
+    rr_bpm: { of: 'feature', feature: 'rr_rate', reduce: 'mean', quality: trusted },
     hr_bpm: { of: 'feature', feature: 'hr_rate', reduce: 'mean' },
-    confidence: { of: 'meanConfidence' },
+    rejected: { of: 'rejectedWindows' },
     signal_quality: { of: 'feature', feature: 'rr_quality', reduce: 'mean' },
     alert: { of: 'alert' },
     battery_pct: { of: 'battery' },
   },
   alert: { abnormalClasses: ['slow', 'fast'], consecutive: 4 },
+  classRule: {
+    feature: 'rr_rate',
+    below: { value: 12, class: 'slow' },
+    above: { value: 20, class: 'fast' },
+    otherwise: 'normal',
+    quality: trusted,
+  },
 };
