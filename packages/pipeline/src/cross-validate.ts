@@ -9,6 +9,7 @@ import { MurmurError, UsageError, createRng } from '@murmur/core';
 import type { AppRows } from '@murmur/compress';
 import type { ClassificationReport } from '@murmur/nn';
 import type { MurmurApp } from './app';
+import { namedReport, type NamedReport } from './evaluate';
 import { appModule } from './model';
 
 /** The identity of a row a fold can hold out on. */
@@ -166,4 +167,56 @@ export async function crossValidate(
     predictions,
     rows,
   };
+}
+
+/** One cross-validation scheme's figures, with class names. */
+export interface SchemeResult {
+  recipe: string;
+  folds: {
+    name: string;
+    testGroups: string[];
+    windows: number;
+    floatAccuracy: number;
+    compressedAccuracy: number;
+  }[];
+  float: NamedReport;
+  compressed: NamedReport;
+}
+
+/** Runs every cross-validation scheme the app declares (default: 5 subject folds). */
+export async function crossValidateApp(
+  app: MurmurApp,
+  opts: { dataDir?: string; quiet?: boolean; schemes?: string[] } = {},
+): Promise<Record<string, SchemeResult>> {
+  const declared = app.crossValidation ?? { subjects: 5 };
+  const unknown = opts.schemes?.filter((s) => !(s in declared)) ?? [];
+  if (unknown.length)
+    throw new UsageError(
+      `unknown scheme '${unknown[0]}' (${app.id} has: ${Object.keys(declared).join(', ')})`,
+    );
+  const c = await import('@murmur/compress');
+  const rows = await c.loadAppRows(await appModule(app), { dataDir: opts.dataDir });
+  const out: Record<string, SchemeResult> = {};
+  for (const [name, scheme] of Object.entries(declared)) {
+    if (opts.schemes && !opts.schemes.includes(name)) continue;
+    const keys = rows.groups.map((group, i) => ({ group, recording: rows.recordings[i]! }));
+    const cv = await crossValidate(app, {
+      rows,
+      folds: typeof scheme === 'number' ? scheme : scheme(keys),
+      quiet: opts.quiet,
+    });
+    out[name] = {
+      recipe: cv.recipe,
+      folds: cv.folds.map((f) => ({
+        name: f.name,
+        testGroups: f.testGroups,
+        windows: f.testRows,
+        floatAccuracy: f.float.accuracy,
+        compressedAccuracy: f.compressed.accuracy,
+      })),
+      float: namedReport(cv.float, cv.classes),
+      compressed: namedReport(cv.compressed, cv.classes),
+    };
+  }
+  return out;
 }

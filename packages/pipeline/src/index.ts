@@ -7,3 +7,4 @@ export * from './firmware-main';
 export * from './board-images';
 export * from './chain';
 export * from './cross-validate';
+export * from './evaluate';

@@ -7,6 +7,7 @@ import { getBoard } from '@murmur/boards';
 import { buildHostPolicy, randomPolicyOps, referenceLines, runHostPolicy } from '@murmur/policy/testing';
 import { compileAppPolicy, type MurmurApp } from './app';
 import { buildApp } from './build';
+import { evaluateApp } from './evaluate';
 import { writeReport } from './report';
 
 /** The app's policy fills every payload field, and its generated C matches the TS reference on the host. */
@@ -48,4 +49,19 @@ export async function expectVerifiedBuild(app: MurmurApp, boardId: string, dataD
   expect(existsSync(paths.html)).toBe(true);
   expect(existsSync(join(result.outDir, 'lib', 'library.properties'))).toBe(true);
   expect(result.codecFiles.some((f) => f.endsWith('.js'))).toBe(true);
+
+  // murmur eval on the same build: the firmware classifies held-out windows exactly as the TS reference.
+  const evaluation = await evaluateApp(app, board, {
+    dataDir,
+    buildDir: result.outDir,
+    modelDir: join(dir, 'model'),
+    firmwareWindows: 24,
+    quiet: true,
+  });
+  expect(evaluation.trainingSubjectsExcluded.length).toBeGreaterThan(0);
+  expect(evaluation.float.windows).toBe(evaluation.windows.labelled);
+  const fw = evaluation.firmware!;
+  expect(fw.windows).toBe(Math.min(24, evaluation.windows.labelled));
+  expect(fw.windowsEqual).toBe(fw.windowsRun);
+  expect(fw.agreesWithCompressed).toBe(fw.windows);
 }

@@ -1,0 +1,265 @@
+/**
+ * Evaluation of a built app on a dataset directory (the development data or any directory in the same
+ * format, such as a sealed split): the float model, the compressed model (TS int8 interpreter) and the
+ * firmware in the board's emulator classify every window of every recording whose subject the model was
+ * not trained on, and the app's own task figures (respiratory-rate error, anomaly AUC) are computed on
+ * the same recordings.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Board } from '@murmur/boards';
+import { createProgress, MurmurError, UsageError, workspaceRoot } from '@murmur/core';
+import type { CompressedModel } from '@murmur/compress';
+import type { Recording } from '@murmur/datasets';
+import type { ClassificationReport } from '@murmur/nn';
+import type { MurmurApp, TaskMetrics } from './app';
+import { ensureModel } from './model';
+import { recordedWindowCapacity } from './recorded';
+
+/** A classification report with class names. */
+export interface NamedReport {
+  accuracy: number;
+  macroF1: number;
+  /** Recall per class (null for a class without windows). */
+  recall: Record<string, number | null>;
+  /** confusion[true][predicted], rows and columns in `classes` order. */
+  confusion: number[][];
+  windows: number;
+}
+
+export interface AppEvaluation {
+  app: string;
+  board: string;
+  dataset: string;
+  dataDir: string;
+  classes: readonly string[];
+  /** Recordings read, those the app cannot use (with the reason), and windows by fate. */
+  recordings: { read: number; evaluated: number; skipped: { recording: string; reason: string }[] };
+  /** Subjects left out because the float model was trained on them. */
+  trainingSubjectsExcluded: string[];
+  windows: { labelled: number; unlabelled: number; nonFinite: number };
+  float: NamedReport;
+  compressed: NamedReport & { recipe: string };
+  firmware?: NamedReport & {
+    emulator: string;
+    /** Windows the firmware classified, and how many equal the TS reference byte for byte. */
+    windowsRun: number;
+    windowsEqual: number;
+    /** Scored windows whose firmware class equals the TS int8 interpreter's on the device graph's features. */
+    agreesWithCompressed: number;
+    runs: number;
+    /** Why some labelled windows were not run (flash limit, `firmwareWindows` cap). */
+    note?: string;
+  };
+  task?: TaskMetrics;
+}
+
+export interface EvaluateOptions {
+  /** Directory in the $MURMUR_DATA_DIR format holding the app's dataset. */
+  dataDir?: string;
+  /** The build's output folder (default dist/apps/<app>/<board>) and the float model's folder. */
+  buildDir?: string;
+  modelDir?: string;
+  /** Run the firmware on at most this many windows (0: no firmware run). Default 2000. */
+  firmwareWindows?: number;
+  quiet?: boolean;
+}
+
+/** Frames compiled into one firmware run, at most (keeps the generated C small enough to build quickly). */
+const MAX_FRAMES_PER_RUN = 256 * 1024;
+
+export function namedReport(r: ClassificationReport, classes: readonly string[]): NamedReport {
+  return {
+    accuracy: r.accuracy,
+    macroF1: r.macroF1,
+    recall: Object.fromEntries(classes.map((c, i) => [c, Number.isNaN(r.recall[i]!) ? null : r.recall[i]!])),
+    confusion: r.confusion,
+    windows: r.samples,
+  };
+}
+
+export async function evaluateApp(
+  app: MurmurApp,
+  board: Board,
+  opts: EvaluateOptions = {},
+): Promise<AppEvaluation> {
+  const file = join(
+    opts.buildDir ?? join(workspaceRoot(), 'dist', 'apps', app.id, board.id),
+    'model.compressed.json',
+  );
+  if (!existsSync(file))
+    throw new UsageError(
+      `${app.id} is not built for ${board.id} (no ${file}); run: npx nx build ${app.id} --configuration=${board.id}`,
+    );
+  const c = await import('@murmur/compress');
+  const { classificationReport, predictClasses } = await import('@murmur/nn');
+  const { loadDataset, resolveDataDir } = await import('@murmur/datasets');
+  const { extractAppFeatures } = await import('@murmur/dsp');
+  const compressed = c.compressedFromJson(readFileSync(file, 'utf8'), file);
+  const trained = await ensureModel(app, { quiet: opts.quiet, modelDir: opts.modelDir });
+  const trainingSubjects = new Set(trained.train.groups);
+
+  const dataDir = resolveDataDir(opts.dataDir);
+  const all = await loadDataset(app.features.dataset, { dataDir });
+  const recordings = all.filter((r) => !trainingSubjects.has(r.subject));
+  const excluded = [
+    ...new Set(all.filter((r) => trainingSubjects.has(r.subject)).map((r) => r.subject)),
+  ].sort();
+  if (recordings.length === 0)
+    throw new UsageError(
+      `every recording in ${dataDir}/${app.features.dataset} belongs to a subject the model was trained on`,
+    );
+  const progress = createProgress({
+    total: recordings.length,
+    label: `features ${app.id}`,
+    unit: 'recording',
+    quiet: opts.quiet,
+  });
+  const table = extractAppFeatures(app.features, recordings, (done) => progress.update(done));
+  progress.done();
+  const index = new Map(app.classes.map((name, i) => [name, i]));
+  const labelled = table.rows.filter((r) => r.label !== undefined && index.has(r.label));
+  const rows = labelled.filter((r) => r.features.every(Number.isFinite));
+  const truth = rows.map((r) => index.get(r.label!)!);
+  const float = classificationReport(
+    truth,
+    predictClasses(
+      trained.model,
+      rows.map((r) => r.features),
+    ),
+    app.classes.length,
+  );
+  const int8 = classificationReport(
+    truth,
+    rows.map((r) => c.classifyInt8(compressed, r.features).index),
+    app.classes.length,
+  );
+  const evaluation: AppEvaluation = {
+    app: app.id,
+    board: board.id,
+    dataset: app.features.dataset,
+    dataDir,
+    classes: app.classes,
+    recordings: {
+      read: all.length,
+      evaluated: recordings.length - table.skipped.length,
+      skipped: table.skipped,
+    },
+    trainingSubjectsExcluded: excluded,
+    windows: {
+      labelled: rows.length,
+      unlabelled: table.rows.length - labelled.length,
+      nonFinite: labelled.length - rows.length,
+    },
+    float: namedReport(float, app.classes),
+    compressed: { ...namedReport(int8, app.classes), recipe: compressed.recipe ?? 'unknown' },
+  };
+  const budget = opts.firmwareWindows ?? 2000;
+  if (budget > 0)
+    evaluation.firmware = await firmwareEvaluation(app, board, compressed, recordings, budget, opts.quiet);
+  if (app.taskMetrics) evaluation.task = await app.taskMetrics({ recordings, table, classes: app.classes });
+  return evaluation;
+}
+
+/**
+ * Runs the labelled windows through the generated library in the board's emulator. Each window's frames
+ * fill a slot of whole hops, slots laid end to end, so every slot starts a window of the device's stream
+ * that equals the window the TS reference classified; windows straddling two slots are run but not scored.
+ */
+async function firmwareEvaluation(
+  app: MurmurApp,
+  board: Board,
+  model: CompressedModel,
+  recordings: readonly Recording[],
+  budget: number,
+  quiet?: boolean,
+): Promise<AppEvaluation['firmware']> {
+  const codegen = await import('@murmur/codegen');
+  const { classificationReport } = await import('@murmur/nn');
+  const { classifyInt8 } = await import('@murmur/compress');
+  const { compileGraph, computeWindow } = await import('@murmur/dsp');
+  const { emulatorFor } = await import('@murmur/boards');
+  const g = app.featureGraph;
+  const index = new Map(app.classes.map((name, i) => [name, i]));
+  const items: { rec: Recording; start: number; label: number }[] = [];
+  for (const rec of recordings) {
+    if (rec.rateHz !== g.rateHz || !g.channels.every((ch) => rec.channelNames.includes(ch))) continue;
+    for (let start = 0; start + g.window <= rec.channels[0]!.length; start += g.hop) {
+      const label = app.features.label ? app.features.label(rec, start, g.window) : rec.label;
+      const i = label === null || label === undefined ? undefined : index.get(label);
+      if (i !== undefined) items.push({ rec, start, label: i });
+    }
+  }
+  const labelled = items.length;
+  const scored = items.slice(0, budget);
+  const hopsPerSlot = Math.ceil(g.window / g.hop);
+  const slot = hopsPerSlot * g.hop;
+  const capacity = recordedWindowCapacity(app, board);
+  const capacityFrames = capacity === Number.POSITIVE_INFINITY ? Infinity : g.window + (capacity - 1) * g.hop;
+  const slotsPerRun = Math.floor(Math.min(capacityFrames, MAX_FRAMES_PER_RUN / g.channels.length) / slot);
+  if (slotsPerRun < 1 || scored.length === 0) return undefined;
+  const options = { ...(await codegen.appLibraryOptions(app.id, model)), board };
+  const progress = createProgress({
+    total: scored.length,
+    label: `firmware on ${board.id}`,
+    unit: 'window',
+    quiet,
+  });
+  const truth: number[] = [];
+  const predicted: number[] = [];
+  let windowsEqual = 0;
+  let windowsRun = 0;
+  let agreesWithCompressed = 0;
+  let runs = 0;
+  const device = compileGraph(g);
+  for (let first = 0; first < scored.length; first += slotsPerRun) {
+    const chunk = scored.slice(first, first + slotsPerRun);
+    const frames = g.channels.map((ch) => {
+      const out = new Float32Array(chunk.length * slot);
+      chunk.forEach((it, j) =>
+        out.set(
+          it.rec.channels[it.rec.channelNames.indexOf(ch)]!.subarray(it.start, it.start + g.window),
+          j * slot,
+        ),
+      );
+      return out;
+    });
+    const windows = 1 + Math.floor((chunk.length * slot - g.window) / g.hop);
+    const r = await codegen.runLibraryCheck(board, options, { windows, period: windows, frames });
+    runs++;
+    windowsRun += r.windows;
+    windowsEqual += r.windowsEqual;
+    chunk.forEach((it, j) => {
+      const cls = Number(r.outputs[j * hopsPerSlot]?.split(' ')[0] ?? -1);
+      const window = g.channels.map((ch) =>
+        it.rec.channels[it.rec.channelNames.indexOf(ch)]!.subarray(it.start, it.start + g.window),
+      );
+      if (classifyInt8(model, computeWindow(device, window)).index === cls) agreesWithCompressed++;
+      truth.push(it.label);
+      predicted.push(cls);
+    });
+    progress.update(truth.length);
+  }
+  progress.done(`${windowsEqual}/${windowsRun} windows equal to the TS reference`);
+  const missing = predicted.filter((p) => !(p >= 0 && p < app.classes.length)).length;
+  if (missing)
+    throw new MurmurError(`the firmware on ${board.id} gave no valid class for ${missing} windows`);
+  const emulator = emulatorFor(board);
+  return {
+    ...namedReport(classificationReport(truth, predicted, app.classes.length), app.classes),
+    emulator:
+      emulator.kind === 'qemu'
+        ? `qemu ${emulator.machine}`
+        : emulator.kind === 'simavr'
+          ? `simavr ${emulator.mcu}`
+          : 'host',
+    windowsRun,
+    windowsEqual,
+    agreesWithCompressed,
+    runs,
+    note:
+      scored.length < labelled
+        ? `${scored.length} of ${labelled} labelled windows run (cap ${budget})`
+        : undefined,
+  };
+}

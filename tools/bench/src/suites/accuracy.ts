@@ -1,0 +1,29 @@
+import type { BenchSuite } from '../suite';
+
+/**
+ * Every app's accuracy estimated by cross-validation on the development data, by subject or recording —
+ * never by window — with each scheme the app declares (`crossValidation` in its app.config.ts): pooled
+ * float and compressed (int8) accuracy, macro-F1, per-class recall and confusion, and per-fold accuracy.
+ */
+export const suite: BenchSuite = {
+  name: 'accuracy',
+  description: 'cross-validated accuracy of every app (subject/recording folds), float and int8',
+  async run() {
+    const { listApps } = await import('@murmur/core');
+    const pipeline = await import('@murmur/pipeline');
+    const apps: Record<string, unknown> = {};
+    for (const id of listApps()) {
+      const app = await pipeline.loadApp(id);
+      const start = performance.now();
+      try {
+        apps[id] = {
+          schemes: await pipeline.crossValidateApp(app, { quiet: true }),
+          seconds: (performance.now() - start) / 1000,
+        };
+      } catch (e) {
+        apps[id] = { skipped: (e as Error).message };
+      }
+    }
+    return { dataDir: process.env['MURMUR_DATA_DIR'] ?? null, apps };
+  },
+};
