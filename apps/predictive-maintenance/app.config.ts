@@ -4,6 +4,7 @@
  * learns on site, so a machine the classifier never saw still reports "something changed".
  */
 import type { MurmurApp } from '@murmur/pipeline';
+import { anomalyMetrics, faultSizeFolds, loadFolds } from './src/evaluation';
 import { appFeatures, featureGraph } from './src/features';
 import { MACHINE_STATES, payloadSchema } from './src/payload';
 import { uplinkPolicy } from './src/policy';
@@ -15,9 +16,11 @@ export const app: MurmurApp = {
   classes: MACHINE_STATES,
   features: appFeatures,
   featureGraph,
-  model: { hidden: [24, 12], epochs: 40, patience: 8 },
+  model: { hidden: [24, 12], epochs: 30, patience: 0 },
   compression: { maxDropPp: 1 },
   payload: payloadSchema,
   uplink: uplinkPolicy,
   defaultBoard: 'nucleo-wl55jc',
+  crossValidation: { loads: loadFolds, faultSizes: faultSizeFolds },
+  taskMetrics: anomalyMetrics,
 };

@@ -1,12 +1,14 @@
 /**
  * Bearing-vibration features: 2048-sample windows (0.17 s) at 12 kHz. Time statistics (RMS, peak,
- * kurtosis, crest, skewness), log relative energies of six log-spaced bands, spectral centroid and
- * flatness, and the envelope spectrum (band-pass around the 4 kHz structural resonance, rectify,
- * low-pass, decimate by 4) with the energy at the bearing defect frequencies BPFO, BPFI and BSF (two
- * harmonics each, ±6 Hz) relative to the envelope spectrum's mean level: scale-free, so they carry
- * over between loads and fault sizes. The shaft speed is a graph parameter: a device knows its
- * machine's nominal rpm. The envelope branch runs before the spectrum so that the element-wise steps
- * work in place and the graph's scratch stays small.
+ * kurtosis), log relative energies of six log-spaced bands, and the envelope spectrum (band-pass around
+ * the 4 kHz structural resonance, rectify, low-pass, decimate by 4) read at the bearing defect
+ * frequencies BPFO, BPFI and BSF in two ways: the energy of two harmonics (±6 Hz) relative to the
+ * envelope spectrum's mean level, and the prominence of three harmonics over their own ±30 Hz
+ * neighbourhood. Both are scale-free; the prominence is what carries over to fault sizes the model
+ * never saw (a defect shows as lines at its frequency, however large it is), while the band energies
+ * and statistics carry the fault's signature across motor loads. The shaft speed is a graph
+ * parameter: a device knows its machine's nominal rpm. The envelope branch runs before the spectrum so
+ * that the element-wise steps work in place and the graph's scratch stays small.
  */
 import { cwruBearingOrders } from '@murmur/datasets';
 import type { AppFeatures, FeatureGraph } from '@murmur/dsp';
@@ -27,7 +29,7 @@ export function predictiveMaintenanceGraph(rpm: number = DEFAULT_SHAFT_RPM): Fea
     hop: 2048,
     steps: [
       { op: 'demean', in: ['accel'], out: 'x' },
-      { op: 'stats', in: ['x'], name: 'x', emit: ['rms', 'peak', 'kurtosis', 'crest', 'skewness'] },
+      { op: 'stats', in: ['x'], name: 'x', emit: ['rms', 'peak', 'kurtosis'] },
       {
         op: 'biquad',
         in: ['x'],
@@ -62,6 +64,20 @@ export function predictiveMaintenanceGraph(rpm: number = DEFAULT_SHAFT_RPM): Fea
         toleranceHz: 6,
         referenceHz: [10, 700],
       },
+      {
+        op: 'defectProminence',
+        in: ['envelope_power'],
+        name: 'prominence',
+        shaftHz: rpm / 60,
+        orders: [
+          { name: 'bpfo', multiple: cwruBearingOrders.bpfo },
+          { name: 'bpfi', multiple: cwruBearingOrders.bpfi },
+          { name: 'bsf', multiple: cwruBearingOrders.bsf },
+        ],
+        harmonics: 3,
+        toleranceHz: 6,
+        neighbourhoodHz: 30,
+      },
       { op: 'window', in: ['x'], out: 'x_windowed', shape: 'hann' },
       { op: 'powerSpectrum', in: ['x_windowed'], out: 'power' },
       {
@@ -78,13 +94,6 @@ export function predictiveMaintenanceGraph(rpm: number = DEFAULT_SHAFT_RPM): Fea
         ],
         relative: true,
         log: true,
-      },
-      {
-        op: 'spectralShape',
-        in: ['power'],
-        name: 'spectrum',
-        rangeHz: [100, 6000],
-        emit: ['centroid', 'flatness'],
       },
     ],
   };

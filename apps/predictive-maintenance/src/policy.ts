@@ -3,9 +3,10 @@
  * confidence, the largest anomaly score, the mean vibration RMS, the largest peak and the mean kurtosis.
  * The anomaly score comes from a baseline the device learns on site: the first 1,000 windows after
  * installation (about 3 minutes of running machine) give running means and variances of the vibration
- * statistics and band energies; after that each window's score is the RMS of its z-scores, so a machine
- * the classifier never saw still reports "something changed". Three fault or anomalous (score > 6) windows
- * in a row raise an alert and send an uplink at once. A downlink can restart the commissioning.
+ * statistics, band energies and envelope defect energies; after that each window's score is the RMS of
+ * its z-scores, so a machine the classifier never saw still reports "something changed". Three fault or
+ * anomalous (score > 6) windows in a row raise an alert and send an uplink at once. A downlink can
+ * restart the commissioning.
  */
 import type { UplinkPolicyDef } from '@murmur/policy';
 
@@ -27,7 +28,7 @@ export const uplinkPolicy: UplinkPolicyDef = {
     features: [
       'x_rms',
       'x_kurtosis',
-      'x_crest',
+      'x_peak',
       'band_100_250hz',
       'band_250_600hz',
       'band_600_1400hz',
