@@ -29,8 +29,9 @@ export type EmulatorMachine =
 
 /**
  * The emulator of the same core for every core (the "proxy machine" for boards that the emulator does not
- * model itself): ARMv6-M → micro:bit (nRF51, Cortex-M0), M3 → MPS2 AN385, M4/M4F → MPS2 AN386 (soft-float
- * code runs there too), M33 → MPS2 AN505, AVR5 → simavr ATmega328P at 16 MHz.
+ * model itself): ARMv6-M → micro:bit (nRF51, Cortex-M0; flash and RAM sized to the board, see
+ * `sizableQemuMemory`), M3 → MPS2 AN385, M4/M4F → MPS2 AN386 (soft-float code runs there too),
+ * M33 → MPS2 AN505, AVR5 → simavr ATmega328P at 16 MHz.
  */
 export const proxyEmulators: Readonly<Record<CoreId, EmulatorMachine>> = {
   'cortex-m0': { kind: 'qemu', machine: 'microbit' },

@@ -38,7 +38,7 @@ export function registerVerify(program: Command): void {
     .option('--model <file>', 'compressed model (default: dist/apps/<app>/<board>/model.compressed.json)')
     .option(
       '--windows <n>',
-      'windows to run (fewer when the recorded frames do not fit the board flash)',
+      'windows to run (AVR: fewer when the recorded frames do not fit the board flash)',
       '300',
     )
     .option('--period <n>', 'windows per uplink period', '10')
@@ -73,22 +73,41 @@ export function registerVerify(program: Command): void {
       let input = 'deterministic check stream (integer triangle wave + xorshift32 noise)';
       let check: { windows: number; period: number; frames?: Float32Array[] } = { windows, period };
       if (!opts.synthetic) {
-        // Recorded frames go into flash as float32: as many windows as the board's flash holds beside the code.
+        // Recorded frames stream in from a host file under QEMU and on the host; on AVR (no semihosting
+        // under simavr) they go into flash as float32, as many windows as the board's flash holds beside the code.
         const pipeline = await import('@murmur/pipeline');
         const { loadDataset, splitBySubject } = await import('@murmur/datasets');
         const app = await pipeline.loadApp(opts.app);
         const recordings = await loadDataset(app.features.dataset, { dataDir: opts.dataDir });
-        const subjects = heldOutSubjects(app.id, recordings.map((r) => r.subject), splitBySubject);
-        const fit = pipeline.recordedWindowCapacity(app, board);
-        const rec = pipeline.recordedStream(app, recordings, subjects, Math.min(windows, fit));
+        const graph = app.featureGraph;
+        // Only recordings at the feature graph's rate with its channels can feed the device.
+        const usable = recordings.filter(
+          (r) => r.rateHz === graph.rateHz && graph.channels.every((c) => r.channelNames.includes(c)),
+        );
+        const heldOut = heldOutSubjects(
+          app.id,
+          usable.map((r) => r.subject),
+          splitBySubject,
+        );
+        // The stand-in model learned from no subject: every subject may follow the held-out ones.
+        const others = [...new Set(usable.map((r) => r.subject))].filter((s) => !heldOut.includes(s)).sort();
+        const subjects = hasModel ? heldOut : [...heldOut, ...others];
+        const streamed = codegen.streamsRecordedFrames(board);
+        const fit = streamed ? windows : pipeline.recordedWindowCapacity(app, board);
+        const rec = pipeline.recordedStream(app, usable, subjects, Math.min(windows, fit));
         const n = rec.windows - (rec.windows % period);
-        if (n < period)
-          throw new UsageError(
-            `only ${rec.windows} recorded windows fit board '${board.id}'; lower --period`,
-          );
+        if (n < period) {
+          const where =
+            rec.windows < Math.min(windows, fit)
+              ? `in the recordings of subjects ${subjects.join(', ') || '(none)'}`
+              : `fit board '${board.id}'s flash`;
+          throw new UsageError(`only ${rec.windows} recorded windows ${where}; lower --period`);
+        }
         check = { windows: n, period, frames: rec.frames };
         const used = [...new Set(rec.sources.map((r) => r.subject))];
-        input = `recorded: ${rec.sources.length} recordings of held-out subjects ${used.join(', ')}`;
+        input =
+          `recorded (${streamed ? 'streamed from a host file' : 'in flash'}): ` +
+          `${rec.sources.length} recordings of ${hasModel ? 'held-out subjects' : 'subjects'} ${used.join(', ')}`;
       }
       const r = await codegen.runLibraryCheck(board, options, check);
       const ok = r.mismatches.length === 0 && r.windowsEqual === r.windows && r.uplinksEqual === r.uplinks;
@@ -156,19 +175,19 @@ export const command: CommandModule = { order: 60, register: registerVerify };
 
 /**
  * Subjects the model never trained on: the validation subjects the float model records (dist/apps/<app>/model),
- * else the test part of a subject-wise split of the dataset.
+ * else the test part of a subject-wise split of the given subjects.
  */
-function heldOutSubjects(
-  app: string,
-  subjects: string[],
-  split: typeof splitBySubject,
-): string[] {
+function heldOutSubjects(app: string, subjects: string[], split: typeof splitBySubject): string[] {
   const modelJson = join(workspaceRoot(), 'dist', 'apps', app, 'model', 'model.json');
   if (existsSync(modelJson)) {
-    const meta = (JSON.parse(readFileSync(modelJson, 'utf8')) as { meta?: { validationSubjects?: string[] } }).meta;
+    const meta = (JSON.parse(readFileSync(modelJson, 'utf8')) as { meta?: { validationSubjects?: string[] } })
+      .meta;
     if (meta?.validationSubjects?.length) return meta.validationSubjects;
   }
   const parts = split(subjects, { seed: 'murmur', validation: 0.2, test: 0.2 });
-  return parts.test.length ? parts.test : parts.validation.length ? parts.validation : [[...new Set(subjects)].sort().at(-1)!];
+  return parts.test.length
+    ? parts.test
+    : parts.validation.length
+      ? parts.validation
+      : [[...new Set(subjects)].sort().at(-1)!];
 }
-
