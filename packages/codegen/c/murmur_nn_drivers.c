@@ -22,22 +22,22 @@ static uint16_t murmur_patch_bytes(uint32_t elements) {
  * x0, x2, x1, x3), four values per step on the DSP path.
  */
 static void murmur_patch_fill(int16_t *patch, const int8_t *src, uint32_t n, int16_t offset, uint8_t reordered) {
-  uint32_t i = 0;
 #if MURMUR_NN_DSP
   if (reordered) {
     const int16x2_t offsets = (int16x2_t)(((uint32_t)(uint16_t)offset << 16) | (uint16_t)offset);
-    for (; i + 4 <= n; i += 4) {
-      const uint32_t x = murmur_read_u32(src + i);
+    for (uint32_t blocks = n >> 2; blocks > 0; blocks--, src += 4, patch += 4) {
+      const uint32_t x = murmur_read_u32(src);
       const int16x2_t even = __sadd16(__sxtb16(x), offsets);
       const int16x2_t odd = __sadd16(murmur_sxtb16_ror8(x), offsets);
-      memcpy(patch + i, &even, sizeof even);
-      memcpy(patch + i + 2, &odd, sizeof odd);
+      memcpy(patch, &even, sizeof even);
+      memcpy(patch + 2, &odd, sizeof odd);
     }
+    n &= 3u;
   }
 #else
   (void)reordered;
 #endif
-  for (; i < n; i++) patch[i] = (int16_t)(src[i] + offset);
+  for (uint32_t i = 0; i < n; i++) patch[i] = (int16_t)(src[i] + offset);
 }
 
 static int16_t *murmur_patch_of(const murmur_context *ctx, uint16_t bytes) {
