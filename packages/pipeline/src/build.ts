@@ -4,6 +4,7 @@
  *   compress   recipes on the validation subjects, the best that fits the budget   → model.compressed.json
  *   library    the generated C library (Makefile, CMakeLists.txt, Arduino layout)  → lib/
  *   verify     the library in the emulator of the board's core vs the TS reference → verify.json
+ *   evaluate   the firmware's own classes on labelled windows of the validation subjects (report)
  *   firmware   hardware boards: the app's main loop + library + board support       → firmware/ (.elf .hex .bin .map memory.json)
  *   codec      TTN / ChirpStack codec JS, TTN device-repository files              → codec/
  * writeReport (./report) then turns the result into report.json and report.html.
@@ -16,6 +17,7 @@ import { createProgress, MurmurError, workspaceRoot } from '@murmur/core';
 import type { MurmurApp } from './app';
 import { compressForBoard, ensureModel, type CompressionOutcome, type TrainedModel } from './model';
 import { recordedStream, recordedWindowCapacity, type RecordedStream } from './recorded';
+import { evaluateFirmware, type FirmwareEvaluation } from './evaluate';
 import { firmwareMain, usesModem } from './firmware-main';
 import type { FirmwareImage } from '@murmur/firmware';
 
@@ -47,6 +49,8 @@ export interface BuildResult {
   compression: CompressionOutcome;
   library: { dir: string; files: string[]; weightBytes: number; arenaBytes: number; macs: number; uplinkBytes: number };
   verify: LibraryCheckResult;
+  /** The firmware's accuracy on labelled windows of the validation subjects (absent when none fits). */
+  evaluation?: FirmwareEvaluation;
   /** The recorded frames the library ran on, and the uplinks it sent (hex, equal to the TS reference's). */
   recorded: RecordedStream & { period: number; uplinks: string[] };
   /** The flashable image (hardware boards). */
@@ -54,6 +58,9 @@ export interface BuildResult {
   codecFiles: string[];
   stages: StageTime[];
 }
+
+/** How much of the validation data a build runs through its firmware for the report's confusion matrix. */
+const FIRMWARE_EVALUATION = { windows: 1000, runs: 3 };
 
 export function defaultOutDir(app: string, board: string): string {
   return join(workspaceRoot(), 'dist', 'apps', app, board);
@@ -166,6 +173,10 @@ export async function buildApp(opts: BuildOptions): Promise<BuildResult> {
     return result;
   });
   const reference = codegen.referenceRun(libOptions, lib.generated, check);
+  const validationRecordings = recordings.filter((r) => trained.validationSubjects.includes(r.subject));
+  const evaluation = await timed('evaluate', () =>
+    evaluateFirmware(app, board, compressed, validationRecordings, FIRMWARE_EVALUATION, opts.quiet),
+  );
   writeFileSync(join(outDir, 'verify.json'), `${JSON.stringify(verify, null, 2)}\n`);
 
   const firmware =
@@ -202,6 +213,7 @@ export async function buildApp(opts: BuildOptions): Promise<BuildResult> {
       uplinkBytes: lib.generated.uplinkBytes,
     },
     verify,
+    evaluation,
     recorded: { ...stream, period: check.period, uplinks: reference.uplinks },
     firmware,
     codecFiles,

@@ -40,19 +40,22 @@ export interface AppEvaluation {
   windows: { labelled: number; unlabelled: number; nonFinite: number };
   float: NamedReport;
   compressed: NamedReport & { recipe: string };
-  firmware?: NamedReport & {
-    emulator: string;
-    /** Windows the firmware classified, and how many equal the TS reference byte for byte. */
-    windowsRun: number;
-    windowsEqual: number;
-    /** Scored windows whose firmware class equals the TS int8 interpreter's on the device graph's features. */
-    agreesWithCompressed: number;
-    runs: number;
-    /** Why some labelled windows were not run (flash limit, `firmwareWindows` cap). */
-    note?: string;
-  };
+  firmware?: FirmwareEvaluation;
   task?: TaskMetrics;
 }
+
+/** The firmware's classes on recorded windows, from its own output in the emulator. */
+export type FirmwareEvaluation = NamedReport & {
+  emulator: string;
+  /** Windows the firmware ran (scored and straddling) and how many equal the TS reference byte for byte. */
+  windowsRun: number;
+  windowsEqual: number;
+  /** Scored windows whose firmware class equals the TS int8 interpreter's on the device graph's features. */
+  agreesWithCompressed: number;
+  runs: number;
+  /** Why some labelled windows were not run (flash per run, window or run cap). */
+  note?: string;
+};
 
 export interface EvaluateOptions {
   /** Directory in the $MURMUR_DATA_DIR format holding the app's dataset. */
@@ -156,7 +159,7 @@ export async function evaluateApp(
   };
   const budget = opts.firmwareWindows ?? 2000;
   if (budget > 0)
-    evaluation.firmware = await firmwareEvaluation(app, board, compressed, recordings, budget, opts.quiet);
+    evaluation.firmware = await evaluateFirmware(app, board, compressed, recordings, { windows: budget }, opts.quiet);
   if (app.taskMetrics) evaluation.task = await app.taskMetrics({ recordings, table, classes: app.classes });
   return evaluation;
 }
@@ -166,14 +169,14 @@ export async function evaluateApp(
  * fill a slot of whole hops, slots laid end to end, so every slot starts a window of the device's stream
  * that equals the window the TS reference classified; windows straddling two slots are run but not scored.
  */
-async function firmwareEvaluation(
+export async function evaluateFirmware(
   app: MurmurApp,
   board: Board,
   model: CompressedModel,
   recordings: readonly Recording[],
-  budget: number,
+  limits: { windows: number; runs?: number },
   quiet?: boolean,
-): Promise<AppEvaluation['firmware']> {
+): Promise<FirmwareEvaluation | undefined> {
   const codegen = await import('@murmur/codegen');
   const { classificationReport } = await import('@murmur/nn');
   const { classifyInt8 } = await import('@murmur/compress');
@@ -191,13 +194,14 @@ async function firmwareEvaluation(
     }
   }
   const labelled = items.length;
-  const scored = items.slice(0, budget);
+  const scored0 = items.slice(0, limits.windows);
   const hopsPerSlot = Math.ceil(g.window / g.hop);
   const slot = hopsPerSlot * g.hop;
   const capacity = recordedWindowCapacity(app, board);
   const capacityFrames = capacity === Number.POSITIVE_INFINITY ? Infinity : g.window + (capacity - 1) * g.hop;
   const slotsPerRun = Math.floor(Math.min(capacityFrames, MAX_FRAMES_PER_RUN / g.channels.length) / slot);
-  if (slotsPerRun < 1 || scored.length === 0) return undefined;
+  if (slotsPerRun < 1 || scored0.length === 0) return undefined;
+  const scored = scored0.slice(0, (limits.runs ?? Infinity) * slotsPerRun);
   const options = { ...(await codegen.appLibraryOptions(app.id, model)), board };
   const progress = createProgress({
     total: scored.length,
@@ -259,7 +263,7 @@ async function firmwareEvaluation(
     runs,
     note:
       scored.length < labelled
-        ? `${scored.length} of ${labelled} labelled windows run (cap ${budget})`
+        ? `${scored.length} of ${labelled} labelled windows run (at most ${limits.windows} windows${limits.runs ? ` in ${limits.runs} runs` : ''})`
         : undefined,
   };
 }

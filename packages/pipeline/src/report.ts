@@ -68,6 +68,8 @@ export function buildReportJson(app: MurmurApp, board: Board, r: BuildResult) {
       float: r.trained.report,
       compressed: compressedReport,
       firmwareEqualsCompressed: { windows: v.windows, windowsEqual: v.windowsEqual, uplinks: v.uplinks, uplinksEqual: v.uplinksEqual },
+      /** The firmware's own classes on labelled windows of the validation subjects, in the emulator. */
+      firmware: r.evaluation ?? null,
     },
     compression: {
       chosen: chosen.recipe,
@@ -105,6 +107,9 @@ export function buildReportHtml(app: MurmurApp, board: Board, r: BuildResult, js
             ['float accuracy / macro-F1', `${pct(json.accuracy.float.accuracy)} / ${pct(json.accuracy.float.macroF1)}`],
             ['compressed accuracy / macro-F1', `${pct(json.accuracy.compressed.accuracy)} / ${pct(json.accuracy.compressed.macroF1)} (${chosen.recipe})`],
             ['firmware vs TS reference', `${r.verify.windowsEqual}/${r.verify.windows} windows, ${r.verify.uplinksEqual}/${r.verify.uplinks} uplinks byte-equal`],
+            ...(r.evaluation
+              ? ([['firmware accuracy / macro-F1', `${pct(r.evaluation.accuracy)} / ${pct(r.evaluation.macroF1)} on ${r.evaluation.windows} windows of the validation subjects`]] as [string, string][])
+              : []),
             ['weights', `${chosen.weightBytes} B (${chosen.ratio.toFixed(1)}× smaller than float32)`],
             ['cost per window', `${Math.round(json.cost.perWindow)} ${r.verify.unit}`],
             ['uplink', `${app.payload.size} B on fPort ${app.payload.fPort}`],
@@ -117,7 +122,19 @@ export function buildReportHtml(app: MurmurApp, board: Board, r: BuildResult, js
       title: 'Accuracy on subjects the model never saw',
       blocks: [
         { kind: 'plot', svg: confusionMatrix({ title: 'float model', labels: classes, matrix: json.accuracy.float.confusion }) },
-        { kind: 'plot', svg: confusionMatrix({ title: `compressed (${chosen.recipe}), = firmware`, labels: classes, matrix: json.accuracy.compressed.confusion }) },
+        { kind: 'plot', svg: confusionMatrix({ title: `compressed (${chosen.recipe})`, labels: classes, matrix: json.accuracy.compressed.confusion }) },
+        ...(r.evaluation
+          ? [
+              {
+                kind: 'plot' as const,
+                svg: confusionMatrix({
+                  title: `firmware on ${r.evaluation.emulator} (${r.evaluation.windows} windows, ${pct(r.evaluation.accuracy)})`,
+                  labels: classes,
+                  matrix: r.evaluation.confusion,
+                }),
+              },
+            ]
+          : []),
         { kind: 'text', text: `The firmware computes exactly what the compressed model's TS reference computes: ${r.verify.windowsEqual} of ${r.verify.windows} windows streamed through the generated library on ${board.emulator.kind === 'host' ? 'the host' : `the emulator of the ${board.mcu.core}`} gave the same class and margin, and ${r.verify.uplinksEqual} of ${r.verify.uplinks} uplinks the same bytes.` },
       ],
     },

@@ -37,6 +37,9 @@ export function registerBuild(program: Command): void {
           [
             ['recipe', `${chosen.recipe} (${chosen.weightBytes} B of weights, ${(100 * chosen.accuracy).toFixed(1)} % on validation subjects)`],
             ['verified', `${v.windowsEqual}/${v.windows} windows and ${v.uplinksEqual}/${v.uplinks} uplinks byte-equal on ${board.id}`],
+            ...(result.evaluation
+              ? [['firmware accuracy', `${(100 * result.evaluation.accuracy).toFixed(1)} % on ${result.evaluation.windows} windows of the validation subjects (${result.evaluation.emulator})`]]
+              : []),
             ...(v.memory ? [['memory', `flash ${v.memory.flash} B, RAM ${v.memory.ram} B (stack ${v.memory.stack} B)`]] : []),
             ['cost per window', `${Math.round(v.cost.features.mean + v.cost.model.mean)} ${v.unit}`],
             ['stages', result.stages.map((s) => `${s.stage} ${s.seconds.toFixed(1)} s`).join(', ')],
