@@ -149,7 +149,7 @@ static inline void murmur_dot4_s8(const int16_t *x, const int8_t *w0, uint32_t c
   "smlad %[a3], %[s], %[x13], %[a3]\n\t"
 
 /* Adds `blocks` interleaved blocks (blocks >= 1) of a group of four rows to acc[0..3]; returns the next byte. */
-static inline const int8_t *murmur_dot4_interleaved_s8(const int16_t *x, const int8_t *wp, uint32_t blocks,
+static inline const int8_t *murmur_dot4_s8_interleaved(const int16_t *x, const int8_t *wp, uint32_t blocks,
                                                        int32_t acc[4]) {
   int32_t a0 = acc[0], a1 = acc[1], a2 = acc[2], a3 = acc[3];
   int32_t n = (int32_t)blocks;
@@ -170,7 +170,7 @@ static inline const int8_t *murmur_dot4_interleaved_s8(const int16_t *x, const i
  * The last cols % 4 (1..3) columns of a group of four rows, one aligned word per column (its byte of row 0,
  * 1, 2, 3): each patch value times the four SXTB16-unpacked bytes, SMLABB/SMLATB. Returns the next byte.
  */
-static const int8_t *murmur_tail4_interleaved_s8(const int16_t *x, const int8_t *w, uint32_t n, int32_t acc[4]) {
+static const int8_t *murmur_rows_tail4_s8(const int16_t *x, const int8_t *w, uint32_t n, int32_t acc[4]) {
   int32_t a0 = acc[0], a1 = acc[1], a2 = acc[2], a3 = acc[3];
   for (; n > 0; n--, w += 4) {
     const uint32_t v = murmur_read_u32(w);
@@ -206,8 +206,8 @@ static void murmur_rows_s8_interleaved(MURMUR_ROM void *filter, uint16_t first_r
   (void)first_row;
   for (; r + 4 <= row_count; r += 4) {
     int32_t acc[4] = {bias[r], bias[r + 1], bias[r + 2], bias[r + 3]};
-    if (blocks > 0) w = murmur_dot4_interleaved_s8(patch, w, blocks, acc);
-    if (tail > 0) w = murmur_tail4_interleaved_s8(patch + 4 * blocks, w, tail, acc);
+    if (blocks > 0) w = murmur_dot4_s8_interleaved(patch, w, blocks, acc);
+    if (tail > 0) w = murmur_rows_tail4_s8(patch + 4 * blocks, w, tail, acc);
     murmur_requantize_rows_s8(acc, 4, quant->multiplier + r, quant->shift + r, &range, output + r);
   }
   for (; r < row_count; r++, w += cols) {
