@@ -26,7 +26,7 @@ describe.skipIf(!dataDir)('ppg-triage accuracy on the BIDMC development recordin
   beforeAll(async () => {
     recordings = await loadDataset('ppg-triage', { dataDir });
     table = extractAppFeatures(app.features, recordings);
-    task = await app.taskMetrics!({ recordings, table, classes: app.classes });
+    task = await app.taskMetrics!({ dataDir: dataDir!, recordings, table, classes: app.classes });
   }, 120_000);
 
   it('estimates the respiratory rate within the 2.5 breaths/min goal (MAE), rejected windows included', () => {

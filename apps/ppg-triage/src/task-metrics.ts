@@ -105,8 +105,8 @@ function named(r: ClassificationReport, classes: readonly string[]): Record<stri
 async function heartRateError(
   windows: readonly TriageWindow[],
   rateHz: number,
+  dataDir: string = resolveDataDir(),
 ): Promise<{ windows: number; recordings: number; mae: number | null }> {
-  const dataDir = resolveDataDir();
   let sum = 0;
   let n = 0;
   const used = new Set<string>();
@@ -134,6 +134,7 @@ async function heartRateError(
  * heart-rate MAE.
  */
 export async function triageMetrics(input: {
+  dataDir?: string;
   recordings: readonly Recording[];
   table: AppFeatureTable;
   classes: readonly string[];
@@ -174,6 +175,6 @@ export async function triageMetrics(input: {
       ),
       classes,
     ),
-    hrMae: await heartRateError(windows, rateHz),
+    hrMae: await heartRateError(windows, rateHz, input.dataDir),
   };
 }

@@ -43,7 +43,7 @@ describe.skipIf(!dataDir)('predictive-maintenance accuracy on recordings it neve
   it('anomaly score against a baseline commissioned on healthy windows: ROC-AUC ≥ 0.99, no false alarm', async () => {
     const recordings = await loadDataset('predictive-maintenance', { dataDir });
     const table = extractAppFeatures(app.features, recordings);
-    const m = await app.taskMetrics!({ recordings, table, classes: app.classes });
+    const m = await app.taskMetrics!({ dataDir: dataDir!, recordings, table, classes: app.classes });
     expect(m['anomalyRocAuc']).toBeGreaterThanOrEqual(0.99);
     expect(m['anomalyRocAucSameSubject']).toBeGreaterThanOrEqual(0.99);
     const [subject] = (m['anomaly'] as { subjects: Record<string, number | string>[] }).subjects;

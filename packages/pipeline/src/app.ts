@@ -47,6 +47,8 @@ export interface MurmurApp {
 
 /** What an app's task metrics see: the held-out recordings and their feature rows (TS reference). */
 export interface TaskMetricsInput {
+  /** The dataset directory the recordings come from (for side files such as monitor numerics). */
+  dataDir: string;
   recordings: readonly Recording[];
   table: AppFeatureTable;
   classes: readonly string[];

@@ -160,7 +160,7 @@ export async function evaluateApp(
   const budget = opts.firmwareWindows ?? 2000;
   if (budget > 0)
     evaluation.firmware = await evaluateFirmware(app, board, compressed, recordings, { windows: budget }, opts.quiet);
-  if (app.taskMetrics) evaluation.task = await app.taskMetrics({ recordings, table, classes: app.classes });
+  if (app.taskMetrics) evaluation.task = await app.taskMetrics({ dataDir, recordings, table, classes: app.classes });
   return evaluation;
 }
 
