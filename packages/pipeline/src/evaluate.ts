@@ -33,6 +33,8 @@ export interface AppEvaluation {
   dataset: string;
   dataDir: string;
   classes: readonly string[];
+  /** Where the uplink's class comes from when it is not the model's output (a class rule of the policy). */
+  uplinkClass?: string;
   /** Recordings read, those the app cannot use (with the reason), and windows by fate. */
   recordings: { read: number; evaluated: number; skipped: { recording: string; reason: string }[] };
   /** Subjects left out because the float model was trained on them. */
@@ -154,6 +156,11 @@ export async function evaluateApp(
       unlabelled: table.rows.length - labelled.length,
       nonFinite: labelled.length - rows.length,
     },
+    ...(app.uplink.classRule
+      ? {
+          uplinkClass: `the uplink's class comes from the policy's rule on '${app.uplink.classRule.feature}', not from the model: its figures are under task`,
+        }
+      : {}),
     float: namedReport(float, app.classes),
     compressed: { ...namedReport(int8, app.classes), recipe: compressed.recipe ?? 'unknown' },
   };

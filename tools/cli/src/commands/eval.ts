@@ -118,6 +118,7 @@ export function registerEval(program: Command): void {
         process.stdout.write(
           `firmware: ${result.firmware.windowsEqual}/${result.firmware.windowsRun} windows equal to the TS reference in ${result.firmware.runs} runs, ${result.firmware.agreesWithCompressed}/${result.firmware.windows} scored windows with the compressed model's class${result.firmware.note ? `; ${result.firmware.note}` : ''}\n`,
         );
+      if (result.uplinkClass) process.stdout.write(`note: ${result.uplinkClass}\n`);
       if (result.task) process.stdout.write(`task: ${JSON.stringify(result.task)}\n`);
       process.stdout.write(`written: ${join(dir, 'eval.json')}\n`);
       if (result.firmware && result.firmware.windowsEqual !== result.firmware.windowsRun) {
