@@ -444,6 +444,13 @@ void murmur_moments_finish_f32(const float *s, float out[4]) {
   out[3] = s[4];
 }
 
+float murmur_difference_update_f32(float *s, float x) {
+  float d = s[0] != 0.0f ? x - s[1] : 0.0f;
+  s[0] = 1.0f;
+  s[1] = x;
+  return d;
+}
+
 void murmur_comoment_update_f32(float *s, float a, float b) {
   float n = s[0] + 1.0f, da = a - s[1], db = b - s[2];
   s[1] = s[1] + da / n;

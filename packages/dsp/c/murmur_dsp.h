@@ -98,6 +98,9 @@ void murmur_fuse_f32(const float *estimates, uint32_t k, float out[2]);
 #define MURMUR_MOMENTS_STATE 5
 void murmur_moments_update_f32(float *s, float x);
 void murmur_moments_finish_f32(const float *s, float out[4]);
+/* First difference: x - previous sample, 0 for the window's first sample; state = [started, previous]. */
+#define MURMUR_DIFFERENCE_STATE 2
+float murmur_difference_update_f32(float *s, float x);
 #define MURMUR_COMOMENT_STATE 6
 void murmur_comoment_update_f32(float *s, float a, float b);
 float murmur_comoment_finish_f32(const float *s);

@@ -113,6 +113,9 @@ ${' '.repeat(id.length + 13)}int *ready);
         `const float v_${s.out} = sqrtf((${v(0)} * ${v(0)} + ${v(1)} * ${v(1)}) + ${v(2)} * ${v(2)});`,
       );
       values.set(s.out, `v_${s.out}`);
+    } else if (s.op === 'difference') {
+      perSample.push(`const float v_${s.out} = murmur_difference_update_f32(${st}, ${v(0)});`);
+      values.set(s.out, `v_${s.out}`);
     } else if (s.op === 'moments') {
       perSample.push(`murmur_moments_update_f32(${st}, ${v(0)});`);
       finish.push(

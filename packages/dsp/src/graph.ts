@@ -10,6 +10,7 @@ import {
   RESP_SERIES,
   MOMENTS_STATE,
   COMOMENT_STATE,
+  DIFFERENCE_STATE,
   type StatName,
   type RespSeries,
 } from './kernels';
@@ -25,6 +26,7 @@ import {
 /** Ops that run once per sample while the window fills (no window buffer needed; require hop = window). */
 export type StreamStep =
   | { op: 'magnitude'; in: [string, string, string]; out: string }
+  | { op: 'difference'; in: [string]; out: string }
   | { op: 'moments'; in: [string]; name: string; emit: ('mean' | 'std' | 'min' | 'max')[] }
   | { op: 'correlation'; in: [string, string]; name: string }
   | { op: 'goertzel'; in: [string]; out: string; bins: [number, number] };
@@ -265,6 +267,12 @@ export function compileGraph(graph: FeatureGraph): CompiledGraph {
         if (streamValues.has(step.out) || vectors[step.out])
           fail(`'${step.out}' is already defined`, `${field}.out`);
         streamValues.set(step.out, unit);
+        break;
+      case 'difference':
+        if (streamValues.has(step.out) || vectors[step.out])
+          fail(`'${step.out}' is already defined`, `${field}.out`);
+        p.stateFloats = DIFFERENCE_STATE;
+        streamValues.set(step.out, unit ? `${unit}/sample` : '1/sample');
         break;
       case 'moments':
         p.stateFloats = MOMENTS_STATE;

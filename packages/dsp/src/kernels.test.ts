@@ -164,6 +164,11 @@ describe('statistics (closed forms)', () => {
     expect([m[2], m[3]]).toEqual([s.min, s.max]);
     expect(k.comomentFinishF32(cs, 0)).toBeCloseTo(k.correlationF32(a, b), 5);
   });
+  it('running difference: 0 for the first sample, then x[i] − x[i−1]', () => {
+    const x = [3, 5, 4.5, -1, -1];
+    const st = new Float32Array(k.DIFFERENCE_STATE);
+    expect(x.map((v) => k.differenceUpdateF32(st, 0, v))).toEqual([0, 2, -0.5, -5.5, 0]);
+  });
   it('detrend removes a line exactly enough', () => {
     const x = Float32Array.from({ length: 64 }, (_, i) => 3 + 0.25 * i);
     const y = new Float32Array(64);

@@ -566,6 +566,18 @@ export function momentsFinishF32(s: Float32Array, o: number, out: Float32Array):
   out[3] = s[o + 4];
 }
 
+/**
+ * First difference of a per-sample value, state = [started, previous]: x − previous, and 0 for the
+ * window's first sample (the state is cleared between windows, like every stream op's).
+ */
+export const DIFFERENCE_STATE = 2;
+export function differenceUpdateF32(s: Float32Array, o: number, x: number): number {
+  const d = s[o] !== 0 ? f(x - s[o + 1]) : 0;
+  s[o] = 1;
+  s[o + 1] = x;
+  return d;
+}
+
 /** Running correlation of two channels, state = [n, mean a, mean b, caa, cbb, cab]. */
 export const COMOMENT_STATE = 6;
 export function comomentUpdateF32(s: Float32Array, o: number, a: number, b: number): void {

@@ -26,16 +26,18 @@ function runStream(
   const state = new Float32Array(g.memory.stateFloats);
   // Per-sample values live in numbered slots: the channels first, then each derived value.
   const slotOf = new Map(g.graph.channels.map((c, i) => [c, i]));
+  const producesValue = (s: StreamStep): s is Extract<StreamStep, { op: 'magnitude' | 'difference' }> =>
+    s.op === 'magnitude' || s.op === 'difference';
   for (const p of stream) {
     const s = p.step as StreamStep;
-    if (s.op === 'magnitude') slotOf.set(s.out, slotOf.size);
+    if (producesValue(s)) slotOf.set(s.out, slotOf.size);
   }
   const values = new Float64Array(slotOf.size);
   const plan = stream.map((p) => ({
     p,
     s: p.step as StreamStep,
     inputs: (p.step as StreamStep).in.map((name) => slotOf.get(name)!),
-    output: p.step.op === 'magnitude' ? slotOf.get((p.step as { out: string }).out)! : -1,
+    output: producesValue(p.step as StreamStep) ? slotOf.get((p.step as { out: string }).out)! : -1,
     coeff: p.tables.coeff?.data as Float32Array | undefined,
   }));
   const nChannels = channels.length;
@@ -45,6 +47,8 @@ function runStream(
       if (s.op === 'magnitude') {
         const [a, b, c] = [values[inputs[0]], values[inputs[1]], values[inputs[2]]];
         values[output] = sqrt32(f(f(f(a * a) + f(b * b)) + f(c * c)));
+      } else if (s.op === 'difference') {
+        values[output] = k.differenceUpdateF32(state, p.stateOffset, values[inputs[0]]);
       } else if (s.op === 'moments') k.momentsUpdateF32(state, p.stateOffset, values[inputs[0]]);
       else if (s.op === 'correlation')
         k.comomentUpdateF32(state, p.stateOffset, values[inputs[0]], values[inputs[1]]);
