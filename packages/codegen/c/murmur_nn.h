@@ -37,7 +37,8 @@
  * kernels use dual 16-bit multiply-accumulates (SMLAD, SXTB16 from arm_acle.h) on four rows at a time;
  * other cores (Cortex-M0/M0+/M3, AVR, host) run plain loops. Define MURMUR_NN_NO_DSP to force the plain
  * loops. Both paths give identical results. The generated models use the _s8_interleaved kernels on
- * the DSP path: the same weight bytes in the order those loops read them (aligned pairs of words).
+ * the DSP path: the same weight bytes in the order those loops read them (one aligned LDM of four
+ * words per block of four rows by four columns).
  */
 #ifndef MURMUR_NN_H
 #define MURMUR_NN_H
