@@ -46,13 +46,26 @@ MURMUR_ALWAYS_INLINE int32_t murmur_requantize_scaled_dsp(int32_t acc, int32_t m
   return murmur_requantize_row_general(acc, multiplier, shift);
 }
 
+/* Where the next requantized row goes: its multiplier, shift and output, and the layer's output range. */
+typedef struct {
+  const int32_t *multiplier;
+  const int8_t *shift;
+  int8_t *output;
+  murmur_output_range range;
+} murmur_requant_cursor;
+
 /*
- * Requantizes `count` accumulators (bias included) of consecutive rows into output; one SSAT does the clamp
- * when the activation range is all of int8.
+ * Requantizes `count` accumulators (bias included) of consecutive rows at the cursor and moves it on; one
+ * SSAT does the clamp when the activation range is all of int8.
  */
-static void murmur_requantize_rows_s8(const int32_t *acc, uint32_t count, const int32_t *multiplier,
-                                      const int8_t *shift, const murmur_output_range *range, int8_t *output) {
-  const murmur_output_range r = *range;
+static void murmur_requantize_rows_s8(const int32_t *acc, uint32_t count, murmur_requant_cursor *cursor) {
+  const int32_t *multiplier = cursor->multiplier;
+  const int8_t *shift = cursor->shift;
+  int8_t *output = cursor->output;
+  const murmur_output_range r = cursor->range;
+  cursor->multiplier += count;
+  cursor->shift += count;
+  cursor->output += count;
   if (r.min == -128 && r.max == 127) {
     for (; count > 0; count--) {
       *output++ = (int8_t)__ssat(murmur_requantize_scaled_dsp(*acc++, *multiplier++, *shift++) + r.offset, 8);
@@ -201,18 +214,19 @@ static void murmur_rows_s8_interleaved(MURMUR_ROM void *filter, uint16_t first_r
   const uint32_t blocks = (uint32_t)cols >> 2;
   const uint32_t tail = cols - 4 * blocks;
   const int32_t *bias = quant->bias;
-  const murmur_output_range range = murmur_output_range_of(quant);
-  uint32_t r = 0;
+  const int32_t *const groups_end = bias + (row_count & ~3u);
+  const int32_t *const end = bias + row_count;
+  murmur_requant_cursor cursor = {quant->multiplier, quant->shift, output, murmur_output_range_of(quant)};
   (void)first_row;
-  for (; r + 4 <= row_count; r += 4) {
-    int32_t acc[4] = {bias[r], bias[r + 1], bias[r + 2], bias[r + 3]};
+  for (; bias < groups_end; bias += 4) {
+    int32_t acc[4] = {bias[0], bias[1], bias[2], bias[3]};
     if (blocks > 0) w = murmur_dot4_s8_interleaved(patch, w, blocks, acc);
     if (tail > 0) w = murmur_rows_tail4_s8(patch + 4 * blocks, w, tail, acc);
-    murmur_requantize_rows_s8(acc, 4, quant->multiplier + r, quant->shift + r, &range, output + r);
+    murmur_requantize_rows_s8(acc, 4, &cursor);
   }
-  for (; r < row_count; r++, w += cols) {
-    int32_t acc = murmur_rows_one_s8(patch, w, cols, bias[r]);
-    murmur_requantize_rows_s8(&acc, 1, quant->multiplier + r, quant->shift + r, &range, output + r);
+  for (; bias < end; bias++, w += cols) {
+    int32_t acc = murmur_rows_one_s8(patch, w, cols, *bias);
+    murmur_requantize_rows_s8(&acc, 1, &cursor);
   }
 }
 #endif
@@ -224,22 +238,21 @@ static void murmur_rows_s8(MURMUR_ROM void *filter, uint16_t first_row, uint16_t
   const uint32_t blocks = (uint32_t)cols >> 2;
   const uint32_t tail = cols - 4 * blocks;
   const int32_t *bias = quant->bias + first_row;
-  const int32_t *multiplier = quant->multiplier + first_row;
-  const int8_t *shift = quant->shift + first_row;
-  const murmur_output_range range = murmur_output_range_of(quant);
-  uint32_t r = 0;
+  const int32_t *const end = bias + row_count;
+  murmur_requant_cursor cursor = {quant->multiplier + first_row, quant->shift + first_row, output,
+                                  murmur_output_range_of(quant)};
   /* Four rows at a time share each patch load; the accumulators start at the bias. */
   if (blocks > 0) {
-    for (; r + 4 <= row_count; r += 4, w += 4u * cols) {
-      int32_t acc[4] = {bias[r], bias[r + 1], bias[r + 2], bias[r + 3]};
+    for (; end - bias >= 4; bias += 4, w += 4u * cols) {
+      int32_t acc[4] = {bias[0], bias[1], bias[2], bias[3]};
       murmur_dot4_s8(patch, w, cols, blocks, acc);
       if (tail > 0) murmur_rows_tail_s8(acc, 4, patch + 4 * blocks, w + 4 * blocks, cols, tail);
-      murmur_requantize_rows_s8(acc, 4, multiplier + r, shift + r, &range, output + r);
+      murmur_requantize_rows_s8(acc, 4, &cursor);
     }
   }
-  for (; r < row_count; r++, w += cols) {
-    int32_t acc = murmur_rows_one_s8(patch, w, cols, bias[r]);
-    murmur_requantize_rows_s8(&acc, 1, multiplier + r, shift + r, &range, output + r);
+  for (; bias < end; bias++, w += cols) {
+    int32_t acc = murmur_rows_one_s8(patch, w, cols, *bias);
+    murmur_requantize_rows_s8(&acc, 1, &cursor);
   }
 #else
   for (uint16_t r = 0; r < row_count; r++) {
