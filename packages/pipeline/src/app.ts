@@ -34,7 +34,8 @@ export interface MurmurApp {
   defaultBoard: string;
   /**
    * The app's own figures beside classification accuracy (respiratory-rate error, anomaly ROC-AUC, ...),
-   * computed on recordings the model never saw; `murmur eval` reports them under `task`.
+   * from parts that learn nothing from the training data (a rate estimator, a baseline learned on site), so
+   * `murmur eval` computes them on every recording of the directory and reports them under `task`.
    */
   taskMetrics?: (input: TaskMetricsInput) => TaskMetrics | Promise<TaskMetrics>;
   /**

@@ -2,8 +2,8 @@
  * Evaluation of a built app on a dataset directory (the development data or any directory in the same
  * format, such as a sealed split): the float model, the compressed model (TS int8 interpreter) and the
  * firmware in the board's emulator classify every window of every recording whose subject the model was
- * not trained on, and the app's own task figures (respiratory-rate error, anomaly AUC) are computed on
- * the same recordings.
+ * not trained on; the app's own task figures (respiratory-rate error, anomaly AUC), which do not depend on
+ * the classifier's training data, are computed on every recording.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -43,6 +43,7 @@ export interface AppEvaluation {
   float: NamedReport;
   compressed: NamedReport & { recipe: string };
   firmware?: FirmwareEvaluation;
+  /** The app's own figures, on every recording of the directory (see MurmurApp.taskMetrics). */
   task?: TaskMetrics;
 }
 
@@ -166,8 +167,25 @@ export async function evaluateApp(
   };
   const budget = opts.firmwareWindows ?? 2000;
   if (budget > 0)
-    evaluation.firmware = await evaluateFirmware(app, board, compressed, recordings, { windows: budget }, opts.quiet);
-  if (app.taskMetrics) evaluation.task = await app.taskMetrics({ dataDir, recordings, table, classes: app.classes });
+    evaluation.firmware = await evaluateFirmware(
+      app,
+      board,
+      compressed,
+      recordings,
+      { windows: budget },
+      opts.quiet,
+    );
+  if (app.taskMetrics) {
+    // The task figures (e.g. an anomaly baseline learned on site, a rate estimate) do not depend on what the
+    // classifier was trained on, so they see every recording of the directory.
+    const taskTable = excluded.length ? extractAppFeatures(app.features, all) : table;
+    evaluation.task = await app.taskMetrics({
+      dataDir,
+      recordings: all,
+      table: taskTable,
+      classes: app.classes,
+    });
+  }
   return evaluation;
 }
 
