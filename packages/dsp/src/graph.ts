@@ -679,8 +679,20 @@ function fmtHz(hz: number): string {
   return String(hz).replace('.', 'p');
 }
 
-/** Block ops whose C kernel may write its output over its first input (element i only reads inputs at ≥ i). */
-const IN_PLACE_OPS = new Set(['window', 'demean', 'detrend', 'rectify', 'biquad', 'decimate', 'magnitude']);
+/**
+ * Block ops whose C kernel may write its output over its first input: element i only reads inputs at ≥ i,
+ * or (powerSpectrum) the whole input is copied into the step's work buffer before any output is written.
+ */
+const IN_PLACE_OPS = new Set([
+  'window',
+  'demean',
+  'detrend',
+  'rectify',
+  'biquad',
+  'decimate',
+  'magnitude',
+  'powerSpectrum',
+]);
 
 /**
  * Scratch layout by liveness: a vector lives from the step that defines it (stream outputs: from the
