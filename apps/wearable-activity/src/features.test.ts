@@ -10,7 +10,7 @@ describe('wearable-activity feature graph', () => {
   it('fits the Arduino Uno budget: no sample window stored, state + scratch + features ≤ 900 bytes', () => {
     expect(g.memory.ringFloats).toBe(0);
     expect(g.memory.ramBytes).toBeLessThanOrEqual(900);
-    expect(g.features).toHaveLength(27);
+    expect(g.features).toHaveLength(28);
   });
 });
 

@@ -1,9 +1,15 @@
 /**
  * Wrist-activity features, designed for an Arduino Uno (2 KB SRAM): 6.4 s windows without overlap,
- * computed entirely by running (per-sample) ops, so no window of samples is ever stored. Per axis and
- * for the acceleration magnitude: mean, std, min, max; the three inter-axis correlations; and from
- * 32 Goertzel bins of the magnitude (0.16–5 Hz): relative band energies, log total energy, peak and
- * centroid frequency.
+ * computed entirely by running (per-sample) ops, so no window of samples is ever stored.
+ *
+ * The features do not depend on how the watch is turned about the axis through its face (its x and y
+ * axes): people wear it on either wrist and hold their arms differently, and features of x or y alone
+ * (orientation, inter-axis correlations, per-axis spectra) made the model learn the training subjects'
+ * habits — in subject-wise cross-validation they cost accuracy. What remains: the acceleration magnitude
+ * (mean, std, min, max), the axis through the watch face (mean, std, min, max: the wrist's tilt), the
+ * jerk (std of the first difference) of each axis and of the magnitude, and from 32 Goertzel bins of the
+ * magnitude (0.16–5 Hz): relative energies in 5 bands, log energies in 8 equal bands, log total energy,
+ * peak and centroid.
  */
 import type { AppFeatures, FeatureGraph } from '@murmur/dsp';
 
@@ -19,13 +25,16 @@ export const featureGraph: FeatureGraph = {
   hop: WINDOW,
   stream: [
     { op: 'magnitude', in: ['ax', 'ay', 'az'], out: 'mag' },
-    { op: 'moments', in: ['ax'], name: 'ax', emit: ['mean', 'std', 'min', 'max'] },
-    { op: 'moments', in: ['ay'], name: 'ay', emit: ['mean', 'std', 'min', 'max'] },
-    { op: 'moments', in: ['az'], name: 'az', emit: ['mean', 'std', 'min', 'max'] },
+    { op: 'difference', in: ['ax'], out: 'jerk_x' },
+    { op: 'difference', in: ['ay'], out: 'jerk_y' },
+    { op: 'difference', in: ['az'], out: 'jerk_z' },
+    { op: 'difference', in: ['mag'], out: 'jerk_mag' },
     { op: 'moments', in: ['mag'], name: 'mag', emit: ['mean', 'std', 'min', 'max'] },
-    { op: 'correlation', in: ['ax', 'ay'], name: 'corr_xy' },
-    { op: 'correlation', in: ['ax', 'az'], name: 'corr_xz' },
-    { op: 'correlation', in: ['ay', 'az'], name: 'corr_yz' },
+    { op: 'moments', in: ['az'], name: 'az', emit: ['mean', 'std', 'min', 'max'] },
+    { op: 'moments', in: ['jerk_x'], name: 'jerk_x', emit: ['std'] },
+    { op: 'moments', in: ['jerk_y'], name: 'jerk_y', emit: ['std'] },
+    { op: 'moments', in: ['jerk_z'], name: 'jerk_z', emit: ['std'] },
+    { op: 'moments', in: ['jerk_mag'], name: 'jerk_mag', emit: ['std'] },
     { op: 'goertzel', in: ['mag'], out: 'mag_spec', bins: [1, 33] },
   ],
   steps: [
@@ -57,6 +66,24 @@ export const featureGraph: FeatureGraph = {
       name: 'mag_spec',
       rangeHz: [0.15, 5.01],
       emit: ['peak', 'centroid'],
+    },
+    {
+      // Log energy of 8 bands of 4 bins each (bins 1–32, 0.16–5 Hz).
+      op: 'bandEnergy',
+      in: ['mag_spec'],
+      name: 'mag_log',
+      bandsHz: [
+        [0.15, 0.8],
+        [0.8, 1.4],
+        [1.4, 2.05],
+        [2.05, 2.65],
+        [2.65, 3.3],
+        [3.3, 3.9],
+        [3.9, 4.55],
+        [4.55, 5.16],
+      ],
+      relative: false,
+      log: true,
     },
   ],
 };

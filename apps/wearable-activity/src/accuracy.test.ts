@@ -1,0 +1,19 @@
+import { describe, expect, it } from 'vitest';
+import { crossValidate } from '@murmur/pipeline';
+import { app } from './index';
+
+const dataDir = process.env['MURMUR_DATA_DIR'];
+
+describe.skipIf(!dataDir)('accuracy on subjects the model never saw (5-fold subject-wise CV)', () => {
+  it('floors just below the measured 80.5 % / macro-F1 0.805 (the issue target of 87 % is NOT reached); int8 within 1 pp of float', async () => {
+    const cv = await crossValidate(app, { folds: app.crossValidation!['subjects'] as number, quiet: true });
+    expect(cv.folds).toHaveLength(5);
+    expect(cv.float.accuracy).toBeGreaterThanOrEqual(0.79);
+    expect(cv.float.macroF1).toBeGreaterThanOrEqual(0.79);
+    expect(cv.compressed.accuracy).toBeGreaterThanOrEqual(0.79);
+    expect(cv.compressed.macroF1).toBeGreaterThanOrEqual(0.79);
+    expect(Math.abs(cv.compressed.accuracy - cv.float.accuracy)).toBeLessThanOrEqual(0.01);
+    // Every class is recognised in most of its windows (worst today: walking, ~0.7, confused with stairs).
+    cv.float.recall.forEach((r) => expect(r).toBeGreaterThanOrEqual(0.6));
+  }, 180_000);
+});
