@@ -66,7 +66,7 @@ describe('murmur verify', () => {
  * ATmega328P under simavr) and on the host. Without a compressed model in dist/ (as in CI) verify runs a
  * calibrated stand-in model of the app's shapes. Recorded windows (held-out subjects first) stream in from a
  * host file (MURMUR_DATA_DIR; the generated check stream without it), except on AVR, where they sit in flash.
- * predictive-maintenance and ppg-triage need 28.7 KB and 38.5 KB of RAM for their feature graphs: more than
+ * predictive-maintenance and ppg-triage need about 27 KB and 37 KB of RAM for their feature graphs: more than
  * any megaAVR has (ATmega328P 2 KB, ATmega1284P 16 KB) and more than the micro:bit's 16 KB, so their M0+ core
  * runs as a named board on the micro:bit machine sized to it: the Arduino MKR WAN 1310 (SAMD21, 32 KB) for
  * predictive-maintenance, the Raspberry Pi Pico (RP2040, 264 KB) for ppg-triage. Their features cost 8-20 M
