@@ -158,7 +158,9 @@ export async function buildApp(opts: BuildOptions): Promise<BuildResult> {
   });
 
   const period = Math.max(1, Math.round((app.uplink.periodS * app.featureGraph.rateHz) / app.featureGraph.hop));
-  const wanted = Math.min(opts.verifyWindows ?? 2 * period, recordedWindowCapacity(app, board));
+  // QEMU and the host stream the frames from a file; AVR images carry them in flash.
+  const capacity = codegen.streamsRecordedFrames(board) ? Infinity : recordedWindowCapacity(app, board);
+  const wanted = Math.min(opts.verifyWindows ?? 2 * period, capacity);
   const { loadDataset } = await import('@murmur/datasets');
   const recordings = await loadDataset(app.features.dataset, { dataDir: opts.dataDir });
   const stream = recordedStream(app, recordings, trained.validationSubjects, wanted);

@@ -71,8 +71,11 @@ export interface EvaluateOptions {
   quiet?: boolean;
 }
 
-/** Frames compiled into one firmware run, at most (keeps the generated C small enough to build quickly). */
-const MAX_FRAMES_PER_RUN = 256 * 1024;
+/**
+ * Values per firmware run, at most: where the frames are streamed from a host file, this bounds a run's
+ * emulator time; where they are compiled into flash (AVR), the flash bounds it first.
+ */
+const MAX_VALUES_PER_RUN = 2 * 1024 * 1024;
 
 export function namedReport(r: ClassificationReport, classes: readonly string[]): NamedReport {
   return {
@@ -222,9 +225,9 @@ export async function evaluateFirmware(
   const scored0 = items.slice(0, limits.windows);
   const hopsPerSlot = Math.ceil(g.window / g.hop);
   const slot = hopsPerSlot * g.hop;
-  const capacity = recordedWindowCapacity(app, board);
-  const capacityFrames = capacity === Number.POSITIVE_INFINITY ? Infinity : g.window + (capacity - 1) * g.hop;
-  const slotsPerRun = Math.floor(Math.min(capacityFrames, MAX_FRAMES_PER_RUN / g.channels.length) / slot);
+  const capacity = codegen.streamsRecordedFrames(board) ? Infinity : recordedWindowCapacity(app, board);
+  const capacityFrames = capacity === Infinity ? Infinity : g.window + (capacity - 1) * g.hop;
+  const slotsPerRun = Math.floor(Math.min(capacityFrames, MAX_VALUES_PER_RUN / g.channels.length) / slot);
   if (slotsPerRun < 1 || scored0.length === 0) return undefined;
   const scored = scored0.slice(0, (limits.runs ?? Infinity) * slotsPerRun);
   const options = { ...(await codegen.appLibraryOptions(app.id, model)), board };
