@@ -59,8 +59,11 @@ export interface BuildResult {
   stages: StageTime[];
 }
 
+/** Windows a build verifies byte for byte against the TS reference (two uplink periods, at most this). */
+const DEFAULT_VERIFY_WINDOWS = 300;
+
 /** How much of the validation data a build runs through its firmware for the report's confusion matrix. */
-const FIRMWARE_EVALUATION = { windows: 1000, runs: 3 };
+const FIRMWARE_EVALUATION = { windows: 500, runs: 3 };
 
 export function defaultOutDir(app: string, board: string): string {
   return join(workspaceRoot(), 'dist', 'apps', app, board);
@@ -160,7 +163,7 @@ export async function buildApp(opts: BuildOptions): Promise<BuildResult> {
   const period = Math.max(1, Math.round((app.uplink.periodS * app.featureGraph.rateHz) / app.featureGraph.hop));
   // QEMU and the host stream the frames from a file; AVR images carry them in flash.
   const capacity = codegen.streamsRecordedFrames(board) ? Infinity : recordedWindowCapacity(app, board);
-  const wanted = Math.min(opts.verifyWindows ?? 2 * period, capacity);
+  const wanted = Math.min(opts.verifyWindows ?? Math.min(2 * period, DEFAULT_VERIFY_WINDOWS), capacity);
   const { loadDataset } = await import('@murmur/datasets');
   const recordings = await loadDataset(app.features.dataset, { dataDir: opts.dataDir });
   const stream = recordedStream(app, recordings, trained.validationSubjects, wanted);
