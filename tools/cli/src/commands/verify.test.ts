@@ -63,8 +63,8 @@ describe('murmur verify', () => {
 
 /**
  * The coverage matrix: every app on every emulated core (Cortex-M3, M4, M33 and M0/M0+ under QEMU, the
- * ATmega328P under simavr) and on the host. Without a compressed model in dist/ (as in CI) verify runs a
- * calibrated stand-in model of the app's shapes. Recorded windows (held-out subjects first) stream in from a
+ * ATmega328P under simavr) and on the host, with a calibrated stand-in model of the app's shapes (--stand-in,
+ * so a model a local build left in dist/ does not change the test). Recorded windows (held-out subjects first) stream in from a
  * host file (MURMUR_DATA_DIR; the generated check stream without it), except on AVR, where they sit in flash.
  * predictive-maintenance and ppg-triage need about 27 KB and 37 KB of RAM for their feature graphs: more than
  * any megaAVR has (ATmega328P 2 KB, ATmega1284P 16 KB) and more than the micro:bit's 16 KB, so their M0+ core
@@ -117,6 +117,7 @@ describe('murmur verify: every app on every emulated core and the host', () => {
       String(windows),
       '--period',
       '2',
+      '--stand-in',
       ...(recorded ? ['--data-dir', dataDir] : ['--synthetic']),
       '--json',
     );

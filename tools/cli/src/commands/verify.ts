@@ -10,6 +10,7 @@ interface VerifyOptions {
   app?: string;
   board?: string;
   model?: string;
+  standIn?: boolean;
   windows: string;
   period: string;
   dataDir?: string;
@@ -36,6 +37,7 @@ export function registerVerify(program: Command): void {
       'board id (boards/<board>.json); hardware boards run on the emulator of their core',
     )
     .option('--model <file>', 'compressed model (default: dist/apps/<app>/<board>/model.compressed.json)')
+    .option('--stand-in', "use a calibrated stand-in model of the app's shapes, even where a build made one")
     .option(
       '--windows <n>',
       'windows to run (AVR: fewer when the recorded frames do not fit the board flash)',
@@ -59,10 +61,11 @@ export function registerVerify(program: Command): void {
       const { compressedFromJson } = await import('@murmur/compress');
       const modelFile =
         opts.model ?? join(workspaceRoot(), 'dist', 'apps', opts.app, board.id, 'model.compressed.json');
-      const hasModel = existsSync(modelFile);
+      if (opts.model && opts.standIn) throw new UsageError('--model and --stand-in exclude each other');
+      const hasModel = !opts.standIn && existsSync(modelFile);
       if (opts.model && !hasModel) throw new UsageError(`no such model file: ${opts.model}`);
       const model = hasModel ? compressedFromJson(readFileSync(modelFile, 'utf8'), modelFile) : undefined;
-      if (!hasModel) {
+      if (!hasModel && !opts.standIn) {
         process.stderr.write(
           `note: ${modelFile} does not exist (run murmur compress --app ${opts.app} --board ${board.id}); ` +
             'verifying with a calibrated stand-in model of the same shapes\n',
@@ -116,7 +119,7 @@ export function registerVerify(program: Command): void {
         app: opts.app,
         board: board.id,
         emulator: board.emulator,
-        model: hasModel ? modelFile : 'calibrated stand-in (no compressed model)',
+        model: hasModel ? modelFile : 'calibrated stand-in',
         input,
         windows: r.windows,
         windowsEqual: r.windowsEqual,
