@@ -53,6 +53,18 @@ export function batteryEstimate(app: MurmurApp, board: Board, costPerWindow: num
 
 const pct = (v: number): string => `${(100 * v).toFixed(1)} %`;
 
+/**
+ * Flash, RAM (static + stack) and stack of the build: the board's own firmware image for a hardware board,
+ * otherwise the image that verified the library in the emulator (the library with the check program).
+ */
+export function imageMemory(
+  r: BuildResult,
+): { image: 'firmware' | 'verification'; flash: number; ram: number; stack: number } | undefined {
+  const fw = r.firmware?.memory;
+  if (fw) return { image: 'firmware', flash: fw.flash.used, ram: fw.ram.total, stack: fw.ram.stack };
+  return r.verify.memory && { image: 'verification', ...r.verify.memory };
+}
+
 export function buildReportJson(app: MurmurApp, board: Board, r: BuildResult) {
   const chosen = r.compression.choice.chosen;
   const v = r.verify;
@@ -78,7 +90,7 @@ export function buildReportJson(app: MurmurApp, board: Board, r: BuildResult) {
       recipes: r.compression.results.map(({ compressed: _c, ...rest }) => rest),
     },
     library: r.library,
-    memory: v.memory,
+    memory: imageMemory(r) ?? null,
     cost: { unit: v.unit, perWindow: cost, ...v.cost },
     payload: { bytes: app.payload.size, bits: app.payload.bits, fPort: app.payload.fPort },
     airtime: [7, 8, 9, 10, 11, 12].map((sf) => ({ sf, ...uplinkBudget(app.payload.size, { spreadingFactor: sf }) })),
@@ -93,7 +105,7 @@ export function buildReportHtml(app: MurmurApp, board: Board, r: BuildResult, js
   const classes = r.trained.rows.classes;
   const chosen = r.compression.choice.chosen;
   const budget = r.compression.budget;
-  const mem = r.verify.memory;
+  const mem = imageMemory(r);
   const sections: Section[] = [
     {
       title: 'Summary',
@@ -175,7 +187,7 @@ export function buildReportHtml(app: MurmurApp, board: Board, r: BuildResult, js
             {
               kind: 'plot',
               svg: stackedBars({
-                title: `memory vs ${board.id}`,
+                title: `${mem.image === 'firmware' ? 'firmware' : 'verification image'} memory vs ${board.id}`,
                 bars: [
                   { label: 'flash', budget: board.memory.flash.size, segments: [{ name: 'weights', value: r.library.weightBytes }, { name: 'code + tables', value: Math.max(0, mem.flash - r.library.weightBytes) }] },
                   { label: 'RAM', budget: board.memory.ram.size, segments: [{ name: 'arena', value: r.library.arenaBytes }, { name: 'static', value: Math.max(0, mem.ram - mem.stack - r.library.arenaBytes) }, { name: 'stack', value: mem.stack }] },

@@ -15,7 +15,7 @@ export function registerBuild(program: Command): void {
     .option('--data-dir <dir>', 'dataset directory (default: $MURMUR_DATA_DIR, then datasets/cache)')
     .option('--json', 'print the report JSON')
     .action(async (opts: { app?: string; board: string; out?: string; dataDir?: string; json?: boolean }) => {
-      const { loadApp, buildApp, writeReport } = await import('@murmur/pipeline');
+      const { loadApp, buildApp, writeReport, imageMemory } = await import('@murmur/pipeline');
       const { getBoard } = await import('@murmur/boards');
       const app = await loadApp(opts.app);
       let board;
@@ -31,6 +31,7 @@ export function registerBuild(program: Command): void {
         printJson(JSON.parse(readFileSync(paths.json, 'utf8')));
       } else {
         const v = result.verify;
+        const memory = imageMemory(result);
         const chosen = result.compression.choice.chosen;
         printTable(
           ['', ''],
@@ -40,7 +41,7 @@ export function registerBuild(program: Command): void {
             ...(result.evaluation
               ? [['firmware accuracy', `${(100 * result.evaluation.accuracy).toFixed(1)} % on ${result.evaluation.windows} windows of the validation subjects (${result.evaluation.emulator})`]]
               : []),
-            ...(v.memory ? [['memory', `flash ${v.memory.flash} B, RAM ${v.memory.ram} B (stack ${v.memory.stack} B)`]] : []),
+            ...(memory ? [['memory', `flash ${memory.flash} B, RAM ${memory.ram} B (stack ${memory.stack} B) of the ${memory.image} image`]] : []),
             ['cost per window', `${Math.round(v.cost.features.mean + v.cost.model.mean)} ${v.unit}`],
             ['stages', result.stages.map((s) => `${s.stage} ${s.seconds.toFixed(1)} s`).join(', ')],
             ['output', result.outDir],
