@@ -222,14 +222,16 @@ export async function evaluateFirmware(
     }
   }
   const labelled = items.length;
-  const scored0 = items.slice(0, limits.windows);
+  const wanted = Math.min(limits.windows, items.length);
   const hopsPerSlot = Math.ceil(g.window / g.hop);
   const slot = hopsPerSlot * g.hop;
   const capacity = codegen.streamsRecordedFrames(board) ? Infinity : recordedWindowCapacity(app, board);
   const capacityFrames = capacity === Infinity ? Infinity : g.window + (capacity - 1) * g.hop;
   const slotsPerRun = Math.floor(Math.min(capacityFrames, MAX_VALUES_PER_RUN / g.channels.length) / slot);
-  if (slotsPerRun < 1 || scored0.length === 0) return undefined;
-  const scored = scored0.slice(0, (limits.runs ?? Infinity) * slotsPerRun);
+  if (slotsPerRun < 1 || wanted === 0) return undefined;
+  // When not every window can run, an even spread over all of them (every subject and class) rather than the first.
+  const n = Math.min(wanted, (limits.runs ?? Infinity) * slotsPerRun);
+  const scored = Array.from({ length: n }, (_, i) => items[Math.floor((i * items.length) / n)]!);
   const options = { ...(await codegen.appLibraryOptions(app.id, model)), board };
   const progress = createProgress({
     total: scored.length,
@@ -291,7 +293,7 @@ export async function evaluateFirmware(
     runs,
     note:
       scored.length < labelled
-        ? `${scored.length} of ${labelled} labelled windows run (at most ${limits.windows} windows${limits.runs ? ` in ${limits.runs} runs` : ''})`
+        ? `${scored.length} of ${labelled} labelled windows run, spread evenly over them (at most ${limits.windows} windows${limits.runs ? ` in ${limits.runs} runs` : ''})`
         : undefined,
   };
 }
