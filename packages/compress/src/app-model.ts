@@ -193,7 +193,11 @@ export async function trainAppModel(
   const train = selectGroups(rows, split.train);
   const validation = selectGroups(rows, split.validation);
   const result = await fitAppModel(app, train, opts);
-  result.model.meta = { ...result.model.meta, validationSubjects: split.validation };
+  result.model.meta = {
+    ...result.model.meta,
+    validationSubjects: split.validation,
+    trainingSubjects: split.train,
+  };
   return {
     model: result.model,
     train,

@@ -13,7 +13,7 @@ import type { CompressedModel } from '@murmur/compress';
 import type { Recording } from '@murmur/datasets';
 import type { ClassificationReport } from '@murmur/nn';
 import type { MurmurApp, TaskMetrics } from './app';
-import { ensureModel } from './model';
+import { defaultModelDir, ensureModel } from './model';
 import { recordedWindowCapacity } from './recorded';
 
 /** A classification report with class names. */
@@ -101,12 +101,22 @@ export async function evaluateApp(
       `${app.id} is not built for ${board.id} (no ${file}); run: npx nx build ${app.id} --configuration=${board.id}`,
     );
   const c = await import('@murmur/compress');
-  const { classificationReport, predictClasses } = await import('@murmur/nn');
+  const { classificationReport, loadModel, predictClasses } = await import('@murmur/nn');
   const { loadDataset, resolveDataDir } = await import('@murmur/datasets');
   const { extractAppFeatures } = await import('@murmur/dsp');
   const compressed = c.compressedFromJson(readFileSync(file, 'utf8'), file);
-  const trained = await ensureModel(app, { quiet: opts.quiet, modelDir: opts.modelDir });
-  const trainingSubjects = new Set(trained.train.groups);
+  // The float model of the build, and the subjects it was trained on as it recorded them (so the dataset
+  // directories in MURMUR_DATA_DIR and --data-dir may differ); older models: from the training data.
+  const modelDir = opts.modelDir ?? defaultModelDir(app.id);
+  if (!existsSync(join(modelDir, 'model.json')))
+    throw new UsageError(
+      `no float model in ${modelDir}; run: npx nx build ${app.id} --configuration=${board.id}`,
+    );
+  const model = loadModel(modelDir);
+  const recorded = model.meta?.['trainingSubjects'] as string[] | undefined;
+  const trainingSubjects = new Set(
+    recorded ?? (await ensureModel(app, { quiet: opts.quiet, modelDir })).train.groups,
+  );
 
   const dataDir = resolveDataDir(opts.dataDir);
   const all = await loadDataset(app.features.dataset, { dataDir });
@@ -133,7 +143,7 @@ export async function evaluateApp(
   const float = classificationReport(
     truth,
     predictClasses(
-      trained.model,
+      model,
       rows.map((r) => r.features),
     ),
     app.classes.length,
