@@ -1,6 +1,7 @@
 /**
  * Test fixtures: schemas and vectors shaped like the three app payloads, copied here so that this package's
- * tests do not depend on the apps (which depend on this package). The apps test their own schemas.
+ * tests (and those of packages built on it, through `@murmur/payload/fixtures`) do not depend on the apps,
+ * which depend on this package. The apps test their own schemas.
  */
 import { definePayload, t, type Infer, type InferDownlink } from './schema';
 
