@@ -161,8 +161,7 @@ export async function buildApp(opts: BuildOptions): Promise<BuildResult> {
   });
 
   const period = Math.max(1, Math.round((app.uplink.periodS * app.featureGraph.rateHz) / app.featureGraph.hop));
-  // QEMU and the host stream the frames from a file; AVR images carry them in flash.
-  const capacity = codegen.streamsRecordedFrames(board) ? Infinity : recordedWindowCapacity(app, board);
+  const capacity = await recordedWindowCapacity(app, board);
   const wanted = Math.min(opts.verifyWindows ?? Math.min(2 * period, DEFAULT_VERIFY_WINDOWS), capacity);
   const { loadDataset } = await import('@murmur/datasets');
   const recordings = await loadDataset(app.features.dataset, { dataDir: opts.dataDir });

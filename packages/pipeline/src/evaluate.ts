@@ -235,7 +235,7 @@ export async function evaluateFirmware(
   const wanted = Math.min(limits.windows, items.length);
   const hopsPerSlot = Math.ceil(g.window / g.hop);
   const slot = hopsPerSlot * g.hop;
-  const capacity = codegen.streamsRecordedFrames(board) ? Infinity : recordedWindowCapacity(app, board);
+  const capacity = await recordedWindowCapacity(app, board);
   const capacityFrames = capacity === Infinity ? Infinity : g.window + (capacity - 1) * g.hop;
   const slotsPerRun = Math.floor(Math.min(capacityFrames, MAX_VALUES_PER_RUN / g.channels.length) / slot);
   if (slotsPerRun < 1 || wanted === 0) return undefined;

@@ -7,17 +7,19 @@ import { emulatorFor } from '@murmur/boards';
 import type { Recording } from '@murmur/datasets';
 import type { MurmurApp } from './app';
 
-/** Flash kept for the library and the check program when sizing the embedded frames. */
-const CODE_RESERVE = { avr: 20 * 1024, arm: 96 * 1024 };
+/** Flash kept for the library and the check program when recorded frames are compiled into an AVR image. */
+const AVR_CODE_RESERVE = 20 * 1024;
 
-/** How many windows of recorded float32 frames fit in the flash of the image that runs them. */
-export function recordedWindowCapacity(app: MurmurApp, board: Board): number {
-  const g = app.featureGraph;
-  if (board.kind === 'host') return Number.POSITIVE_INFINITY;
-  const avr = board.mcu.core === 'avr5';
+/**
+ * How many windows of recorded frames one check run can take: any number where the image streams them from
+ * a host file (QEMU, host); on AVR, as many float32 frames as fit in the flash beside the code.
+ */
+export async function recordedWindowCapacity(app: MurmurApp, board: Board): Promise<number> {
+  const { streamsRecordedFrames } = await import('@murmur/codegen');
   const emu = emulatorFor(board);
-  const flash = emu.kind === 'host' ? board.memory.flash.size : emu.memory.flash.size;
-  const bytes = flash - (avr ? CODE_RESERVE.avr : CODE_RESERVE.arm);
+  if (streamsRecordedFrames(board) || emu.kind === 'host') return Number.POSITIVE_INFINITY;
+  const g = app.featureGraph;
+  const bytes = emu.memory.flash.size - AVR_CODE_RESERVE;
   const frames = Math.floor(bytes / (4 * g.channels.length));
   return frames < g.window ? 0 : 1 + Math.floor((frames - g.window) / g.hop);
 }
@@ -34,11 +36,19 @@ export interface RecordedStream {
  * Concatenates whole recordings of the given subjects (in the order given, then by id) at the graph's rate
  * until `windows` windows are covered; fewer when the recordings run out.
  */
-export function recordedStream(app: MurmurApp, recordings: readonly Recording[], subjects: readonly string[], windows: number): RecordedStream {
+export function recordedStream(
+  app: MurmurApp,
+  recordings: readonly Recording[],
+  subjects: readonly string[],
+  windows: number,
+): RecordedStream {
   const g = app.featureGraph;
   const order = new Map(subjects.map((s, i) => [s, i]));
   const usable = recordings
-    .filter((r) => order.has(r.subject) && r.rateHz === g.rateHz && g.channels.every((c) => r.channelNames.includes(c)))
+    .filter(
+      (r) =>
+        order.has(r.subject) && r.rateHz === g.rateHz && g.channels.every((c) => r.channelNames.includes(c)),
+    )
     .sort((a, b) => order.get(a.subject)! - order.get(b.subject)! || a.id.localeCompare(b.id));
   const need = g.window + (windows - 1) * g.hop;
   const parts: Float32Array[][] = [];

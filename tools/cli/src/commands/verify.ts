@@ -96,7 +96,7 @@ export function registerVerify(program: Command): void {
         const others = [...new Set(usable.map((r) => r.subject))].filter((s) => !heldOut.includes(s)).sort();
         const subjects = hasModel ? heldOut : [...heldOut, ...others];
         const streamed = codegen.streamsRecordedFrames(board);
-        const fit = streamed ? windows : pipeline.recordedWindowCapacity(app, board);
+        const fit = await pipeline.recordedWindowCapacity(app, board);
         const rec = pipeline.recordedStream(app, usable, subjects, Math.min(windows, fit));
         const n = rec.windows - (rec.windows % period);
         if (n < period) {
