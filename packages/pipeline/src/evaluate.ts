@@ -128,16 +128,21 @@ export async function evaluateApp(
     throw new UsageError(
       `every recording in ${dataDir}/${app.features.dataset} belongs to a subject the model was trained on`,
     );
+  // Features once: of every recording when the task figures need them (see below), else of the unseen ones.
+  const extracted = app.taskMetrics ? all : recordings;
   const progress = createProgress({
-    total: recordings.length,
+    total: extracted.length,
     label: `features ${app.id}`,
     unit: 'recording',
     quiet: opts.quiet,
   });
-  const table = extractAppFeatures(app.features, recordings, (done) => progress.update(done));
+  const table = extractAppFeatures(app.features, extracted, (done) => progress.update(done));
   progress.done();
+  const unseenIds = new Set(recordings.map((r) => r.id));
+  const unseen = table.rows.filter((r) => unseenIds.has(r.recording));
+  const skipped = table.skipped.filter((s) => unseenIds.has(s.recording));
   const index = new Map(app.classes.map((name, i) => [name, i]));
-  const labelled = table.rows.filter((r) => r.label !== undefined && index.has(r.label));
+  const labelled = unseen.filter((r) => r.label !== undefined && index.has(r.label));
   const rows = labelled.filter((r) => r.features.every(Number.isFinite));
   const truth = rows.map((r) => index.get(r.label!)!);
   const float = classificationReport(
@@ -161,13 +166,13 @@ export async function evaluateApp(
     classes: app.classes,
     recordings: {
       read: all.length,
-      evaluated: recordings.length - table.skipped.length,
-      skipped: table.skipped,
+      evaluated: recordings.length - skipped.length,
+      skipped,
     },
     trainingSubjectsExcluded: excluded,
     windows: {
       labelled: rows.length,
-      unlabelled: table.rows.length - labelled.length,
+      unlabelled: unseen.length - labelled.length,
       nonFinite: labelled.length - rows.length,
     },
     ...(app.uplink.classRule
@@ -188,17 +193,10 @@ export async function evaluateApp(
       { windows: budget },
       opts.quiet,
     );
-  if (app.taskMetrics) {
-    // The task figures (e.g. an anomaly baseline learned on site, a rate estimate) do not depend on what the
-    // classifier was trained on, so they see every recording of the directory.
-    const taskTable = excluded.length ? extractAppFeatures(app.features, all) : table;
-    evaluation.task = await app.taskMetrics({
-      dataDir,
-      recordings: all,
-      table: taskTable,
-      classes: app.classes,
-    });
-  }
+  // The task figures (e.g. an anomaly baseline learned on site, a rate estimate) do not depend on what the
+  // classifier was trained on, so they see every recording of the directory.
+  if (app.taskMetrics)
+    evaluation.task = await app.taskMetrics({ dataDir, recordings: all, table, classes: app.classes });
   return evaluation;
 }
 
