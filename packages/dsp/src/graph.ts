@@ -561,13 +561,11 @@ export function compileGraph(graph: FeatureGraph): CompiledGraph {
         need('spectrum');
         if (!Number.isInteger(step.harmonics) || step.harmonics < 1)
           fail('harmonics must be an integer ≥ 1', `${field}.harmonics`);
-        const tol = step.toleranceHz / spectrum!.binHz;
         const ranges = new Uint16Array(2 * step.orders.length * step.harmonics);
         step.orders.forEach((o, i) => {
           for (let h = 0; h < step.harmonics; h++) {
-            const centre = (o.multiple * step.shaftHz * (h + 1)) / spectrum!.binHz - spectrum!.firstBin;
-            const lo = Math.max(0, Math.round(centre - tol));
-            const hi = Math.min(x.length, Math.round(centre + tol) + 1);
+            const bins = harmonicBins(spectrum!, x.length, o.multiple * step.shaftHz * (h + 1));
+            const [lo, hi] = bins(step.toleranceHz);
             if (hi <= lo)
               fail(`harmonic ${h + 1} of '${o.name}' is outside the spectrum`, `${field}.orders[${i}]`);
             ranges[2 * (i * step.harmonics + h)] = lo;
@@ -594,16 +592,12 @@ export function compileGraph(graph: FeatureGraph): CompiledGraph {
           fail('harmonics must be an integer ≥ 1', `${field}.harmonics`);
         if (!(step.toleranceHz >= 0 && step.neighbourhoodHz > step.toleranceHz))
           fail('neighbourhoodHz must be larger than toleranceHz ≥ 0', `${field}.neighbourhoodHz`);
-        const tol = step.toleranceHz / spectrum!.binHz;
-        const wide = step.neighbourhoodHz / spectrum!.binHz;
         const ranges = new Uint16Array(4 * step.orders.length * step.harmonics);
         step.orders.forEach((o, i) => {
           for (let h = 0; h < step.harmonics; h++) {
-            const centre = (o.multiple * step.shaftHz * (h + 1)) / spectrum!.binHz - spectrum!.firstBin;
-            const lo = Math.max(0, Math.round(centre - tol));
-            const hi = Math.min(x.length, Math.round(centre + tol) + 1);
-            const nlo = Math.max(0, Math.round(centre - wide));
-            const nhi = Math.min(x.length, Math.round(centre + wide) + 1);
+            const bins = harmonicBins(spectrum!, x.length, o.multiple * step.shaftHz * (h + 1));
+            const [lo, hi] = bins(step.toleranceHz);
+            const [nlo, nhi] = bins(step.neighbourhoodHz);
             if (hi <= lo || lo - nlo + (nhi - hi) < 1)
               fail(
                 `harmonic ${h + 1} of '${o.name}' or its neighbourhood is outside the spectrum`,
@@ -677,6 +671,22 @@ export function compileGraph(graph: FeatureGraph): CompiledGraph {
 
 function fmtHz(hz: number): string {
   return String(hz).replace('.', 'p');
+}
+
+/**
+ * The bins of a spectrum within ±halfWidthHz of a line at `hz`, as [lo, hi) clipped to its `length` bins:
+ * what defectEnergy and defectProminence sum or compare around each bearing defect harmonic.
+ */
+function harmonicBins(
+  spectrum: { binHz: number; firstBin: number },
+  length: number,
+  hz: number,
+): (halfWidthHz: number) => [number, number] {
+  const centre = hz / spectrum.binHz - spectrum.firstBin;
+  return (halfWidthHz) => {
+    const half = halfWidthHz / spectrum.binHz;
+    return [Math.max(0, Math.round(centre - half)), Math.min(length, Math.round(centre + half) + 1)];
+  };
 }
 
 /**
