@@ -484,3 +484,15 @@ void murmur_goertzel_finish_f32(const float *s, MURMUR_ROM float *coeff, uint32_
     p[k] = v > 0.0f ? v : 0.0f;
   }
 }
+
+void murmur_goertzel_segment_f32(float *s, MURMUR_ROM float *coeff, uint32_t bins) {
+  uint32_t k;
+  float *sums = s + 2 * bins;
+  for (k = 0; k < bins; k++) {
+    float s1 = s[2 * k], s2 = s[2 * k + 1];
+    float v = (s1 * s1 + s2 * s2) - (coeff[k] * s1) * s2;
+    sums[k] += v > 0.0f ? v : 0.0f;
+    s[2 * k] = 0.0f;
+    s[2 * k + 1] = 0.0f;
+  }
+}

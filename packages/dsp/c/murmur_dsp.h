@@ -107,6 +107,9 @@ float murmur_comoment_finish_f32(const float *s);
 /* 2 state floats per bin; coeff[k] = 2 cos(2 pi bin_k / N). */
 void murmur_goertzel_update_f32(float *s, MURMUR_ROM float *coeff, uint32_t bins, float x);
 void murmur_goertzel_finish_f32(const float *s, MURMUR_ROM float *coeff, uint32_t bins, float *p);
+/* End of a segment shorter than the window: adds every bin's power to the sums that follow the
+ * resonators (3 state floats per bin: s1, s2, then one sum per bin) and restarts the resonators. */
+void murmur_goertzel_segment_f32(float *s, MURMUR_ROM float *coeff, uint32_t bins);
 
 #ifdef __cplusplus
 }

@@ -130,10 +130,15 @@ ${' '.repeat(id.length + 13)}int *ready);
       perSample.push(`murmur_comoment_update_f32(${st}, ${v(0)}, ${v(1)});`);
       finish.push(`features[${p.featureOffset}] = murmur_comoment_finish_f32(${st});`);
     } else {
-      perSample.push(`murmur_goertzel_update_f32(${st}, ${tab(p, 'coeff')}, ${p.output!.length}u, ${v(0)});`);
-      finish.push(
-        `murmur_goertzel_finish_f32(${st}, ${tab(p, 'coeff')}, ${p.output!.length}u, ${at(s.out)});`,
-      );
+      const bins = p.output!.length;
+      perSample.push(`murmur_goertzel_update_f32(${st}, ${tab(p, 'coeff')}, ${bins}u, ${v(0)});`);
+      if (p.ints.segment < graph.window) {
+        // until_ready counts the window's frames down to 1; a segment ends where it is 1 modulo the segment.
+        perSample.push(
+          `if ((state->until_ready - 1u) % ${p.ints.segment}u == 0u) murmur_goertzel_segment_f32(${st}, ${tab(p, 'coeff')}, ${bins}u);`,
+        );
+        finish.push(`memcpy(${at(s.out)}, ${st} + ${2 * bins}, ${bins}u * sizeof(float));`);
+      } else finish.push(`murmur_goertzel_finish_f32(${st}, ${tab(p, 'coeff')}, ${bins}u, ${at(s.out)});`);
     }
   }
 
@@ -283,6 +288,7 @@ ${' '.repeat(id.length + 13)}int *ready);
 #include "${headerName}"
 
 #include <math.h>
+#include <string.h>
 
 #include "murmur_dsp.h"
 

@@ -29,7 +29,19 @@ export type StreamStep =
   | { op: 'difference'; in: [string]; out: string }
   | { op: 'moments'; in: [string]; name: string; emit: ('mean' | 'std' | 'min' | 'max')[] }
   | { op: 'correlation'; in: [string, string]; name: string }
-  | { op: 'goertzel'; in: [string]; out: string; bins: [number, number] };
+  | {
+      op: 'goertzel';
+      in: [string];
+      out: string;
+      /** Bins [lo, hi) of a `segment`-point DFT. */
+      bins: [number, number];
+      /**
+       * Samples per segment (default: the window). With segments shorter than the window, the power of
+       * each bin is summed over the window's segments (Welch's averaging, rectangular window, no overlap):
+       * a long window's spectrum at a short segment's resolution, with state for that resolution only.
+       */
+      segment?: number;
+    };
 
 /** Ops that run on the whole window when it is full. */
 export type BlockStep =
@@ -292,18 +304,27 @@ export function compileGraph(graph: FeatureGraph): CompiledGraph {
         break;
       case 'goertzel': {
         const [lo, hi] = step.bins;
-        if (!(Number.isInteger(lo) && Number.isInteger(hi) && lo >= 1 && hi > lo && hi <= graph.window / 2)) {
-          fail(`bins must be integers with 1 ≤ lo < hi ≤ window/2`, `${field}.bins`);
+        const segment = step.segment ?? graph.window;
+        if (!(Number.isInteger(segment) && segment >= 2 && graph.window % segment === 0)) {
+          fail(
+            `segment must be an integer ≥ 2 that divides the window (${graph.window})`,
+            `${field}.segment`,
+          );
         }
-        p.stateFloats = 2 * (hi - lo);
-        p.tables.coeff = table(`goertzel_${graph.window}_${lo}_${hi}`, () =>
-          goertzelCoefficients(graph.window, lo, hi),
+        if (!(Number.isInteger(lo) && Number.isInteger(hi) && lo >= 1 && hi > lo && hi <= segment / 2)) {
+          fail(`bins must be integers with 1 ≤ lo < hi ≤ segment/2`, `${field}.bins`);
+        }
+        // Resonators [s1, s2] per bin, then (segments shorter than the window) the summed power per bin.
+        p.stateFloats = (segment < graph.window ? 3 : 2) * (hi - lo);
+        p.ints.segment = segment;
+        p.tables.coeff = table(`goertzel_${segment}_${lo}_${hi}`, () =>
+          goertzelCoefficients(segment, lo, hi),
         );
         p.output = define(
           {
             name: step.out,
             length: hi - lo,
-            type: { kind: 'spectrum', binHz: graph.rateHz / graph.window, firstBin: lo, unit: `(${unit})²` },
+            type: { kind: 'spectrum', binHz: graph.rateHz / segment, firstBin: lo, unit: `(${unit})²` },
           },
           `${field}.out`,
         );

@@ -87,6 +87,25 @@ describe('FFT power spectrum (known answers)', () => {
     k.goertzelFinishF32(s, 0, coeff, g);
     for (let b = 1; b < 20; b++) expect(Math.abs(g[b - 1] - p[b])).toBeLessThan(1e-3 * (p[b] + 1));
   });
+
+  it('segmented Goertzel sums the FFT power of every segment (Welch, no overlap)', () => {
+    const rng = createRng(5);
+    const seg = 32;
+    const x = Float32Array.from({ length: 3 * seg }, () => rng.normal() + 1);
+    const coeff = goertzelCoefficients(seg, 1, 16);
+    const s = new Float32Array(3 * coeff.length);
+    x.forEach((v, i) => {
+      k.goertzelUpdateF32(s, 0, coeff, v);
+      if ((i + 1) % seg === 0) k.goertzelSegmentF32(s, 0, coeff);
+    });
+    for (let b = 1; b < 16; b++) {
+      let want = 0;
+      for (let j = 0; j < 3; j++) want += power(x.subarray(j * seg, (j + 1) * seg))[b];
+      expect(Math.abs(s[2 * coeff.length + b - 1] - want)).toBeLessThan(1e-3 * (want + 1));
+    }
+    // The resonators restart at each segment end.
+    expect(s.subarray(0, 2 * coeff.length).every((v) => v === 0)).toBe(true);
+  });
 });
 
 describe('biquad (known answers)', () => {

@@ -614,3 +614,18 @@ export function goertzelFinishF32(s: Float32Array, o: number, coeff: Float32Arra
     p[k] = v > 0 ? v : 0;
   }
 }
+/**
+ * End of a segment: adds every bin's power to the sums that follow the resonators in the state
+ * (state = [s1, s2] per bin, then one sum per bin) and restarts the resonators.
+ */
+export function goertzelSegmentF32(s: Float32Array, o: number, coeff: Float32Array): void {
+  const bins = coeff.length;
+  for (let k = 0; k < bins; k++) {
+    const s1 = s[o + 2 * k];
+    const s2 = s[o + 2 * k + 1];
+    const v = f(f(f(s1 * s1) + f(s2 * s2)) - f(f(coeff[k] * s1) * s2));
+    s[o + 2 * bins + k] = f(s[o + 2 * bins + k] + (v > 0 ? v : 0));
+    s[o + 2 * k] = 0;
+    s[o + 2 * k + 1] = 0;
+  }
+}

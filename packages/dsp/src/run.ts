@@ -52,7 +52,11 @@ function runStream(
       } else if (s.op === 'moments') k.momentsUpdateF32(state, p.stateOffset, values[inputs[0]]);
       else if (s.op === 'correlation')
         k.comomentUpdateF32(state, p.stateOffset, values[inputs[0]], values[inputs[1]]);
-      else k.goertzelUpdateF32(state, p.stateOffset, coeff!, values[inputs[0]]);
+      else {
+        k.goertzelUpdateF32(state, p.stateOffset, coeff!, values[inputs[0]]);
+        if (p.ints.segment < g.graph.window && (i + 1) % p.ints.segment === 0)
+          k.goertzelSegmentF32(state, p.stateOffset, coeff!);
+      }
     }
   }
   for (const p of stream) {
@@ -64,7 +68,10 @@ function runStream(
     } else if (s.op === 'correlation') out[p.featureOffset] = k.comomentFinishF32(state, p.stateOffset);
     else if (s.op === 'goertzel') {
       const spec = new Float32Array(p.output!.length);
-      k.goertzelFinishF32(state, p.stateOffset, floats(p, 'coeff'), spec);
+      if (p.ints.segment < g.graph.window) {
+        const sums = p.stateOffset + 2 * spec.length;
+        spec.set(state.subarray(sums, sums + spec.length));
+      } else k.goertzelFinishF32(state, p.stateOffset, floats(p, 'coeff'), spec);
       vectors.set(s.out, spec);
     }
   }

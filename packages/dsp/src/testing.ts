@@ -123,7 +123,7 @@ export const opsBlockGraph: FeatureGraph = {
   ],
 };
 
-/** A stream graph that exercises every per-sample op on 3 channels, 64-sample windows. */
+/** A stream graph that exercises every per-sample op on 3 channels, 64-sample windows (Goertzel whole and in 16-sample segments). */
 export const opsStreamGraph: FeatureGraph = {
   name: 'ops_stream',
   rateHz: 20,
@@ -141,9 +141,11 @@ export const opsStreamGraph: FeatureGraph = {
     { op: 'correlation', in: ['dm', 'z'], name: 'corr_dm_z' },
     { op: 'correlation', in: ['x', 'z'], name: 'corr_xz' },
     { op: 'goertzel', in: ['m'], out: 'spec', bins: [1, 20] },
+    { op: 'goertzel', in: ['dm'], out: 'spec_seg', bins: [1, 8], segment: 16 },
   ],
   steps: [
     { op: 'emit', in: ['spec'], name: 'spec' },
+    { op: 'emit', in: ['spec_seg'], name: 'spec_seg' },
     {
       op: 'bandEnergy',
       in: ['spec'],
