@@ -5,15 +5,15 @@ import { app } from './index';
 const dataDir = process.env['MURMUR_DATA_DIR'];
 
 describe.skipIf(!dataDir)('accuracy on subjects the model never saw (5-fold subject-wise CV)', () => {
-  it('floors just below the measured 81.3 % / macro-F1 0.813 (the issue target of 87 % is NOT reached); int8 within 1 pp of float', async () => {
+  it('floors just below the measured 85.3 % / macro-F1 0.853 (the issue target of 87 % is NOT reached); int8 within 1 pp of float', async () => {
     const cv = await crossValidate(app, { folds: app.crossValidation!['subjects'] as number, quiet: true });
     expect(cv.folds).toHaveLength(5);
-    expect(cv.float.accuracy).toBeGreaterThanOrEqual(0.8);
-    expect(cv.float.macroF1).toBeGreaterThanOrEqual(0.8);
-    expect(cv.compressed.accuracy).toBeGreaterThanOrEqual(0.8);
-    expect(cv.compressed.macroF1).toBeGreaterThanOrEqual(0.8);
+    expect(cv.float.accuracy).toBeGreaterThanOrEqual(0.84);
+    expect(cv.float.macroF1).toBeGreaterThanOrEqual(0.84);
+    expect(cv.compressed.accuracy).toBeGreaterThanOrEqual(0.84);
+    expect(cv.compressed.macroF1).toBeGreaterThanOrEqual(0.84);
     expect(Math.abs(cv.compressed.accuracy - cv.float.accuracy)).toBeLessThanOrEqual(0.01);
-    // Every class is recognised in most of its windows (worst today: stairs 0.74 and walking 0.76, confused with each other).
-    cv.float.recall.forEach((r) => expect(r).toBeGreaterThanOrEqual(0.6));
+    // Every class is recognised in most of its windows (worst today: sitting 0.79, walking and stairs 0.80).
+    cv.float.recall.forEach((r) => expect(r).toBeGreaterThanOrEqual(0.7));
   }, 180_000);
 });

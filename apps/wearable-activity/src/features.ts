@@ -1,6 +1,11 @@
 /**
- * Wrist-activity features, designed for an Arduino Uno (2 KB SRAM): 6.4 s windows without overlap,
+ * Wrist-activity features, designed for an Arduino Uno (2 KB SRAM): 19.2 s windows without overlap,
  * computed entirely by running (per-sample) ops, so no window of samples is ever stored.
+ *
+ * A window of 19.2 s sees several strides, arm swings and pauses: in subject-wise cross-validation it
+ * beat 6.4 s windows by about 4 pp (12.8 s: +2 pp; 25.6 s and 32 s: no further gain). The spectrum is
+ * the sum of the power spectra of the window's three 6.4 s segments (Welch's averaging), so it keeps
+ * the 0.16 Hz bins and the state of a 6.4 s Goertzel bank.
  *
  * The features do not depend on how the watch is turned about the axis through its face (its x and y
  * axes): people wear it on either wrist and hold their arms differently, and features of x or y alone
@@ -14,7 +19,8 @@
 import type { AppFeatures, FeatureGraph } from '@murmur/dsp';
 
 const RATE_HZ = 20;
-const WINDOW = 128;
+const SEGMENT = 128;
+const WINDOW = 3 * SEGMENT;
 
 export const featureGraph: FeatureGraph = {
   name: 'wearable_activity',
@@ -35,7 +41,7 @@ export const featureGraph: FeatureGraph = {
     { op: 'moments', in: ['jerk_y'], name: 'jerk_y', emit: ['std'] },
     { op: 'moments', in: ['jerk_z'], name: 'jerk_z', emit: ['std'] },
     { op: 'moments', in: ['jerk_mag'], name: 'jerk_mag', emit: ['std'] },
-    { op: 'goertzel', in: ['mag'], out: 'mag_spec', bins: [1, 33] },
+    { op: 'goertzel', in: ['mag'], out: 'mag_spec', bins: [1, 33], segment: SEGMENT },
   ],
   steps: [
     {

@@ -1,6 +1,6 @@
 /**
  * Uplink policy of the activity tracker: every 15 minutes, the minutes spent in each activity (windows of
- * 6.4 s counted per predicted class), the dominant activity and the mean confidence.
+ * 19.2 s counted per predicted class), the dominant activity and the mean confidence.
  */
 import type { UplinkPolicyDef } from '@murmur/policy';
 
