@@ -23,7 +23,7 @@ describe('recorded frames in the library check', () => {
   it.each([
     ['qemu-mps2-an385', 40],
     ['native', 40],
-    ['simavr-atmega328p', 4],
+    ['simavr-atmega328p', 2],
   ])('%s: %i windows of recorded frames byte-equal', { timeout: 120_000 }, async (id, windows) => {
     const options = await appLibraryOptions('wearable-activity');
     const lib = generateAppLibrary(options);

@@ -56,7 +56,7 @@ describe.skipIf(!dataDir)('murmur train / compress on real data', () => {
         '--app',
         'wearable-activity',
         '--epochs',
-        '3',
+        '10',
         '--data-dir',
         subset,
         '--out',

@@ -135,6 +135,32 @@ describe('murmur verify: every app on every emulated core and the host', () => {
     else expect(r.input).toMatch(/^deterministic check stream/);
   });
 
+  it.skipIf(!dataDir)(
+    'without --period, one uplink period covers the recorded windows that fit the ATmega328P flash',
+    { timeout: 120_000 },
+    async () => {
+      const io = capture();
+      expect(
+        await verify(
+          '--app',
+          'wearable-activity',
+          '--board',
+          'simavr-atmega328p',
+          '--stand-in',
+          '--data-dir',
+          dataDir!,
+          '--json',
+        ),
+      ).toBe(0);
+      const r = JSON.parse(io.out()) as VerifyJson;
+      expect(r.ok).toBe(true);
+      expect(r.windows).toBeGreaterThanOrEqual(2);
+      expect(r.windows).toBeLessThan(10);
+      expect(r.uplinks).toBe(1);
+      expect(r.uplinksEqual).toBe(1);
+    },
+  );
+
   it("predictive-maintenance and ppg-triage do not fit the micro:bit's 16 KB or the ATmega328P's 2 KB", async () => {
     for (const app of ['predictive-maintenance', 'ppg-triage']) {
       for (const [board, ram] of [

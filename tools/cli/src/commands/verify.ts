@@ -12,11 +12,13 @@ interface VerifyOptions {
   model?: string;
   standIn?: boolean;
   windows: string;
-  period: string;
+  period?: string;
   dataDir?: string;
   synthetic?: boolean;
   json?: boolean;
 }
+
+const DEFAULT_PERIOD = 10;
 
 const positiveInt = (text: string, name: string, UsageError: new (m: string) => Error): number => {
   const n = Number(text);
@@ -43,7 +45,10 @@ export function registerVerify(program: Command): void {
       'windows to run (AVR: fewer when the recorded frames do not fit the board flash)',
       '300',
     )
-    .option('--period <n>', 'windows per uplink period', '10')
+    .option(
+      '--period <n>',
+      'windows per uplink period (default 10, or all the windows when fewer recorded windows fit the board flash)',
+    )
     .option('--data-dir <dir>', 'dataset directory (default: $MURMUR_DATA_DIR, then datasets/cache)')
     .option('--synthetic', 'stream a generated signal instead of recorded windows')
     .option('--json', 'print the result as JSON')
@@ -52,7 +57,8 @@ export function registerVerify(program: Command): void {
       if (!opts.app) throw new UsageError('--app is required');
       if (!opts.board) throw new UsageError('--board is required');
       const windows = positiveInt(opts.windows, 'windows', UsageError);
-      const period = positiveInt(opts.period, 'period', UsageError);
+      let period =
+        opts.period === undefined ? DEFAULT_PERIOD : positiveInt(opts.period, 'period', UsageError);
       if (windows % period !== 0)
         throw new UsageError(`--windows (${windows}) must be a multiple of --period (${period})`);
       const { getBoard } = await import('@murmur/boards');
@@ -98,6 +104,7 @@ export function registerVerify(program: Command): void {
         const streamed = codegen.streamsRecordedFrames(board);
         const fit = await pipeline.recordedWindowCapacity(app, board);
         const rec = pipeline.recordedStream(app, usable, subjects, Math.min(windows, fit));
+        if (opts.period === undefined && rec.windows < period) period = Math.max(1, rec.windows);
         const n = rec.windows - (rec.windows % period);
         if (n < period) {
           const where =
