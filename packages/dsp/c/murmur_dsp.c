@@ -476,22 +476,22 @@ void murmur_goertzel_update_f32(float *s, MURMUR_ROM float *coeff, uint32_t bins
   }
 }
 
+/* |X|^2 of one resonator: s1^2 + s2^2 - c s1 s2, clamped at 0. */
+static float goertzel_power(float s1, float s2, float c) {
+  float v = (s1 * s1 + s2 * s2) - (c * s1) * s2;
+  return v > 0.0f ? v : 0.0f;
+}
+
 void murmur_goertzel_finish_f32(const float *s, MURMUR_ROM float *coeff, uint32_t bins, float *p) {
   uint32_t k;
-  for (k = 0; k < bins; k++) {
-    float s1 = s[2 * k], s2 = s[2 * k + 1];
-    float v = (s1 * s1 + s2 * s2) - (coeff[k] * s1) * s2;
-    p[k] = v > 0.0f ? v : 0.0f;
-  }
+  for (k = 0; k < bins; k++) p[k] = goertzel_power(s[2 * k], s[2 * k + 1], coeff[k]);
 }
 
 void murmur_goertzel_segment_f32(float *s, MURMUR_ROM float *coeff, uint32_t bins) {
   uint32_t k;
   float *sums = s + 2 * bins;
   for (k = 0; k < bins; k++) {
-    float s1 = s[2 * k], s2 = s[2 * k + 1];
-    float v = (s1 * s1 + s2 * s2) - (coeff[k] * s1) * s2;
-    sums[k] += v > 0.0f ? v : 0.0f;
+    sums[k] += goertzel_power(s[2 * k], s[2 * k + 1], coeff[k]);
     s[2 * k] = 0.0f;
     s[2 * k + 1] = 0.0f;
   }

@@ -607,12 +607,12 @@ export function goertzelUpdateF32(s: Float32Array, o: number, coeff: Float32Arra
 }
 /** Power |X_k|² of every bin (clamped at 0). */
 export function goertzelFinishF32(s: Float32Array, o: number, coeff: Float32Array, p: Float32Array): void {
-  for (let k = 0; k < coeff.length; k++) {
-    const s1 = s[o + 2 * k];
-    const s2 = s[o + 2 * k + 1];
-    const v = f(f(f(s1 * s1) + f(s2 * s2)) - f(f(coeff[k] * s1) * s2));
-    p[k] = v > 0 ? v : 0;
-  }
+  for (let k = 0; k < coeff.length; k++) p[k] = goertzelPower(s[o + 2 * k], s[o + 2 * k + 1], coeff[k]);
+}
+/** |X|² of one resonator: s1² + s2² − c·s1·s2, clamped at 0. */
+function goertzelPower(s1: number, s2: number, c: number): number {
+  const v = f(f(f(s1 * s1) + f(s2 * s2)) - f(f(c * s1) * s2));
+  return v > 0 ? v : 0;
 }
 /**
  * End of a segment: adds every bin's power to the sums that follow the resonators in the state
@@ -621,10 +621,7 @@ export function goertzelFinishF32(s: Float32Array, o: number, coeff: Float32Arra
 export function goertzelSegmentF32(s: Float32Array, o: number, coeff: Float32Array): void {
   const bins = coeff.length;
   for (let k = 0; k < bins; k++) {
-    const s1 = s[o + 2 * k];
-    const s2 = s[o + 2 * k + 1];
-    const v = f(f(f(s1 * s1) + f(s2 * s2)) - f(f(coeff[k] * s1) * s2));
-    s[o + 2 * bins + k] = f(s[o + 2 * bins + k] + (v > 0 ? v : 0));
+    s[o + 2 * bins + k] = f(s[o + 2 * bins + k] + goertzelPower(s[o + 2 * k], s[o + 2 * k + 1], coeff[k]));
     s[o + 2 * k] = 0;
     s[o + 2 * k + 1] = 0;
   }
