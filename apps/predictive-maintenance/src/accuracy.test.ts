@@ -31,13 +31,13 @@ describe.skipIf(!dataDir)('predictive-maintenance accuracy on recordings it neve
     expect(Math.abs(cv.compressed.accuracy - cv.float.accuracy)).toBeLessThanOrEqual(0.01);
   }, 120_000);
 
-  it('leave-one-fault-size-out: floor 62 % below the measured 64.8 % (goal 75 % not reached)', async () => {
+  it('leave-one-fault-size-out: the 75 % goal (measured 79.0 % float, 78.7 % int8; seeds 1-5: 78.4-83.5 %)', async () => {
     const cv = await crossValidate(app, { folds: faultSizeFolds(keys), rows, quiet: true });
     expect(cv.folds.map((f) => f.name)).toEqual(['0.007 in', '0.014 in', '0.021 in']);
     // Healthy windows stay in training in every fold: only fault windows are held out.
     expect(cv.predictions.every((p) => cv.classes[p.truth] !== 'normal')).toBe(true);
-    expect(cv.float.accuracy).toBeGreaterThanOrEqual(0.62);
-    expect(cv.compressed.accuracy).toBeGreaterThanOrEqual(0.62);
+    expect(cv.float.accuracy).toBeGreaterThanOrEqual(0.75);
+    expect(cv.compressed.accuracy).toBeGreaterThanOrEqual(0.75);
   }, 120_000);
 
   it('anomaly score against a baseline commissioned on healthy windows: ROC-AUC ≥ 0.99, no false alarm', async () => {

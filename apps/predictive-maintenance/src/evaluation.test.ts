@@ -39,7 +39,7 @@ describe('cross-validation schemes', () => {
 
 describe('anomaly ROC-AUC', () => {
   const features = compileGraph(featureGraph).features;
-  const rms = features.findIndex((f) => f.name === 'x_rms');
+  const rms = features.findIndex((f) => f.name === 'x_std');
   const row = (subject: string, label: string, window: number, level: number): FeatureRow => {
     const x = new Float32Array(features.length).map((_, i) =>
       i === rms ? level : 1 + 0.01 * ((window * 7 + i) % 5),

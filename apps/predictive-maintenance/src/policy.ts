@@ -1,6 +1,7 @@
 /**
  * Uplink policy of the bearing monitor: every hour, the most frequent machine state and its mean
- * confidence, the largest anomaly score, the mean vibration RMS, the largest peak and the mean kurtosis.
+ * confidence, the largest anomaly score, the mean vibration RMS (x_std, about the mean), the largest
+ * peak and the mean kurtosis.
  * The anomaly score comes from a baseline the device learns on site: the first 1,000 windows after
  * installation (about 3 minutes of running machine) give running means and variances of the vibration
  * statistics, band energies and envelope defect energies; after that each window's score is the RMS of
@@ -16,7 +17,7 @@ export const uplinkPolicy: UplinkPolicyDef = {
     state: { of: 'dominantClass' },
     confidence: { of: 'dominantConfidence' },
     anomaly_score: { of: 'anomalyMax' },
-    rms_g: { of: 'feature', feature: 'x_rms', reduce: 'mean' },
+    rms_g: { of: 'feature', feature: 'x_std', reduce: 'mean' },
     peak_g: { of: 'feature', feature: 'x_peak', reduce: 'max' },
     kurtosis: { of: 'feature', feature: 'x_kurtosis', reduce: 'mean' },
     windows: { of: 'windows' },
@@ -26,7 +27,7 @@ export const uplinkPolicy: UplinkPolicyDef = {
   alert: { abnormalClasses: ['inner_race', 'ball', 'outer_race'], anomalyAbove: 6, consecutive: 3 },
   baseline: {
     features: [
-      'x_rms',
+      'x_std',
       'x_kurtosis',
       'x_peak',
       'band_100_250hz',
@@ -34,7 +35,7 @@ export const uplinkPolicy: UplinkPolicyDef = {
       'band_600_1400hz',
       'band_1400_2500hz',
       'band_2500_3800hz',
-      'band_3800_6000hz',
+      'band_3800_5600hz',
       'envelope_bpfo',
       'envelope_bpfi',
       'envelope_bsf',

@@ -437,11 +437,67 @@ void murmur_moments_update_f32(float *s, float x) {
   s[0] = n;
 }
 
-void murmur_moments_finish_f32(const float *s, float out[4]) {
+void murmur_moments_finish_f32(const float *s, float out[5]) {
+  float above = s[4] - s[1], below = s[1] - s[3];
   out[0] = s[1];
   out[1] = s[0] > 0.0f ? sqrtf(s[2] / s[0]) : 0.0f;
   out[2] = s[3];
   out[3] = s[4];
+  out[4] = above > below ? above : below;
+}
+
+void murmur_moments4_update_f32(float *s, float x) {
+  float n1 = s[0], n = n1 + 1.0f, m2 = s[2], m3 = s[5], delta, dn, dn2, term, poly;
+  if (n1 == 0.0f) {
+    s[3] = x;
+    s[4] = x;
+  }
+  delta = x - s[1];
+  dn = delta / n;
+  dn2 = dn * dn;
+  term = (delta * dn) * n1;
+  poly = (n * n - 3.0f * n) + 3.0f;
+  s[1] = s[1] + dn;
+  s[6] = ((s[6] + (term * dn2) * poly) + (6.0f * dn2) * m2) - (4.0f * dn) * m3;
+  s[5] = (m3 + (term * dn) * (n - 2.0f)) - (3.0f * dn) * m2;
+  s[2] = m2 + term;
+  if (x < s[3]) s[3] = x;
+  if (x > s[4]) s[4] = x;
+  s[0] = n;
+}
+
+void murmur_moments4_finish_f32(const float *s, float out[2]) {
+  float n = s[0], m2 = s[2];
+  if (!(m2 > 0.0f)) {
+    out[0] = 0.0f;
+    out[1] = 0.0f;
+    return;
+  }
+  out[0] = (sqrtf(n) * s[5]) / (m2 * sqrtf(m2));
+  out[1] = (n * s[6]) / (m2 * m2);
+}
+
+float murmur_biquad_step_f32(float *s, MURMUR_ROM float *coeffs, uint32_t sections, float x) {
+  uint32_t k;
+  float v = x;
+  for (k = 0; k < sections; k++) {
+    MURMUR_ROM float *c = coeffs + 5u * k;
+    float *z = s + 2u * k;
+    float out = c[0] * v + z[0];
+    z[0] = (c[1] * v - c[3] * out) + z[1];
+    z[1] = c[2] * v - c[4] * out;
+    v = out;
+  }
+  return v;
+}
+
+void murmur_filter_bank_update_f32(float *s, MURMUR_ROM float *coeffs, uint32_t bands, float x) {
+  uint32_t b;
+  for (b = 0; b < bands; b++) {
+    float y = murmur_biquad_step_f32(s + bands + 2u * MURMUR_FILTER_BANK_SECTIONS * b,
+                                     coeffs + 5u * MURMUR_FILTER_BANK_SECTIONS * b, MURMUR_FILTER_BANK_SECTIONS, x);
+    s[b] = s[b] + y * y;
+  }
 }
 
 float murmur_difference_update_f32(float *s, float x) {

@@ -95,9 +95,21 @@ void murmur_peak_frequency_f32(const float *p, uint32_t lo, uint32_t hi, float b
 void murmur_fuse_f32(const float *estimates, uint32_t k, float out[2]);
 
 /* Streaming ops: per-sample update, finish at the end of the window. State is a float array. */
+/* Welford: state = [n, mean, m2, min, max]; out = [mean, std, min, max, peak (largest deviation from the mean)]. */
 #define MURMUR_MOMENTS_STATE 5
 void murmur_moments_update_f32(float *s, float x);
-void murmur_moments_finish_f32(const float *s, float out[4]);
+void murmur_moments_finish_f32(const float *s, float out[5]);
+/* Up to the fourth moment: state = [n, mean, m2, min, max, m3, m4] (moments_finish reads it too);
+ * out = [skewness, kurtosis]. */
+#define MURMUR_MOMENTS4_STATE 7
+void murmur_moments4_update_f32(float *s, float x);
+void murmur_moments4_finish_f32(const float *s, float out[2]);
+/* One sample through a biquad cascade (the per-sample form of murmur_biquad_f32); state = [z1, z2] per section. */
+float murmur_biquad_step_f32(float *s, MURMUR_ROM float *coeffs, uint32_t sections, float x);
+/* Filter-bank band energies: band b is MURMUR_FILTER_BANK_SECTIONS sections from coeffs + 5 * sections * b;
+ * state = [energy per band (sum of output squared), then z1, z2 per section]. */
+#define MURMUR_FILTER_BANK_SECTIONS 2u
+void murmur_filter_bank_update_f32(float *s, MURMUR_ROM float *coeffs, uint32_t bands, float x);
 /* First difference: x - previous sample, 0 for the window's first sample; state = [started, previous]. */
 #define MURMUR_DIFFERENCE_STATE 2
 float murmur_difference_update_f32(float *s, float x);

@@ -4,7 +4,7 @@
  * The generated API is streaming: frames arrive in chunks, a window is processed when it is full.
  */
 import { cFloat } from '@murmur/core';
-import type { BlockStep, CompiledGraph, PlannedStep, StreamStep, Table } from './graph';
+import { MOMENT_NAMES, type BlockStep, type CompiledGraph, type PlannedStep, type StreamStep, type Table } from './graph';
 import { STAT_NAMES } from './kernels';
 
 export interface GeneratedC {
@@ -16,7 +16,6 @@ export interface GeneratedC {
 }
 
 const SPECTRAL_SHAPES = ['centroid', 'peak', 'flatness'];
-const MOMENTS = ['mean', 'std', 'min', 'max'];
 
 function tableLiteral(prefix: string, t: Table): string {
   const isFloat = t.data instanceof Float32Array;
@@ -87,7 +86,9 @@ ${' '.repeat(id.length + 13)}int *ready);
   const at = (name: string): string =>
     graph.channels.includes(name)
       ? `(state->ring + ${graph.channels.indexOf(name)}u * ${ID}_WINDOW)`
-      : `(scratch + ${memory.offsets[name]})`;
+      : name in memory.stateOffsets
+        ? `(state->stream + ${memory.stateOffsets[name]})`
+        : `(scratch + ${memory.offsets[name]})`;
   const work = (p: PlannedStep): string => at(`work_${p.index}`);
   const tab = (p: PlannedStep, key: string): string => `${id}_${p.tables[key]!.name}`;
   const flt = (v: number): string => cFloat(v);
@@ -116,15 +117,36 @@ ${' '.repeat(id.length + 13)}int *ready);
     } else if (s.op === 'difference') {
       perSample.push(`const float v_${s.out} = murmur_difference_update_f32(${st}, ${v(0)});`);
       values.set(s.out, `v_${s.out}`);
+    } else if (s.op === 'rectify') {
+      perSample.push(`const float v_${s.out} = fabsf(${v(0)});`);
+      values.set(s.out, `v_${s.out}`);
+    } else if (s.op === 'biquad') {
+      perSample.push(
+        `const float v_${s.out} = murmur_biquad_step_f32(${st}, ${tab(p, 'coeffs')}, ${s.sections.length}u, ${v(0)});`,
+      );
+      values.set(s.out, `v_${s.out}`);
     } else if (s.op === 'moments') {
-      perSample.push(`murmur_moments_update_f32(${st}, ${v(0)});`);
+      const order = p.ints.order === 4 ? '4' : '';
+      perSample.push(`murmur_moments${order}_update_f32(${st}, ${v(0)});`);
       finish.push(
         `murmur_moments_finish_f32(${st}, tmp);`,
+        ...(order ? [`murmur_moments4_finish_f32(${st}, tmp + 5);`] : []),
         ...copyFeatures(
           p,
           'tmp',
-          s.emit.map((e) => MOMENTS.indexOf(e)),
+          s.emit.map((e) => MOMENT_NAMES.indexOf(e)),
         ),
+      );
+    } else if (s.op === 'decimate') {
+      // until_ready counts the window's frames down from WINDOW: this frame is WINDOW - until_ready.
+      perSample.push(
+        `if ((${ID}_WINDOW - state->until_ready) % ${s.factor}u == 0u) state->stream[${p.stateOffset}u + (${ID}_WINDOW - state->until_ready) / ${s.factor}u] = ${v(0)};`,
+      );
+    } else if (s.op === 'bandEnergy') {
+      const bands = s.bandsHz.length;
+      perSample.push(`murmur_filter_bank_update_f32(${st}, ${tab(p, 'coeffs')}, ${bands}u, ${v(0)});`);
+      finish.push(
+        `murmur_band_energy_f32(${st}, ${tab(p, 'bins')}, ${bands}u, 0u, ${bands}u, ${s.relative ? 1 : 0}, ${s.log ? 1 : 0}, features + ${p.featureOffset});`,
       );
     } else if (s.op === 'correlation') {
       perSample.push(`murmur_comoment_update_f32(${st}, ${v(0)}, ${v(1)});`);
@@ -300,10 +322,11 @@ void ${id}_init(${id}_state_t *state) {
   state->head = 0;${memory.ringFloats ? `\n  for (i = 0; i < ${memory.ringFloats}u; i++) state->ring[i] = 0.0f;` : ''}${memory.stateFloats ? `\n  for (i = 0; i < ${memory.stateFloats}u; i++) state->stream[i] = 0.0f;` : ''}${!memory.ringFloats && !memory.stateFloats ? '\n  (void)i;' : ''}
 }
 
-/* Runs the window's ops; the ring holds the window's frames, oldest at state->head (rotated to 0 first). */
+/* Runs the window's ops; the ring holds the window's frames, oldest at state->head (rotated to 0 first).
+ * The stream state is cleared last: the block ops may read vectors that the stream filled. */
 static void ${id}_compute(${id}_state_t *state, float *scratch, float *features) {
-${memory.ringFloats || memory.stateFloats ? '  uint32_t i;\n' : ''}${needsTmp ? '  float tmp[4];\n' : ''}${rotate ? `${rotate}\n` : ''}${finish.map((l) => `  ${l}`).join('\n')}${memory.stateFloats ? `\n  for (i = 0; i < ${memory.stateFloats}u; i++) state->stream[i] = 0.0f;` : ''}
-${block.map((l) => `  ${l}`).join('\n')}
+${memory.ringFloats || memory.stateFloats ? '  uint32_t i;\n' : ''}${needsTmp ? `  float tmp[${MOMENT_NAMES.length}];\n` : ''}${rotate ? `${rotate}\n` : ''}${finish.map((l) => `  ${l}`).join('\n')}
+${block.map((l) => `  ${l}`).join('\n')}${memory.stateFloats ? `\n  for (i = 0; i < ${memory.stateFloats}u; i++) state->stream[i] = 0.0f;` : ''}
 ${memory.ringFloats || memory.stateFloats ? '' : '  (void)state;\n'}${memory.scratchFloats ? '' : '  (void)scratch;\n'}}
 
 size_t ${id}_push(${id}_state_t *state, const float *frames, size_t n_frames, float *scratch, float *features,

@@ -9,7 +9,9 @@ import {
   STAT_NAMES,
   RESP_SERIES,
   MOMENTS_STATE,
+  MOMENTS4_STATE,
   COMOMENT_STATE,
+  FILTER_BANK_SECTIONS,
   DIFFERENCE_STATE,
   type StatName,
   type RespSeries,
@@ -27,7 +29,9 @@ import {
 export type StreamStep =
   | { op: 'magnitude'; in: [string, string, string]; out: string }
   | { op: 'difference'; in: [string]; out: string }
-  | { op: 'moments'; in: [string]; name: string; emit: ('mean' | 'std' | 'min' | 'max')[] }
+  | { op: 'rectify'; in: [string]; out: string }
+  | { op: 'biquad'; in: [string]; out: string; sections: BiquadDesign[] }
+  | { op: 'moments'; in: [string]; name: string; emit: MomentName[] }
   | { op: 'correlation'; in: [string, string]; name: string }
   | {
       op: 'goertzel';
@@ -41,7 +45,34 @@ export type StreamStep =
        * a long window's spectrum at a short segment's resolution, with state for that resolution only.
        */
       segment?: number;
+    }
+  | {
+      /**
+       * Keeps every factor-th sample (from the window's first) in a vector that the block ops read when
+       * the window is full: a signal at rateHz / factor that costs window / factor floats, not a ring.
+       */
+      op: 'decimate';
+      in: [string];
+      out: string;
+      factor: number;
+    }
+  | {
+      /**
+       * Energy in each band by a filter bank (per band a second-order Butterworth highpass at its low
+       * edge and lowpass at its high edge), relative to the sum over the bands and/or as ln: the running
+       * counterpart of the block bandEnergy, which sums a spectrum's bins.
+       */
+      op: 'bandEnergy';
+      in: [string];
+      name: string;
+      bandsHz: [number, number][];
+      relative: boolean;
+      log: boolean;
     };
+
+/** What `moments` can emit: peak is the largest deviation from the mean; skewness and kurtosis need more state. */
+export type MomentName = (typeof MOMENT_NAMES)[number];
+export const MOMENT_NAMES = ['mean', 'std', 'min', 'max', 'peak', 'skewness', 'kurtosis'] as const;
 
 /** Ops that run on the whole window when it is full. */
 export type BlockStep =
@@ -176,6 +207,11 @@ export interface MemoryPlan {
   /** Scratch arena floats, and each vector's / work buffer's offset into it (channels live in the ring). */
   scratchFloats: number;
   offsets: Record<string, number>;
+  /**
+   * Vectors that live in the stream state instead (offsets into it): those a stream op fills while the
+   * window arrives (decimate), and the outputs of in-place block ops written over them.
+   */
+  stateOffsets: Record<string, number>;
   /** Bytes: persistent state (ring, op state, counters), scratch, constant tables. */
   stateBytes: number;
   scratchBytes: number;
@@ -273,31 +309,90 @@ export function compileGraph(graph: FeatureGraph): CompiledGraph {
       workFloats: 0,
     };
     const unit = streamValues.get(step.in[0]) ?? '';
+    const defineValue = (name: string, valueUnit: string): void => {
+      if (!IDENT.test(name)) fail(`name '${name}' must match ${IDENT}`, `${field}.out`);
+      if (streamValues.has(name) || vectors[name]) fail(`'${name}' is already defined`, `${field}.out`);
+      streamValues.set(name, valueUnit);
+    };
     switch (step.op) {
       case 'magnitude':
         if (step.in.length !== 3) fail('magnitude takes 3 inputs', `${field}.in`);
-        if (streamValues.has(step.out) || vectors[step.out])
-          fail(`'${step.out}' is already defined`, `${field}.out`);
-        streamValues.set(step.out, unit);
+        defineValue(step.out, unit);
         break;
       case 'difference':
-        if (streamValues.has(step.out) || vectors[step.out])
-          fail(`'${step.out}' is already defined`, `${field}.out`);
         p.stateFloats = DIFFERENCE_STATE;
-        streamValues.set(step.out, unit ? `${unit}/sample` : '1/sample');
+        defineValue(step.out, unit ? `${unit}/sample` : '1/sample');
+        break;
+      case 'rectify':
+        defineValue(step.out, unit);
+        break;
+      case 'biquad':
+        if (!step.sections.length) fail('at least one section is needed', `${field}.sections`);
+        p.stateFloats = 2 * step.sections.length;
+        p.tables.coeffs = table(`stream_biquad_${index}`, () =>
+          biquadCoefficients(step.sections, graph.rateHz, `${field}.sections`),
+        );
+        defineValue(step.out, unit);
         break;
       case 'moments':
-        p.stateFloats = MOMENTS_STATE;
         step.emit.forEach((e, i) => {
-          if (!['mean', 'std', 'min', 'max'].includes(e))
-            fail(`unknown moment '${e}'`, `${field}.emit[${i}]`);
+          if (!MOMENT_NAMES.includes(e)) fail(`unknown moment '${e}'`, `${field}.emit[${i}]`);
         });
+        // Moments up to the second order unless a third- or fourth-order one is asked for.
+        p.ints.order = step.emit.some((e) => e === 'skewness' || e === 'kurtosis') ? 4 : 2;
+        p.stateFloats = p.ints.order === 4 ? MOMENTS4_STATE : MOMENTS_STATE;
         addFeatures(
           p,
           step.name,
-          step.emit.map((e) => [e, unit]),
+          step.emit.map((e) => [e, e === 'skewness' || e === 'kurtosis' ? '1' : unit]),
         );
         break;
+      case 'decimate':
+        if (!Number.isInteger(step.factor) || step.factor < 1)
+          fail('factor must be an integer ≥ 1', `${field}.factor`);
+        p.ints.factor = step.factor;
+        p.stateFloats = Math.ceil(graph.window / step.factor);
+        p.output = define(
+          {
+            name: step.out,
+            length: p.stateFloats,
+            type: { kind: 'signal', rateHz: graph.rateHz / step.factor, unit },
+          },
+          `${field}.out`,
+        );
+        break;
+      case 'bandEnergy': {
+        const bands = step.bandsHz.length;
+        if (!bands) fail('at least one band is needed', `${field}.bandsHz`);
+        step.bandsHz.forEach(([lo, hi], i) => {
+          if (!(lo > 0 && hi > lo && hi < graph.rateHz / 2))
+            fail(`band must satisfy 0 < low < high < ${graph.rateHz / 2} Hz`, `${field}.bandsHz[${i}]`);
+        });
+        p.stateFloats = bands * (1 + 2 * FILTER_BANK_SECTIONS);
+        p.tables.coeffs = table(`bank_${index}`, () =>
+          biquadCoefficients(
+            step.bandsHz.flatMap(([lo, hi]): BiquadDesign[] => [
+              { kind: 'highpass', hz: lo, q: Math.SQRT1_2 },
+              { kind: 'lowpass', hz: hi, q: Math.SQRT1_2 },
+            ]),
+            graph.rateHz,
+            `${field}.bandsHz`,
+          ),
+        );
+        // Band b's energy is "bin" b of the state, so the block kernel's relative/ln finish applies as is.
+        p.tables.bins = table(`bank_bins_${bands}`, () =>
+          Uint16Array.from({ length: 2 * bands }, (_, i) => (i >> 1) + (i & 1)),
+        );
+        addFeatures(
+          p,
+          step.name,
+          step.bandsHz.map(([lo, hi]) => [
+            `${fmtHz(lo)}_${fmtHz(hi)}hz`,
+            step.log ? 'ln' : step.relative ? '1' : `(${unit})²`,
+          ]),
+        );
+        break;
+      }
       case 'correlation':
         p.stateFloats = COMOMENT_STATE;
         addFeatures(p, step.name, [['', '1']]);
@@ -730,7 +825,8 @@ const IN_PLACE_OPS = new Set([
  * start) to its last use; a step's work buffer only during that step. An in-place op whose first input
  * dies at that step writes over it (one buffer). First fit, largest first. Channels are read straight
  * from the ring buffer (rotated so the window starts at index 0), so they take no scratch and are
- * never written over.
+ * never written over; vectors a stream op fills live in the stream state, and in-place ops on them
+ * write there too (the stream refills them before the next window's block ops read them).
  */
 function planMemory(
   steps: PlannedStep[],
@@ -748,8 +844,12 @@ function planMemory(
   block.forEach((s, i) => s.output && firstDef.set(s.output.name, i));
   const bufferOf = new Map<string, string>();
   const spans = new Map<string, { name: string; size: number; from: number; to: number }>();
+  const stateOffsets: Record<string, number> = {};
+  for (const s of steps) {
+    if (s.phase === 'stream' && s.step.op === 'decimate') stateOffsets[s.output!.name] = s.stateOffset;
+  }
   for (const v of Object.values(vectors)) {
-    if (channels.includes(v.name)) continue;
+    if (channels.includes(v.name) || v.name in stateOffsets) continue;
     const from = firstDef.get(v.name) ?? -1;
     spans.set(v.name, { name: v.name, size: v.length, from, to: lastUse.get(v.name) ?? from });
     bufferOf.set(v.name, v.name);
@@ -764,6 +864,12 @@ function planMemory(
       s.output.length > input.length
     )
       return;
+    if (input.name in stateOffsets) {
+      stateOffsets[s.output.name] = stateOffsets[input.name];
+      spans.delete(s.output.name);
+      bufferOf.delete(s.output.name);
+      return;
+    }
     const host = spans.get(bufferOf.get(input.name)!)!;
     const out = spans.get(s.output.name)!;
     host.to = Math.max(host.to, out.to);
@@ -802,6 +908,7 @@ function planMemory(
     stateFloats,
     scratchFloats,
     offsets,
+    stateOffsets,
     stateBytes,
     scratchBytes,
     flashBytes,

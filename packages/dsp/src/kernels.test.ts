@@ -175,13 +175,79 @@ describe('statistics (closed forms)', () => {
       k.momentsUpdateF32(ms, 0, v);
       k.comomentUpdateF32(cs, 0, v, b[i]);
     });
-    const m = new Float32Array(4);
+    const m = new Float32Array(5);
     k.momentsFinishF32(ms, 0, m);
     const s = stats(a);
     expect(m[0]).toBeCloseTo(s.mean, 4);
     expect(m[1]).toBeCloseTo(s.std, 4);
     expect([m[2], m[3]]).toEqual([s.min, s.max]);
+    expect(m[4]).toBe(Math.max(f(s.max - m[0]), f(m[0] - s.min)));
     expect(k.comomentFinishF32(cs, 0)).toBeCloseTo(k.correlationF32(a, b), 5);
+  });
+  it('running moments to the fourth order match the block skewness and kurtosis on skewed, peaky data', () => {
+    const rng = createRng(6);
+    // Impacts on noise: what a bearing defect looks like (kurtosis well above 3).
+    const a = Float32Array.from({ length: 2048 }, (_, i) => 0.3 + rng.normal() + (i % 97 === 0 ? 8 : 0));
+    const ms = new Float32Array(k.MOMENTS4_STATE);
+    a.forEach((v) => k.moments4UpdateF32(ms, 0, v));
+    const m = new Float32Array(5);
+    const higher = new Float32Array(2);
+    k.momentsFinishF32(ms, 0, m);
+    k.moments4FinishF32(ms, 0, higher);
+    const s = stats(a);
+    expect(s.kurtosis).toBeGreaterThan(5);
+    expect(m[1]).toBeCloseTo(s.std, 4);
+    expect(m[4]).toBeCloseTo(Math.max(s.max - s.mean, s.mean - s.min), 4);
+    expect(higher[0]).toBeCloseTo(s.skewness, 3);
+    expect(higher[1]).toBeCloseTo(s.kurtosis, 2);
+    const flat = new Float32Array(k.MOMENTS4_STATE);
+    for (let i = 0; i < 10; i++) k.moments4UpdateF32(flat, 0, 2.5);
+    k.moments4FinishF32(flat, 0, higher);
+    expect([...higher]).toEqual([0, 0]);
+  });
+  it('a biquad run sample by sample is the block biquad, bit for bit', () => {
+    const rng = createRng(7);
+    const x = Float32Array.from({ length: 500 }, () => rng.normal() * 3);
+    const coeffs = biquadCoefficients(
+      [
+        { kind: 'bandpass', hz: 40, q: 1 },
+        { kind: 'lowpass', hz: 100, q: Math.SQRT1_2 },
+      ],
+      1000,
+    );
+    const block = new Float32Array(x.length);
+    k.biquadF32(x, block, coeffs);
+    const st = new Float32Array(4);
+    const running = Float32Array.from(x, (v) => k.biquadStepF32(st, 0, coeffs, 0, 2, v));
+    expect([...running].map(floatBits)).toEqual([...block].map(floatBits));
+  });
+  it('the filter bank puts a tone\'s energy in its own band and splits it at a shared edge', () => {
+    const rate = 12000;
+    const bands: [number, number][] = [
+      [100, 400],
+      [400, 1600],
+      [1600, 5000],
+    ];
+    const coeffs = biquadCoefficients(
+      bands.flatMap(([lo, hi]) => [
+        { kind: 'highpass' as const, hz: lo, q: Math.SQRT1_2 },
+        { kind: 'lowpass' as const, hz: hi, q: Math.SQRT1_2 },
+      ]),
+      rate,
+    );
+    const energies = (hz: number): number[] => {
+      const st = new Float32Array(bands.length * (1 + 2 * k.FILTER_BANK_SECTIONS));
+      for (let i = 0; i < 4096; i++) k.filterBankUpdateF32(st, 0, coeffs, 3, Math.sin((2 * Math.PI * hz * i) / rate));
+      const total = st[0] + st[1] + st[2];
+      return [...st.subarray(0, 3)].map((e) => e / total);
+    };
+    expect(energies(200)[0]).toBeGreaterThan(0.8);
+    expect(energies(800)[1]).toBeGreaterThan(0.8);
+    expect(energies(3000)[2]).toBeGreaterThan(0.8);
+    // A tone at a shared edge is split about evenly (each side is -3 dB there).
+    const edge = energies(400);
+    expect(edge[0] / edge[1]).toBeGreaterThan(0.6);
+    expect(edge[0] / edge[1]).toBeLessThan(1.6);
   });
   it('running difference: 0 for the first sample, then x[i] − x[i−1]', () => {
     const x = [3, 5, 4.5, -1, -1];

@@ -558,12 +558,93 @@ export function momentsUpdateF32(s: Float32Array, o: number, x: number): void {
   if (x > s[o + 4]) s[o + 4] = x;
   s[o] = n;
 }
-/** out = [mean, std, min, max]. */
+/** out = [mean, std, min, max, peak]: peak is the largest deviation from the mean. */
 export function momentsFinishF32(s: Float32Array, o: number, out: Float32Array): void {
   out[0] = s[o + 1];
   out[1] = s[o] > 0 ? sqrt32(f(s[o + 2] / s[o])) : 0;
   out[2] = s[o + 3];
   out[3] = s[o + 4];
+  const above = f(s[o + 4] - s[o + 1]);
+  const below = f(s[o + 1] - s[o + 3]);
+  out[4] = above > below ? above : below;
+}
+
+/**
+ * Running moments up to the fourth, state = [n, mean, m2, min, max, m3, m4] (the moments state, then
+ * the third and fourth central sums, by Terriberry's extension of Welford's update).
+ */
+export const MOMENTS4_STATE = 7;
+export function moments4UpdateF32(s: Float32Array, o: number, x: number): void {
+  const n1 = s[o];
+  const n = f(n1 + 1);
+  if (n1 === 0) {
+    s[o + 3] = x;
+    s[o + 4] = x;
+  }
+  const m2 = s[o + 2];
+  const m3 = s[o + 5];
+  const delta = f(x - s[o + 1]);
+  const dn = f(delta / n);
+  const dn2 = f(dn * dn);
+  const term = f(f(delta * dn) * n1);
+  const poly = f(f(f(n * n) - f(3 * n)) + 3);
+  s[o + 1] = f(s[o + 1] + dn);
+  s[o + 6] = f(f(f(s[o + 6] + f(f(term * dn2) * poly)) + f(f(6 * dn2) * m2)) - f(f(4 * dn) * m3));
+  s[o + 5] = f(f(m3 + f(f(term * dn) * f(n - 2))) - f(f(3 * dn) * m2));
+  s[o + 2] = f(m2 + term);
+  if (x < s[o + 3]) s[o + 3] = x;
+  if (x > s[o + 4]) s[o + 4] = x;
+  s[o] = n;
+}
+/** out = [skewness, kurtosis] (population, not excess; 0 for a constant signal). */
+export function moments4FinishF32(s: Float32Array, o: number, out: Float32Array): void {
+  const n = s[o];
+  const m2 = s[o + 2];
+  if (!(m2 > 0)) {
+    out[0] = 0;
+    out[1] = 0;
+    return;
+  }
+  out[0] = f(f(sqrt32(n) * s[o + 5]) / f(m2 * sqrt32(m2)));
+  out[1] = f(f(n * s[o + 6]) / f(m2 * m2));
+}
+
+/**
+ * One sample through `sections` biquad sections whose coefficients start at section `first` of
+ * `coeffs`, state = [z1, z2] per section: the per-sample form of biquadF32 (same operations, same order).
+ */
+export function biquadStepF32(
+  s: Float32Array,
+  o: number,
+  coeffs: Float32Array,
+  first: number,
+  sections: number,
+  x: number,
+): number {
+  let v = x;
+  for (let k = 0; k < sections; k++) {
+    const c = 5 * (first + k);
+    const z = o + 2 * k;
+    const out = f(f(coeffs[c] * v) + s[z]);
+    s[z] = f(f(f(coeffs[c + 1] * v) - f(coeffs[c + 3] * out)) + s[z + 1]);
+    s[z + 1] = f(f(coeffs[c + 2] * v) - f(coeffs[c + 4] * out));
+    v = out;
+  }
+  return v;
+}
+
+/**
+ * Band energies by a filter bank: band b is FILTER_BANK_SECTIONS sections (coefficients from section
+ * b · FILTER_BANK_SECTIONS), and its energy the running sum of its output squared. State = [energy per
+ * band, then z1, z2 per section].
+ */
+export const FILTER_BANK_SECTIONS = 2;
+export function filterBankUpdateF32(s: Float32Array, o: number, coeffs: Float32Array, bands: number, x: number): void {
+  for (let b = 0; b < bands; b++) {
+    const z = o + bands + 2 * FILTER_BANK_SECTIONS * b;
+    const y = biquadStepF32(s, z, coeffs, FILTER_BANK_SECTIONS * b, FILTER_BANK_SECTIONS, x);
+    s[o + b] = f(s[o + b] + f(y * y));
+  }
 }
 
 /**

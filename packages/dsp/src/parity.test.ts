@@ -168,4 +168,34 @@ describe('graph checks', () => {
     expect(kept.memory.offsets.y).not.toBe(kept.memory.offsets.x);
     expect(kept.memory.scratchFloats).toBe(2 * 64 + 12);
   });
+  it('keeps a vector the stream fills in the stream state, and in-place ops on it there; no ring', () => {
+    const g = compileGraph({
+      ...base,
+      stream: [
+        { op: 'moments', in: ['a'], name: 'a', emit: ['std'] },
+        { op: 'decimate', in: ['a'], out: 'd', factor: 4 },
+      ],
+      steps: [
+        { op: 'demean', in: ['d'], out: 'x' },
+        { op: 'window', in: ['x'], out: 'w', shape: 'hann' },
+        { op: 'powerSpectrum', in: ['w'], out: 'p' },
+        { op: 'spectralShape', in: ['p'], name: 'p', rangeHz: [1, 12], emit: ['peak'] },
+      ],
+    });
+    expect(g.memory.ringFloats).toBe(0);
+    expect(g.memory.stateFloats).toBe(5 + 16);
+    expect(g.memory.stateOffsets).toEqual({ d: 5, x: 5, w: 5, p: 5 });
+    // Only the work buffers of the spectrum (16 floats) and of the shape (3) are scratch.
+    expect(g.memory.scratchFloats).toBe(16);
+    expect(g.vectors.d.type).toMatchObject({ kind: 'signal', rateHz: 25 });
+    expect(error({ ...base, stream: [{ op: 'decimate', in: ['a'], out: 'd', factor: 0 }] }).location.field).toBe(
+      'stream[0].factor',
+    );
+    expect(
+      error({
+        ...base,
+        stream: [{ op: 'bandEnergy', in: ['a'], name: 'b', bandsHz: [[10, 50]], relative: false, log: true }],
+      }).location.field,
+    ).toBe('stream[0].bandsHz[0]');
+  });
 });

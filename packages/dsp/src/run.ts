@@ -3,7 +3,7 @@
  * order, as the generated C, so the features agree to the bit.
  */
 import { MurmurError } from '@murmur/core';
-import type { CompiledGraph, PlannedStep, StreamStep, BlockStep } from './graph';
+import { MOMENT_NAMES, type CompiledGraph, type PlannedStep, type StreamStep, type BlockStep } from './graph';
 import { f, sqrt32 } from './f32';
 import * as k from './kernels';
 
@@ -26,8 +26,10 @@ function runStream(
   const state = new Float32Array(g.memory.stateFloats);
   // Per-sample values live in numbered slots: the channels first, then each derived value.
   const slotOf = new Map(g.graph.channels.map((c, i) => [c, i]));
-  const producesValue = (s: StreamStep): s is Extract<StreamStep, { op: 'magnitude' | 'difference' }> =>
-    s.op === 'magnitude' || s.op === 'difference';
+  const producesValue = (
+    s: StreamStep,
+  ): s is Extract<StreamStep, { op: 'magnitude' | 'difference' | 'rectify' | 'biquad' }> =>
+    s.op === 'magnitude' || s.op === 'difference' || s.op === 'rectify' || s.op === 'biquad';
   for (const p of stream) {
     const s = p.step as StreamStep;
     if (producesValue(s)) slotOf.set(s.out, slotOf.size);
@@ -38,8 +40,14 @@ function runStream(
     s: p.step as StreamStep,
     inputs: (p.step as StreamStep).in.map((name) => slotOf.get(name)!),
     output: producesValue(p.step as StreamStep) ? slotOf.get((p.step as { out: string }).out)! : -1,
-    coeff: p.tables.coeff?.data as Float32Array | undefined,
+    coeff: (p.tables.coeff ?? p.tables.coeffs)?.data as Float32Array | undefined,
   }));
+  // Vectors that stream ops fill sample by sample (decimate) are views of the state, as in C.
+  for (const p of stream) {
+    if (p.step.op === 'decimate') {
+      vectors.set(p.output!.name, state.subarray(p.stateOffset, p.stateOffset + p.output!.length));
+    }
+  }
   const nChannels = channels.length;
   for (let i = 0; i < g.graph.window; i++) {
     for (let c = 0; c < nChannels; c++) values[c] = channels[c][i];
@@ -49,10 +57,19 @@ function runStream(
         values[output] = sqrt32(f(f(f(a * a) + f(b * b)) + f(c * c)));
       } else if (s.op === 'difference') {
         values[output] = k.differenceUpdateF32(state, p.stateOffset, values[inputs[0]]);
-      } else if (s.op === 'moments') k.momentsUpdateF32(state, p.stateOffset, values[inputs[0]]);
-      else if (s.op === 'correlation')
+      } else if (s.op === 'rectify') values[output] = Math.abs(values[inputs[0]]);
+      else if (s.op === 'biquad') {
+        values[output] = k.biquadStepF32(state, p.stateOffset, coeff!, 0, s.sections.length, values[inputs[0]]);
+      } else if (s.op === 'moments') {
+        if (p.ints.order === 4) k.moments4UpdateF32(state, p.stateOffset, values[inputs[0]]);
+        else k.momentsUpdateF32(state, p.stateOffset, values[inputs[0]]);
+      } else if (s.op === 'correlation')
         k.comomentUpdateF32(state, p.stateOffset, values[inputs[0]], values[inputs[1]]);
-      else {
+      else if (s.op === 'decimate') {
+        if (i % s.factor === 0) state[p.stateOffset + i / s.factor] = values[inputs[0]];
+      } else if (s.op === 'bandEnergy') {
+        k.filterBankUpdateF32(state, p.stateOffset, coeff!, s.bandsHz.length, values[inputs[0]]);
+      } else {
         k.goertzelUpdateF32(state, p.stateOffset, coeff!, values[inputs[0]]);
         if (p.ints.segment < g.graph.window && (i + 1) % p.ints.segment === 0)
           k.goertzelSegmentF32(state, p.stateOffset, coeff!);
@@ -62,9 +79,20 @@ function runStream(
   for (const p of stream) {
     const s = p.step as StreamStep;
     if (s.op === 'moments') {
-      const m = new Float32Array(4);
+      const m = new Float32Array(MOMENT_NAMES.length);
       k.momentsFinishF32(state, p.stateOffset, m);
-      s.emit.forEach((e, i) => (out[p.featureOffset + i] = m[['mean', 'std', 'min', 'max'].indexOf(e)]));
+      if (p.ints.order === 4) k.moments4FinishF32(state, p.stateOffset, m.subarray(5));
+      s.emit.forEach((e, i) => (out[p.featureOffset + i] = m[MOMENT_NAMES.indexOf(e)]));
+    } else if (s.op === 'bandEnergy') {
+      const bands = s.bandsHz.length;
+      k.bandEnergyF32(
+        state.subarray(p.stateOffset, p.stateOffset + bands),
+        bins(p, 'bins'),
+        [0, bands],
+        s.relative,
+        s.log,
+        out.subarray(p.featureOffset, p.featureOffset + bands),
+      );
     } else if (s.op === 'correlation') out[p.featureOffset] = k.comomentFinishF32(state, p.stateOffset);
     else if (s.op === 'goertzel') {
       const spec = new Float32Array(p.output!.length);

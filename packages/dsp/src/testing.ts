@@ -142,8 +142,37 @@ export const opsStreamGraph: FeatureGraph = {
     { op: 'correlation', in: ['x', 'z'], name: 'corr_xz' },
     { op: 'goertzel', in: ['m'], out: 'spec', bins: [1, 20] },
     { op: 'goertzel', in: ['dm'], out: 'spec_seg', bins: [1, 8], segment: 16 },
+    { op: 'rectify', in: ['y'], out: 'ry' },
+    {
+      op: 'biquad',
+      in: ['ry'],
+      out: 'ly',
+      sections: [
+        { kind: 'lowpass', hz: 3, q: 0.7071 },
+        { kind: 'highpass', hz: 0.5, q: 0.7071 },
+      ],
+    },
+    { op: 'moments', in: ['ly'], name: 'ly', emit: ['peak', 'skewness', 'kurtosis', 'std'] },
+    { op: 'decimate', in: ['ly'], out: 'ly_dec', factor: 3 },
+    {
+      op: 'bandEnergy',
+      in: ['x'],
+      name: 'bank',
+      bandsHz: [
+        [0.5, 2],
+        [2, 6],
+        [6, 9.5],
+      ],
+      relative: true,
+      log: true,
+    },
+    { op: 'bandEnergy', in: ['z'], name: 'bank_z', bandsHz: [[1, 4]], relative: false, log: false },
   ],
   steps: [
+    // In place over the vector that the stream filled (it lives in the stream state).
+    { op: 'demean', in: ['ly_dec'], out: 'ly_ac' },
+    { op: 'stats', in: ['ly_ac'], name: 'ly_dec', emit: ['rms', 'kurtosis'] },
+    { op: 'emit', in: ['ly_ac'], name: 'ly_ac' },
     { op: 'emit', in: ['spec'], name: 'spec' },
     { op: 'emit', in: ['spec_seg'], name: 'spec_seg' },
     {
