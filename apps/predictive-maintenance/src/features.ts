@@ -59,7 +59,12 @@ export function predictiveMaintenanceGraph(rpm: number = DEFAULT_SHAFT_RPM): Fea
         ],
       },
       { op: 'rectify', in: ['resonance'], out: 'rectified' },
-      { op: 'biquad', in: ['rectified'], out: 'envelope', sections: [{ kind: 'lowpass', hz: 1000, q: 0.7071 }] },
+      {
+        op: 'biquad',
+        in: ['rectified'],
+        out: 'envelope',
+        sections: [{ kind: 'lowpass', hz: 1000, q: 0.7071 }],
+      },
       { op: 'decimate', in: ['envelope'], out: 'envelope_3k', factor: 4 },
     ],
     steps: [

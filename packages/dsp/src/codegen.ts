@@ -4,7 +4,14 @@
  * The generated API is streaming: frames arrive in chunks, a window is processed when it is full.
  */
 import { cFloat } from '@murmur/core';
-import { MOMENT_NAMES, type BlockStep, type CompiledGraph, type PlannedStep, type StreamStep, type Table } from './graph';
+import {
+  MOMENT_NAMES,
+  type BlockStep,
+  type CompiledGraph,
+  type PlannedStep,
+  type StreamStep,
+  type Table,
+} from './graph';
 import { STAT_NAMES } from './kernels';
 
 export interface GeneratedC {

@@ -56,19 +56,21 @@ export type StreamStep =
       out: string;
       factor: number;
     }
-  | {
-      /**
-       * Energy in each band by a filter bank (per band a second-order Butterworth highpass at its low
-       * edge and lowpass at its high edge), relative to the sum over the bands and/or as ln: the running
-       * counterpart of the block bandEnergy, which sums a spectrum's bins.
-       */
-      op: 'bandEnergy';
-      in: [string];
-      name: string;
-      bandsHz: [number, number][];
-      relative: boolean;
-      log: boolean;
-    };
+  | BandEnergyStep;
+
+/**
+ * Energy in each band [low, high) Hz, relative to the sum over the bands and/or as ln. As a block op it
+ * sums a spectrum's bins; as a stream op it runs a filter bank on the signal (per band a second-order
+ * Butterworth highpass at its low edge and lowpass at its high edge) and sums the output squared.
+ */
+export interface BandEnergyStep {
+  op: 'bandEnergy';
+  in: [string];
+  name: string;
+  bandsHz: [number, number][];
+  relative: boolean;
+  log: boolean;
+}
 
 /** What `moments` can emit: peak is the largest deviation from the mean; skewness and kurtosis need more state. */
 export type MomentName = (typeof MOMENT_NAMES)[number];
@@ -97,14 +99,7 @@ export type BlockStep =
   | { op: 'stats'; in: [string]; name: string; emit: StatName[] }
   | { op: 'correlation'; in: [string, string]; name: string }
   | { op: 'sma'; in: [string, string, string]; name: string }
-  | {
-      op: 'bandEnergy';
-      in: [string];
-      name: string;
-      bandsHz: [number, number][];
-      relative: boolean;
-      log: boolean;
-    }
+  | BandEnergyStep
   | {
       op: 'spectralShape';
       in: [string];

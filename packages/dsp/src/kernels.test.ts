@@ -221,7 +221,7 @@ describe('statistics (closed forms)', () => {
     const running = Float32Array.from(x, (v) => k.biquadStepF32(st, 0, coeffs, 0, 2, v));
     expect([...running].map(floatBits)).toEqual([...block].map(floatBits));
   });
-  it('the filter bank puts a tone\'s energy in its own band and splits it at a shared edge', () => {
+  it("the filter bank puts a tone's energy in its own band and splits it at a shared edge", () => {
     const rate = 12000;
     const bands: [number, number][] = [
       [100, 400],
@@ -237,7 +237,8 @@ describe('statistics (closed forms)', () => {
     );
     const energies = (hz: number): number[] => {
       const st = new Float32Array(bands.length * (1 + 2 * k.FILTER_BANK_SECTIONS));
-      for (let i = 0; i < 4096; i++) k.filterBankUpdateF32(st, 0, coeffs, 3, Math.sin((2 * Math.PI * hz * i) / rate));
+      for (let i = 0; i < 4096; i++)
+        k.filterBankUpdateF32(st, 0, coeffs, 3, Math.sin((2 * Math.PI * hz * i) / rate));
       const total = st[0] + st[1] + st[2];
       return [...st.subarray(0, 3)].map((e) => e / total);
     };

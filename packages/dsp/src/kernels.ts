@@ -639,7 +639,13 @@ export function biquadStepF32(
  * band, then z1, z2 per section].
  */
 export const FILTER_BANK_SECTIONS = 2;
-export function filterBankUpdateF32(s: Float32Array, o: number, coeffs: Float32Array, bands: number, x: number): void {
+export function filterBankUpdateF32(
+  s: Float32Array,
+  o: number,
+  coeffs: Float32Array,
+  bands: number,
+  x: number,
+): void {
   for (let b = 0; b < bands; b++) {
     const z = o + bands + 2 * FILTER_BANK_SECTIONS * b;
     const y = biquadStepF32(s, z, coeffs, FILTER_BANK_SECTIONS * b, FILTER_BANK_SECTIONS, x);

@@ -188,9 +188,9 @@ describe('graph checks', () => {
     // Only the work buffers of the spectrum (16 floats) and of the shape (3) are scratch.
     expect(g.memory.scratchFloats).toBe(16);
     expect(g.vectors.d.type).toMatchObject({ kind: 'signal', rateHz: 25 });
-    expect(error({ ...base, stream: [{ op: 'decimate', in: ['a'], out: 'd', factor: 0 }] }).location.field).toBe(
-      'stream[0].factor',
-    );
+    expect(
+      error({ ...base, stream: [{ op: 'decimate', in: ['a'], out: 'd', factor: 0 }] }).location.field,
+    ).toBe('stream[0].factor');
     expect(
       error({
         ...base,

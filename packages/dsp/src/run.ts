@@ -59,7 +59,14 @@ function runStream(
         values[output] = k.differenceUpdateF32(state, p.stateOffset, values[inputs[0]]);
       } else if (s.op === 'rectify') values[output] = Math.abs(values[inputs[0]]);
       else if (s.op === 'biquad') {
-        values[output] = k.biquadStepF32(state, p.stateOffset, coeff!, 0, s.sections.length, values[inputs[0]]);
+        values[output] = k.biquadStepF32(
+          state,
+          p.stateOffset,
+          coeff!,
+          0,
+          s.sections.length,
+          values[inputs[0]],
+        );
       } else if (s.op === 'moments') {
         if (p.ints.order === 4) k.moments4UpdateF32(state, p.stateOffset, values[inputs[0]]);
         else k.momentsUpdateF32(state, p.stateOffset, values[inputs[0]]);
