@@ -1,12 +1,15 @@
 /**
- * PPG features for breathing-rate triage: 32 s windows every 16 s at 125 Hz. Pulses are detected on the
- * band-passed PPG (0.5–5 Hz) with an adaptive threshold and a refractory period, giving the heart rate
- * (median inter-beat interval). The respiratory-induced intensity (RIIV), amplitude (RIAV) and
- * frequency (RIFV) variation series are resampled at 4 Hz, detrended, high-passed at 0.18 Hz (against
- * slow drift that would otherwise capture the spectral peak), Hann-windowed and zero-padded to 512
- * points; the respiratory rate is each spectrum's peak in 0.1–0.7 Hz. RIIV is the primary estimate (the
- * other two are much noisier on these data); the quality index is RIIV's peak prominence times the
- * agreement of the three estimates.
+ * PPG features for breathing-rate triage: 32 s windows at 125 Hz, one after the other. The band-pass
+ * (0.5–5 Hz) runs on every sample as it arrives; the band-passed pulse and the raw PPG are kept at 25 Hz
+ * (every fifth sample, plenty for a pulse below 5 Hz), so a window costs 2 × 800 floats instead of a
+ * 4000-sample ring and its filtered copy, and the graph fits a 16 KB micro:bit. Pulses are detected on the
+ * kept pulse with an adaptive threshold and a refractory period, giving the heart rate (median
+ * inter-beat interval). The respiratory-induced intensity (RIIV), amplitude (RIAV) and frequency (RIFV)
+ * variation series are resampled at 4 Hz, detrended, high-passed at 0.18 Hz (against slow drift that
+ * would otherwise capture the spectral peak), Hann-windowed and zero-padded to 512 points; the
+ * respiratory rate is each spectrum's peak in 0.1–0.7 Hz. RIIV is the primary estimate (the other two are
+ * much noisier on these data); the quality index is RIIV's peak prominence times the agreement of the
+ * three estimates.
  */
 import { breathClassLabel } from '@murmur/datasets';
 import type { AppFeatures, BlockStep, FeatureGraph, RespSeries } from '@murmur/dsp';
@@ -39,26 +42,33 @@ function respiratoryRate(kind: RespSeries): BlockStep[] {
   ];
 }
 
+/** Samples kept per sample taken: 125 Hz to 25 Hz. */
+const KEEP_EVERY = 5;
+
 export const featureGraph: FeatureGraph = {
   name: 'ppg_triage',
   rateHz: RATE_HZ,
   channels: ['pleth'],
   units: ['nu'],
   window: 32 * RATE_HZ,
-  hop: 16 * RATE_HZ,
-  steps: [
+  hop: 32 * RATE_HZ,
+  stream: [
     {
       op: 'biquad',
       in: ['pleth'],
-      out: 'pulse',
+      out: 'pulse_125',
       sections: [
         { kind: 'highpass', hz: 0.5, q: 0.7071 },
         { kind: 'lowpass', hz: 5, q: 0.7071 },
       ],
     },
+    { op: 'decimate', in: ['pulse_125'], out: 'pulse', factor: KEEP_EVERY },
+    { op: 'decimate', in: ['pleth'], out: 'pleth_25', factor: KEEP_EVERY },
+  ],
+  steps: [
     {
       op: 'beats',
-      in: ['pulse', 'pleth'],
+      in: ['pulse', 'pleth_25'],
       out: 'beats',
       thresholdK: 0.3,
       refractoryS: 0.33,

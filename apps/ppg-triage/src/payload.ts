@@ -29,7 +29,7 @@ export const payloadSchema = definePayload({
     hr_bpm: t.uint(8, { unit: 'beat/min', saturate: true, description: 'heart rate, beats/min' }),
     rejected: t.uint(6, {
       saturate: true,
-      description: 'windows of the period rejected as low quality (56 windows per 15 min)',
+      description: 'windows of the period rejected as low quality (28 windows per 15 min)',
     }),
     signal_quality: t.unorm(4, { saturate: true, description: 'PPG signal quality' }),
     alert: t.bool({ description: 'breathing outside the normal range' }),

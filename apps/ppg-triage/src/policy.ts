@@ -4,9 +4,9 @@
  * when the estimator trusts the window (rr_quality at or above RR_QUALITY_THRESHOLD); a window it does not
  * trust has no class and is counted as rejected. Every 15 minutes: the most frequent class of the trusted
  * windows (`unknown` when there is none), their mean respiratory rate, the mean heart rate, the number of
- * rejected windows, signal quality, alert and battery. Four abnormal (slow or fast) trusted windows in a
- * row — about a minute of 32 s windows every 16 s; rejected windows in between neither count nor break the
- * run — raise an alert and send an uplink at once.
+ * rejected windows, signal quality, alert and battery. Two abnormal (slow or fast) trusted windows in a
+ * row — about a minute of 32 s windows; rejected windows in between neither count nor break the run —
+ * raise an alert and send an uplink at once.
  */
 import type { UplinkPolicyDef } from '@murmur/policy';
 import { RR_QUALITY_THRESHOLD } from './features';
@@ -24,7 +24,7 @@ export const uplinkPolicy: UplinkPolicyDef = {
     alert: { of: 'alert' },
     battery_pct: { of: 'battery' },
   },
-  alert: { abnormalClasses: ['slow', 'fast'], consecutive: 4 },
+  alert: { abnormalClasses: ['slow', 'fast'], consecutive: 2 },
   classRule: {
     feature: 'rr_rate',
     below: { value: 12, class: 'slow' },

@@ -4,8 +4,7 @@ import { listApps } from '@murmur/core';
 
 /**
  * Emulated cores the generated libraries are measured on (hardware boards run on these proxies); the
- * RP2040 board is the Cortex-M0+ on the micro:bit machine sized to its 264 KB of RAM, for ppg-triage, whose
- * feature graph does not fit the micro:bit's 16 KB.
+ * RP2040 board is the Cortex-M0+ on the micro:bit machine sized to its 264 KB of RAM.
  */
 const cores = [
   'qemu-microbit',
