@@ -7,9 +7,16 @@ export const coreIds = [
   'cortex-m4f',
   'cortex-m33',
   'avr5',
+  'avr51',
   'host',
 ] as const;
 export type CoreId = (typeof coreIds)[number];
+
+/** 8-bit AVR cores: avr5 (ATmega328P, up to 64 KB of flash) and avr51 (ATmega1284P, 128 KB). */
+export const avrCores: readonly CoreId[] = ['avr5', 'avr51'];
+export function isAvrCore(core: CoreId): boolean {
+  return avrCores.includes(core);
+}
 
 /** Cores that can carry a hardware FPU (the M33's is optional, the M4F's is what makes it an M4F). */
 export const coresWithFpu: readonly CoreId[] = ['cortex-m4f', 'cortex-m33', 'host'];
@@ -31,7 +38,7 @@ export type EmulatorMachine =
  * The emulator of the same core for every core (the "proxy machine" for boards that the emulator does not
  * model itself): ARMv6-M → micro:bit (nRF51, Cortex-M0; flash and RAM sized to the board, see
  * `sizableQemuMemory`), M3 → MPS2 AN385, M4/M4F → MPS2 AN386 (soft-float code runs there too),
- * M33 → MPS2 AN505, AVR5 → simavr ATmega328P at 16 MHz.
+ * M33 → MPS2 AN505, AVR5 → simavr ATmega328P at 16 MHz, AVR51 → simavr ATmega1284P at 16 MHz.
  */
 export const proxyEmulators: Readonly<Record<CoreId, EmulatorMachine>> = {
   'cortex-m0': { kind: 'qemu', machine: 'microbit' },
@@ -41,6 +48,7 @@ export const proxyEmulators: Readonly<Record<CoreId, EmulatorMachine>> = {
   'cortex-m4f': { kind: 'qemu', machine: 'mps2-an386' },
   'cortex-m33': { kind: 'qemu', machine: 'mps2-an505' },
   avr5: { kind: 'simavr', mcu: 'atmega328p', frequencyHz: 16_000_000 },
+  avr51: { kind: 'simavr', mcu: 'atmega1284p', frequencyHz: 16_000_000 },
   host: { kind: 'host' },
 };
 
@@ -76,6 +84,7 @@ export const machineMemory: Readonly<Record<string, MachineMemory>> = {
     ram: { origin: 0x38000000, size: 2 << 20 },
   },
   'simavr atmega328p': { flash: { origin: 0x0, size: 32 * 1024 }, ram: { origin: 0x100, size: 2 * 1024 } },
+  'simavr atmega1284p': { flash: { origin: 0x0, size: 128 * 1024 }, ram: { origin: 0x100, size: 16 * 1024 } },
 };
 
 /**
@@ -116,6 +125,7 @@ export function flagsForCore(mcu: CoreSelection): string[] {
     case 'host':
       return [];
     case 'avr5':
+    case 'avr51':
       return [`-mmcu=${mcu.part.toLowerCase()}`, `-DF_CPU=${mcu.clockHz}UL`];
     case 'cortex-m4f':
       return ['-mcpu=cortex-m4', '-mthumb', '-mfpu=fpv4-sp-d16', '-mfloat-abi=hard'];

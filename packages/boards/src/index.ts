@@ -3,6 +3,8 @@ export * from './registry';
 export * from './targets';
 export * from './json-schema';
 export {
+  avrCores,
+  isAvrCore,
   proxyEmulators,
   flagsForCore,
   machineMemory,

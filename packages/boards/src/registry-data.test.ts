@@ -142,6 +142,7 @@ const emulators = [
   'qemu-mps2-an505',
   'qemu-microbit',
   'simavr-atmega328p',
+  'simavr-atmega1284p',
 ];
 
 /** Which emulator runs which core, stated independently of cores.ts. */
@@ -153,6 +154,7 @@ const machineOf: Record<string, string> = {
   'cortex-m4f': 'qemu mps2-an386',
   'cortex-m33': 'qemu mps2-an505',
   avr5: 'simavr atmega328p 16000000',
+  avr51: 'simavr atmega1284p 16000000',
   host: 'host',
 };
 

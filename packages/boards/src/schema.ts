@@ -5,6 +5,7 @@ import {
   coresWithFpu,
   describeEmulator,
   flagsForCore,
+  isAvrCore,
   proxyEmulators,
   type EmulatorMachine,
 } from './cores';
@@ -185,7 +186,7 @@ export const boardSchema = z
         message: 'required for a board with a radio',
       });
     }
-    const isAvr = b.mcu.core === 'avr5';
+    const isAvr = isAvrCore(b.mcu.core);
     const isHost = b.mcu.core === 'host';
     const expected = isHost ? 'gcc' : isAvr ? 'avr-gcc' : 'arm-none-eabi-gcc';
     if (b.toolchain.compiler !== expected) {

@@ -1,4 +1,4 @@
-import type { Board } from '@murmur/boards';
+import { isAvrCore, type Board } from '@murmur/boards';
 import { runTool } from '@murmur/firmware';
 
 /** Prefixes of the symbols the kernels and a generated model define (functions, tables, weights, params). */
@@ -6,7 +6,7 @@ const modelSymbol =
   /^murmur_(model_|fully_connected|conv1d|depthwise_conv1d|maxpool1d|avgpool1d|relu_s8|softmax_s8|argmax_s8|quantize_s8|requantize_row|doubling_high_mul|divide_by_pot|multiply_by_quantized_multiplier|patch_|rows_|format_|dot4_s8|bits_)/;
 
 const nmFor = (board: Board): string =>
-  board.mcu.core === 'host' ? 'nm' : board.mcu.core === 'avr5' ? 'avr-nm' : 'arm-none-eabi-nm';
+  board.mcu.core === 'host' ? 'nm' : isAvrCore(board.mcu.core) ? 'avr-nm' : 'arm-none-eabi-nm';
 
 /**
  * Flash bytes of the model in a linked image: every kernel and generated-model symbol that survived

@@ -1,6 +1,6 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { emulatorFor, qemuMemoryOptions, type Board } from '@murmur/boards';
+import { emulatorFor, isAvrCore, qemuMemoryOptions, type Board } from '@murmur/boards';
 import { MurmurError } from '@murmur/core';
 
 /** The three kinds of code generation Murmur's firmware build knows. */
@@ -46,7 +46,7 @@ export const runtimeDir = join(dirname(fileURLToPath(import.meta.url)), '..', 'c
 
 export function archOf(board: Board): Arch {
   if (board.mcu.core === 'host') return 'host';
-  if (board.mcu.core === 'avr5') return 'avr';
+  if (isAvrCore(board.mcu.core)) return 'avr';
   return 'cortex-m';
 }
 

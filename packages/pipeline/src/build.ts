@@ -11,7 +11,7 @@
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { Board } from '@murmur/boards';
+import { isAvrCore, type Board } from '@murmur/boards';
 import type { AppLibrary, LibraryCheckResult } from '@murmur/codegen';
 import { createProgress, MurmurError, workspaceRoot } from '@murmur/core';
 import type { MurmurApp } from './app';
@@ -47,7 +47,14 @@ export interface BuildResult {
   outDir: string;
   trained: TrainedModel;
   compression: CompressionOutcome;
-  library: { dir: string; files: string[]; weightBytes: number; arenaBytes: number; macs: number; uplinkBytes: number };
+  library: {
+    dir: string;
+    files: string[];
+    weightBytes: number;
+    arenaBytes: number;
+    macs: number;
+    uplinkBytes: number;
+  };
   verify: LibraryCheckResult;
   /** The firmware's accuracy on labelled windows of the validation subjects (absent when none fits). */
   evaluation?: FirmwareEvaluation;
@@ -71,7 +78,7 @@ export function defaultOutDir(app: string, board: string): string {
 
 /** Rest-of-firmware footprint used for the model budget: DSP state and tables, policy and payload, stack. */
 export function firmwareFootprint(board: Board, dspRamBytes: number, dspFlashBytes: number) {
-  const avr = board.mcu.core === 'avr5';
+  const avr = isAvrCore(board.mcu.core);
   const stack = avr ? 256 : 1024;
   const code = avr ? 8 * 1024 : 12 * 1024;
   return { flash: code + dspFlashBytes, ram: dspRamBytes + 128 + stack };
@@ -130,15 +137,19 @@ export async function buildApp(opts: BuildOptions): Promise<BuildResult> {
   };
   mkdirSync(outDir, { recursive: true });
 
-  const trained = await timed('model', () => ensureModel(app, { dataDir: opts.dataDir, modelDir: opts.modelDir, quiet: opts.quiet }));
+  const trained = await timed('model', () =>
+    ensureModel(app, { dataDir: opts.dataDir, modelDir: opts.modelDir, quiet: opts.quiet }),
+  );
   const { compileGraph } = await import('@murmur/dsp');
   const graph = compileGraph(app.featureGraph);
   const footprint = firmwareFootprint(board, graph.memory.ramBytes, graph.memory.flashBytes);
-  const compression = await timed('compress', () => compressForBoard(app, trained, board, footprint, {
+  const compression = await timed('compress', () =>
+    compressForBoard(app, trained, board, footprint, {
       quiet: opts.quiet,
       recipes: opts.recipes,
       cacheDir: opts.modelDir && join(opts.modelDir, 'recipes'),
-    }));
+    }),
+  );
   const compressed = compression.choice.chosen.compressed;
   const c = await import('@murmur/compress');
   writeFileSync(join(outDir, 'model.compressed.json'), c.compressedToJson(compressed));
@@ -160,20 +171,32 @@ export async function buildApp(opts: BuildOptions): Promise<BuildResult> {
     return { dir, generated };
   });
 
-  const period = Math.max(1, Math.round((app.uplink.periodS * app.featureGraph.rateHz) / app.featureGraph.hop));
+  const period = Math.max(
+    1,
+    Math.round((app.uplink.periodS * app.featureGraph.rateHz) / app.featureGraph.hop),
+  );
   const capacity = await recordedWindowCapacity(app, board);
   const wanted = Math.min(opts.verifyWindows ?? Math.min(2 * period, DEFAULT_VERIFY_WINDOWS), capacity);
   const { loadDataset } = await import('@murmur/datasets');
   const recordings = await loadDataset(app.features.dataset, { dataDir: opts.dataDir });
   const stream = recordedStream(app, recordings, trained.validationSubjects, wanted);
   if (stream.windows < 1) {
-    throw new MurmurError(`no recorded window of the validation subjects fits ${board.id}'s flash`, { field: 'verify' });
+    throw new MurmurError(`no recorded window of the validation subjects fits ${board.id}'s flash`, {
+      field: 'verify',
+    });
   }
   const check = { windows: stream.windows, period: Math.min(period, stream.windows), frames: stream.frames };
   const verify = await timed('verify', async () => {
-    const progress = createProgress({ total: 1, label: `verify on ${board.id}`, unit: 'run', quiet: opts.quiet });
+    const progress = createProgress({
+      total: 1,
+      label: `verify on ${board.id}`,
+      unit: 'run',
+      quiet: opts.quiet,
+    });
     const result = await codegen.runLibraryCheck(board, libOptions, check);
-    progress.done(`${result.windowsEqual}/${result.windows} windows, ${result.uplinksEqual}/${result.uplinks} uplinks equal`);
+    progress.done(
+      `${result.windowsEqual}/${result.windows} windows, ${result.uplinksEqual}/${result.uplinks} uplinks equal`,
+    );
     return result;
   });
   const reference = codegen.referenceRun(libOptions, lib.generated, check);
@@ -185,7 +208,9 @@ export async function buildApp(opts: BuildOptions): Promise<BuildResult> {
 
   const firmware =
     board.kind === 'hardware'
-      ? await timed('firmware', () => buildBoardFirmware(app, board, lib.generated, lib.dir, join(outDir, 'firmware')))
+      ? await timed('firmware', () =>
+          buildBoardFirmware(app, board, lib.generated, lib.dir, join(outDir, 'firmware')),
+        )
       : undefined;
 
   const codecFiles = await timed('codec', async () => {
@@ -196,7 +221,11 @@ export async function buildApp(opts: BuildOptions): Promise<BuildResult> {
     const name = payload.ttnCodecName(app.payload);
     const files: Record<string, string> = {
       [`${name}.js`]: payload.generateCodecJs(app.payload),
-      ...payload.generateTtnRepoFiles(app.payload, (mod['payloadExamples'] ?? []) as never, mod['downlinkExamples'] as never),
+      ...payload.generateTtnRepoFiles(
+        app.payload,
+        (mod['payloadExamples'] ?? []) as never,
+        mod['downlinkExamples'] as never,
+      ),
     };
     for (const [file, text] of Object.entries(files)) writeFileSync(join(dir, file), text);
     return Object.keys(files).map((f) => join(dir, f));

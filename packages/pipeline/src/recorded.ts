@@ -9,17 +9,19 @@ import type { MurmurApp } from './app';
 
 /** Flash kept for the library and the check program when recorded frames are compiled into an AVR image. */
 const AVR_CODE_RESERVE = 20 * 1024;
+/** The largest C object avr-gcc allows (PTRDIFF_MAX): one array of frames, in the 64 KB `__flash` reaches. */
+const AVR_MAX_OBJECT_BYTES = 32767;
 
 /**
  * How many windows of recorded frames one check run can take: any number where the image streams them from
- * a host file (QEMU, host); on AVR, as many float32 frames as fit in the flash beside the code.
+ * a host file (QEMU, host); on AVR, as many float32 frames as fit in the flash beside the code, in one array.
  */
 export async function recordedWindowCapacity(app: MurmurApp, board: Board): Promise<number> {
   const { streamsRecordedFrames } = await import('@murmur/codegen');
   const emu = emulatorFor(board);
   if (streamsRecordedFrames(board) || emu.kind === 'host') return Number.POSITIVE_INFINITY;
   const g = app.featureGraph;
-  const bytes = emu.memory.flash.size - AVR_CODE_RESERVE;
+  const bytes = Math.min(emu.memory.flash.size - AVR_CODE_RESERVE, AVR_MAX_OBJECT_BYTES);
   const frames = Math.floor(bytes / (4 * g.channels.length));
   return frames < g.window ? 0 : 1 + Math.floor((frames - g.window) / g.hop);
 }
