@@ -4,7 +4,8 @@ import { listApps } from '@murmur/core';
 
 /**
  * Emulated cores the generated libraries are measured on (hardware boards run on these proxies); the
- * RP2040 board is the Cortex-M0+ on the micro:bit machine sized to its 264 KB of RAM.
+ * RP2040 board is the Cortex-M0+ on the micro:bit machine sized to its 264 KB of RAM; the ATmega1284P runs
+ * the apps that do not fit the ATmega328P's 2 KB on the same 8-bit core.
  */
 const cores = [
   'qemu-microbit',
@@ -13,6 +14,7 @@ const cores = [
   'qemu-mps2-an386',
   'qemu-mps2-an505',
   'simavr-atmega328p',
+  'simavr-atmega1284p',
 ];
 
 /**
