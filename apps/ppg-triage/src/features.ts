@@ -42,7 +42,7 @@ function respiratoryRate(kind: RespSeries): BlockStep[] {
   ];
 }
 
-/** Samples kept per sample taken: 125 Hz to 25 Hz. */
+/** One sample of every KEEP_EVERY is kept: 125 Hz to 25 Hz. */
 const KEEP_EVERY = 5;
 
 export const featureGraph: FeatureGraph = {
