@@ -145,9 +145,8 @@ ${' '.repeat(id.length + 13)}int *ready);
         ),
       );
     } else if (s.op === 'decimate') {
-      // until_ready counts the window's frames down from WINDOW: this frame is WINDOW - until_ready.
       perSample.push(
-        `if ((${ID}_WINDOW - state->until_ready) % ${s.factor}u == 0u) state->stream[${p.stateOffset}u + (${ID}_WINDOW - state->until_ready) / ${s.factor}u] = ${v(0)};`,
+        `if (pos % ${s.factor}u == 0u) state->stream[${p.stateOffset}u + pos / ${s.factor}u] = ${v(0)};`,
       );
     } else if (s.op === 'bandEnergy') {
       const bands = s.bandsHz.length;
@@ -162,14 +161,18 @@ ${' '.repeat(id.length + 13)}int *ready);
       const bins = p.output!.length;
       perSample.push(`murmur_goertzel_update_f32(${st}, ${tab(p, 'coeff')}, ${bins}u, ${v(0)});`);
       if (p.ints.segment < graph.window) {
-        // until_ready counts the window's frames down to 1; a segment ends where it is 1 modulo the segment.
         perSample.push(
-          `if ((state->until_ready - 1u) % ${p.ints.segment}u == 0u) murmur_goertzel_segment_f32(${st}, ${tab(p, 'coeff')}, ${bins}u);`,
+          `if ((pos + 1u) % ${p.ints.segment}u == 0u) murmur_goertzel_segment_f32(${st}, ${tab(p, 'coeff')}, ${bins}u);`,
         );
         finish.push(`memcpy(${at(s.out)}, ${st} + ${2 * bins}, ${bins}u * sizeof(float));`);
       } else finish.push(`murmur_goertzel_finish_f32(${st}, ${tab(p, 'coeff')}, ${bins}u, ${at(s.out)});`);
     }
   }
+
+  // Stream ops are only allowed with hop = window, so until_ready counts each window's frames down from
+  // WINDOW: the frame's position in its window (TS: the sample index i) is WINDOW - until_ready.
+  if (perSample.some((l) => /\bpos\b/.test(l)))
+    perSample.unshift(`const uint32_t pos = ${ID}_WINDOW - state->until_ready;`);
 
   const block: string[] = [];
   for (const p of g.steps.filter((s) => s.phase === 'block')) {

@@ -75,6 +75,7 @@ export interface BandEnergyStep {
 /** What `moments` can emit: peak is the largest deviation from the mean; skewness and kurtosis need more state. */
 export type MomentName = (typeof MOMENT_NAMES)[number];
 export const MOMENT_NAMES = ['mean', 'std', 'min', 'max', 'peak', 'skewness', 'kurtosis'] as const;
+const isHigherMoment = (e: MomentName): boolean => e === 'skewness' || e === 'kurtosis';
 
 /** Ops that run on the whole window when it is full. */
 export type BlockStep =
@@ -334,12 +335,12 @@ export function compileGraph(graph: FeatureGraph): CompiledGraph {
           if (!MOMENT_NAMES.includes(e)) fail(`unknown moment '${e}'`, `${field}.emit[${i}]`);
         });
         // Moments up to the second order unless a third- or fourth-order one is asked for.
-        p.ints.order = step.emit.some((e) => e === 'skewness' || e === 'kurtosis') ? 4 : 2;
+        p.ints.order = step.emit.some(isHigherMoment) ? 4 : 2;
         p.stateFloats = p.ints.order === 4 ? MOMENTS4_STATE : MOMENTS_STATE;
         addFeatures(
           p,
           step.name,
-          step.emit.map((e) => [e, e === 'skewness' || e === 'kurtosis' ? '1' : unit]),
+          step.emit.map((e) => [e, isHigherMoment(e) ? '1' : unit]),
         );
         break;
       case 'decimate':
