@@ -5,6 +5,7 @@
  */
 import { cFloat } from '@murmur/core';
 import {
+  HIGHER_MOMENTS_AT,
   MOMENT_NAMES,
   type BlockStep,
   type CompiledGraph,
@@ -137,7 +138,7 @@ ${' '.repeat(id.length + 13)}int *ready);
       perSample.push(`murmur_moments${order}_update_f32(${st}, ${v(0)});`);
       finish.push(
         `murmur_moments_finish_f32(${st}, tmp);`,
-        ...(order ? [`murmur_moments4_finish_f32(${st}, tmp + 5);`] : []),
+        ...(order ? [`murmur_moments4_finish_f32(${st}, tmp + ${HIGHER_MOMENTS_AT});`] : []),
         ...copyFeatures(
           p,
           'tmp',

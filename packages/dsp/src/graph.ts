@@ -76,6 +76,8 @@ export interface BandEnergyStep {
 export type MomentName = (typeof MOMENT_NAMES)[number];
 export const MOMENT_NAMES = ['mean', 'std', 'min', 'max', 'peak', 'skewness', 'kurtosis'] as const;
 const isHigherMoment = (e: MomentName): boolean => e === 'skewness' || e === 'kurtosis';
+/** Where the fourth-order finish ([skewness, kurtosis]) writes, after the [mean … peak] of the moments finish. */
+export const HIGHER_MOMENTS_AT = MOMENT_NAMES.indexOf('skewness');
 
 /** Ops that run on the whole window when it is full. */
 export type BlockStep =

@@ -3,7 +3,14 @@
  * order, as the generated C, so the features agree to the bit.
  */
 import { MurmurError } from '@murmur/core';
-import { MOMENT_NAMES, type CompiledGraph, type PlannedStep, type StreamStep, type BlockStep } from './graph';
+import {
+  HIGHER_MOMENTS_AT,
+  MOMENT_NAMES,
+  type CompiledGraph,
+  type PlannedStep,
+  type StreamStep,
+  type BlockStep,
+} from './graph';
 import { f, sqrt32 } from './f32';
 import * as k from './kernels';
 
@@ -88,7 +95,7 @@ function runStream(
     if (s.op === 'moments') {
       const m = new Float32Array(MOMENT_NAMES.length);
       k.momentsFinishF32(state, p.stateOffset, m);
-      if (p.ints.order === 4) k.moments4FinishF32(state, p.stateOffset, m.subarray(5));
+      if (p.ints.order === 4) k.moments4FinishF32(state, p.stateOffset, m.subarray(HIGHER_MOMENTS_AT));
       s.emit.forEach((e, i) => (out[p.featureOffset + i] = m[MOMENT_NAMES.indexOf(e)]));
     } else if (s.op === 'bandEnergy') {
       const bands = s.bandsHz.length;
