@@ -12,9 +12,14 @@
  * (orientation, inter-axis correlations, per-axis spectra) made the model learn the training subjects'
  * habits — in subject-wise cross-validation they cost accuracy. What remains: the acceleration magnitude
  * (mean, std, min, max), the axis through the watch face (mean, std, min, max: the wrist's tilt), the
- * jerk (std of the first difference) of each axis and of the magnitude, and from 32 Goertzel bins of the
- * magnitude (0.16–5 Hz): relative energies in 5 bands, log energies in 8 equal bands, log total energy,
- * peak and centroid.
+ * jerk (std of the first difference) of each axis and of the magnitude, the strongest periodicity of the
+ * magnitude's jerk (autocorrelation over lags of 0.25–2 s: its period and strength), and from 32 Goertzel
+ * bins of the magnitude (0.16–5 Hz): relative energies in 5 bands, log energies in 8 equal bands, log
+ * total energy, peak and centroid.
+ *
+ * The autocorrelation tells a regular gait from an irregular one: walking repeats every stride (about
+ * 1 s, strength about 0.5), climbing stairs much less (about 0.3). It raised subject-wise accuracy by
+ * about 2 pp, most of it in walking versus stairs.
  */
 import type { AppFeatures, FeatureGraph } from '@murmur/dsp';
 
@@ -42,6 +47,8 @@ export const featureGraph: FeatureGraph = {
     { op: 'moments', in: ['jerk_z'], name: 'jerk_z', emit: ['std'] },
     { op: 'moments', in: ['jerk_mag'], name: 'jerk_mag', emit: ['std'] },
     { op: 'goertzel', in: ['mag'], out: 'mag_spec', bins: [1, 33], segment: SEGMENT },
+    // The strongest periodicity of the magnitude's jerk (steps, arm swings: 0.25–2 s) and how regular it is.
+    { op: 'autocorrPeriod', in: ['jerk_mag'], name: 'jerk_mag_acf', minS: 0.25, maxS: 2 },
   ],
   steps: [
     {

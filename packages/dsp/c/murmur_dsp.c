@@ -286,20 +286,17 @@ void murmur_defect_prominence_f32(const float *p, MURMUR_ROM uint16_t *ranges, u
 }
 
 void murmur_autocorr_period_f32(const float *x, uint32_t n, uint32_t min_lag, uint32_t max_lag, float rate_hz,
-                                float out[2]) {
-  float r0 = 0.0f, best = -INFINITY;
-  uint32_t i, lag, best_lag = min_lag;
+                                float *work, float out[2]) {
+  float r0 = 0.0f;
+  uint32_t i, lag;
   for (i = 0; i < n; i++) r0 = r0 + x[i] * x[i];
+  work[0] = r0;
   for (lag = min_lag; lag <= max_lag; lag++) {
     float r = 0.0f;
     for (i = 0; i + lag < n; i++) r = r + x[i] * x[i + lag];
-    if (r > best) {
-      best = r;
-      best_lag = lag;
-    }
+    work[1u + lag - min_lag] = r;
   }
-  out[0] = (float)best_lag / rate_hz;
-  out[1] = r0 > 0.0f ? best / r0 : 0.0f;
+  murmur_autocorr_finish_f32(work, min_lag, max_lag, rate_hz, out);
 }
 
 void murmur_beats_f32(const float *pf, const float *x, uint32_t n, float threshold_k, uint32_t refractory,
@@ -505,6 +502,31 @@ float murmur_difference_update_f32(float *s, float x) {
   s[0] = 1.0f;
   s[1] = x;
   return d;
+}
+
+void murmur_autocorr_update_f32(float *s, uint32_t pos, uint32_t min_lag, uint32_t max_lag, float x) {
+  float *ring = s + 2u + max_lag - min_lag;
+  const uint32_t w = pos % max_lag;
+  uint32_t lag;
+  s[0] = s[0] + x * x;
+  for (lag = min_lag; lag <= max_lag && lag <= pos; lag++) {
+    const uint32_t j = w >= lag ? w - lag : w + max_lag - lag;
+    s[1u + lag - min_lag] = s[1u + lag - min_lag] + ring[j] * x;
+  }
+  ring[w] = x;
+}
+
+void murmur_autocorr_finish_f32(const float *s, uint32_t min_lag, uint32_t max_lag, float rate_hz, float out[2]) {
+  float best = -INFINITY;
+  uint32_t lag, best_lag = min_lag;
+  for (lag = min_lag; lag <= max_lag; lag++) {
+    if (s[1u + lag - min_lag] > best) {
+      best = s[1u + lag - min_lag];
+      best_lag = lag;
+    }
+  }
+  out[0] = (float)best_lag / rate_hz;
+  out[1] = s[0] > 0.0f ? best / s[0] : 0.0f;
 }
 
 void murmur_comoment_update_f32(float *s, float a, float b) {

@@ -76,9 +76,10 @@ void murmur_defect_energy_f32(const float *p, MURMUR_ROM uint16_t *ranges, uint3
  * [nlo, lo, hi, nhi) per harmonic. */
 void murmur_defect_prominence_f32(const float *p, MURMUR_ROM uint16_t *ranges, uint32_t orders, uint32_t harmonics,
                                   float *out);
-/* out = [best lag / rate_hz, r[best] / r[0]] over lags [min_lag, max_lag]. */
+/* out = [best lag / rate_hz, r[best] / r[0]] over lags [min_lag, max_lag], r[lag] = sum of x[i] * x[i + lag];
+ * work holds 2 + max_lag - min_lag floats (the sums, laid out as murmur_autocorr_finish_f32 reads them). */
 void murmur_autocorr_period_f32(const float *x, uint32_t n, uint32_t min_lag, uint32_t max_lag, float rate_hz,
-                                float out[2]);
+                                float *work, float out[2]);
 /* Pulse detection; beats = [count, index[capacity], intensity[capacity], amplitude[capacity]]. */
 void murmur_beats_f32(const float *pf, const float *x, uint32_t n, float threshold_k, uint32_t refractory,
                       uint32_t capacity, float *beats);
@@ -113,6 +114,11 @@ void murmur_filter_bank_update_f32(float *s, MURMUR_ROM float *coeffs, uint32_t 
 /* First difference: x - previous sample, 0 for the window's first sample; state = [started, previous]. */
 #define MURMUR_DIFFERENCE_STATE 2
 float murmur_difference_update_f32(float *s, float x);
+/* Running autocorrelation (the per-sample form of murmur_autocorr_period_f32, bit-equal): state = [r0,
+ * r[min_lag..max_lag], the last max_lag samples], pos = the sample's index in its window. */
+#define MURMUR_AUTOCORR_STATE(min_lag, max_lag) (2u + 2u * (max_lag) - (min_lag))
+void murmur_autocorr_update_f32(float *s, uint32_t pos, uint32_t min_lag, uint32_t max_lag, float x);
+void murmur_autocorr_finish_f32(const float *s, uint32_t min_lag, uint32_t max_lag, float rate_hz, float out[2]);
 #define MURMUR_COMOMENT_STATE 6
 void murmur_comoment_update_f32(float *s, float a, float b);
 float murmur_comoment_finish_f32(const float *s);

@@ -155,6 +155,10 @@ ${' '.repeat(id.length + 13)}int *ready);
       finish.push(
         `murmur_band_energy_f32(${st}, ${tab(p, 'bins')}, ${bands}u, 0u, ${bands}u, ${s.relative ? 1 : 0}, ${s.log ? 1 : 0}, features + ${p.featureOffset});`,
       );
+    } else if (s.op === 'autocorrPeriod') {
+      const lags = `${p.ints.minLag}u, ${p.ints.maxLag}u`;
+      perSample.push(`murmur_autocorr_update_f32(${st}, pos, ${lags}, ${v(0)});`);
+      finish.push(`murmur_autocorr_finish_f32(${st}, ${lags}, ${flt(p.floats.rateHz)}, features + ${p.featureOffset});`);
     } else if (s.op === 'correlation') {
       perSample.push(`murmur_comoment_update_f32(${st}, ${v(0)}, ${v(1)});`);
       finish.push(`features[${p.featureOffset}] = murmur_comoment_finish_f32(${st});`);
@@ -290,8 +294,7 @@ ${' '.repeat(id.length + 13)}int *ready);
         break;
       case 'autocorrPeriod':
         block.push(
-          `murmur_autocorr_period_f32(${x}, ${n}u, ${p.ints.minLag}u, ${p.ints.maxLag}u, ${flt(p.floats.rateHz)}, ${work(p)});`,
-          ...copyFeatures(p, work(p), [0, 1]),
+          `murmur_autocorr_period_f32(${x}, ${n}u, ${p.ints.minLag}u, ${p.ints.maxLag}u, ${flt(p.floats.rateHz)}, ${work(p)}, features + ${p.featureOffset});`,
         );
         break;
       case 'heartRate':

@@ -13,6 +13,7 @@ import {
   COMOMENT_STATE,
   FILTER_BANK_SECTIONS,
   DIFFERENCE_STATE,
+  autocorrState,
   type StatName,
   type RespSeries,
 } from './kernels';
@@ -56,7 +57,22 @@ export type StreamStep =
       out: string;
       factor: number;
     }
-  | BandEnergyStep;
+  | BandEnergyStep
+  | AutocorrPeriodStep;
+
+/**
+ * The strongest periodicity of a signal: the lag in [minS, maxS] with the largest autocorrelation
+ * r[lag] = Σ x[i]·x[i+lag] (x is expected zero-mean, e.g. band-passed or differenced), as that lag in
+ * seconds (`period`) and r[lag] / r[0] (`strength`). As a stream op it keeps the last maxS of samples
+ * and one running sum per lag.
+ */
+export interface AutocorrPeriodStep {
+  op: 'autocorrPeriod';
+  in: [string];
+  name: string;
+  minS: number;
+  maxS: number;
+}
 
 /**
  * Energy in each band [low, high) Hz, relative to the sum over the bands and/or as ln. As a block op it
@@ -133,7 +149,7 @@ export type BlockStep =
       /** Half-width of the neighbourhood whose mean level (peak range excluded) is the reference. */
       neighbourhoodHz: number;
     }
-  | { op: 'autocorrPeriod'; in: [string]; name: string; minS: number; maxS: number }
+  | AutocorrPeriodStep
   | { op: 'heartRate'; in: [string]; name: string }
   | { op: 'emit'; in: [string]; name: string; names?: string[]; unit?: string };
 
@@ -232,6 +248,25 @@ const COUNTER_BYTES = 8;
 
 function fail(message: string, field: string): never {
   throw new MurmurError(message, { field });
+}
+
+const AUTOCORR_FEATURES: [string, string][] = [
+  ['period', 's'],
+  ['strength', '1'],
+];
+
+/** The lags in samples of an autocorrPeriod step over `length` samples at `rateHz`. */
+function planAutocorr(
+  p: PlannedStep,
+  step: AutocorrPeriodStep,
+  rateHz: number,
+  length: number,
+  field: string,
+): void {
+  p.ints.minLag = Math.max(1, Math.round(step.minS * rateHz));
+  p.ints.maxLag = Math.min(length - 1, Math.round(step.maxS * rateHz));
+  if (p.ints.maxLag < p.ints.minLag) fail('empty lag range', `${field}.maxS`);
+  p.floats.rateHz = Math.fround(rateHz);
 }
 
 function isPow2(n: number): boolean {
@@ -394,6 +429,11 @@ export function compileGraph(graph: FeatureGraph): CompiledGraph {
       case 'correlation':
         p.stateFloats = COMOMENT_STATE;
         addFeatures(p, step.name, [['', '1']]);
+        break;
+      case 'autocorrPeriod':
+        planAutocorr(p, step, graph.rateHz, graph.window, field);
+        addFeatures(p, step.name, AUTOCORR_FEATURES);
+        p.stateFloats = autocorrState(p.ints.minLag, p.ints.maxLag);
         break;
       case 'goertzel': {
         const [lo, hi] = step.bins;
@@ -733,15 +773,10 @@ export function compileGraph(graph: FeatureGraph): CompiledGraph {
       case 'autocorrPeriod':
         arity(1);
         need('signal');
-        p.ints.minLag = Math.max(1, Math.round(step.minS * signal!.rateHz));
-        p.ints.maxLag = Math.min(x.length - 1, Math.round(step.maxS * signal!.rateHz));
-        if (p.ints.maxLag < p.ints.minLag) fail('empty lag range', `${field}.maxS`);
-        p.floats.rateHz = Math.fround(signal!.rateHz);
-        p.workFloats = 2;
-        addFeatures(p, step.name, [
-          ['period', 's'],
-          ['strength', '1'],
-        ]);
+        planAutocorr(p, step, signal!.rateHz, x.length, field);
+        addFeatures(p, step.name, AUTOCORR_FEATURES);
+        // The sums [r0, r[minLag..maxLag]], then the two results.
+        p.workFloats = autocorrState(p.ints.minLag, p.ints.maxLag) - p.ints.maxLag + 2;
         break;
       case 'heartRate': {
         arity(1);

@@ -264,9 +264,26 @@ describe('statistics (closed forms)', () => {
   it('autocorrelation finds the period of a sine', () => {
     const x = Float32Array.from({ length: 400 }, (_, i) => Math.sin((2 * Math.PI * i) / 37));
     const out = new Float32Array(2);
-    k.autocorrPeriodF32(x, 10, 60, 100, out);
+    k.autocorrPeriodF32(x, 10, 60, 100, new Float32Array(2 + 60 - 10), out);
     expect(out[0]).toBe(f(0.37));
     expect(out[1]).toBeGreaterThan(0.85);
+  });
+  it('the running autocorrelation holds the block kernel sums, bit for bit', () => {
+    const rng = createRng(11);
+    const x = Float32Array.from({ length: 300 }, (_, i) =>
+      f(Math.sin((2 * Math.PI * i) / 23) + 0.5 * (rng.next() - 0.5)),
+    );
+    const [minLag, maxLag] = [4, 40];
+    const sums = new Float32Array(2 + maxLag - minLag);
+    const block = new Float32Array(2);
+    k.autocorrPeriodF32(x, minLag, maxLag, 20, sums, block);
+    const s = new Float32Array(k.autocorrState(minLag, maxLag));
+    x.forEach((v, i) => k.autocorrUpdateF32(s, 0, i, minLag, maxLag, v));
+    expect(s.subarray(0, sums.length)).toEqual(sums);
+    const running = new Float32Array(2);
+    k.autocorrFinishF32(s, 0, minLag, maxLag, 20, running);
+    expect(running).toEqual(block);
+    expect(block[0]).toBe(f(23 / 20));
   });
 });
 

@@ -343,30 +343,76 @@ export function defectProminenceF32(
 
 /**
  * Autocorrelation r[lag] = Σ x[i]·x[i+lag] (x is expected zero-mean) for lag in [minLag, maxLag];
- * out = [best lag / rateHz (s), r[best] / r[0]].
+ * out = [best lag / rateHz (s), r[best] / r[0]]. `work` holds 1 + maxLag − minLag + 1 floats: the sums
+ * in the layout autocorrFinishF32 reads (the running form's state).
  */
 export function autocorrPeriodF32(
   x: Float32Array,
   minLag: number,
   maxLag: number,
   rateHz: number,
+  work: Float32Array,
   out: Float32Array,
 ): void {
   const n = x.length;
   let r0 = 0;
   for (let i = 0; i < n; i++) r0 = f(r0 + f(x[i] * x[i]));
-  let bestLag = minLag;
-  let best = -Infinity;
+  work[0] = r0;
   for (let lag = minLag; lag <= maxLag; lag++) {
     let r = 0;
     for (let i = 0; i + lag < n; i++) r = f(r + f(x[i] * x[i + lag]));
+    work[1 + lag - minLag] = r;
+  }
+  autocorrFinishF32(work, 0, minLag, maxLag, rateHz, out);
+}
+
+/** Floats of the running autocorrelation's state for lags [minLag, maxLag]. */
+export function autocorrState(minLag: number, maxLag: number): number {
+  return 1 + (maxLag - minLag + 1) + maxLag;
+}
+/**
+ * Running autocorrelation, one sample at a time: state = [r0, r[minLag..maxLag], the last maxLag
+ * samples (a ring indexed by pos mod maxLag)]; `pos` is the sample's index in its window. The sums are
+ * the block kernel's, term by term in the same order, so both agree to the bit.
+ */
+export function autocorrUpdateF32(
+  s: Float32Array,
+  o: number,
+  pos: number,
+  minLag: number,
+  maxLag: number,
+  x: number,
+): void {
+  const ring = o + 1 + (maxLag - minLag + 1);
+  const w = pos % maxLag;
+  s[o] = f(s[o] + f(x * x));
+  for (let lag = minLag; lag <= maxLag && lag <= pos; lag++) {
+    const j = w >= lag ? w - lag : w + maxLag - lag;
+    const r = o + 1 + lag - minLag;
+    s[r] = f(s[r] + f(s[ring + j] * x));
+  }
+  s[ring + w] = x;
+}
+/** out = [best lag / rateHz (s), r[best] / r[0]] from the sums [r0, r[minLag..maxLag]] at s[o]. */
+export function autocorrFinishF32(
+  s: Float32Array,
+  o: number,
+  minLag: number,
+  maxLag: number,
+  rateHz: number,
+  out: Float32Array,
+): void {
+  let bestLag = minLag;
+  let best = -Infinity;
+  for (let lag = minLag; lag <= maxLag; lag++) {
+    const r = s[o + 1 + lag - minLag];
     if (r > best) {
       best = r;
       bestLag = lag;
     }
   }
   out[0] = f(bestLag / rateHz);
-  out[1] = r0 > 0 ? f(best / r0) : 0;
+  out[1] = s[o] > 0 ? f(best / s[o]) : 0;
 }
 
 /**

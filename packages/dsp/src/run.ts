@@ -81,6 +81,8 @@ function runStream(
         k.comomentUpdateF32(state, p.stateOffset, values[inputs[0]], values[inputs[1]]);
       else if (s.op === 'decimate') {
         if (i % s.factor === 0) state[p.stateOffset + i / s.factor] = values[inputs[0]];
+      } else if (s.op === 'autocorrPeriod') {
+        k.autocorrUpdateF32(state, p.stateOffset, i, p.ints.minLag, p.ints.maxLag, values[inputs[0]]);
       } else if (s.op === 'bandEnergy') {
         k.filterBankUpdateF32(state, p.stateOffset, coeff!, s.bandsHz.length, values[inputs[0]]);
       } else {
@@ -106,6 +108,15 @@ function runStream(
         s.relative,
         s.log,
         out.subarray(p.featureOffset, p.featureOffset + bands),
+      );
+    } else if (s.op === 'autocorrPeriod') {
+      k.autocorrFinishF32(
+        state,
+        p.stateOffset,
+        p.ints.minLag,
+        p.ints.maxLag,
+        p.floats.rateHz,
+        out.subarray(p.featureOffset, p.featureOffset + 2),
       );
     } else if (s.op === 'correlation') out[p.featureOffset] = k.comomentFinishF32(state, p.stateOffset);
     else if (s.op === 'goertzel') {
@@ -204,7 +215,8 @@ function runBlock(p: PlannedStep, vectors: Map<string, Float32Array>, out: Float
     }
     case 'autocorrPeriod': {
       const r = new Float32Array(2);
-      k.autocorrPeriodF32(x, p.ints.minLag, p.ints.maxLag, p.floats.rateHz, r);
+      const sums = new Float32Array(p.workFloats - 2);
+      k.autocorrPeriodF32(x, p.ints.minLag, p.ints.maxLag, p.floats.rateHz, sums, r);
       return emit(r);
     }
     case 'heartRate': {

@@ -167,6 +167,8 @@ export const opsStreamGraph: FeatureGraph = {
       log: true,
     },
     { op: 'bandEnergy', in: ['z'], name: 'bank_z', bandsHz: [[1, 4]], relative: false, log: false },
+    // Lags 2..24: the ring of the last 24 samples wraps around within the 64-sample window.
+    { op: 'autocorrPeriod', in: ['ly'], name: 'acf_ly', minS: 0.1, maxS: 1.2 },
   ],
   steps: [
     // In place over the vector that the stream filled (it lives in the stream state).
