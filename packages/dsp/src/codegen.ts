@@ -158,7 +158,9 @@ ${' '.repeat(id.length + 13)}int *ready);
     } else if (s.op === 'autocorrPeriod') {
       const lags = `${p.ints.minLag}u, ${p.ints.maxLag}u`;
       perSample.push(`murmur_autocorr_update_f32(${st}, pos, ${lags}, ${v(0)});`);
-      finish.push(`murmur_autocorr_finish_f32(${st}, ${lags}, ${flt(p.floats.rateHz)}, features + ${p.featureOffset});`);
+      finish.push(
+        `murmur_autocorr_finish_f32(${st}, ${lags}, ${flt(p.floats.rateHz)}, features + ${p.featureOffset});`,
+      );
     } else if (s.op === 'correlation') {
       perSample.push(`murmur_comoment_update_f32(${st}, ${v(0)}, ${v(1)});`);
       finish.push(`features[${p.featureOffset}] = murmur_comoment_finish_f32(${st});`);
