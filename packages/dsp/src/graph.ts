@@ -13,7 +13,7 @@ import {
   COMOMENT_STATE,
   FILTER_BANK_SECTIONS,
   DIFFERENCE_STATE,
-  autocorrState,
+  autocorrSums,
   type StatName,
   type RespSeries,
 } from './kernels';
@@ -433,7 +433,7 @@ export function compileGraph(graph: FeatureGraph): CompiledGraph {
       case 'autocorrPeriod':
         planAutocorr(p, step, graph.rateHz, graph.window, field);
         addFeatures(p, step.name, AUTOCORR_FEATURES);
-        p.stateFloats = autocorrState(p.ints.minLag, p.ints.maxLag);
+        p.stateFloats = autocorrSums(p.ints.minLag, p.ints.maxLag) + p.ints.maxLag;
         break;
       case 'goertzel': {
         const [lo, hi] = step.bins;
@@ -775,8 +775,7 @@ export function compileGraph(graph: FeatureGraph): CompiledGraph {
         need('signal');
         planAutocorr(p, step, signal!.rateHz, x.length, field);
         addFeatures(p, step.name, AUTOCORR_FEATURES);
-        // The sums [r0, r[minLag..maxLag]], then the two results.
-        p.workFloats = autocorrState(p.ints.minLag, p.ints.maxLag) - p.ints.maxLag + 2;
+        p.workFloats = autocorrSums(p.ints.minLag, p.ints.maxLag);
         break;
       case 'heartRate': {
         arity(1);

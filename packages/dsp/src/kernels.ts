@@ -343,8 +343,8 @@ export function defectProminenceF32(
 
 /**
  * Autocorrelation r[lag] = Σ x[i]·x[i+lag] (x is expected zero-mean) for lag in [minLag, maxLag];
- * out = [best lag / rateHz (s), r[best] / r[0]]. `work` holds 1 + maxLag − minLag + 1 floats: the sums
- * in the layout autocorrFinishF32 reads (the running form's state).
+ * out = [best lag / rateHz (s), r[best] / r[0]]. `work` holds autocorrSums floats: the sums, laid out
+ * as autocorrFinishF32 reads them.
  */
 export function autocorrPeriodF32(
   x: Float32Array,
@@ -366,9 +366,9 @@ export function autocorrPeriodF32(
   autocorrFinishF32(work, 0, minLag, maxLag, rateHz, out);
 }
 
-/** Floats of the running autocorrelation's state for lags [minLag, maxLag]. */
-export function autocorrState(minLag: number, maxLag: number): number {
-  return 1 + (maxLag - minLag + 1) + maxLag;
+/** Floats of the sums [r0, r[minLag..maxLag]]; the running form's state adds the last maxLag samples. */
+export function autocorrSums(minLag: number, maxLag: number): number {
+  return 2 + maxLag - minLag;
 }
 /**
  * Running autocorrelation, one sample at a time: state = [r0, r[minLag..maxLag], the last maxLag
@@ -383,7 +383,7 @@ export function autocorrUpdateF32(
   maxLag: number,
   x: number,
 ): void {
-  const ring = o + 1 + (maxLag - minLag + 1);
+  const ring = o + autocorrSums(minLag, maxLag);
   const w = pos % maxLag;
   s[o] = f(s[o] + f(x * x));
   for (let lag = minLag; lag <= maxLag && lag <= pos; lag++) {

@@ -215,7 +215,7 @@ function runBlock(p: PlannedStep, vectors: Map<string, Float32Array>, out: Float
     }
     case 'autocorrPeriod': {
       const r = new Float32Array(2);
-      const sums = new Float32Array(p.workFloats - 2);
+      const sums = new Float32Array(p.workFloats);
       k.autocorrPeriodF32(x, p.ints.minLag, p.ints.maxLag, p.floats.rateHz, sums, r);
       return emit(r);
     }
