@@ -4,15 +4,16 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { convertBidmc } from './convert-ppg';
+import { testData } from './testing/data';
 
-const dataDir = process.env['MURMUR_DATA_DIR'];
+const data = testData('ppg-triage', { full: true });
 
 /**
  * Rebuilds PhysioNet-style originals (bidmc_NN_{Signals,Numerics,Breaths}.csv) from the shared copy of a
  * few records and checks that the conversion gives back the same files, reference rates and windows.
  */
-describe.skipIf(!dataDir)('BIDMC conversion against the shared copy', () => {
-  const shared = join(dataDir ?? '', 'ppg-triage');
+describe.skipIf(data.skip)(data.title('BIDMC conversion against the shared copy'), () => {
+  const shared = join(data.dataDir, 'ppg-triage');
   const records = ['bidmc_13', 'bidmc_19'];
 
   it('reproduces signals, breaths, recordings.csv and windows_32s.csv', async () => {

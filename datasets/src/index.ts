@@ -1,4 +1,5 @@
 export * from './datadir';
+export * from './sample';
 export * from './recording';
 export * from './load';
 export * from './predictive-maintenance';

@@ -10,8 +10,12 @@ import {
   referenceBreathRate,
   type Recording,
 } from './index';
+import { testData } from './testing/data';
 
-const dataDir = process.env['MURMUR_DATA_DIR'];
+// The README counts of the whole development data (the shipped sample's are in sample.test.ts).
+const cwru = testData('predictive-maintenance', { full: true });
+const wisdm = testData('wearable-activity', { full: true });
+const bidmc = testData('ppg-triage', { full: true });
 
 function countBy<T>(items: readonly T[], key: (item: T) => string): Record<string, number> {
   const out: Record<string, number> = {};
@@ -33,11 +37,11 @@ const samples = (r: Recording): number => r.channels[0]!.length;
 const windowsOf = (n: number, length: number, hop: number): number =>
   n < length ? 0 : Math.floor((n - length) / hop) + 1;
 
-describe.skipIf(!dataDir)('loaders on the real data', () => {
-  describe('predictive-maintenance', () => {
+describe('loaders on the real data', () => {
+  describe.skipIf(cwru.skip)(cwru.title('predictive-maintenance'), () => {
     let recs: Recording[];
     beforeAll(async () => {
-      recs = await loadDataset('predictive-maintenance', { dataDir });
+      recs = await loadDataset('predictive-maintenance', { dataDir: cwru.dataDir });
     }, 30_000);
 
     it('reads every row of index.csv with the README counts', () => {
@@ -100,10 +104,10 @@ describe.skipIf(!dataDir)('loaders on the real data', () => {
     });
   });
 
-  describe('wearable-activity', () => {
+  describe.skipIf(wisdm.skip)(wisdm.title('wearable-activity'), () => {
     let recs: Recording[];
     beforeAll(async () => {
-      recs = await loadDataset('wearable-activity', { dataDir });
+      recs = await loadDataset('wearable-activity', { dataDir: wisdm.dataDir });
     }, 30_000);
 
     it('has one recording per subject x activity with the README counts', () => {
@@ -148,10 +152,10 @@ describe.skipIf(!dataDir)('loaders on the real data', () => {
     });
   });
 
-  describe('ppg-triage', () => {
+  describe.skipIf(bidmc.skip)(bidmc.title('ppg-triage'), () => {
     let recs: Recording[];
     beforeAll(async () => {
-      recs = await loadDataset('ppg-triage', { dataDir });
+      recs = await loadDataset('ppg-triage', { dataDir: bidmc.dataDir });
     }, 30_000);
 
     it('has 23 records at 125 Hz with breath annotations and the README class counts', () => {
@@ -166,7 +170,7 @@ describe.skipIf(!dataDir)('loaders on the real data', () => {
     });
 
     it('referenceBreathRate reproduces windows_32s.csv and recordings.csv', () => {
-      const lines = readFileSync(join(dataDir!, 'ppg-triage', 'windows_32s.csv'), 'utf8')
+      const lines = readFileSync(join(bidmc.dataDir, 'ppg-triage', 'windows_32s.csv'), 'utf8')
         .trim()
         .split('\n')
         .slice(1);
@@ -200,7 +204,7 @@ describe.skipIf(!dataDir)('loaders on the real data', () => {
     });
 
     it('reads the 1 Hz numerics with empty fields as NaN', async () => {
-      const n = await loadPpgNumerics('bidmc_13', dataDir!);
+      const n = await loadPpgNumerics('bidmc_13', bidmc.dataDir);
       expect(n.tS).toHaveLength(481);
       expect(n.hr_bpm[0]).toBe(66);
       expect(Number.isNaN(n.resp_rate_bpm[3])).toBe(true);

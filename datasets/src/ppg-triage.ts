@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { MurmurError } from '@murmur/core';
 import { CsvCursor } from './csv';
 import { mapLimit, readCsvTable, readMaybeGzip, requireDir } from './files';
-import { resolveDataDir } from './datadir';
+import { resolveDataSource } from './datadir';
 import type { Recording } from './recording';
 import type { WindowLabeler } from './window';
 
@@ -107,7 +107,9 @@ async function readBreaths(file: string): Promise<[number[], number[]]> {
 }
 
 /** Loads every record listed in `<dataDir>/ppg-triage/recordings.csv` (default data directory: see `resolveDataDir`). */
-export async function loadPpgTriage(dataDir: string = resolveDataDir()): Promise<Recording[]> {
+export async function loadPpgTriage(
+  dataDir: string = resolveDataSource(PPG_TRIAGE).dataDir,
+): Promise<Recording[]> {
   const root = join(dataDir, PPG_TRIAGE);
   await requireDir(root, 'dataset ppg-triage');
   const index = (await readCsvTable(join(root, 'recordings.csv'))).require(
@@ -149,7 +151,7 @@ export async function loadPpgTriage(dataDir: string = resolveDataDir()): Promise
 /** Loads the 1 Hz monitor numerics of one record (`numerics/<record>_numerics.csv.gz`). */
 export async function loadPpgNumerics(
   record: string,
-  dataDir: string = resolveDataDir(),
+  dataDir: string = resolveDataSource(PPG_TRIAGE).dataDir,
 ): Promise<PpgNumerics> {
   const file = join(dataDir, PPG_TRIAGE, 'numerics', `${record}_numerics.csv.gz`);
   const cursor = new CsvCursor(await readMaybeGzip(file), file);

@@ -2,7 +2,7 @@ import { basename, join } from 'node:path';
 import { MurmurError } from '@murmur/core';
 import { CsvCursor, type CsvRow } from './csv';
 import { mapLimit, readCsvTable, readMaybeGzip, requireDir } from './files';
-import { resolveDataDir } from './datadir';
+import { resolveDataSource } from './datadir';
 import type { Recording } from './recording';
 
 /**
@@ -60,7 +60,9 @@ function subjectOf(row: CsvRow, machine: 'cwru' | 'ims', loadHp: number | null):
 }
 
 /** Loads every recording listed in `<dataDir>/predictive-maintenance/index.csv`. */
-export async function loadPredictiveMaintenance(dataDir: string = resolveDataDir()): Promise<Recording[]> {
+export async function loadPredictiveMaintenance(
+  dataDir: string = resolveDataSource(PREDICTIVE_MAINTENANCE).dataDir,
+): Promise<Recording[]> {
   const root = join(dataDir, PREDICTIVE_MAINTENANCE);
   await requireDir(root, 'dataset predictive-maintenance');
   const index = (await readCsvTable(join(root, 'index.csv'))).require(...INDEX_COLUMNS);

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { MurmurError } from '@murmur/core';
-import { resolveDataDir } from './datadir';
+import { resolveDataSource, type DataSourceKind } from './datadir';
 import { loadDataset } from './load';
 import { datasetNames, type DatasetName, type Recording } from './recording';
 
@@ -9,6 +9,8 @@ import { datasetNames, type DatasetName, type Recording } from './recording';
 export interface DatasetSummary {
   name: DatasetName;
   dir: string;
+  /** Where the dataset was found (see resolveDataSource); absent when nowhere. */
+  source?: DataSourceKind;
   found: boolean;
   recordings: number;
   subjects: number;
@@ -48,15 +50,24 @@ export function summarizeRecordings(
   };
 }
 
-/** Loads and summarises every dataset in the data directory; absent ones are reported as not found. */
+/**
+ * Loads and summarises every dataset from where `resolveDataSource` finds it (`dataDir`: `--data-dir`);
+ * absent ones are reported as not found.
+ */
 export async function summarizeDatasets(dataDir?: string): Promise<DatasetSummary[]> {
-  const root = resolveDataDir(dataDir);
   const out: DatasetSummary[] = [];
   for (const name of datasetNames) {
-    const dir = join(root, name);
+    let source;
+    try {
+      source = resolveDataSource(name, dataDir);
+    } catch (err) {
+      if (!(err instanceof MurmurError)) throw err;
+    }
+    const dir = source ? join(source.dataDir, name) : '';
     const empty: DatasetSummary = {
       name,
       dir,
+      source: source?.kind,
       found: false,
       recordings: 0,
       subjects: 0,
@@ -66,14 +77,17 @@ export async function summarizeDatasets(dataDir?: string): Promise<DatasetSummar
       channels: [],
       loadSeconds: 0,
     };
-    if (!existsSync(dir)) {
+    if (!source || !existsSync(dir)) {
       out.push(empty);
       continue;
     }
     const started = performance.now();
     try {
-      const recs = await loadDataset(name, { dataDir: root });
-      out.push(summarizeRecordings(name, dir, recs, (performance.now() - started) / 1000));
+      const recs = await loadDataset(name, { dataDir: source.dataDir, quiet: true });
+      out.push({
+        ...summarizeRecordings(name, dir, recs, (performance.now() - started) / 1000),
+        source: source.kind,
+      });
     } catch (err) {
       if (!(err instanceof MurmurError)) throw err;
       out.push({ ...empty, found: true, error: err.message });

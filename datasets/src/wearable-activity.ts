@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { MurmurError } from '@murmur/core';
 import { CsvCursor, type CsvRow } from './csv';
 import { mapLimit, readCsvTable, readMaybeGzip, requireDir } from './files';
-import { resolveDataDir } from './datadir';
+import { resolveDataSource } from './datadir';
 import type { Recording } from './recording';
 
 /**
@@ -82,7 +82,9 @@ function checkCounts(row: CsvRow, segments: Segment[]): void {
 }
 
 /** Loads every subject × activity segment listed in `<dataDir>/wearable-activity/subjects.csv`. */
-export async function loadWearableActivity(dataDir: string = resolveDataDir()): Promise<Recording[]> {
+export async function loadWearableActivity(
+  dataDir: string = resolveDataSource(WEARABLE_ACTIVITY).dataDir,
+): Promise<Recording[]> {
   const root = join(dataDir, WEARABLE_ACTIVITY);
   await requireDir(root, 'dataset wearable-activity');
   const index = (await readCsvTable(join(root, 'subjects.csv'))).require(

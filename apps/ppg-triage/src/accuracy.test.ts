@@ -3,8 +3,9 @@ import { loadDataset, type Recording } from '@murmur/datasets';
 import { extractAppFeatures, type AppFeatureTable } from '@murmur/dsp';
 import { crossValidate, type RowKey } from '@murmur/pipeline';
 import { app, leaveOneRecordingOut } from '../app.config';
+import { testData } from '@murmur/datasets/testing';
 
-const dataDir = process.env['MURMUR_DATA_DIR'];
+const data = testData('ppg-triage', { full: true });
 
 interface Report {
   windows: number;
@@ -19,14 +20,14 @@ interface Report {
  * nothing trained), so every recording is a held-out recording: the figures are over all 23 development
  * recordings (BIDMC, 32 s windows one after the other).
  */
-describe.skipIf(!dataDir)('ppg-triage accuracy on the BIDMC development recordings', () => {
+describe.skipIf(data.skip)(data.title('ppg-triage accuracy on the BIDMC development recordings'), () => {
   let recordings: Recording[];
   let table: AppFeatureTable;
   let task: Record<string, any>;
   beforeAll(async () => {
-    recordings = await loadDataset('ppg-triage', { dataDir });
+    recordings = await loadDataset('ppg-triage', { dataDir: data.dataDir });
     table = extractAppFeatures(app.features, recordings);
-    task = await app.taskMetrics!({ dataDir: dataDir!, recordings, table, classes: app.classes });
+    task = await app.taskMetrics!({ dataDir: data.dataDir, recordings, table, classes: app.classes });
   }, 120_000);
 
   it('estimates the respiratory rate within the 2.5 breaths/min goal (MAE), rejected windows included', () => {
@@ -70,7 +71,11 @@ describe.skipIf(!dataDir)('ppg-triage accuracy on the BIDMC development recordin
   it('holds out every recording once in its cross-validation scheme; int8 stays within 2 pp of float', async () => {
     expect(app.crossValidation).toEqual({ recordings: leaveOneRecordingOut });
     const keys: RowKey[] = recordings.map((r) => ({ group: r.subject, recording: r.id }));
-    const cv = await crossValidate(app, { dataDir, folds: leaveOneRecordingOut(keys), quiet: true });
+    const cv = await crossValidate(app, {
+      dataDir: data.dataDir,
+      folds: leaveOneRecordingOut(keys),
+      quiet: true,
+    });
     expect(cv.folds.map((f) => f.testGroups)).toEqual(
       [...new Set(recordings.map((r) => r.id))].sort().map((id) => [id]),
     );

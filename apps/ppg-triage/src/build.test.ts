@@ -1,11 +1,12 @@
 import { describe, it } from 'vitest';
 import { expectVerifiedBuild } from '@murmur/pipeline/testing';
 import { app } from './index';
+import { testData } from '@murmur/datasets/testing';
 
-const dataDir = process.env['MURMUR_DATA_DIR'];
+const data = testData('ppg-triage');
 
-describe.skipIf(!dataDir)('build for an emulated board', () => {
+describe.skipIf(data.skip)(data.title('build for an emulated board'), () => {
   it('verifies recorded windows of held-out subjects byte-equal on qemu-mps2-an386 and writes the report', async () => {
-    await expectVerifiedBuild(app, 'qemu-mps2-an386', dataDir!);
+    await expectVerifiedBuild(app, 'qemu-mps2-an386', data.dataDir);
   }, 600_000);
 });

@@ -1,9 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadDataset, loadPpgNumerics, referenceBreathRate, type Recording } from '@murmur/datasets';
 import { buildHost, compileGraph, computeAll, floatBits, interleave, type HostProgram } from '@murmur/dsp';
+import { testData } from '@murmur/datasets/testing';
 import { featureGraph, RR_QUALITY_THRESHOLD } from './features';
 
-const dataDir = process.env.MURMUR_DATA_DIR;
+const data = testData('ppg-triage');
+// The error figures below are measured on the whole development data (345 windows of 23 patients).
+const full = testData('ppg-triage', { full: true });
 const g = compileGraph(featureGraph);
 const index = (name: string): number => g.features.findIndex((f) => f.name === name);
 
@@ -18,12 +21,12 @@ describe('ppg-triage feature graph', () => {
   });
 });
 
-describe.skipIf(!dataDir)('ppg-triage features on BIDMC', () => {
+describe.skipIf(data.skip)(data.title('ppg-triage features on BIDMC'), () => {
   let recs: Recording[];
   let host: HostProgram;
   const windows: { rec: Recording; start: number; features: Float32Array }[] = [];
   beforeAll(async () => {
-    recs = await loadDataset('ppg-triage', { dataDir });
+    recs = await loadDataset('ppg-triage', { dataDir: data.dataDir });
     for (const rec of recs) for (const w of computeAll(g, [rec.channels[0]])) windows.push({ rec, ...w });
     host = buildHost([g]);
   }, 120_000);
@@ -38,41 +41,49 @@ describe.skipIf(!dataDir)('ppg-triage features on BIDMC', () => {
     }
   }, 60_000);
 
-  it('estimates the respiratory rate within 2.5 breaths/min MAE of the annotated breaths', () => {
-    const errors = windows.flatMap(({ rec, start, features }) => {
-      const ref = referenceBreathRate(rec, start / 125, (start + g.graph.window) / 125);
-      return ref === null
-        ? []
-        : [{ err: Math.abs(features[index('rr_rate')] - ref), q: features[index('rr_quality')] }];
-    });
-    expect(errors.length).toBe(345);
-    const mae = (xs: { err: number }[]): number => xs.reduce((s, x) => s + x.err, 0) / xs.length;
-    expect(mae(errors)).toBeLessThan(2.5);
-    // The quality index flags the worse windows: rejected ones err far more than accepted ones.
-    const accepted = errors.filter((e) => e.q >= RR_QUALITY_THRESHOLD);
-    const rejected = errors.filter((e) => e.q < RR_QUALITY_THRESHOLD);
-    expect(rejected.length / errors.length).toBeLessThan(0.25);
-    expect(mae(accepted)).toBeLessThan(mae(errors));
-    expect(mae(rejected)).toBeGreaterThan(2 * mae(accepted));
-  }, 30_000);
+  it.skipIf(full.skip)(
+    full.title('estimates the respiratory rate within 2.5 breaths/min MAE of the annotated breaths'),
+    () => {
+      const errors = windows.flatMap(({ rec, start, features }) => {
+        const ref = referenceBreathRate(rec, start / 125, (start + g.graph.window) / 125);
+        return ref === null
+          ? []
+          : [{ err: Math.abs(features[index('rr_rate')] - ref), q: features[index('rr_quality')] }];
+      });
+      expect(errors.length).toBe(345);
+      const mae = (xs: { err: number }[]): number => xs.reduce((s, x) => s + x.err, 0) / xs.length;
+      expect(mae(errors)).toBeLessThan(2.5);
+      // The quality index flags the worse windows: rejected ones err far more than accepted ones.
+      const accepted = errors.filter((e) => e.q >= RR_QUALITY_THRESHOLD);
+      const rejected = errors.filter((e) => e.q < RR_QUALITY_THRESHOLD);
+      expect(rejected.length / errors.length).toBeLessThan(0.25);
+      expect(mae(accepted)).toBeLessThan(mae(errors));
+      expect(mae(rejected)).toBeGreaterThan(2 * mae(accepted));
+    },
+    30_000,
+  );
 
-  it("measures the heart rate within 3 beats/min of the monitor's pulse rate", async () => {
-    let sum = 0;
-    let n = 0;
-    for (const rec of recs) {
-      const num = await loadPpgNumerics(rec.id, dataDir!);
-      for (const w of windows.filter((x) => x.rec === rec)) {
-        const t0 = w.start / 125;
-        const pulse = Array.from(num.pulse_bpm).filter(
-          (v, i) => num.tS[i] >= t0 && num.tS[i] < t0 + 32 && v > 0,
-        );
-        if (!pulse.length) continue;
-        pulse.sort((a, b) => a - b);
-        sum += Math.abs(w.features[index('hr_rate')] - pulse[pulse.length >> 1]);
-        n++;
+  it.skipIf(full.skip)(
+    full.title("measures the heart rate within 3 beats/min of the monitor's pulse rate"),
+    async () => {
+      let sum = 0;
+      let n = 0;
+      for (const rec of recs) {
+        const num = await loadPpgNumerics(rec.id, data.dataDir);
+        for (const w of windows.filter((x) => x.rec === rec)) {
+          const t0 = w.start / 125;
+          const pulse = Array.from(num.pulse_bpm).filter(
+            (v, i) => num.tS[i] >= t0 && num.tS[i] < t0 + 32 && v > 0,
+          );
+          if (!pulse.length) continue;
+          pulse.sort((a, b) => a - b);
+          sum += Math.abs(w.features[index('hr_rate')] - pulse[pulse.length >> 1]);
+          n++;
+        }
       }
-    }
-    expect(n).toBeGreaterThan(300);
-    expect(sum / n).toBeLessThan(3);
-  }, 60_000);
+      expect(n).toBeGreaterThan(300);
+      expect(sum / n).toBeLessThan(3);
+    },
+    60_000,
+  );
 });

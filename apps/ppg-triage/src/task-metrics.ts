@@ -8,7 +8,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { MurmurError } from '@murmur/core';
-import { breathClass, loadPpgNumerics, referenceBreathRate, resolveDataDir } from '@murmur/datasets';
+import { breathClass, loadPpgNumerics, referenceBreathRate, resolveDataSource } from '@murmur/datasets';
 import type { Recording } from '@murmur/datasets';
 import type { AppFeatureTable } from '@murmur/dsp';
 import type { ClassificationReport } from '@murmur/nn';
@@ -105,7 +105,7 @@ function named(r: ClassificationReport, classes: readonly string[]): Record<stri
 async function heartRateError(
   windows: readonly TriageWindow[],
   rateHz: number,
-  dataDir: string = resolveDataDir(),
+  dataDir: string = resolveDataSource('ppg-triage').dataDir,
 ): Promise<{ windows: number; recordings: number; mae: number | null }> {
   let sum = 0;
   let n = 0;

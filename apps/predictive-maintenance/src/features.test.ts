@@ -2,8 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadDataset, type Recording } from '@murmur/datasets';
 import { buildHost, compileGraph, computeAll, floatBits, interleave, type HostProgram } from '@murmur/dsp';
 import { featureGraph, predictiveMaintenanceGraph } from './features';
+import { testData } from '@murmur/datasets/testing';
 
-const dataDir = process.env.MURMUR_DATA_DIR;
+const data = testData('predictive-maintenance');
 
 describe('predictive-maintenance feature graph', () => {
   const g = compileGraph(featureGraph);
@@ -18,11 +19,13 @@ describe('predictive-maintenance feature graph', () => {
   });
 });
 
-describe.skipIf(!dataDir)('predictive-maintenance features on CWRU', () => {
+describe.skipIf(data.skip)(data.title('predictive-maintenance features on CWRU'), () => {
   let recs: Recording[];
   let host: HostProgram;
   beforeAll(async () => {
-    recs = (await loadDataset('predictive-maintenance', { dataDir })).filter((r) => r.rateHz === 12000);
+    recs = (await loadDataset('predictive-maintenance', { dataDir: data.dataDir })).filter(
+      (r) => r.rateHz === 12000,
+    );
     host = buildHost([compileGraph(predictiveMaintenanceGraph(1797))]);
   }, 120_000);
   afterAll(() => host?.dispose());

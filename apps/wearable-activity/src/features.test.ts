@@ -2,8 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadDataset, type Recording } from '@murmur/datasets';
 import { buildHost, compileGraph, computeAll, floatBits, interleave, type HostProgram } from '@murmur/dsp';
 import { featureGraph } from './features';
+import { testData } from '@murmur/datasets/testing';
 
-const dataDir = process.env.MURMUR_DATA_DIR;
+const data = testData('wearable-activity');
 const g = compileGraph(featureGraph);
 
 describe('wearable-activity feature graph', () => {
@@ -14,11 +15,11 @@ describe('wearable-activity feature graph', () => {
   });
 });
 
-describe.skipIf(!dataDir)('wearable-activity features on WISDM', () => {
+describe.skipIf(data.skip)(data.title('wearable-activity features on WISDM'), () => {
   let recs: Recording[];
   let host: HostProgram;
   beforeAll(async () => {
-    recs = await loadDataset('wearable-activity', { dataDir });
+    recs = await loadDataset('wearable-activity', { dataDir: data.dataDir });
     host = buildHost([g]);
   }, 120_000);
   afterAll(() => host?.dispose());

@@ -1,13 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRng, MurmurError } from '@murmur/core';
 import { loadDataset } from '@murmur/datasets';
+import { testData } from '@murmur/datasets/testing';
 import { floatBits } from './f32';
 import { compileGraph, type CompiledGraph, type FeatureGraph } from './graph';
 import { buildHost, interleave, type HostProgram } from './host';
 import { computeAll } from './run';
 import { opsBlockGraph, opsStreamGraph } from './testing';
 
-const dataDir = process.env.MURMUR_DATA_DIR;
+const wisdmData = testData('wearable-activity');
+const ppgData = testData('ppg-triage');
+const realData = wisdmData.skip ? wisdmData : ppgData;
 
 /** Every feature of every window, bit for bit; returns the number of values compared. */
 export function expectBitEqual(
@@ -74,10 +77,10 @@ describe('C twin parity: every op, host gcc -O2 -ffp-contract=off with ASan/UBSa
     }
   });
 
-  describe.skipIf(!dataDir)('on real recordings', () => {
+  describe.skipIf(realData.skip)(realData.title('on real recordings'), () => {
     it('agrees to the bit on wrist accelerometer and PPG signals', async () => {
-      const wisdm = (await loadDataset('wearable-activity', { dataDir })).slice(0, 3);
-      const ppg = (await loadDataset('ppg-triage', { dataDir })).slice(0, 2);
+      const wisdm = (await loadDataset('wearable-activity', { dataDir: wisdmData.dataDir })).slice(0, 3);
+      const ppg = (await loadDataset('ppg-triage', { dataDir: ppgData.dataDir })).slice(0, 2);
       for (const rec of wisdm) {
         const n = 2400;
         const axes = rec.channels.map((c) => c.subarray(0, n));

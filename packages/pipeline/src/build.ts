@@ -135,6 +135,9 @@ export async function buildApp(opts: BuildOptions): Promise<BuildResult> {
     stages.push({ stage, seconds: Number(process.hrtime.bigint() - start) / 1e9 });
     return value;
   };
+  // Nothing is written when the app's data is nowhere: the error names the fetch command.
+  const { resolveDataSource } = await import('@murmur/datasets');
+  resolveDataSource(app.features.dataset, opts.dataDir);
   mkdirSync(outDir, { recursive: true });
 
   const trained = await timed('model', () =>

@@ -102,7 +102,7 @@ export async function evaluateApp(
     );
   const c = await import('@murmur/compress');
   const { classificationReport, loadModel, predictClasses } = await import('@murmur/nn');
-  const { loadDataset, resolveDataDir } = await import('@murmur/datasets');
+  const { loadDataset, resolveDataSource } = await import('@murmur/datasets');
   const { extractAppFeatures } = await import('@murmur/dsp');
   const compressed = c.compressedFromJson(readFileSync(file, 'utf8'), file);
   // The float model of the build, and the subjects it was trained on as it recorded them (so the dataset
@@ -118,7 +118,7 @@ export async function evaluateApp(
     recorded ?? (await ensureModel(app, { quiet: opts.quiet, modelDir })).train.groups,
   );
 
-  const dataDir = resolveDataDir(opts.dataDir);
+  const { dataDir } = resolveDataSource(app.features.dataset, opts.dataDir);
   const all = await loadDataset(app.features.dataset, { dataDir });
   const recordings = all.filter((r) => !trainingSubjects.has(r.subject));
   const excluded = [

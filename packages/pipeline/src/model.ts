@@ -45,7 +45,11 @@ export interface TrainedModel {
   trained: boolean;
 }
 
-/** Loads the app's float model from `modelDir`, or trains and saves it there when it is missing. */
+/**
+ * Loads the app's float model from `modelDir`, or trains and saves it there when it is missing or was
+ * trained on other subjects than the data has now (say, on the shipped sample before the full dataset
+ * was fetched).
+ */
 export async function ensureModel(
   app: MurmurApp,
   opts: { dataDir?: string; modelDir?: string; quiet?: boolean } = {},
@@ -55,17 +59,26 @@ export async function ensureModel(
   const mod = await appModule(app);
   const rows = await c.loadAppRows(mod, { dataDir: opts.dataDir });
   const modelDir = opts.modelDir ?? defaultModelDir(app.id);
-  let model: ModelIR;
+  let model = existsSync(join(modelDir, 'model.json')) ? loadModel(modelDir) : undefined;
+  if (model && !sameSubjects(model, rows)) {
+    if (!opts.quiet)
+      process.stderr.write(
+        `the model in ${modelDir} was trained on other subjects than the data holds; retraining\n`,
+      );
+    model = undefined;
+  }
   let validationSubjects: string[];
   let trained = false;
-  if (existsSync(join(modelDir, 'model.json'))) {
-    model = loadModel(modelDir);
+  if (model) {
     validationSubjects = (model.meta?.['validationSubjects'] as string[] | undefined) ?? [];
     if (!validationSubjects.length) {
-      throw new MurmurError('the model does not record its validation subjects; retrain it with murmur train', {
-        file: join(modelDir, 'model.json'),
-        field: 'meta.validationSubjects',
-      });
+      throw new MurmurError(
+        'the model does not record its validation subjects; retrain it with murmur train',
+        {
+          file: join(modelDir, 'model.json'),
+          field: 'meta.validationSubjects',
+        },
+      );
     }
   } else {
     const t = await c.trainAppModel(mod, rows, { quiet: opts.quiet });
@@ -81,6 +94,15 @@ export async function ensureModel(
   );
   const report = evaluateClassifier(model, validation.x, validation.y, rows.classes.length);
   return { model, rows, train, validation, validationSubjects, report, trained };
+}
+
+/** Whether the model's recorded training and validation subjects are exactly the subjects of `rows`. */
+function sameSubjects(model: ModelIR, rows: AppRows): boolean {
+  const recorded = ['trainingSubjects', 'validationSubjects'].flatMap(
+    (k) => (model.meta?.[k] as string[] | undefined) ?? [],
+  );
+  const present = new Set(rows.groups);
+  return recorded.length === present.size && recorded.every((s) => present.has(s));
 }
 
 export interface RecipeEvaluation {
@@ -129,7 +151,9 @@ export async function evaluateRecipes(
 ): Promise<RecipeEvaluation> {
   const c = await import('@murmur/compress');
   const mod = await appModule(app);
-  const recipes = opts.recipes ? c.defaultRecipes.filter((r) => opts.recipes!.includes(r.name)) : c.defaultRecipes;
+  const recipes = opts.recipes
+    ? c.defaultRecipes.filter((r) => opts.recipes!.includes(r.name))
+    : c.defaultRecipes;
   const budget = c.memoryBudget(board, footprint, opts.margin ?? 0.1);
   const cacheDir = opts.cacheDir ?? join(defaultModelDir(app.id), 'recipes');
   const { serializeModel } = await import('@murmur/nn');
@@ -144,7 +168,13 @@ export async function evaluateRecipes(
     // Mixed precision picks its int4 layers under the board's flash budget, so only it depends on the board.
     const key = recipe.weights === 'mixed' ? `${modelKey}:${budget.flash}` : modelKey;
     const file = join(cacheDir, `${recipe.name.replace(/[^A-Za-z0-9_.-]/g, '_')}.json`);
-    const cached = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as { key: string; result: Omit<RecipeResult, 'compressed'>; compressed: string }) : undefined;
+    const cached = existsSync(file)
+      ? (JSON.parse(readFileSync(file, 'utf8')) as {
+          key: string;
+          result: Omit<RecipeResult, 'compressed'>;
+          compressed: string;
+        })
+      : undefined;
     if (cached?.key === key) {
       results.push({ ...cached.result, compressed: c.compressedFromJson(cached.compressed) });
       continue;
@@ -152,7 +182,12 @@ export async function evaluateRecipes(
     const [result] = await c.runRecipes({
       model: trained.model,
       mixedBudgetBytes: budget.flash,
-      train: { ...trained.train, classes: trained.rows.classes.length, seed: mod.settings.seed, quiet: opts.quiet },
+      train: {
+        ...trained.train,
+        classes: trained.rows.classes.length,
+        seed: mod.settings.seed,
+        quiet: opts.quiet,
+      },
       validation: trained.validation,
       recipes: [recipe],
     });

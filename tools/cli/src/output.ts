@@ -11,9 +11,15 @@ export function formatTable(headers: string[], rows: (string | number)[][]): str
       .map((cell, c) => cell.padEnd(widths[c]!))
       .join('  ')
       .trimEnd();
-  return [line(cells[0]!), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.slice(1).map(line)].join('\n');
+  return [line(cells[0]!), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.slice(1).map(line)].join(
+    '\n',
+  );
 }
 
 export function printTable(headers: string[], rows: (string | number)[][]): void {
   process.stdout.write(`${formatTable(headers, rows)}\n`);
 }
+
+/** The `--data-dir` help every command that reads a dataset shows. */
+export const DATA_DIR_HELP =
+  'dataset directory (default: $MURMUR_DATA_DIR, then datasets/cache, then the shipped sample in datasets/samples)';

@@ -22,8 +22,8 @@ function boardIds(workspaceRoot) {
     .sort();
 }
 
-/** Inputs shared by every target: the app, the packages it depends on, the boards and the data location. */
-const commonInputs = ['production', '^production', '{workspaceRoot}/boards/**/*', { env: 'MURMUR_DATA_DIR' }];
+/** Inputs shared by every target: the app, the packages it depends on, the boards and the data (nx.json's `data`). */
+const commonInputs = ['production', '^production', '{workspaceRoot}/boards/**/*', 'data'];
 
 /**
  * A run-commands target calling `murmur <verb> --app <app>` with one configuration per board.

@@ -32,9 +32,9 @@ export const suite: BenchSuite = {
 };
 
 async function taskMetrics(app: MurmurApp): Promise<TaskMetrics> {
-  const { loadDataset, resolveDataDir } = await import('@murmur/datasets');
+  const { loadDataset, resolveDataSource } = await import('@murmur/datasets');
   const { extractAppFeatures } = await import('@murmur/dsp');
-  const dataDir = resolveDataDir();
+  const { dataDir } = resolveDataSource(app.features.dataset);
   const recordings = await loadDataset(app.features.dataset, { dataDir });
   const table = extractAppFeatures(app.features, recordings);
   return app.taskMetrics!({ dataDir, recordings, table, classes: app.classes });

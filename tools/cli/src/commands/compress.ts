@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import type { CommandModule } from './index';
 import { UsageError, workspaceRoot } from '@murmur/core';
 import type { RecipeResult } from '@murmur/compress';
-import { printJson, printTable } from '../output';
+import { DATA_DIR_HELP, printJson, printTable } from '../output';
 import { checkApp, defaultModelDir } from './train';
 
 /**
@@ -57,7 +57,7 @@ export function registerCompress(program: Command): void {
     )
     .option('--app <app>', 'the app (apps/<app>)')
     .option('--board <board>', 'board id (boards/<board>.json)')
-    .option('--data-dir <dir>', 'dataset directory (default: $MURMUR_DATA_DIR, then datasets/cache)')
+    .option('--data-dir <dir>', DATA_DIR_HELP)
     .option(
       '--model <dir>',
       'trained float model (default: dist/apps/<app>/model; trained first when missing)',
@@ -120,10 +120,18 @@ export function registerCompress(program: Command): void {
         const modelDir = opts.model ?? defaultModelDir(app);
         if (!opts.json && !existsSync(join(modelDir, 'model.json')))
           process.stderr.write(`no trained model in ${modelDir}: training one first\n`);
-        const trained = await pipeline.ensureModel(appConfig, { dataDir: opts.dataDir, modelDir, quiet: opts.json });
+        const trained = await pipeline.ensureModel(appConfig, {
+          dataDir: opts.dataDir,
+          modelDir,
+          quiet: opts.json,
+        });
         const validation = trained.validation;
         const validationSubjects = trained.validationSubjects;
-        const { float: floatRow, results, budget } = await pipeline.evaluateRecipes(appConfig, trained, board, footprint, {
+        const {
+          float: floatRow,
+          results,
+          budget,
+        } = await pipeline.evaluateRecipes(appConfig, trained, board, footprint, {
           margin,
           quiet: opts.json,
           recipes,

@@ -5,10 +5,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { capture, restoreAfterEach, run } from '../testing';
+import { testData } from '@murmur/datasets/testing';
 
 restoreAfterEach();
 
-const dataDir = process.env['MURMUR_DATA_DIR'];
+// The counts of the whole development data of all three datasets.
+const everyDataset = (['predictive-maintenance', 'wearable-activity', 'ppg-triage'] as const).map((d) =>
+  testData(d, { full: true }),
+);
+const data = everyDataset.find((d) => d.skip) ?? everyDataset[0]!;
 
 describe('murmur data', () => {
   it('lists nothing found in an empty directory, as a table and as JSON', async () => {
@@ -22,11 +27,11 @@ describe('murmur data', () => {
     expect(list.map((d) => d.found)).toEqual([false, false, false]);
   });
 
-  it.skipIf(!dataDir)(
-    'lists the real datasets with their counts',
+  it.skipIf(data.skip)(
+    data.title('lists the real datasets with their counts'),
     async () => {
       const io = capture();
-      expect(await run('data', 'list', '--json', '--data-dir', dataDir!)).toBe(0);
+      expect(await run('data', 'list', '--json', '--data-dir', data.dataDir)).toBe(0);
       const list = JSON.parse(io.out()) as {
         name: string;
         recordings: number;

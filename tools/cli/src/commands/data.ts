@@ -2,10 +2,9 @@ import type { Command } from 'commander';
 import type { CommandModule } from './index';
 import { UsageError } from '@murmur/core';
 import type { DatasetName, DatasetSummary } from '@murmur/datasets';
-import { printJson, printTable } from '../output';
+import { DATA_DIR_HELP, printJson, printTable } from '../output';
 
 const DATASET_NAMES: readonly string[] = ['predictive-maintenance', 'wearable-activity', 'ppg-triage'];
-const DATA_DIR_HELP = 'dataset directory (default: $MURMUR_DATA_DIR, then datasets/cache)';
 
 function labelText(labels: Record<string, number>): string {
   return Object.entries(labels)
@@ -15,19 +14,27 @@ function labelText(labels: Record<string, number>): string {
 
 function summaryRows(summaries: DatasetSummary[]): (string | number)[][] {
   return summaries.map((s) => {
-    if (!s.found) return [s.name, '-', '-', `not found: murmur data fetch ${s.name}`, '-', '-'];
-    if (s.error) return [s.name, '-', '-', `unreadable: ${s.error}`, '-', '-'];
-    return [s.name, s.recordings, s.subjects, labelText(s.labels), s.hours.toFixed(2), s.ratesHz.join(', ')];
+    if (!s.found) return [s.name, '-', '-', '-', `not found: murmur data fetch ${s.name}`, '-', '-'];
+    const from = `${s.source === 'sample' ? 'shipped sample' : s.source} ${s.dir}`;
+    if (s.error) return [s.name, from, '-', '-', `unreadable: ${s.error}`, '-', '-'];
+    return [
+      s.name,
+      from,
+      s.recordings,
+      s.subjects,
+      labelText(s.labels),
+      s.hours.toFixed(2),
+      s.ratesHz.join(', '),
+    ];
   });
 }
 
-/** Prints the datasets found in the data directory as a table (recordings, subjects, labels, hours, rates). */
+/** Prints the datasets found as a table (where from, recordings, subjects, labels, hours, rates). */
 export async function printDatasets(dataDir?: string): Promise<void> {
-  const { resolveDataDir, summarizeDatasets } = await import('@murmur/datasets');
+  const { summarizeDatasets } = await import('@murmur/datasets');
   const summaries = await summarizeDatasets(dataDir);
-  process.stdout.write(`Data directory: ${resolveDataDir(dataDir)}\n`);
   printTable(
-    ['dataset', 'recordings', 'subjects', 'labels (recordings)', 'hours', 'rates (Hz)'],
+    ['dataset', 'from', 'recordings', 'subjects', 'labels (recordings)', 'hours', 'rates (Hz)'],
     summaryRows(summaries),
   );
 }
@@ -44,7 +51,9 @@ export function registerData(program: Command): void {
     .description('datasets: list what is found, fetch and convert the originals');
   data
     .command('list')
-    .description('datasets found in the data directory: recordings, subjects, labels, hours, sampling rates')
+    .description(
+      'datasets found (--data-dir, MURMUR_DATA_DIR, datasets/cache, the shipped sample): recordings, subjects, labels, hours, rates',
+    )
     .option('--data-dir <dir>', DATA_DIR_HELP)
     .option('--json', 'print JSON')
     .action(async (opts: { dataDir?: string; json?: boolean }) => {

@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import type { CommandModule } from './index';
-import { printJson, printTable } from '../output';
+import { DATA_DIR_HELP, printJson, printTable } from '../output';
 
 interface EvalOptions {
   app?: string;
@@ -27,7 +27,7 @@ export function registerEval(program: Command): void {
     .option('--app <app>', 'the app (apps/<app>)')
     .option('--board <board>', 'board id the app was built for (boards/<board>.json)', 'native')
     .option('--build-dir <dir>', "the build's output folder (default: dist/apps/<app>/<board>)")
-    .option('--data-dir <dir>', 'dataset directory (default: $MURMUR_DATA_DIR, then datasets/cache)')
+    .option('--data-dir <dir>', DATA_DIR_HELP)
     .option('--firmware-windows <n>', 'run the firmware on at most this many windows (0: skip)', '2000')
     .option('--cv', "cross-validate by subject/recording with the app's schemes instead (no build needed)")
     .option('--scheme <name...>', 'with --cv: only these schemes')

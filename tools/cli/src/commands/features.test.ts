@@ -3,10 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { capture, restoreAfterEach, run } from '../testing';
+import { testData } from '@murmur/datasets/testing';
 
 restoreAfterEach();
 
-const dataDir = process.env['MURMUR_DATA_DIR'];
+const data = testData('ppg-triage', { full: true });
 
 describe('murmur features', () => {
   it('exits 2 for an unknown app or a missing --app', async () => {
@@ -16,12 +17,12 @@ describe('murmur features', () => {
     expect(await run('features')).toBe(2);
   });
 
-  it.skipIf(!dataDir)(
-    'writes one CSV row per labelled PPG window with the graph features',
+  it.skipIf(data.skip)(
+    data.title('writes one CSV row per labelled PPG window with the graph features'),
     async () => {
       const out = join(mkdtempSync(join(tmpdir(), 'murmur-cli-features-')), 'ppg.csv');
       const io = capture();
-      expect(await run('features', '--app', 'ppg-triage', '--data-dir', dataDir!, '--out', out)).toBe(0);
+      expect(await run('features', '--app', 'ppg-triage', '--data-dir', data.dataDir, '--out', out)).toBe(0);
       const lines = readFileSync(out, 'utf8').trim().split('\n');
       const header = lines[0].split(',');
       expect(header.slice(0, 4)).toEqual(['subject', 'label', 'recording', 'window']);

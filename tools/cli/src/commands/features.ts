@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { UsageError, createProgress } from '@murmur/core';
 import type { AppFeatures } from '@murmur/dsp';
 import type { CommandModule } from './index';
+import { DATA_DIR_HELP } from '../output';
 
 const apps = ['wearable-activity', 'predictive-maintenance', 'ppg-triage'] as const;
 
@@ -64,7 +65,7 @@ export function registerFeatures(program: Command): void {
       "compute an app's feature vector for every window of its dataset (CSV: subject, label, recording, window, features)",
     )
     .requiredOption('--app <app>', `the app: ${apps.join(', ')}`)
-    .option('--data-dir <dir>', 'dataset directory (default: $MURMUR_DATA_DIR, then datasets/cache)')
+    .option('--data-dir <dir>', DATA_DIR_HELP)
     .option('--out <file.csv>', 'write the CSV to this file (default: standard output)')
     .action(runFeatures);
 }

@@ -1,5 +1,8 @@
+import { join } from 'node:path';
 import type { Command } from 'commander';
+import { MurmurError } from '@murmur/core';
 import type { CommandModule } from './index';
+import { DATA_DIR_HELP } from '../output';
 
 /** The app `npm start` builds, and the board it builds it for. */
 export const START_APP = 'wearable-activity';
@@ -12,10 +15,12 @@ export const START_BOARD = 'native';
 export function registerStart(program: Command): void {
   program
     .command('start')
-    .description(`the main job of \`npm start\`: build ${START_APP} for ${START_BOARD}, run it on real recordings, decode its uplinks`)
+    .description(
+      `the main job of \`npm start\`: build ${START_APP} for ${START_BOARD}, run it on real recordings, decode its uplinks`,
+    )
     .option('--app <app>', 'the app', START_APP)
     .option('--board <board>', 'the board', START_BOARD)
-    .option('--data-dir <dir>', 'dataset directory (default: $MURMUR_DATA_DIR, then datasets/cache)')
+    .option('--data-dir <dir>', DATA_DIR_HELP)
     .action(async (opts: { app: string; board: string; dataDir?: string }) => {
       const { loadApp, buildApp, writeReport } = await import('@murmur/pipeline');
       const { getBoard } = await import('@murmur/boards');
@@ -28,17 +33,34 @@ export function registerStart(program: Command): void {
       const chosen = result.compression.choice.chosen;
       const out = (line = ''): boolean => process.stdout.write(`${line}\n`);
       out();
-      out(`${app.title}: ${chosen.recipe} model, ${(100 * chosen.accuracy).toFixed(1)} % accuracy on ${result.trained.validationSubjects.length} subjects never used for training.`);
-      out(`The firmware ran ${r.windows} windows of their recordings (${r.sources.length} recordings, subjects ${[...new Set(r.sources.map((s) => s.subject))].join(', ')});`);
-      out(`${result.verify.windowsEqual}/${result.verify.windows} windows and ${result.verify.uplinksEqual}/${result.verify.uplinks} uplinks are byte-equal to the TypeScript reference.`);
+      out(
+        `${app.title}: ${chosen.recipe} model, ${(100 * chosen.accuracy).toFixed(1)} % accuracy on ${result.trained.validationSubjects.length} subjects never used for training.`,
+      );
+      out(
+        `The firmware ran ${r.windows} windows of their recordings (${r.sources.length} recordings, subjects ${[...new Set(r.sources.map((s) => s.subject))].join(', ')});`,
+      );
+      out(
+        `${result.verify.windowsEqual}/${result.verify.windows} windows and ${result.verify.uplinksEqual}/${result.verify.uplinks} uplinks are byte-equal to the TypeScript reference.`,
+      );
       out();
       r.uplinks.forEach((hex, i) => {
-        const decoded = hex === 'none' ? undefined : decode(app.payload, Buffer.from(hex, 'hex'), app.payload.fPort);
-        out(`uplink ${i + 1} (fPort ${app.payload.fPort}, ${hex === 'none' ? 0 : hex.length / 2} bytes): ${hex}`);
-        if (decoded) out(`  ${JSON.stringify(decoded.data)}${decoded.errors.length ? `  errors: ${decoded.errors.join('; ')}` : ''}`);
+        const decoded =
+          hex === 'none' ? undefined : decode(app.payload, Buffer.from(hex, 'hex'), app.payload.fPort);
+        out(
+          `uplink ${i + 1} (fPort ${app.payload.fPort}, ${hex === 'none' ? 0 : hex.length / 2} bytes): ${hex}`,
+        );
+        if (decoded)
+          out(
+            `  ${JSON.stringify(decoded.data)}${decoded.errors.length ? `  errors: ${decoded.errors.join('; ')}` : ''}`,
+          );
       });
       out();
       out(`report: ${paths.html}`);
+      const v = result.verify;
+      if (v.windowsEqual !== v.windows || v.uplinksEqual !== v.uplinks)
+        throw new MurmurError(
+          `the firmware differs from the TypeScript reference on ${board.id} (see ${join(result.outDir, 'verify.json')})`,
+        );
     });
 }
 

@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { capture, restoreAfterEach, run } from '../testing';
+import { testData } from '@murmur/datasets/testing';
 
 restoreAfterEach();
 
@@ -32,15 +33,15 @@ describe('murmur train / compress usage', () => {
   });
 });
 
-const dataDir = process.env['MURMUR_DATA_DIR'];
+const data = testData('wearable-activity');
 
-describe.skipIf(!dataDir)('murmur train / compress on real data', () => {
+describe.skipIf(data.skip)(data.title('murmur train / compress on real data'), () => {
   const dir = mkdtempSync(join(tmpdir(), 'murmur-cli-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
   // A real-data subset keeps the test fast: the first 10 subjects of the wearable-activity index.
   const subset = join(dir, 'data');
   beforeAll(() => {
-    const src = join(dataDir!, 'wearable-activity');
+    const src = join(data.dataDir, 'wearable-activity');
     mkdirSync(join(subset, 'wearable-activity'), { recursive: true });
     const index = readFileSync(join(src, 'subjects.csv'), 'utf8').trim().split('\n');
     writeFileSync(join(subset, 'wearable-activity', 'subjects.csv'), `${index.slice(0, 11).join('\n')}\n`);

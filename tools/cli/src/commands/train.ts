@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import type { CommandModule } from './index';
 import { UsageError, workspaceRoot } from '@murmur/core';
 import type { ClassificationReport } from '@murmur/nn';
-import { printJson, printTable } from '../output';
+import { DATA_DIR_HELP, printJson, printTable } from '../output';
 
 /** Apps under apps/ with a feature graph (src/features.ts): the ones that can be trained. */
 export function trainableApps(): string[] {
@@ -42,7 +42,7 @@ export function registerTrain(program: Command): void {
     .command('train')
     .description("train the app's float model on its features (validation by subject) and write the Model IR")
     .option('--app <app>', 'the app to train (apps/<app>)')
-    .option('--data-dir <dir>', 'dataset directory (default: $MURMUR_DATA_DIR, then datasets/cache)')
+    .option('--data-dir <dir>', DATA_DIR_HELP)
     .option('--out <dir>', 'where to write model.json + weights.bin (default: dist/apps/<app>/model)')
     .option('--epochs <n>', "maximum epochs (default: the app's model settings)")
     .option('--json', 'print the validation metrics as JSON')

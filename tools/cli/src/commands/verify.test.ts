@@ -1,9 +1,11 @@
 import { describe, expect, it, vi } from 'vitest';
+import type { DatasetName } from '@murmur/datasets';
+import { testData } from '@murmur/datasets/testing';
 import { capture, restoreAfterEach, run } from '../testing';
 
-const dataDir = process.env.MURMUR_DATA_DIR;
-
 restoreAfterEach();
+
+const wisdm = testData('wearable-activity');
 
 const verify = (...args: string[]): Promise<number> => run('verify', ...args);
 
@@ -65,7 +67,8 @@ describe('murmur verify', () => {
  * The coverage matrix: every app on every emulated core (Cortex-M3, M4, M33 and M0/M0+ under QEMU, the
  * ATmega328P and ATmega1284P under simavr) and on the host, with a calibrated stand-in model of the app's shapes (--stand-in,
  * so a model a local build left in dist/ does not change the test). Recorded windows (held-out subjects first) stream in from a
- * host file (MURMUR_DATA_DIR; the generated check stream without it), except on AVR, where they sit in flash.
+ * host file (the dataset as found: MURMUR_DATA_DIR, datasets/cache or the shipped sample; the generated check stream
+ * where there is none), except on AVR, where they sit in flash.
  * predictive-maintenance and ppg-triage stream their features (4.3 KB and 11.6 KB of RAM) and run on the
  * micro:bit itself; neither fits the ATmega328P's 2 KB (a 512-point spectrum alone is 2 KB), so their AVR
  * run is on the ATmega1284P (16 KB, the same 8-bit core with 128 KB of flash): as many recorded windows as
@@ -111,7 +114,8 @@ interface VerifyJson {
 
 describe('murmur verify: every app on every emulated core and the host', () => {
   it.each(matrix)('%s on %s (%i windows, %s)', { timeout: 300_000 }, async (app, board, windows, stream) => {
-    const recorded = dataDir !== undefined && stream !== 'generated';
+    const data = testData(app as DatasetName);
+    const recorded = !data.skip && stream !== 'generated';
     const io = capture();
     const code = await verify(
       '--app',
@@ -123,7 +127,7 @@ describe('murmur verify: every app on every emulated core and the host', () => {
       '--period',
       '2',
       '--stand-in',
-      ...(recorded ? ['--data-dir', dataDir] : ['--synthetic']),
+      ...(recorded ? ['--data-dir', data.dataDir] : ['--synthetic']),
       '--json',
     );
     expect(code, io.err()).toBe(0);
@@ -140,8 +144,10 @@ describe('murmur verify: every app on every emulated core and the host', () => {
     else expect(r.input).toMatch(/^deterministic check stream/);
   });
 
-  it.skipIf(!dataDir)(
-    'without --period, one uplink period covers the recorded windows that fit the ATmega328P flash',
+  it.skipIf(wisdm.skip)(
+    wisdm.title(
+      'without --period, one uplink period covers the recorded windows that fit the ATmega328P flash',
+    ),
     { timeout: 120_000 },
     async () => {
       const io = capture();
@@ -153,7 +159,7 @@ describe('murmur verify: every app on every emulated core and the host', () => {
           'simavr-atmega328p',
           '--stand-in',
           '--data-dir',
-          dataDir!,
+          wisdm.dataDir,
           '--json',
         ),
       ).toBe(0);

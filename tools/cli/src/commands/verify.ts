@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import type { CommandModule } from './index';
 import { workspaceRoot } from '@murmur/core';
 import type { splitBySubject } from '@murmur/datasets';
-import { printJson, printTable } from '../output';
+import { DATA_DIR_HELP, printJson, printTable } from '../output';
 
 interface VerifyOptions {
   app?: string;
@@ -49,7 +49,7 @@ export function registerVerify(program: Command): void {
       '--period <n>',
       'windows per uplink period (default 10, or all the windows when fewer recorded windows fit the board flash)',
     )
-    .option('--data-dir <dir>', 'dataset directory (default: $MURMUR_DATA_DIR, then datasets/cache)')
+    .option('--data-dir <dir>', DATA_DIR_HELP)
     .option('--synthetic', 'stream a generated signal instead of recorded windows')
     .option('--json', 'print the result as JSON')
     .action(async (opts: VerifyOptions) => {
