@@ -86,5 +86,5 @@ describe.skipIf(data.skip)(data.title('BIDMC conversion against the shared copy'
       const firstDifference = got.findIndex((row, i) => row !== want[i]);
       expect(firstDifference, `${record}: ${got[firstDifference]} vs ${want[firstDifference]}`).toBe(-1);
     }
-  }, 30_000);
+  });
 });

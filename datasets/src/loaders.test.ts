@@ -42,7 +42,7 @@ describe('loaders on the real data', () => {
     let recs: Recording[];
     beforeAll(async () => {
       recs = await loadDataset('predictive-maintenance', { dataDir: cwru.dataDir });
-    }, 30_000);
+    });
 
     it('reads every row of index.csv with the README counts', () => {
       expect(recs).toHaveLength(179);
@@ -108,7 +108,7 @@ describe('loaders on the real data', () => {
     let recs: Recording[];
     beforeAll(async () => {
       recs = await loadDataset('wearable-activity', { dataDir: wisdm.dataDir });
-    }, 30_000);
+    });
 
     it('has one recording per subject x activity with the README counts', () => {
       expect(recs).toHaveLength(38 * 6 - 1);
@@ -156,7 +156,7 @@ describe('loaders on the real data', () => {
     let recs: Recording[];
     beforeAll(async () => {
       recs = await loadDataset('ppg-triage', { dataDir: bidmc.dataDir });
-    }, 30_000);
+    });
 
     it('has 23 records at 125 Hz with breath annotations and the README class counts', () => {
       expect(recs).toHaveLength(23);

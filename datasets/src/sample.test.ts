@@ -43,7 +43,7 @@ describe('the shipped sample (datasets/samples)', () => {
     expect(bidmc.map((r) => r.id)).toEqual(sampleSpecs['ppg-triage']!.subjects);
     expect(bidmc.map((r) => r.label).sort()).toEqual(['fast', 'fast', 'normal', 'normal', 'normal', 'slow']);
     expect(bidmc.every((r) => r.events!.every((e) => e.timesS.length > 20))).toBe(true);
-  }, 60_000);
+  });
 
   const full = testData('wearable-activity', { full: true });
   const fullPpg = testData('ppg-triage', { full: true });

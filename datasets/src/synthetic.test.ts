@@ -92,7 +92,7 @@ describe('synthetic generators', () => {
     );
     expect(labels).toEqual(new Set(['slow', 'normal', 'fast']));
     expect(syntheticDataset('ppg-triage')[3]!.channels[0]).toEqual(ppg[3]!.channels[0]);
-  }, 20_000);
+  });
 });
 
 describe('synthetic fallback', () => {

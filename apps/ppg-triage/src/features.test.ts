@@ -39,7 +39,7 @@ describe.skipIf(data.skip)(data.title('ppg-triage features on BIDMC'), () => {
       expect(c.length).toBe(ts.length);
       ts.forEach((w, i) => expect(Array.from(c[i], floatBits)).toEqual(Array.from(w.features, floatBits)));
     }
-  }, 60_000);
+  });
 
   it.skipIf(full.skip)(
     full.title('estimates the respiratory rate within 2.5 breaths/min MAE of the annotated breaths'),

@@ -43,7 +43,7 @@ describe.skipIf(data.skip)(data.title('predictive-maintenance features on CWRU')
       expect(c.length).toBe(8);
       ts.forEach((w, i) => expect(Array.from(c[i], floatBits)).toEqual(Array.from(w.features, floatBits)));
     }
-  }, 60_000);
+  });
 
   it("finds BPFO as the envelope spectrum's largest defect component on outer-race faults", () => {
     const counts = { all: 0, bpfo: 0 };
@@ -60,5 +60,5 @@ describe.skipIf(data.skip)(data.title('predictive-maintenance features on CWRU')
       if (rec.meta.fault_diameter_in !== 0.014) expect(bpfo / wins.length).toBeGreaterThan(0.95);
     }
     expect(counts.bpfo / counts.all).toBeGreaterThan(0.7);
-  }, 60_000);
+  });
 });

@@ -34,7 +34,7 @@ describe.skipIf(data.skip)(data.title('wearable-activity features on WISDM'), ()
       expect(c.length).toBe(ts.length);
       ts.forEach((w, i) => expect(Array.from(c[i], floatBits)).toEqual(Array.from(w.features, floatBits)));
     }
-  }, 60_000);
+  });
 
   /** Median of one feature over the windows of an activity, for the first 10 subjects. */
   const median = (feature: string, label: string): number => {
@@ -50,7 +50,7 @@ describe.skipIf(data.skip)(data.title('wearable-activity features on WISDM'), ()
   it('separates still from moving activities by the magnitude spread', () => {
     expect(median('mag_std', 'jogging')).toBeGreaterThan(10 * median('mag_std', 'sitting'));
     expect(median('mag_std', 'walking')).toBeGreaterThan(5 * median('mag_std', 'standing'));
-  }, 60_000);
+  });
 
   it('finds the arm swing of a stride, and walking more regular than climbing stairs', () => {
     const period = (label: string): number => median('jerk_mag_acf_period', label);
@@ -60,5 +60,5 @@ describe.skipIf(data.skip)(data.title('wearable-activity features on WISDM'), ()
     expect(period('jogging')).toBeLessThan(period('walking'));
     expect(strength('walking')).toBeGreaterThan(1.5 * strength('stairs'));
     expect(strength('jogging')).toBeGreaterThan(3 * strength('sitting'));
-  }, 60_000);
+  });
 });

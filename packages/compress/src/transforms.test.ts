@@ -61,7 +61,7 @@ beforeAll(async () => {
     quiet: true,
   });
   base = r.model;
-}, 60_000);
+});
 
 describe('magnitude pruning', () => {
   it('masks the smallest magnitudes and follows a cubic schedule', () => {
@@ -83,7 +83,7 @@ describe('magnitude pruning', () => {
     const q = quantizeModel(pruned, calibrate(pruned, data.x.slice(0, 100)));
     expect(q.layers.filter(isQuantizedWeightLayer).some((l) => l.weights.format === 'sparse')).toBe(true);
     expect(evaluateCompressed(q, val, 3).accuracy).toBeGreaterThan(0.6);
-  }, 60_000);
+  });
   it('structured pruning shrinks shapes and keeps the outputs of untouched neurons', () => {
     const pruned = pruneStructured(base, 0.5);
     expect((pruned.layers[0] as DenseLayer).params.units).toBe(8);
@@ -179,7 +179,7 @@ describe('clustering', () => {
         expect(l.weights.indexBits).toBeLessThanOrEqual(2);
       }
     }
-  }, 60_000);
+  });
   it('keeps pruned zeros as a centroid', async () => {
     const pruned = pruneStructured(base, 0); // copy
     const k = (pruned.layers[0] as DenseLayer).tensors.kernel.data;
@@ -211,7 +211,7 @@ describe('binarization', () => {
       'int8',
     ]);
     expect(evaluateCompressed(q, val, 3).accuracy).toBeGreaterThan(0.5);
-  }, 60_000);
+  });
 });
 
 describe('recipes', () => {
@@ -226,7 +226,7 @@ describe('recipes', () => {
     const mixed = chooseMixedPrecision(base, data.x.slice(0, 100), val, 3, { budgetBytes: 0 });
     expect(Object.keys(mixed.sensitivity)).toHaveLength(3);
     expect(mixed.int4Layers).toEqual([0, 1, 2]); // a budget of 0 bytes pushes every layer to int4
-  }, 60_000);
+  });
 });
 
 describe('budget solver', () => {

@@ -41,7 +41,7 @@ describe('C twin parity: every op, host gcc -O2 -ffp-contract=off with ASan/UBSa
   let host: HostProgram;
   beforeAll(() => {
     host = buildHost([block, stream]);
-  }, 60_000);
+  });
   afterAll(() => host?.dispose());
 
   const check = (g: CompiledGraph, channels: Float32Array[], seed: number): number => {
@@ -93,7 +93,7 @@ describe('C twin parity: every op, host gcc -O2 -ffp-contract=off with ASan/UBSa
         check(block, [resp, pleth.map((v) => v * 3), pleth], 31);
         check(stream, [pleth, resp, pleth], 32);
       }
-    }, 60_000);
+    });
   });
 });
 

@@ -66,7 +66,7 @@ describe('board support per MCU family', () => {
       bin.copy(payload, 0, block * 256, block * 256 + 256);
       expect(uf2.subarray(at + 32, at + 32 + 256)).toEqual(payload);
     }
-  }, 30_000);
+  });
 
   it.each(['qemu-mps2-an386', 'qemu-mps2-an505'])(
     '%s: a board image runs under QEMU: start-up, SysTick tick, WFI wait and UART echo',

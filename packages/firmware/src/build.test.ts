@@ -41,7 +41,7 @@ describe('linking from the board memory map', () => {
     expect(memory.ram.stackReserve).toBe(sections.get('.heap_stack')!.size);
     expect(memory.ram.bss).toBeGreaterThanOrEqual(1200);
     expect(memory.flash.sections['.rodata']).toBeGreaterThanOrEqual(400);
-  }, 30_000);
+  });
 
   it('AVR: memory report agrees with avr-size -C; a const __flash table stays out of RAM', async () => {
     const board = getBoard('simavr-atmega328p');
@@ -57,7 +57,7 @@ describe('linking from the board memory map', () => {
     expect(flash.flash.used).toBe(Number(/Program:\s+(\d+) bytes/.exec(sizeC)![1]));
     expect(flash.ram.static).toBe(Number(/Data:\s+(\d+) bytes/.exec(sizeC)![1]));
     expect(ram.ram.data - flash.ram.data).toBe(600);
-  }, 30_000);
+  });
 
   it('a constant table too big for the flash fails with the region and the overflow in bytes', async () => {
     const board = getBoard('qemu-microbit');
@@ -67,7 +67,7 @@ describe('linking from the board memory map', () => {
     await expect(buildFirmware({ board, sources: [source], outDir: dir })).rejects.toThrow(
       /does not fit board 'qemu-microbit': region 'FLASH' overflowed by \d+ bytes \(sections that do not fit: \.rodata/,
     );
-  }, 30_000);
+  });
 
   it('a buffer too big for the RAM fails with the region and the overflow in bytes', async () => {
     const board = getBoard('qemu-microbit');
@@ -77,7 +77,7 @@ describe('linking from the board memory map', () => {
     await expect(buildFirmware({ board, sources: [source], outDir: dir, stackBytes: 2048 })).rejects.toThrow(
       /region 'RAM' overflowed by 672 bytes \(sections that do not fit: \.heap_stack\)/,
     );
-  }, 30_000);
+  });
 
   it("runs a Cortex-M0+ board on the micro:bit proxy with the board's own RAM (RP2040: 264 KB)", async () => {
     const board = getBoard('rpi-pico-sx1262');
@@ -93,7 +93,7 @@ describe('linking from the board memory map', () => {
     expect(run.command.join(' ')).toContain(
       '-M microbit -global nrf51-soc.flash-size=2096896 -global nrf51-soc.sram-size=270336',
     );
-  }, 30_000);
+  });
 
   it("the board's budget, not the proxy machine's, limits an image on the micro:bit proxy", async () => {
     const board = getBoard('rpi-pico-sx1262');
@@ -105,7 +105,7 @@ describe('linking from the board memory map', () => {
       /does not fit board 'rpi-pico-sx1262': region 'RAM' overflowed by \d+ bytes/,
     );
     await expect(failure).rejects.not.toThrow(/limited by its machine/);
-  }, 30_000);
+  });
 
   it('says when the proxy machine, not the board, is too small', async () => {
     const an385 = getBoard('qemu-mps2-an385');
@@ -120,7 +120,7 @@ describe('linking from the board memory map', () => {
     await expect(buildFirmware({ board, sources: [source], outDir: dir })).rejects.toThrow(
       /region 'RAM' overflowed by \d+ bytes.*; the emulator image is limited by its machine \(QEMU mps2-an385, board sizes capped at the machine's\): 4194304 B of RAM \(the board has 8388608 B\)/,
     );
-  }, 30_000);
+  });
 
   it('AVR: data + bss + stack over 2 KiB fails naming the RAM region', async () => {
     const board = getBoard('simavr-atmega328p');
@@ -130,7 +130,7 @@ describe('linking from the board memory map', () => {
     await expect(buildFirmware({ board, sources: [source], outDir: dir, stackBytes: 256 })).rejects.toThrow(
       /region 'RAM \(data \+ bss \+ 256 B stack reserve\)' overflowed by \d+ bytes \(sections that do not fit: \.bss\)/,
     );
-  }, 30_000);
+  });
 
   it('fails with the numbers when the worst-case stack exceeds what is left of the RAM', async () => {
     const board = getBoard('simavr-atmega328p');
@@ -143,7 +143,7 @@ describe('linking from the board memory map', () => {
     await expect(buildFirmware({ board, sources: [source], outDir: dir, stackBytes: 16 })).rejects.toThrow(
       /does not fit board 'simavr-atmega328p': RAM \d+ B \(static 18\d\d B \+ stack 4\d\d B\) > 2048 B \(over by \d+ B\)/,
     );
-  }, 30_000);
+  });
 
   it('names the source file and the compiler message on a compile error', async () => {
     const { dir, source } = program('int main(void) { int unused; return 0; }\n');
@@ -152,7 +152,7 @@ describe('linking from the board memory map', () => {
     ).rejects.toThrow(
       /main\.c: arm-none-eabi-gcc failed for board 'qemu-mps2-an385':[\s\S]*unused variable 'unused'/,
     );
-  }, 30_000);
+  });
 });
 
 describe('describeLinkOverflow', () => {

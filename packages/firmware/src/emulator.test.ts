@@ -31,7 +31,7 @@ beforeAll(async () => {
   const board = getBoard('native');
   const image = await buildFirmware({ board, ...portable, outDir: outDir(), sanitize: true });
   reference = await runOnEmulator({ board, elf: image.elf });
-}, 60_000);
+});
 
 describe('the same portable program on every target', () => {
   it('runs on the host under ASan/UBSan', () => {
@@ -52,7 +52,7 @@ describe('the same portable program on every target', () => {
     beforeAll(async () => {
       image = await buildPortable(id);
       first = await runOnEmulator({ board, elf: image.elf });
-    }, 60_000);
+    });
 
     it('prints what the host prints and passes its exit status through', () => {
       expect(first.lines).toEqual(reference.lines);
@@ -156,7 +156,7 @@ describe('exact cost', () => {
     const image = await buildPortable(board.id);
     const run = await runOnEmulator({ board, elf: image.elf });
     expect(run.costs.find((c) => c.label === 'measured_delay')!.value).toBe(1008);
-  }, 60_000);
+  });
 });
 
 describe('serial connection to the host', () => {
@@ -229,7 +229,7 @@ describe('program failures', () => {
     await expect(runOnEmulator({ board, elf: image.elf, timeoutMs: 1500 })).rejects.toThrow(
       /no exit within 1500 ms/,
     );
-  }, 30_000);
+  });
 
   it('reports a CPU fault', async () => {
     const dir = outDir();
@@ -241,5 +241,5 @@ describe('program failures', () => {
     const board = getBoard('qemu-mps2-an386');
     const image = await buildFirmware({ board, sources: [source], outDir: dir });
     await expect(runOnEmulator({ board, elf: image.elf })).rejects.toThrow(/CPU fault \(exception 3\)/);
-  }, 30_000);
+  });
 });

@@ -97,7 +97,7 @@ const expected = {
   errors: [],
 };
 
-describe('The Things Stack v3 uplinks', { timeout: 30_000 }, () => {
+describe('The Things Stack v3 uplinks', () => {
   it('normalises the webhook/MQTT message and decodes the payload', () => {
     expect(fromTtsUplink(ttsMessage(), ppg)).toEqual({
       ...expected,
@@ -143,7 +143,7 @@ describe('The Things Stack v3 uplinks', { timeout: 30_000 }, () => {
   });
 });
 
-describe('ChirpStack v4 up events', { timeout: 30_000 }, () => {
+describe('ChirpStack v4 up events', () => {
   it('normalises the event and decodes the payload', () => {
     expect(fromChirpstackUp(chirpstackEvent(), ppg)).toEqual({
       ...expected,
@@ -165,7 +165,7 @@ describe('ChirpStack v4 up events', { timeout: 30_000 }, () => {
   });
 });
 
-describe('NB-IoT datagrams', { timeout: 30_000 }, () => {
+describe('NB-IoT datagrams', () => {
   it('decodes a CBOR body in either form', () => {
     const meta = { devEui: '3530343030303031', receivedAt: '2026-05-01T10:00:00Z', fCnt: 7 };
     const v = ppgExamples[1]!.value;
@@ -176,7 +176,7 @@ describe('NB-IoT datagrams', { timeout: 30_000 }, () => {
   });
 });
 
-describe('base64', { timeout: 30_000 }, () => {
+describe('base64', () => {
   it('decodes like Buffer and rejects non-base64', async () => {
     const { fromBase64 } = await import('./uplink');
     fc.assert(

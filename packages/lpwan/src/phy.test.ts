@@ -14,7 +14,7 @@ const payload = encode(ppg, ppgExamples[1]!.value);
 const frame = (fCnt: number) =>
   buildPhyPayload({ devAddr: session.devAddr, fCnt, fPort: 14, payload }, session);
 
-describe('raw PHYPayload with ABP keys', { timeout: 30_000 }, () => {
+describe('raw PHYPayload with ABP keys', () => {
   it('verifies the MIC, decrypts and decodes', () => {
     const up = fromPhyPayload(frame(5), session, { schema: ppg, lastFCnt: 4 });
     expect(up).toEqual({

@@ -62,7 +62,7 @@ describe('emulated firmware → AT modem → LoRaWAN frame → TTS JSON → deco
       expect(heard.devEui).toBe(TEST_DEVICE.devEui.toLowerCase());
       expect(heard.data).toEqual(reference(values[i]!));
     });
-  }, 60_000);
+  });
 
   it('nucleo-l476rg-bg96 (on its AN386 proxy): every CBOR datagram decodes to the TS reference', async () => {
     const { board, set } = boardCommandSet('nucleo-l476rg-bg96');
@@ -89,7 +89,7 @@ describe('emulated firmware → AT modem → LoRaWAN frame → TTS JSON → deco
       expect(heard.errors).toEqual([]);
       expect(heard.data).toEqual(cborReference(values[i]!));
     });
-  }, 60_000);
+  });
   it('arduino-mkr-wan-1310 (on its micro:bit proxy, Cortex-M0): the Murata AT firmware path decodes too', async () => {
     const { board, set } = boardCommandSet('arduino-mkr-wan-1310');
     expect(set).toBe('murata-cmwx1zzabz');
@@ -107,7 +107,7 @@ describe('emulated firmware → AT modem → LoRaWAN frame → TTS JSON → deco
       const heard = fromTtsUplink(JSON.stringify(uplink.tts), schema);
       expect(heard.data).toEqual(reference(values[i + 1]!));
     });
-  }, 60_000);
+  });
 });
 
 describe('the same firmware on the host (ASan/UBSan) for every command set, through a busy reply', () => {
@@ -128,7 +128,7 @@ describe('the same firmware on the host (ASan/UBSan) for every command set, thro
       sanitize: true,
     });
     elf = image.elf;
-  }, 90_000);
+  });
 
   it.each(COMMAND_SETS)(
     '%s',

@@ -26,7 +26,7 @@ beforeAll(async () => {
   ]);
   expect(result.stderr).toBe('');
   expect(result.code).toBe(0);
-}, 60_000);
+});
 
 /** Runs a scripted exchange; `rx` lines take text with \r \n escapes and are sent as hex. */
 function run(script: string[]): string[] {

@@ -34,5 +34,5 @@ describe('TensorFlow.js backend', () => {
     expect(Array.from(sum)).toEqual([4, 6]);
     const conv = await loadTf({ needsConvGradients: true });
     if (!nativeInstalled) expect(conv.backend).toBe('cpu');
-  }, 60_000);
+  });
 });

@@ -8,7 +8,7 @@ import { pdm, pdmExamples, ppg, wear } from './fixtures';
 
 const apps = [pdm, wear, ppg] as PayloadSchema[];
 
-describe('CBOR forms', { timeout: 30_000 }, () => {
+describe('CBOR forms', () => {
   it('writes SenML-CBOR with RFC 8428 integer labels and registered units', () => {
     const bytes = encodeSenml(pdm, pdmExamples[0]!.value, { baseTime: 1_700_000_000 });
     const pack = cborDecode(bytes) as Record<string, unknown>[];

@@ -9,7 +9,7 @@ import { pdm, pdmExamples, ppg, wear } from './fixtures';
 
 const apps = [pdm, wear, ppg] as PayloadSchema[];
 
-describe('payload schema', { timeout: 30_000 }, () => {
+describe('payload schema', () => {
   it('reports the packed size of each app payload (all fit 11 bytes)', () => {
     expect([pdm.size, wear.size, ppg.size]).toEqual([9, 6, 5]);
     for (const s of apps) expect(s.size).toBeLessThanOrEqual(11);
@@ -59,7 +59,7 @@ describe('payload schema', { timeout: 30_000 }, () => {
   });
 });
 
-describe('encode/decode', { timeout: 30_000 }, () => {
+describe('encode/decode', () => {
   it('encodes the examples to known bytes and decodes them back with units in the names', () => {
     const bytes = encode(pdm, pdmExamples[0]!.value);
     expect(toHex(bytes)).toBe('27f040300b1fe11840');
@@ -187,7 +187,7 @@ describe('encode/decode', { timeout: 30_000 }, () => {
   });
 });
 
-describe('compiled fast decoder', { timeout: 30_000 }, () => {
+describe('compiled fast decoder', () => {
   it('agrees with the reference decoder on random bytes', async () => {
     const { planOf } = await import('./plan');
     const { referenceDecode } = await import('./codec');

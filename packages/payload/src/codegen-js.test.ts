@@ -12,7 +12,7 @@ const apps = [pdm, wear, ppg] as PayloadSchema[];
 
 const plain = (r: DecodeResult<unknown>): unknown => JSON.parse(JSON.stringify(r));
 
-describe('TS013 codec JS', { timeout: 30_000 }, () => {
+describe('TS013 codec JS', () => {
   it('is ES5.1 only, small, and names its generator and schema', () => {
     for (const s of apps) {
       const code = generateCodecJs(s);

@@ -18,7 +18,7 @@ interface Example {
   output: unknown;
 }
 
-describe('TTN device-repository files', { timeout: 30_000 }, () => {
+describe('TTN device-repository files', () => {
   it('writes YAML that a YAML parser reads back as the same data', () => {
     const doc = {
       a: [1, 2],

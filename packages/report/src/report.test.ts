@@ -98,5 +98,5 @@ describe.skipIf(!chromiumPath)('report in headless Chromium', () => {
     writeFileSync(join(dir, 'report.png'), result.screenshot!);
     const shot = process.env['MURMUR_REPORT_SCREENSHOT'];
     if (shot) writeFileSync(shot, result.screenshot!);
-  }, 60_000);
+  });
 });

@@ -13,7 +13,7 @@ restoreAfterEach();
 const hex = toHex(encode(ppg, ppgExamples[0]!.value));
 const session = { nwkSKey: '2b7e151628aed2a6abf7158809cf4f3c', appSKey: '000102030405060708090a0b0c0d0e0f' };
 
-describe('murmur decode / encode / codec / airtime', { timeout: 30_000 }, () => {
+describe('murmur decode / encode / codec / airtime', () => {
   it('decodes hex + fPort to the TS013 result; exit 1 on errors, 2 on an unknown app', async () => {
     const io = capture();
     expect(await run('decode', '--app', 'ppg-triage', '--fport', '14', hex)).toBe(0);

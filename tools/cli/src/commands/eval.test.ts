@@ -19,7 +19,7 @@ describe('murmur eval usage', () => {
     expect(await run('eval', '--app', 'wearable-activity', '--board', 'no-such-board')).toBe(2);
     expect(await run('eval', '--app', 'wearable-activity', '--cv', '--scheme', 'nope')).toBe(2);
     expect(io.err()).toMatch(/unknown scheme 'nope' \(wearable-activity has: /);
-  }, 60_000);
+  });
 
   it('names the missing build and the command that makes it', async () => {
     const io = capture();

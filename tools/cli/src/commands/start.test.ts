@@ -46,5 +46,5 @@ describe('a fresh clone: no data directory', () => {
       expect(found.source).toBe(inCache ? 'cache' : 'sample');
       if (!inCache) expect(found.subjects).toBe(name === 'wearable-activity' ? 10 : 6);
     }
-  }, 60_000);
+  });
 });
