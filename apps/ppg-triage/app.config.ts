@@ -3,9 +3,9 @@
  * with the respiratory rate, the heart rate and a signal-quality index; an alert uplink when abnormal
  * breathing persists.
  */
-import type { Fold, MurmurApp, RowKey } from '@murmur/pipeline';
+import type { Fold, MurmurApp, RowKey } from '@murmur/app';
 import { appFeatures, featureGraph } from './src/features';
-import { BREATHING_CLASSES, payloadSchema } from './src/payload';
+import { BREATHING_CLASSES, payloadExamples, payloadSchema } from './src/payload';
 import { uplinkPolicy } from './src/policy';
 import { triageMetrics } from './src/task-metrics';
 
@@ -28,6 +28,7 @@ export const app: MurmurApp = {
   model: { hidden: [16], epochs: 60, patience: 10 },
   compression: { maxDropPp: 2 },
   payload: payloadSchema,
+  payloadExamples,
   uplink: uplinkPolicy,
   defaultBoard: 'rak4631',
   crossValidation: { recordings: leaveOneRecordingOut },

@@ -3,10 +3,10 @@
  * fault) from a vibration accelerometer at 12 kHz, plus an anomaly score against a baseline the device
  * learns on site, so a machine the classifier never saw still reports "something changed".
  */
-import type { MurmurApp } from '@murmur/pipeline';
+import type { MurmurApp } from '@murmur/app';
 import { anomalyMetrics, faultSizeFolds, loadFolds } from './src/evaluation';
 import { appFeatures, featureGraph } from './src/features';
-import { MACHINE_STATES, payloadSchema } from './src/payload';
+import { MACHINE_STATES, downlinkExamples, payloadExamples, payloadSchema } from './src/payload';
 import { uplinkPolicy } from './src/policy';
 
 export const app: MurmurApp = {
@@ -19,6 +19,8 @@ export const app: MurmurApp = {
   model: { hidden: [24, 12], epochs: 30, patience: 0 },
   compression: { maxDropPp: 1 },
   payload: payloadSchema,
+  payloadExamples,
+  downlinkExamples,
   uplink: uplinkPolicy,
   defaultBoard: 'nucleo-wl55jc',
   crossValidation: { loads: loadFolds, faultSizes: faultSizeFolds },

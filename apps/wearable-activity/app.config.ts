@@ -3,9 +3,9 @@
  * sitting, standing or kicking a ball — from a 3-axis accelerometer at 20 Hz, small enough for an Arduino
  * Uno (ATmega328P: 32 KB flash, 2 KB SRAM with the stack).
  */
-import type { MurmurApp } from '@murmur/pipeline';
+import type { MurmurApp } from '@murmur/app';
 import { appFeatures, featureGraph } from './src/features';
-import { ACTIVITIES, payloadSchema } from './src/payload';
+import { ACTIVITIES, payloadExamples, payloadSchema } from './src/payload';
 import { uplinkPolicy } from './src/policy';
 
 export const app: MurmurApp = {
@@ -21,6 +21,7 @@ export const app: MurmurApp = {
   model: { hidden: [32, 16], epochs: 60, learningRate: 0.001, patience: 0 },
   compression: { maxDropPp: 1 },
   payload: payloadSchema,
+  payloadExamples,
   uplink: uplinkPolicy,
   defaultBoard: 'arduino-uno-rn2483',
   // Subject-wise: 5 folds (the headline figure) and 10 folds (more training subjects per fold).

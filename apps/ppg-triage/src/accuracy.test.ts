@@ -1,7 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadDataset, type Recording } from '@murmur/datasets';
 import { extractAppFeatures, type AppFeatureTable } from '@murmur/dsp';
-import { crossValidate, type RowKey } from '@murmur/pipeline';
+import type { RowKey } from '@murmur/app';
+import { crossValidate } from '@murmur/pipeline';
 import { app, leaveOneRecordingOut } from '../app.config';
 import { testData } from '@murmur/datasets/testing';
 

@@ -12,7 +12,7 @@ import { breathClass, loadPpgNumerics, referenceBreathRate, resolveDataSource } 
 import type { Recording } from '@murmur/datasets';
 import type { AppFeatureTable } from '@murmur/dsp';
 import type { ClassificationReport } from '@murmur/nn';
-import type { TaskMetrics } from '@murmur/pipeline';
+import type { TaskMetrics } from '@murmur/app';
 import { compilePolicy, ruleClass, type CompiledClassRule } from '@murmur/policy';
 import { featureGraph } from './features';
 import { payloadSchema } from './payload';

@@ -1,8 +1,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadAppRows, type AppRows } from '@murmur/compress';
+import type { AppRows } from '@murmur/compress';
 import { loadDataset } from '@murmur/datasets';
 import { extractAppFeatures } from '@murmur/dsp';
-import { appModule, crossValidate, type CrossValidation, type RowKey } from '@murmur/pipeline';
+import { appRows, type RowKey } from '@murmur/app';
+import { crossValidate, type CrossValidation } from '@murmur/pipeline';
 import { app } from './index';
 import { faultSizeFolds, loadFolds } from './evaluation';
 import { testData } from '@murmur/datasets/testing';
@@ -22,7 +23,7 @@ describe.skipIf(data.skip)(
     let rows: AppRows;
     let keys: RowKey[];
     beforeAll(async () => {
-      rows = await loadAppRows(await appModule(app), { dataDir: data.dataDir });
+      rows = await appRows(app, { dataDir: data.dataDir });
       keys = rows.groups.map((group, i) => ({ group, recording: rows.recordings[i]! }));
     }, 120_000);
 

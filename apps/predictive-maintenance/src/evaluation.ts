@@ -19,7 +19,7 @@
 import { MurmurError } from '@murmur/core';
 import type { FeatureRow } from '@murmur/dsp';
 import { rocAuc } from '@murmur/nn';
-import type { Fold, RowKey, TaskMetrics, TaskMetricsInput } from '@murmur/pipeline';
+import type { Fold, RowKey, TaskMetrics, TaskMetricsInput } from '@murmur/app';
 import { compilePolicy, PolicyRunner } from '@murmur/policy';
 import { featureGraph } from './features';
 import { payloadSchema } from './payload';

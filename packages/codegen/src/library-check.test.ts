@@ -1,5 +1,6 @@
 import { getBoard } from '@murmur/boards';
 import { describe, expect, it } from 'vitest';
+import { loadApp } from '@murmur/app';
 import { appLibraryOptions } from './app-parts';
 import { generateAppLibrary } from './app-library';
 import { checkFrames, libraryCheckProgram, runLibraryCheck, streamsRecordedFrames } from './library-check';
@@ -11,7 +12,7 @@ describe('recorded frames in the library check', () => {
     expect(streamsRecordedFrames(getBoard('qemu-microbit'))).toBe(true);
     expect(streamsRecordedFrames(getBoard('native'))).toBe(true);
     expect(streamsRecordedFrames(getBoard('simavr-atmega328p'))).toBe(false);
-    const options = await appLibraryOptions('wearable-activity');
+    const options = appLibraryOptions(await loadApp('wearable-activity'));
     const lib = generateAppLibrary(options);
     const check = { windows: 2, period: 1, frames: checkFrames(lib.window + lib.hop, lib.channels, 3) };
     const streamed = libraryCheckProgram(options, lib, check, '/tmp/frames.f32');
@@ -25,7 +26,7 @@ describe('recorded frames in the library check', () => {
     ['native', 40],
     ['simavr-atmega328p', 2],
   ])('%s: %i windows of recorded frames byte-equal', { timeout: 120_000 }, async (id, windows) => {
-    const options = await appLibraryOptions('wearable-activity');
+    const options = appLibraryOptions(await loadApp('wearable-activity'));
     const lib = generateAppLibrary(options);
     const frames = checkFrames(lib.window + (windows - 1) * lib.hop, lib.channels, 7);
     const result = await runLibraryCheck(getBoard(id), options, { windows, period: 2, frames });

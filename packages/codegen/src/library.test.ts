@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { getBoard } from '@murmur/boards';
+import { loadApp } from '@murmur/app';
 import { appLibraryOptions } from './app-parts';
 import { generateAppLibrary } from './app-library';
 import { runLibraryCheck } from './library-check';
@@ -26,7 +27,7 @@ describe('generated app libraries are byte-equal with the TS reference', () => {
     it(`${app} on ${boardId}: ${windows} windows`, { timeout: 180_000 }, async () => {
       const result = await runLibraryCheck(
         getBoard(boardId),
-        await appLibraryOptions(app),
+        appLibraryOptions(await loadApp(app)),
         { windows, period },
         {
           sanitize: boardId === 'native',
@@ -40,14 +41,14 @@ describe('generated app libraries are byte-equal with the TS reference', () => {
   }
 
   it('refuses a feature graph that needs more RAM than the board has', async () => {
-    const options = await appLibraryOptions('ppg-triage');
+    const options = appLibraryOptions(await loadApp('ppg-triage'));
     expect(() => generateAppLibrary({ ...options, board: getBoard('simavr-atmega328p') })).toThrow(
       /needs \d+ B of RAM .* board 'simavr-atmega328p' has 2048 B/,
     );
   });
 
   it('lays the library out for Arduino, Make and CMake', async () => {
-    const lib = generateAppLibrary(await appLibraryOptions('wearable-activity'));
+    const lib = generateAppLibrary(appLibraryOptions(await loadApp('wearable-activity')));
     const paths = lib.files.map((f) => f.path);
     expect(paths).toEqual(
       expect.arrayContaining([
@@ -72,7 +73,7 @@ describe('generated app libraries are byte-equal with the TS reference', () => {
     { timeout: 120_000 },
     async () => {
       const lib = generateAppLibrary({
-        ...(await appLibraryOptions('wearable-activity')),
+        ...appLibraryOptions(await loadApp('wearable-activity')),
         board: getBoard('simavr-atmega328p'),
       });
       const dir = mkdtempSync(join(tmpdir(), 'murmur-make-'));

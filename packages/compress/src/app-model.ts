@@ -1,5 +1,4 @@
-import type { AppFeatures } from '@murmur/dsp';
-import { createRng, MurmurError, UsageError } from '@murmur/core';
+import { createRng } from '@murmur/core';
 import {
   buildMlp,
   evaluateClassifier,
@@ -11,10 +10,9 @@ import {
 } from '@murmur/nn';
 
 /**
- * An app's model, trained on its own features: what `murmur train`, `murmur compress` and the compress
- * benchmark share. An app package (`@murmur/<app>`) exports `app` (its app.config: `features`, `classes`,
- * `model: Partial<AppModelSettings>`); a package without it may export its AppFeatures and
- * `modelSettings` directly. Missing settings take the defaults below.
+ * An app's model, trained on its feature rows: what `murmur train`, `murmur compress` and the compress
+ * benchmark share. An app's config sets `model: Partial<AppModelSettings>`; missing settings take the
+ * defaults below (@murmur/app's appModelSpec merges them).
  */
 export interface AppModelSettings {
   /** Hidden dense widths of the MLP on the feature vector. */
@@ -41,39 +39,10 @@ export const defaultModelSettings: AppModelSettings = {
   seed: 1,
 };
 
-export interface AppModule {
+/** An app's model as this package trains it: the app's name and its settings. */
+export interface AppModelSpec {
   name: string;
-  features: AppFeatures;
   settings: AppModelSettings;
-}
-
-/** Imports `@murmur/<app>` and finds its AppFeatures export and optional `modelSettings`. */
-export async function loadAppModule(app: string): Promise<AppModule> {
-  if (!/^[a-z0-9][a-z0-9-]*$/.test(app)) throw new UsageError(`bad app name '${app}'`);
-  let mod: Record<string, unknown>;
-  try {
-    mod = (await import(/* @vite-ignore */ `@murmur/${app}`)) as Record<string, unknown>;
-  } catch (e) {
-    throw new UsageError(
-      `unknown app '${app}': cannot import @murmur/${app} (${(e as Error).message.split('\n')[0]})`,
-    );
-  }
-  const isFeatures = (v: unknown): v is AppFeatures =>
-    typeof v === 'object' && v !== null && 'graphFor' in v && 'dataset' in v;
-  const config = mod['app'] as
-    { features?: unknown; classes?: readonly string[]; model?: Partial<AppModelSettings> } | undefined;
-  const features = isFeatures(config?.features) ? config.features : Object.values(mod).find(isFeatures);
-  if (!features)
-    throw new MurmurError(`@murmur/${app} exports no AppFeatures (an object with dataset and graphFor)`, {
-      field: app,
-    });
-  const settings: AppModelSettings = {
-    ...defaultModelSettings,
-    ...(config?.classes ? { classes: [...config.classes] } : {}),
-    ...(config?.model ?? {}),
-    ...((mod['modelSettings'] as Partial<AppModelSettings> | undefined) ?? {}),
-  };
-  return { name: app, features, settings };
 }
 
 /** Labelled feature rows of an app's dataset, with the subject of each row. */
@@ -85,61 +54,6 @@ export interface AppRows {
   recordings: string[];
   classes: string[];
   featureNames: string[];
-}
-
-const rowCache = new Map<string, Promise<AppRows>>();
-
-/**
- * Loads the app's dataset and computes its feature rows (TS reference of the feature graph). Results are
- * kept for the life of the process (train then compress in one run extract features once); treat them as
- * read-only.
- */
-export function loadAppRows(
-  app: AppModule,
-  opts: { dataDir?: string; allowSynthetic?: boolean } = {},
-): Promise<AppRows> {
-  const key = JSON.stringify([
-    app.name,
-    opts.dataDir ?? process.env['MURMUR_DATA_DIR'] ?? '',
-    opts.allowSynthetic ?? false,
-    app.settings.classes,
-  ]);
-  let rows = rowCache.get(key);
-  if (!rows) {
-    rows = extractAppRows(app, opts);
-    rowCache.set(key, rows);
-    rows.catch(() => rowCache.delete(key));
-  }
-  return rows;
-}
-
-async function extractAppRows(
-  app: AppModule,
-  opts: { dataDir?: string; allowSynthetic?: boolean },
-): Promise<AppRows> {
-  const { loadDataset } = await import('@murmur/datasets');
-  const { extractAppFeatures } = await import('@murmur/dsp');
-  const recordings = await loadDataset(app.features.dataset, {
-    dataDir: opts.dataDir,
-    allowSynthetic: opts.allowSynthetic,
-  });
-  const table = extractAppFeatures(app.features, recordings);
-  const rows = table.rows.filter((r) => r.label !== undefined && r.features.every(Number.isFinite));
-  if (rows.length === 0)
-    throw new MurmurError(`no labelled feature rows in dataset '${app.features.dataset}'`, {
-      field: 'dataset',
-    });
-  const classes = app.settings.classes ?? [...new Set(rows.map((r) => r.label!))].sort();
-  const index = new Map(classes.map((c, i) => [c, i]));
-  const kept = rows.filter((r) => index.has(r.label!));
-  return {
-    x: kept.map((r) => r.features),
-    y: kept.map((r) => index.get(r.label!)!),
-    groups: kept.map((r) => r.subject),
-    recordings: kept.map((r) => r.recording),
-    classes,
-    featureNames: table.features.map((f) => f.name),
-  };
 }
 
 /** The rows at some indices, in that order. */
@@ -185,7 +99,7 @@ export interface AppTraining {
  * training subjects (fitAppModel) and reports on the validation subjects.
  */
 export async function trainAppModel(
-  app: AppModule,
+  app: AppModelSpec,
   rows: AppRows,
   opts: { quiet?: boolean; epochs?: number } = {},
 ): Promise<AppTraining> {
@@ -212,7 +126,7 @@ export async function trainAppModel(
  * subjects), so no row outside `train` is seen.
  */
 export async function fitAppModel(
-  app: AppModule,
+  app: AppModelSpec,
   train: AppRows,
   opts: { quiet?: boolean; epochs?: number; label?: string } = {},
 ): Promise<TrainResult> {

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -17,14 +17,4 @@ export function workspaceRoot(start: string = dirname(fileURLToPath(import.meta.
 export function murmurVersion(): string {
   const pkg = JSON.parse(readFileSync(join(workspaceRoot(), 'package.json'), 'utf8')) as { version: string };
   return pkg.version;
-}
-
-/** The apps of the workspace: the folders of apps/ that hold an app.config.ts, sorted. */
-export function listApps(root: string = workspaceRoot()): string[] {
-  const dir = join(root, 'apps');
-  return existsSync(dir)
-    ? readdirSync(dir)
-        .filter((d) => existsSync(join(dir, d, 'app.config.ts')))
-        .sort()
-    : [];
 }

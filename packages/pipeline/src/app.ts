@@ -1,79 +1,8 @@
-/**
- * A Murmur app: everything `apps/<app>/app.config.ts` declares — the dataset and its windows (through the
- * feature graph), the model family and training settings, the compression tolerance, the payload schema
- * and the uplink policy. The pipeline reads nothing else about an app.
- */
-import type { AppModelSettings } from '@murmur/compress';
-import { listApps, MurmurError, UsageError } from '@murmur/core';
-import type { Recording } from '@murmur/datasets';
-import type { AppFeatures, AppFeatureTable, FeatureGraph } from '@murmur/dsp';
-import type { PayloadSchema } from '@murmur/payload';
-import { compilePolicy, type CompiledPolicy, type UplinkPolicyDef } from '@murmur/policy';
+/** The app's uplink policy, checked against its payload, classes and the device graph's feature vector. */
+import type { MurmurApp } from '@murmur/app';
 import { compileGraph } from '@murmur/dsp';
-import type { Fold, RowKey } from './cross-validate';
+import { compilePolicy, type CompiledPolicy } from '@murmur/policy';
 
-export interface MurmurApp {
-  /** Folder name under apps/, e.g. `wearable-activity`. */
-  id: string;
-  title: string;
-  /** What the app detects, one sentence (report and README). */
-  summary: string;
-  /** The model's classes in output order (also the payload's class enum values). */
-  classes: readonly string[];
-  /** The dataset, how its recordings become labelled windows, and the feature graph per recording. */
-  features: AppFeatures;
-  /** The feature graph the device runs (the one built for the device's nominal configuration). */
-  featureGraph: FeatureGraph;
-  /** Model family and training settings (defaults in @murmur/compress). */
-  model: Partial<AppModelSettings>;
-  /** Largest accuracy drop (percentage points) a compressed model may have against the float model. */
-  compression: { maxDropPp: number };
-  payload: PayloadSchema;
-  uplink: UplinkPolicyDef;
-  /** The board `npm start` builds for and the app's README recommends. */
-  defaultBoard: string;
-  /**
-   * The app's own figures beside classification accuracy (respiratory-rate error, anomaly ROC-AUC, ...),
-   * from parts that learn nothing from the training data (a rate estimator, a baseline learned on site), so
-   * `murmur eval` computes them on every recording of the directory and reports them under `task`.
-   */
-  taskMetrics?: (input: TaskMetricsInput) => TaskMetrics | Promise<TaskMetrics>;
-  /**
-   * How the app's accuracy is estimated on the development data, by scheme name: a number of subject
-   * folds, or folds built from the rows' subjects and recordings (e.g. leave one motor load out). Default:
-   * `{ subjects: 5 }`.
-   */
-  crossValidation?: Record<string, number | ((rows: readonly RowKey[]) => Fold[])>;
-}
-
-/** What an app's task metrics see: the held-out recordings and their feature rows (TS reference). */
-export interface TaskMetricsInput {
-  /** The dataset directory the recordings come from (for side files such as monitor numerics). */
-  dataDir: string;
-  recordings: readonly Recording[];
-  table: AppFeatureTable;
-  classes: readonly string[];
-}
-
-/** Named figures, each a number or a small JSON object (e.g. per-class recall). */
-export type TaskMetrics = Record<string, number | string | Record<string, unknown> | unknown[]>;
-
-/** Imports `@murmur/<id>` and returns its `app` export. */
-export async function loadApp(id: string | undefined): Promise<MurmurApp> {
-  const known = listApps();
-  if (!id) throw new UsageError(`missing --app (apps: ${known.join(', ')})`);
-  if (!known.includes(id)) throw new UsageError(`unknown app '${id}' (apps: ${known.join(', ')})`);
-  const mod = (await import(/* @vite-ignore */ `@murmur/${id}`)) as { app?: MurmurApp };
-  if (!mod.app || mod.app.id !== id) {
-    throw new MurmurError(`apps/${id}/app.config.ts must export \`const app: MurmurApp = { id: '${id}', ... }\``, {
-      file: `apps/${id}/app.config.ts`,
-      field: 'app',
-    });
-  }
-  return mod.app;
-}
-
-/** The app's uplink policy checked against its payload, classes and the device graph's feature vector. */
 export function compileAppPolicy(app: MurmurApp): CompiledPolicy {
   const graph = compileGraph(app.featureGraph);
   return compilePolicy(app.uplink, {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { listApps } from '@murmur/core';
+import { listApps, loadApp } from '@murmur/app';
 import { loadBoards } from '@murmur/boards';
-import { boardImage, loadApp } from './index';
+import { boardImage } from './index';
 
 const hardware = loadBoards().filter((b) => b.kind === 'hardware');
 

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { Board } from '@murmur/boards';
 import type { MemoryReport } from '@murmur/firmware';
 import { MurmurError } from '@murmur/core';
-import type { MurmurApp } from './app';
+import type { MurmurApp } from '@murmur/app';
 import { buildBoardFirmware, writeLibrary } from './build';
 import { usesModem } from './firmware-main';
 
@@ -32,7 +32,7 @@ export function radioPath(board: Board): BoardImage['radio'] {
 export async function boardImage(app: MurmurApp, board: Board): Promise<BoardImage> {
   const codegen = await import('@murmur/codegen');
   const base = { app: app.id, board: board.id, radio: radioPath(board) };
-  const options = await codegen.appLibraryOptions(app.id);
+  const options = codegen.appLibraryOptions(app);
   try {
     const library = codegen.generateAppLibrary({ ...options, board });
     const dir = mkdtempSync(join(tmpdir(), `image-${app.id}-${board.id}-`));

@@ -14,7 +14,7 @@ import { dirname, join } from 'node:path';
 import { isAvrCore, type Board } from '@murmur/boards';
 import type { AppLibrary, LibraryCheckResult } from '@murmur/codegen';
 import { createProgress, MurmurError, workspaceRoot } from '@murmur/core';
-import type { MurmurApp } from './app';
+import type { MurmurApp } from '@murmur/app';
 import { compressForBoard, ensureModel, type CompressionOutcome, type TrainedModel } from './model';
 import { recordedStream, recordedWindowCapacity, type RecordedStream } from './recorded';
 import { evaluateFirmware, type FirmwareEvaluation } from './evaluate';
@@ -218,17 +218,12 @@ export async function buildApp(opts: BuildOptions): Promise<BuildResult> {
 
   const codecFiles = await timed('codec', async () => {
     const payload = await import('@murmur/payload');
-    const mod = (await import(/* @vite-ignore */ `@murmur/${app.id}`)) as Record<string, unknown>;
     const dir = join(outDir, 'codec');
     mkdirSync(dir, { recursive: true });
     const name = payload.ttnCodecName(app.payload);
     const files: Record<string, string> = {
       [`${name}.js`]: payload.generateCodecJs(app.payload),
-      ...payload.generateTtnRepoFiles(
-        app.payload,
-        (mod['payloadExamples'] ?? []) as never,
-        mod['downlinkExamples'] as never,
-      ),
+      ...payload.generateTtnRepoFiles(app.payload, app.payloadExamples ?? [], app.downlinkExamples),
     };
     for (const [file, text] of Object.entries(files)) writeFileSync(join(dir, file), text);
     return Object.keys(files).map((f) => join(dir, f));

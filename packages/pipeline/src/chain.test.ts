@@ -8,7 +8,8 @@ import { loadDataset, splitBySubject } from '@murmur/datasets';
 import { fromNbiotDatagram, fromTtsUplink } from '@murmur/lpwan';
 import { buildUplinkFirmware, runWithModem, TEST_DEVICE } from '@murmur/modem';
 import { decode, decodeCborCompact, encodeCborCompact, toHex } from '@murmur/payload';
-import { loadApp, recordedStream, recordedUplinkMessagesC, writeLibrary } from './index';
+import { loadApp } from '@murmur/app';
+import { recordedStream, recordedUplinkMessagesC, writeLibrary } from './index';
 import { testData } from '@murmur/datasets/testing';
 
 const data = testData('wearable-activity');
@@ -23,7 +24,7 @@ const UPLINKS = 5;
 async function chain(boardId: string, commandSet: 'rak3172' | 'bg96') {
   const app = await loadApp('wearable-activity');
   const board = getBoard(boardId);
-  const options = await appLibraryOptions(app.id);
+  const options = appLibraryOptions(app);
   const lib = generateAppLibrary({ ...options, board });
   const dir = mkdtempSync(join(tmpdir(), 'app-chain-'));
   writeLibrary(lib, join(dir, 'lib'));

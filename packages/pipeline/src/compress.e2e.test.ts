@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { loadAppModule, loadAppRows, trainAppModel } from './app-model';
-import { runRecipes, type Recipe } from './recipes';
+import { appModelSpec, appRows, loadApp } from '@murmur/app';
+import { runRecipes, trainAppModel, type Recipe } from '@murmur/compress';
 import { testData } from '@murmur/datasets/testing';
 
 const data = testData('wearable-activity', { full: true });
@@ -8,11 +8,12 @@ const data = testData('wearable-activity', { full: true });
 /** End to end on the real wearable-activity data: app features → float MLP → int8 and compressed recipes. */
 describe.skipIf(data.skip)(data.title('wearable-activity on real data'), () => {
   it('int8 stays within 1.5 pp of float and a ≥ 10× recipe within 3 pp', async () => {
-    const app = await loadAppModule('wearable-activity');
+    const config = await loadApp('wearable-activity');
+    const app = appModelSpec(config);
     // A model whose weights dominate its per-channel constants (int32 bias, Q31 multiplier, shift: 9 B per
     // output channel), so that a 10× ratio measures weight compression rather than that overhead.
     app.settings.hidden = [64, 32];
-    const rows = await loadAppRows(app, { dataDir: data.dataDir });
+    const rows = await appRows(config, { dataDir: data.dataDir });
     const trained = await trainAppModel(app, rows, { quiet: true });
     // Validation subjects are never seen in training.
     expect(trained.validation.groups.some((g) => trained.train.groups.includes(g))).toBe(false);

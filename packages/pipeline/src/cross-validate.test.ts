@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { createRng } from '@murmur/core';
 import type { AppRows } from '@murmur/compress';
-import { crossValidate, groupFolds, type MurmurApp } from './index';
+import type { MurmurApp } from '@murmur/app';
+import { crossValidate, groupFolds } from './index';
 
 const app = {
   id: 'blobs',

@@ -8,22 +8,8 @@
 import { MurmurError, UsageError, createRng } from '@murmur/core';
 import type { AppRows } from '@murmur/compress';
 import type { ClassificationReport } from '@murmur/nn';
-import type { MurmurApp } from './app';
+import { appModelSpec, appRows, type Fold, type MurmurApp, type RowKey } from '@murmur/app';
 import { namedReport, type NamedReport } from './evaluate';
-import { appModule } from './model';
-
-/** The identity of a row a fold can hold out on. */
-export interface RowKey {
-  /** Subject (person, machine load, PPG record). */
-  group: string;
-  recording: string;
-}
-
-export interface Fold {
-  name: string;
-  /** True for the rows this fold holds out (tests on). */
-  test: (row: RowKey) => boolean;
-}
 
 /**
  * `k` folds of whole groups (seeded shuffle, sizes differing by at most one); `k` at least the number of
@@ -87,8 +73,8 @@ export async function crossValidate(
 ): Promise<CrossValidation> {
   const c = await import('@murmur/compress');
   const { classificationReport, predictClasses } = await import('@murmur/nn');
-  const mod = await appModule(app);
-  const rows = opts.rows ?? (await c.loadAppRows(mod, { dataDir: opts.dataDir }));
+  const mod = appModelSpec(app);
+  const rows = opts.rows ?? (await appRows(app, { dataDir: opts.dataDir }));
   const recipeName = opts.recipe ?? 'int8';
   const recipe = c.defaultRecipes.find((r) => r.name === recipeName);
   if (!recipe)
@@ -194,8 +180,7 @@ export async function crossValidateApp(
     throw new UsageError(
       `unknown scheme '${unknown[0]}' (${app.id} has: ${Object.keys(declared).join(', ')})`,
     );
-  const c = await import('@murmur/compress');
-  const rows = await c.loadAppRows(await appModule(app), { dataDir: opts.dataDir });
+  const rows = await appRows(app, { dataDir: opts.dataDir });
   const out: Record<string, SchemeResult> = {};
   for (const [name, scheme] of Object.entries(declared)) {
     if (opts.schemes && !opts.schemes.includes(name)) continue;

@@ -12,7 +12,7 @@ import { createProgress, MurmurError, UsageError, workspaceRoot } from '@murmur/
 import type { CompressedModel } from '@murmur/compress';
 import type { Recording } from '@murmur/datasets';
 import type { ClassificationReport } from '@murmur/nn';
-import type { MurmurApp, TaskMetrics } from './app';
+import type { MurmurApp, TaskMetrics } from '@murmur/app';
 import { defaultModelDir, ensureModel } from './model';
 import { recordedWindowCapacity } from './recorded';
 
@@ -240,7 +240,7 @@ export async function evaluateFirmware(
   // When not every window can run, an even spread over all of them (every subject and class) rather than the first.
   const n = Math.min(wanted, (limits.runs ?? Infinity) * slotsPerRun);
   const scored = Array.from({ length: n }, (_, i) => items[Math.floor((i * items.length) / n)]!);
-  const options = { ...(await codegen.appLibraryOptions(app.id, model)), board };
+  const options = { ...codegen.appLibraryOptions(app, model), board };
   const progress = createProgress({
     total: scored.length,
     label: `firmware on ${board.id}`,

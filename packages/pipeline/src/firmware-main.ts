@@ -5,7 +5,7 @@
  * vendor stack (STM32CubeWL, LoRaMac-node, RUI3, nRF Modem library) implements for an integrated radio.
  */
 import type { Board } from '@murmur/boards';
-import type { MurmurApp } from './app';
+import type { MurmurApp } from '@murmur/app';
 
 /** What each template's sensor is, for the weak driver's documentation. */
 const SENSORS: Record<string, string> = {
@@ -112,7 +112,7 @@ export function firmwareMain(app: MurmurApp, board: Board): string {
       cbor
         ? ' * Send the `length` bytes of the compact CBOR uplink (`fport` names the message) and return 0 on success. This weak default sends nothing;'
         : ' * Send `length` bytes on LoRaWAN port `fport` and return 0 on success. This weak default sends nothing;',
-      ' * implement it with the vendor stack (see the board\'s README for an example).',
+      " * implement it with the vendor stack (see the board's README for an example).",
       ' */',
       '__attribute__((weak)) int murmur_radio_send(uint8_t fport, const uint8_t *bytes, size_t length) {',
       '  (void)fport;',

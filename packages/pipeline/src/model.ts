@@ -7,30 +7,13 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Board } from '@murmur/boards';
-import type {
-  AppModule,
-  AppRows,
-  BudgetChoice,
-  FirmwareFootprint,
-  MemoryBudget,
-  RecipeResult,
-} from '@murmur/compress';
+import type { AppRows, BudgetChoice, FirmwareFootprint, MemoryBudget, RecipeResult } from '@murmur/compress';
 import { MurmurError, workspaceRoot } from '@murmur/core';
 import type { ClassificationReport, ModelIR } from '@murmur/nn';
-import type { MurmurApp } from './app';
+import { appModelSpec, appRows, type MurmurApp } from '@murmur/app';
 
 export function defaultModelDir(app: string): string {
   return join(workspaceRoot(), 'dist', 'apps', app, 'model');
-}
-
-/** The app as @murmur/compress trains it. */
-export async function appModule(app: MurmurApp): Promise<AppModule> {
-  const { defaultModelSettings } = await import('@murmur/compress');
-  return {
-    name: app.id,
-    features: app.features,
-    settings: { ...defaultModelSettings, classes: [...app.classes], ...app.model },
-  };
 }
 
 export interface TrainedModel {
@@ -56,8 +39,7 @@ export async function ensureModel(
 ): Promise<TrainedModel> {
   const c = await import('@murmur/compress');
   const { loadModel, saveModel, evaluateClassifier } = await import('@murmur/nn');
-  const mod = await appModule(app);
-  const rows = await c.loadAppRows(mod, { dataDir: opts.dataDir });
+  const rows = await appRows(app, { dataDir: opts.dataDir });
   const modelDir = opts.modelDir ?? defaultModelDir(app.id);
   let model = existsSync(join(modelDir, 'model.json')) ? loadModel(modelDir) : undefined;
   if (model && !sameSubjects(model, rows)) {
@@ -81,7 +63,7 @@ export async function ensureModel(
       );
     }
   } else {
-    const t = await c.trainAppModel(mod, rows, { quiet: opts.quiet });
+    const t = await c.trainAppModel(appModelSpec(app), rows, { quiet: opts.quiet });
     model = t.model;
     saveModel(modelDir, model);
     validationSubjects = [...new Set(t.validation.groups)];
@@ -150,7 +132,7 @@ export async function evaluateRecipes(
   opts: CompressOptions = {},
 ): Promise<RecipeEvaluation> {
   const c = await import('@murmur/compress');
-  const mod = await appModule(app);
+  const mod = appModelSpec(app);
   const recipes = opts.recipes
     ? c.defaultRecipes.filter((r) => opts.recipes!.includes(r.name))
     : c.defaultRecipes;

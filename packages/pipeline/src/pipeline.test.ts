@@ -1,10 +1,7 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { getBoard } from '@murmur/boards';
-import { listApps } from '@murmur/core';
-import { batteryEstimate, BATTERY_MAH, firmwareFootprint, loadApp, type MurmurApp } from './index';
+import type { MurmurApp } from '@murmur/app';
+import { batteryEstimate, BATTERY_MAH, firmwareFootprint } from './index';
 
 const app = {
   id: 'x',
@@ -12,21 +9,6 @@ const app = {
   uplink: { periodS: 900 },
   payload: { size: 6 },
 } as unknown as MurmurApp;
-
-describe('apps', () => {
-  it('lists the folders of apps/ that have an app.config.ts', () => {
-    const root = mkdtempSync(join(tmpdir(), 'apps-'));
-    for (const [name, config] of [['b-app', true], ['a-app', true], ['not-an-app', false]] as const) {
-      mkdirSync(join(root, 'apps', name), { recursive: true });
-      if (config) writeFileSync(join(root, 'apps', name, 'app.config.ts'), '');
-    }
-    expect(listApps(root)).toEqual(['a-app', 'b-app']);
-  });
-  it('refuses a missing or unknown app with a usage error', async () => {
-    await expect(loadApp(undefined)).rejects.toMatchObject({ exitCode: 2, message: expect.stringMatching(/missing --app/) });
-    await expect(loadApp('no-such-app')).rejects.toMatchObject({ exitCode: 2, message: expect.stringMatching(/unknown app 'no-such-app'/) });
-  });
-});
 
 describe('budget footprint', () => {
   it('reserves less code and stack on AVR than on Cortex-M', () => {
@@ -44,7 +26,10 @@ describe('battery estimate', () => {
     const windowsPerDay = 86400 / (128 / 20);
     expect(b.windowsPerDay).toBeCloseTo(windowsPerDay, 6);
     expect(b.uplinksPerDay).toBe(96);
-    expect(b.computeMahPerDay).toBeCloseTo((windowsPerDay * 4_000_000 / 16e6) * board.power.runCurrentMa / 3600, 9);
+    expect(b.computeMahPerDay).toBeCloseTo(
+      (((windowsPerDay * 4_000_000) / 16e6) * board.power.runCurrentMa) / 3600,
+      9,
+    );
     expect(b.sleepMahPerDay).toBeCloseTo((board.power.sleepCurrentUa / 1000) * 24, 9);
     expect(b.days).toBeCloseTo(BATTERY_MAH / (b.computeMahPerDay + b.radioMahPerDay + b.sleepMahPerDay), 9);
   });

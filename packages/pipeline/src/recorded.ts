@@ -5,7 +5,7 @@
 import type { Board } from '@murmur/boards';
 import { emulatorFor } from '@murmur/boards';
 import type { Recording } from '@murmur/datasets';
-import type { MurmurApp } from './app';
+import type { MurmurApp } from '@murmur/app';
 
 /** Flash kept for the library and the check program when recorded frames are compiled into an AVR image. */
 const AVR_CODE_RESERVE = 20 * 1024;

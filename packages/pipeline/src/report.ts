@@ -11,7 +11,7 @@ import { classifyInt8 } from '@murmur/compress';
 import { classificationReport } from '@murmur/nn';
 import { uplinkBudget, uplinkAirtimeMs } from '@murmur/lpwan';
 import { bars, bitLayout, confusionMatrix, renderReport, scatter, stackedBars, type Section } from '@murmur/report';
-import type { MurmurApp } from './app';
+import type { MurmurApp } from '@murmur/app';
 import type { BuildResult } from './build';
 
 export const BATTERY_MAH = 2400;

@@ -1,4 +1,4 @@
-import type { MurmurApp, TaskMetrics } from '@murmur/pipeline';
+import type { MurmurApp, TaskMetrics } from '@murmur/app';
 import type { BenchSuite } from '../suite';
 
 /**
@@ -11,11 +11,11 @@ export const suite: BenchSuite = {
   name: 'accuracy',
   description: 'cross-validated accuracy of every app (subject/recording folds), float and int8',
   async run() {
-    const { listApps } = await import('@murmur/core');
+    const { listApps, loadApp } = await import('@murmur/app');
     const pipeline = await import('@murmur/pipeline');
     const apps: Record<string, unknown> = {};
     for (const id of listApps()) {
-      const app = await pipeline.loadApp(id);
+      const app = await loadApp(id);
       const start = performance.now();
       try {
         apps[id] = {

@@ -1,6 +1,6 @@
 import type { CompressedModel, QuantizedWeightLayer } from '@murmur/compress';
 import type { BenchSuite } from '../suite';
-import { listApps } from '@murmur/core';
+import { listApps, loadApp } from '@murmur/app';
 
 /**
  * Emulated cores the generated libraries are measured on (hardware boards run on these proxies); the
@@ -36,7 +36,7 @@ export const suite: BenchSuite = {
     const apps = [];
     const appModels: { app: string; model: CompressedModel }[] = [];
     for (const app of listApps()) {
-      const options = await codegen.appLibraryOptions(app);
+      const options = codegen.appLibraryOptions(await loadApp(app));
       appModels.push({ app, model: options.model });
       for (const boardId of cores) {
         const board = getBoard(boardId);

@@ -1,8 +1,5 @@
 import type { BenchSuite } from '../suite';
 
-/** Apps measured (each on its own dataset and feature graph). */
-const APPS = ['wearable-activity', 'predictive-maintenance', 'ppg-triage'];
-
 /**
  * Float vs int8 vs int4/mixed vs pruned vs clustered vs binarized vs combinations for every app whose
  * dataset is available: exact weight bytes, ratio to float32, accuracy on the validation subjects and
@@ -13,13 +10,15 @@ export const suite: BenchSuite = {
   description: 'model compression per app: weight bytes, ratio and validation accuracy of every recipe',
   async run() {
     const c = await import('@murmur/compress');
+    const { appModelSpec, appRows, listApps, loadApp } = await import('@murmur/app');
     const apps = [];
-    for (const name of APPS) {
+    for (const name of listApps()) {
       const start = performance.now();
       let rows;
-      const app = await c.loadAppModule(name);
+      const config = await loadApp(name);
+      const app = appModelSpec(config);
       try {
-        rows = await c.loadAppRows(app);
+        rows = await appRows(config);
       } catch (e) {
         apps.push({ app: name, skipped: (e as Error).message });
         continue;

@@ -15,7 +15,8 @@ export function registerBuild(program: Command): void {
     .option('--data-dir <dir>', DATA_DIR_HELP)
     .option('--json', 'print the report JSON')
     .action(async (opts: { app?: string; board: string; out?: string; dataDir?: string; json?: boolean }) => {
-      const { loadApp, buildApp, writeReport, imageMemory } = await import('@murmur/pipeline');
+      const { loadApp } = await import('@murmur/app');
+      const { buildApp, writeReport, imageMemory } = await import('@murmur/pipeline');
       const { getBoard } = await import('@murmur/boards');
       const app = await loadApp(opts.app);
       let board;

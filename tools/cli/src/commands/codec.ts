@@ -3,7 +3,6 @@ import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { CommandModule } from './index';
 import { UsageError } from '@murmur/core';
-import { loadAppPayload } from './decode';
 
 const TARGETS = ['ttn', 'chirpstack', 'ttn-repo', 'c'] as const;
 type Target = (typeof TARGETS)[number];
@@ -25,16 +24,17 @@ export function registerCodec(program: Command): void {
         );
       }
       if (opts.out === undefined) throw new UsageError('missing --out <dir>');
-      const app = await loadAppPayload(opts.app);
+      const { loadApp } = await import('@murmur/app');
+      const app = await loadApp(opts.app);
       const payload = await import('@murmur/payload');
-      const name = payload.ttnCodecName(app.schema);
+      const name = payload.ttnCodecName(app.payload);
       let files: Record<string, string>;
       if (target === 'ttn-repo')
-        files = payload.generateTtnRepoFiles(app.schema, app.examples, app.downlinkExamples);
+        files = payload.generateTtnRepoFiles(app.payload, app.payloadExamples ?? [], app.downlinkExamples);
       else if (target === 'c') {
-        const c = payload.generateC(app.schema);
+        const c = payload.generateC(app.payload);
         files = { [`${c.baseName}.h`]: c.header, [`${c.baseName}.c`]: c.source };
-      } else files = { [`${name}.js`]: payload.generateCodecJs(app.schema) };
+      } else files = { [`${name}.js`]: payload.generateCodecJs(app.payload) };
       const dir = resolve(opts.out);
       mkdirSync(dir, { recursive: true });
       for (const [file, text] of Object.entries(files)) writeFileSync(join(dir, file), text);

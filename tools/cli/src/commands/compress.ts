@@ -5,7 +5,6 @@ import type { CommandModule } from './index';
 import { UsageError, workspaceRoot } from '@murmur/core';
 import type { RecipeResult } from '@murmur/compress';
 import { DATA_DIR_HELP, printJson, printTable } from '../output';
-import { checkApp, defaultModelDir } from './train';
 
 /**
  * Flash and RAM the rest of the firmware is assumed to take when no measured figure is given: feature
@@ -89,7 +88,9 @@ export function registerCompress(program: Command): void {
         margin?: string;
         json?: boolean;
       }) => {
-        const app = checkApp(opts.app);
+        const { loadApp } = await import('@murmur/app');
+        const appConfig = await loadApp(opts.app);
+        const app = appConfig.id;
         if (!opts.board) throw new UsageError('missing --board (see murmur boards)');
         const { getBoard } = await import('@murmur/boards');
         const board = (() => {
@@ -116,8 +117,7 @@ export function registerCompress(program: Command): void {
             );
           return r.name;
         });
-        const appConfig = await pipeline.loadApp(app);
-        const modelDir = opts.model ?? defaultModelDir(app);
+        const modelDir = opts.model ?? pipeline.defaultModelDir(app);
         if (!opts.json && !existsSync(join(modelDir, 'model.json')))
           process.stderr.write(`no trained model in ${modelDir}: training one first\n`);
         const trained = await pipeline.ensureModel(appConfig, {

@@ -22,7 +22,7 @@ describe('murmur decode / encode / codec / airtime', () => {
     expect(await run('decode', '--app', 'ppg-triage', '--fport', '14', hex.slice(0, 4))).toBe(1);
     expect(JSON.parse(io.out().slice(before)).errors[0]).toMatch(/truncated/);
     expect(await run('decode', '--app', 'nope', '--fport', '14', hex)).toBe(2);
-    expect(io.err()).toContain('known apps: ppg-triage, predictive-maintenance, wearable-activity');
+    expect(io.err()).toContain('(apps: ppg-triage, predictive-maintenance, wearable-activity)');
   });
 
   it('encodes JSON to hex and fPort', async () => {

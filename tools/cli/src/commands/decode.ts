@@ -1,49 +1,8 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { CommandModule } from './index';
-import { MurmurError, UsageError, workspaceRoot } from '@murmur/core';
-import type { PayloadExample, PayloadSchema } from '@murmur/payload';
+import { MurmurError, UsageError } from '@murmur/core';
 import { printJson } from '../output';
-
-/** What an app exports about its uplink: the schema and its test vectors. */
-export interface AppPayload {
-  schema: PayloadSchema;
-  examples: PayloadExample[];
-  downlinkExamples: PayloadExample[];
-}
-
-/** Apps under apps/ that define a payload schema (src/payload.ts). */
-export function payloadApps(): string[] {
-  const dir = join(workspaceRoot(), 'apps');
-  return readdirSync(dir)
-    .filter((name) => existsSync(join(dir, name, 'src', 'payload.ts')))
-    .sort();
-}
-
-/** Loads `@murmur/<app>` and its exported `payloadSchema`; UsageError listing the known apps otherwise. */
-export async function loadAppPayload(app: string | undefined): Promise<AppPayload> {
-  const known = payloadApps();
-  if (app === undefined || !known.includes(app)) {
-    throw new UsageError(
-      `${app === undefined ? 'missing --app' : `unknown app '${app}'`} (known apps: ${known.join(', ')})`,
-    );
-  }
-  const mod = (await import(`@murmur/${app}`)) as {
-    payloadSchema?: PayloadSchema;
-    payloadExamples?: PayloadExample[];
-    downlinkExamples?: PayloadExample[];
-  };
-  if (!mod.payloadSchema)
-    throw new MurmurError(`@murmur/${app} does not export payloadSchema`, {
-      file: `apps/${app}/src/index.ts`,
-    });
-  return {
-    schema: mod.payloadSchema,
-    examples: mod.payloadExamples ?? [],
-    downlinkExamples: mod.downlinkExamples ?? [],
-  };
-}
 
 /** Parses a non-negative integer option; UsageError naming the option otherwise. */
 export function intOption(
@@ -89,7 +48,8 @@ async function runDecode(hex: string | undefined, opts: DecodeOptions): Promise<
     throw new UsageError(
       'give exactly one of: --fport <n> <hex>, --ttn <file>, --chirpstack <file>, --phy <hex>',
     );
-  const { schema } = await loadAppPayload(opts.app);
+  const { loadApp } = await import('@murmur/app');
+  const schema = (await loadApp(opts.app)).payload;
   const payload = await import('@murmur/payload');
   const lpwan = await import('@murmur/lpwan');
   let result: { errors: string[] };

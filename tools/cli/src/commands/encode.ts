@@ -2,7 +2,6 @@ import type { Command } from 'commander';
 import type { CommandModule } from './index';
 import { MurmurError } from '@murmur/core';
 import { printJson } from '../output';
-import { loadAppPayload } from './decode';
 
 export function registerEncode(program: Command): void {
   program
@@ -12,7 +11,8 @@ export function registerEncode(program: Command): void {
     .option('--app <app>', 'app whose payload schema to use')
     .option('--downlink', 'encode the app downlink instead of the uplink')
     .action(async (json: string, opts: { app?: string; downlink?: boolean }) => {
-      const { schema } = await loadAppPayload(opts.app);
+      const { loadApp } = await import('@murmur/app');
+      const schema = (await loadApp(opts.app)).payload;
       const { encode, encodeDownlink, toHex } = await import('@murmur/payload');
       let value: unknown;
       try {

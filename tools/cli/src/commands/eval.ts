@@ -35,7 +35,7 @@ export function registerEval(program: Command): void {
     .action(async (opts: EvalOptions) => {
       const { UsageError, workspaceRoot } = await import('@murmur/core');
       const pipeline = await import('@murmur/pipeline');
-      const app = await pipeline.loadApp(opts.app);
+      const app = await (await import('@murmur/app')).loadApp(opts.app);
       if (opts.cv) {
         const schemes = await pipeline.crossValidateApp(app, {
           dataDir: opts.dataDir,

@@ -1,11 +1,8 @@
 import { createWriteStream } from 'node:fs';
 import type { Command } from 'commander';
-import { UsageError, createProgress } from '@murmur/core';
-import type { AppFeatures } from '@murmur/dsp';
+import { createProgress } from '@murmur/core';
 import type { CommandModule } from './index';
 import { DATA_DIR_HELP } from '../output';
-
-const apps = ['wearable-activity', 'predictive-maintenance', 'ppg-triage'] as const;
 
 interface FeaturesOptions {
   app: string;
@@ -15,14 +12,10 @@ interface FeaturesOptions {
 
 /** Computes the app's feature vector for every window of its dataset and writes them as CSV. */
 export async function runFeatures(opts: FeaturesOptions): Promise<void> {
-  if (!(apps as readonly string[]).includes(opts.app)) {
-    throw new UsageError(`unknown app '${opts.app}' (expected one of: ${apps.join(', ')})`);
-  }
+  const { loadApp } = await import('@murmur/app');
+  const appFeatures = (await loadApp(opts.app)).features;
   const { loadDataset } = await import('@murmur/datasets');
   const { extractAppFeatures, float32Text } = await import('@murmur/dsp');
-  const { appFeatures } = (await import(`@murmur/${opts.app}`)) as {
-    appFeatures: AppFeatures;
-  };
   const recordings = await loadDataset(appFeatures.dataset, { dataDir: opts.dataDir });
   const progress = createProgress({
     total: recordings.length,
@@ -64,7 +57,7 @@ export function registerFeatures(program: Command): void {
     .description(
       "compute an app's feature vector for every window of its dataset (CSV: subject, label, recording, window, features)",
     )
-    .requiredOption('--app <app>', `the app: ${apps.join(', ')}`)
+    .requiredOption('--app <app>', 'the app (apps/<app>)')
     .option('--data-dir <dir>', DATA_DIR_HELP)
     .option('--out <file.csv>', 'write the CSV to this file (default: standard output)')
     .action(runFeatures);

@@ -22,7 +22,8 @@ export function registerStart(program: Command): void {
     .option('--board <board>', 'the board', START_BOARD)
     .option('--data-dir <dir>', DATA_DIR_HELP)
     .action(async (opts: { app: string; board: string; dataDir?: string }) => {
-      const { loadApp, buildApp, writeReport } = await import('@murmur/pipeline');
+      const { loadApp } = await import('@murmur/app');
+      const { buildApp, writeReport } = await import('@murmur/pipeline');
       const { getBoard } = await import('@murmur/boards');
       const { decode } = await import('@murmur/payload');
       const app = await loadApp(opts.app);

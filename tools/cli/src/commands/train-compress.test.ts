@@ -19,7 +19,7 @@ describe('murmur train / compress usage', () => {
   it('exit 2 with the reason on usage mistakes', async () => {
     const io = capture();
     expect(await run('train')).toBe(2);
-    expect(io.err()).toContain('missing --app (known apps: ');
+    expect(io.err()).toContain('missing --app (apps: ');
     expect(await run('train', '--app', 'nope')).toBe(2);
     expect(io.err()).toContain("unknown app 'nope'");
     expect(await run('train', '--app', 'wearable-activity', '--epochs', 'x')).toBe(2);

@@ -1,34 +1,8 @@
-import { existsSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Command } from 'commander';
 import type { CommandModule } from './index';
-import { UsageError, workspaceRoot } from '@murmur/core';
+import { UsageError } from '@murmur/core';
 import type { ClassificationReport } from '@murmur/nn';
 import { DATA_DIR_HELP, printJson, printTable } from '../output';
-
-/** Apps under apps/ with a feature graph (src/features.ts): the ones that can be trained. */
-export function trainableApps(): string[] {
-  const dir = join(workspaceRoot(), 'apps');
-  return readdirSync(dir)
-    .filter((name) => existsSync(join(dir, name, 'src', 'features.ts')))
-    .sort();
-}
-
-/** The app name, or a UsageError listing the trainable apps. */
-export function checkApp(app: string | undefined): string {
-  const known = trainableApps();
-  if (app === undefined || !known.includes(app)) {
-    throw new UsageError(
-      `${app === undefined ? 'missing --app' : `unknown app '${app}'`} (known apps: ${known.join(', ')})`,
-    );
-  }
-  return app;
-}
-
-/** Default place of an app's trained float model (the Nx `train` target's output). */
-export function defaultModelDir(app: string): string {
-  return join(workspaceRoot(), 'dist', 'apps', app, 'model');
-}
 
 const pct = (v: number): string => (Number.isNaN(v) ? '-' : `${(100 * v).toFixed(1)} %`);
 
@@ -48,20 +22,21 @@ export function registerTrain(program: Command): void {
     .option('--json', 'print the validation metrics as JSON')
     .action(
       async (opts: { app?: string; dataDir?: string; out?: string; epochs?: string; json?: boolean }) => {
-        const app = checkApp(opts.app);
+        const { appModelSpec, appRows, loadApp } = await import('@murmur/app');
+        const app = await loadApp(opts.app);
         const epochs = opts.epochs === undefined ? undefined : Number(opts.epochs);
         if (epochs !== undefined && !(Number.isInteger(epochs) && epochs > 0)) {
           throw new UsageError(`--epochs must be a positive integer, got '${opts.epochs}'`);
         }
-        const { loadAppModule, loadAppRows, trainAppModel } = await import('@murmur/compress');
+        const { trainAppModel } = await import('@murmur/compress');
         const { saveModel } = await import('@murmur/nn');
-        const mod = await loadAppModule(app);
-        const rows = await loadAppRows(mod, { dataDir: opts.dataDir });
-        const trained = await trainAppModel(mod, rows, { epochs, quiet: opts.json });
-        const out = opts.out ?? defaultModelDir(app);
+        const { defaultModelDir } = await import('@murmur/pipeline');
+        const rows = await appRows(app, { dataDir: opts.dataDir });
+        const trained = await trainAppModel(appModelSpec(app), rows, { epochs, quiet: opts.json });
+        const out = opts.out ?? defaultModelDir(app.id);
         saveModel(out, trained.model);
         const summary = {
-          app,
+          app: app.id,
           backend: trained.result.backend,
           rows: rows.x.length,
           features: rows.featureNames.length,

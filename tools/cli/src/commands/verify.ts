@@ -61,6 +61,8 @@ export function registerVerify(program: Command): void {
         opts.period === undefined ? DEFAULT_PERIOD : positiveInt(opts.period, 'period', UsageError);
       if (windows % period !== 0)
         throw new UsageError(`--windows (${windows}) must be a multiple of --period (${period})`);
+      const { loadApp } = await import('@murmur/app');
+      const app = await loadApp(opts.app);
       const { getBoard } = await import('@murmur/boards');
       const board = getBoard(opts.board);
       const codegen = await import('@murmur/codegen');
@@ -77,7 +79,7 @@ export function registerVerify(program: Command): void {
             'verifying with a calibrated stand-in model of the same shapes\n',
         );
       }
-      const options = await codegen.appLibraryOptions(opts.app, model);
+      const options = codegen.appLibraryOptions(app, model);
       codegen.generateAppLibrary({ ...options, board }); // fails early, with the numbers, when the app cannot fit the board
       let input = 'deterministic check stream (integer triangle wave + xorshift32 noise)';
       let check: { windows: number; period: number; frames?: Float32Array[] } = { windows, period };
@@ -86,7 +88,6 @@ export function registerVerify(program: Command): void {
         // under simavr) they go into flash as float32, as many windows as the board's flash holds beside the code.
         const pipeline = await import('@murmur/pipeline');
         const { loadDataset, splitBySubject } = await import('@murmur/datasets');
-        const app = await pipeline.loadApp(opts.app);
         const recordings = await loadDataset(app.features.dataset, { dataDir: opts.dataDir });
         const graph = app.featureGraph;
         // Only recordings at the feature graph's rate with its channels can feed the device.

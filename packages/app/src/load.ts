@@ -1,0 +1,41 @@
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { defaultModelSettings, type AppModelSpec } from '@murmur/compress';
+import { MurmurError, UsageError, workspaceRoot } from '@murmur/core';
+import type { MurmurApp } from './app';
+
+/** The apps of the workspace: the folders of apps/ that hold an app.config.ts, sorted. */
+export function listApps(root: string = workspaceRoot()): string[] {
+  const dir = join(root, 'apps');
+  return existsSync(dir)
+    ? readdirSync(dir)
+        .filter((d) => existsSync(join(dir, d, 'app.config.ts')))
+        .sort()
+    : [];
+}
+
+/**
+ * The one way to get an app: imports `@murmur/<id>` (the package of apps/<id>) and returns the `app` its
+ * app.config.ts exports. UsageError (exit 2) for a missing or unknown id, naming the apps there are.
+ */
+export async function loadApp(id: string | undefined): Promise<MurmurApp> {
+  const known = listApps();
+  if (!id) throw new UsageError(`missing --app (apps: ${known.join(', ')})`);
+  if (!known.includes(id)) throw new UsageError(`unknown app '${id}' (apps: ${known.join(', ')})`);
+  const mod = (await import(/* @vite-ignore */ `@murmur/${id}`)) as { app?: MurmurApp };
+  if (!mod.app || mod.app.id !== id) {
+    throw new MurmurError(
+      `apps/${id}/app.config.ts must export \`const app: MurmurApp = { id: '${id}', ... }\``,
+      {
+        file: `apps/${id}/app.config.ts`,
+        field: 'app',
+      },
+    );
+  }
+  return mod.app;
+}
+
+/** The app's model as @murmur/compress trains it: its settings over the defaults, classes in output order. */
+export function appModelSpec(app: MurmurApp): AppModelSpec {
+  return { name: app.id, settings: { ...defaultModelSettings, classes: [...app.classes], ...app.model } };
+}
