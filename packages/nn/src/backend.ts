@@ -18,6 +18,8 @@ export interface TfRuntime {
 
 let loaded: Promise<{ tf: Tf; native: boolean }> | undefined;
 
+// tfjs is imported on first use, not at module load: most commands never train, and loading tfjs (and its
+// wasm backend) would add to every command's start-up.
 async function importTf(): Promise<{ tf: Tf; native: boolean }> {
   try {
     const name = '@tensorflow/tfjs-node';

@@ -6,10 +6,12 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Board } from '@murmur/boards';
-import type { MemoryReport } from '@murmur/firmware';
-import { MurmurError } from '@murmur/core';
 import type { MurmurApp } from '@murmur/app';
+import type { Board } from '@murmur/boards';
+import { generateAppLibrary } from '@murmur/codegen';
+import { MurmurError } from '@murmur/core';
+import type { MemoryReport } from '@murmur/firmware';
+import { appLibraryOptions } from '@murmur/verify';
 import { buildBoardFirmware, writeLibrary } from './build';
 import { usesModem } from './firmware-main';
 
@@ -30,11 +32,10 @@ export function radioPath(board: Board): BoardImage['radio'] {
 }
 
 export async function boardImage(app: MurmurApp, board: Board): Promise<BoardImage> {
-  const codegen = await import('@murmur/codegen');
   const base = { app: app.id, board: board.id, radio: radioPath(board) };
-  const options = codegen.appLibraryOptions(app);
+  const options = appLibraryOptions(app);
   try {
-    const library = codegen.generateAppLibrary({ ...options, board });
+    const library = generateAppLibrary({ ...options, board });
     const dir = mkdtempSync(join(tmpdir(), `image-${app.id}-${board.id}-`));
     writeLibrary(library, join(dir, 'lib'));
     const image = await buildBoardFirmware(app, board, library, join(dir, 'lib'), join(dir, 'firmware'));

@@ -11,15 +11,21 @@
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { isAvrCore, type Board } from '@murmur/boards';
-import type { AppLibrary, LibraryCheckResult } from '@murmur/codegen';
-import { createProgress, MurmurError, workspaceRoot } from '@murmur/core';
 import type { MurmurApp } from '@murmur/app';
-import { compressForBoard, ensureModel, type CompressionOutcome, type TrainedModel } from './model';
-import { recordedStream, recordedWindowCapacity, type RecordedStream } from './recorded';
+import { isAvrCore, type Board } from '@murmur/boards';
+import { generateAppLibrary, type AppLibrary } from '@murmur/codegen';
+import { compressedToJson } from '@murmur/compress';
+import { createProgress, MurmurError, workspaceRoot } from '@murmur/core';
+import { loadDataset, resolveDataSource } from '@murmur/datasets';
+import { compileGraph } from '@murmur/dsp';
+import { buildFirmware, type FirmwareImage } from '@murmur/firmware';
+import { modemIncludeDirs, modemSources } from '@murmur/modem';
+import { generateCodecJs, generateTtnRepoFiles, ttnCodecName } from '@murmur/payload';
+import { referenceRun, runLibraryCheck, type LibraryCheckResult } from '@murmur/verify';
 import { evaluateFirmware, type FirmwareEvaluation } from './evaluate';
 import { firmwareMain, usesModem } from './firmware-main';
-import type { FirmwareImage } from '@murmur/firmware';
+import { compressForBoard, ensureModel, type CompressionOutcome, type TrainedModel } from './model';
+import { recordedStream, recordedWindowCapacity, type RecordedStream } from './recorded';
 
 export interface BuildOptions {
   app: MurmurApp;
@@ -96,8 +102,7 @@ export async function buildBoardFirmware(
   libDir: string,
   outDir: string,
 ): Promise<FirmwareImage> {
-  const { buildFirmware } = await import('@murmur/firmware');
-  const modem = usesModem(board) ? await import('@murmur/modem') : undefined;
+  const modem = usesModem(board) ? { sources: modemSources, includeDirs: modemIncludeDirs } : undefined;
   rmSync(outDir, { recursive: true, force: true });
   mkdirSync(join(outDir, 'src'), { recursive: true });
   const main = join(outDir, 'src', 'main.c');
@@ -107,8 +112,8 @@ export async function buildBoardFirmware(
     target: 'board',
     name: app.id,
     outDir,
-    sources: [...library.sources.map((f) => join(libDir, f)), main, ...(modem?.modemSources ?? [])],
-    includeDirs: [join(libDir, 'src'), ...(modem?.modemIncludeDirs ?? [])],
+    sources: [...library.sources.map((f) => join(libDir, f)), main, ...(modem?.sources ?? [])],
+    includeDirs: [join(libDir, 'src'), ...(modem?.includeDirs ?? [])],
   });
 }
 
@@ -136,14 +141,12 @@ export async function buildApp(opts: BuildOptions): Promise<BuildResult> {
     return value;
   };
   // Nothing is written when the app's data is nowhere: the error names the fetch command.
-  const { resolveDataSource } = await import('@murmur/datasets');
   resolveDataSource(app.features.dataset, opts.dataDir);
   mkdirSync(outDir, { recursive: true });
 
   const trained = await timed('model', () =>
     ensureModel(app, { dataDir: opts.dataDir, modelDir: opts.modelDir, quiet: opts.quiet }),
   );
-  const { compileGraph } = await import('@murmur/dsp');
   const graph = compileGraph(app.featureGraph);
   const footprint = firmwareFootprint(board, graph.memory.ramBytes, graph.memory.flashBytes);
   const compression = await timed('compress', () =>
@@ -154,10 +157,8 @@ export async function buildApp(opts: BuildOptions): Promise<BuildResult> {
     }),
   );
   const compressed = compression.choice.chosen.compressed;
-  const c = await import('@murmur/compress');
-  writeFileSync(join(outDir, 'model.compressed.json'), c.compressedToJson(compressed));
+  writeFileSync(join(outDir, 'model.compressed.json'), compressedToJson(compressed));
 
-  const codegen = await import('@murmur/codegen');
   const libOptions = {
     app: app.id,
     board,
@@ -168,7 +169,7 @@ export async function buildApp(opts: BuildOptions): Promise<BuildResult> {
     policy: app.uplink,
   };
   const lib = await timed('library', async () => {
-    const generated = codegen.generateAppLibrary(libOptions);
+    const generated = generateAppLibrary(libOptions);
     const dir = join(outDir, 'lib');
     writeLibrary(generated, dir);
     return { dir, generated };
@@ -180,7 +181,6 @@ export async function buildApp(opts: BuildOptions): Promise<BuildResult> {
   );
   const capacity = await recordedWindowCapacity(app, board);
   const wanted = Math.min(opts.verifyWindows ?? Math.min(2 * period, DEFAULT_VERIFY_WINDOWS), capacity);
-  const { loadDataset } = await import('@murmur/datasets');
   const recordings = await loadDataset(app.features.dataset, { dataDir: opts.dataDir });
   const stream = recordedStream(app, recordings, trained.validationSubjects, wanted);
   if (stream.windows < 1) {
@@ -196,13 +196,13 @@ export async function buildApp(opts: BuildOptions): Promise<BuildResult> {
       unit: 'run',
       quiet: opts.quiet,
     });
-    const result = await codegen.runLibraryCheck(board, libOptions, check);
+    const result = await runLibraryCheck(board, libOptions, check);
     progress.done(
       `${result.windowsEqual}/${result.windows} windows, ${result.uplinksEqual}/${result.uplinks} uplinks equal`,
     );
     return result;
   });
-  const reference = codegen.referenceRun(libOptions, lib.generated, check);
+  const reference = referenceRun(libOptions, lib.generated, check);
   const validationRecordings = recordings.filter((r) => trained.validationSubjects.includes(r.subject));
   const evaluation = await timed('evaluate', () =>
     evaluateFirmware(app, board, compressed, validationRecordings, FIRMWARE_EVALUATION, opts.quiet),
@@ -217,13 +217,12 @@ export async function buildApp(opts: BuildOptions): Promise<BuildResult> {
       : undefined;
 
   const codecFiles = await timed('codec', async () => {
-    const payload = await import('@murmur/payload');
     const dir = join(outDir, 'codec');
     mkdirSync(dir, { recursive: true });
-    const name = payload.ttnCodecName(app.payload);
+    const name = ttnCodecName(app.payload);
     const files: Record<string, string> = {
-      [`${name}.js`]: payload.generateCodecJs(app.payload),
-      ...payload.generateTtnRepoFiles(app.payload, app.payloadExamples ?? [], app.downlinkExamples),
+      [`${name}.js`]: generateCodecJs(app.payload),
+      ...generateTtnRepoFiles(app.payload, app.payloadExamples ?? [], app.downlinkExamples),
     };
     for (const [file, text] of Object.entries(files)) writeFileSync(join(dir, file), text);
     return Object.keys(files).map((f) => join(dir, f));

@@ -5,10 +5,17 @@
  * rows with the float interpreter and the int8 interpreter. Every row is predicted exactly once, by the
  * fold that held it out; the pooled report is over those predictions.
  */
-import { MurmurError, UsageError, createRng } from '@murmur/core';
-import type { AppRows } from '@murmur/compress';
-import type { ClassificationReport } from '@murmur/nn';
 import { appModelSpec, appRows, type Fold, type MurmurApp, type RowKey } from '@murmur/app';
+import {
+  classifyInt8,
+  defaultRecipes,
+  fitAppModel,
+  runRecipe,
+  selectRows,
+  type AppRows,
+} from '@murmur/compress';
+import { createRng, MurmurError, UsageError } from '@murmur/core';
+import { classificationReport, predictClasses, type ClassificationReport } from '@murmur/nn';
 import { namedReport, type NamedReport } from './evaluate';
 
 /**
@@ -71,15 +78,13 @@ export async function crossValidate(
   app: MurmurApp,
   opts: CrossValidateOptions = {},
 ): Promise<CrossValidation> {
-  const c = await import('@murmur/compress');
-  const { classificationReport, predictClasses } = await import('@murmur/nn');
   const mod = appModelSpec(app);
   const rows = opts.rows ?? (await appRows(app, { dataDir: opts.dataDir }));
   const recipeName = opts.recipe ?? 'int8';
-  const recipe = c.defaultRecipes.find((r) => r.name === recipeName);
+  const recipe = defaultRecipes.find((r) => r.name === recipeName);
   if (!recipe)
     throw new UsageError(
-      `unknown recipe '${recipeName}' (recipes: ${c.defaultRecipes.map((r) => r.name).join(', ')})`,
+      `unknown recipe '${recipeName}' (recipes: ${defaultRecipes.map((r) => r.name).join(', ')})`,
     );
   if (recipe.weights === 'mixed')
     throw new UsageError(
@@ -101,19 +106,19 @@ export async function crossValidate(
       throw new MurmurError(`fold '${fold.name}' holds out ${testIdx.length} of ${rows.x.length} rows`, {
         field: 'folds',
       });
-    const train = c.selectRows(rows, trainIdx);
-    const test = c.selectRows(rows, testIdx);
-    const fit = await c.fitAppModel(mod, train, {
+    const train = selectRows(rows, trainIdx);
+    const test = selectRows(rows, testIdx);
+    const fit = await fitAppModel(mod, train, {
       quiet: opts.quiet,
       label: `fold ${f + 1}/${folds.length} ${app.id}`,
     });
-    const compressed = await c.runRecipe(recipe, {
+    const compressed = await runRecipe(recipe, {
       model: fit.model,
       train: { ...train, classes, seed: mod.settings.seed, quiet: opts.quiet },
       validation: test,
     });
     const floatPred = predictClasses(fit.model, test.x);
-    const int8Pred = test.x.map((x) => c.classifyInt8(compressed.compressed, x).index);
+    const int8Pred = test.x.map((x) => classifyInt8(compressed.compressed, x).index);
     testIdx.forEach((row, k) => {
       if (seen.has(row)) throw new MurmurError(`row ${row} is held out by two folds`, { field: 'folds' });
       seen.add(row);

@@ -7,12 +7,14 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Board } from '@murmur/boards';
-import { createProgress, MurmurError, UsageError, workspaceRoot } from '@murmur/core';
-import type { CompressedModel } from '@murmur/compress';
-import type { Recording } from '@murmur/datasets';
-import type { ClassificationReport } from '@murmur/nn';
 import type { MurmurApp, TaskMetrics } from '@murmur/app';
+import { emulatorFor, type Board } from '@murmur/boards';
+import { classifyInt8, compressedFromJson, type CompressedModel } from '@murmur/compress';
+import { createProgress, MurmurError, UsageError, workspaceRoot } from '@murmur/core';
+import { loadDataset, resolveDataSource, type Recording } from '@murmur/datasets';
+import { compileGraph, computeWindow, extractAppFeatures } from '@murmur/dsp';
+import { classificationReport, loadModel, predictClasses, type ClassificationReport } from '@murmur/nn';
+import { appLibraryOptions, runLibraryCheck } from '@murmur/verify';
 import { defaultModelDir, ensureModel } from './model';
 import { recordedWindowCapacity } from './recorded';
 
@@ -100,11 +102,7 @@ export async function evaluateApp(
     throw new UsageError(
       `${app.id} is not built for ${board.id} (no ${file}); run: npx nx build ${app.id} --configuration=${board.id}`,
     );
-  const c = await import('@murmur/compress');
-  const { classificationReport, loadModel, predictClasses } = await import('@murmur/nn');
-  const { loadDataset, resolveDataSource } = await import('@murmur/datasets');
-  const { extractAppFeatures } = await import('@murmur/dsp');
-  const compressed = c.compressedFromJson(readFileSync(file, 'utf8'), file);
+  const compressed = compressedFromJson(readFileSync(file, 'utf8'), file);
   // The float model of the build, and the subjects it was trained on as it recorded them (so the dataset
   // directories in MURMUR_DATA_DIR and --data-dir may differ); older models: from the training data.
   const modelDir = opts.modelDir ?? defaultModelDir(app.id);
@@ -155,7 +153,7 @@ export async function evaluateApp(
   );
   const int8 = classificationReport(
     truth,
-    rows.map((r) => c.classifyInt8(compressed, r.features).index),
+    rows.map((r) => classifyInt8(compressed, r.features).index),
     app.classes.length,
   );
   const evaluation: AppEvaluation = {
@@ -213,11 +211,6 @@ export async function evaluateFirmware(
   limits: { windows: number; runs?: number },
   quiet?: boolean,
 ): Promise<FirmwareEvaluation | undefined> {
-  const codegen = await import('@murmur/codegen');
-  const { classificationReport } = await import('@murmur/nn');
-  const { classifyInt8 } = await import('@murmur/compress');
-  const { compileGraph, computeWindow } = await import('@murmur/dsp');
-  const { emulatorFor } = await import('@murmur/boards');
   const g = app.featureGraph;
   const index = new Map(app.classes.map((name, i) => [name, i]));
   const items: { rec: Recording; start: number; label: number }[] = [];
@@ -240,7 +233,7 @@ export async function evaluateFirmware(
   // When not every window can run, an even spread over all of them (every subject and class) rather than the first.
   const n = Math.min(wanted, (limits.runs ?? Infinity) * slotsPerRun);
   const scored = Array.from({ length: n }, (_, i) => items[Math.floor((i * items.length) / n)]!);
-  const options = { ...codegen.appLibraryOptions(app, model), board };
+  const options = { ...appLibraryOptions(app, model), board };
   const progress = createProgress({
     total: scored.length,
     label: `firmware on ${board.id}`,
@@ -267,7 +260,7 @@ export async function evaluateFirmware(
       return out;
     });
     const windows = 1 + Math.floor((chunk.length * slot - g.window) / g.hop);
-    const r = await codegen.runLibraryCheck(board, options, { windows, period: windows, frames });
+    const r = await runLibraryCheck(board, options, { windows, period: windows, frames });
     runs++;
     windowsRun += r.windows;
     windowsEqual += r.windowsEqual;

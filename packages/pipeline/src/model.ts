@@ -6,11 +6,34 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Board } from '@murmur/boards';
-import type { AppRows, BudgetChoice, FirmwareFootprint, MemoryBudget, RecipeResult } from '@murmur/compress';
-import { MurmurError, workspaceRoot } from '@murmur/core';
-import type { ClassificationReport, ModelIR } from '@murmur/nn';
 import { appModelSpec, appRows, type MurmurApp } from '@murmur/app';
+import type { Board } from '@murmur/boards';
+import {
+  chooseRecipe,
+  compressedFromJson,
+  compressedToJson,
+  defaultRecipes,
+  floatAccuracy,
+  floatWeightBytes,
+  memoryBudget,
+  runRecipes,
+  selectGroups,
+  trainAppModel,
+  type AppRows,
+  type BudgetChoice,
+  type FirmwareFootprint,
+  type MemoryBudget,
+  type RecipeResult,
+} from '@murmur/compress';
+import { MurmurError, workspaceRoot } from '@murmur/core';
+import {
+  evaluateClassifier,
+  loadModel,
+  saveModel,
+  serializeModel,
+  type ClassificationReport,
+  type ModelIR,
+} from '@murmur/nn';
 
 export function defaultModelDir(app: string): string {
   return join(workspaceRoot(), 'dist', 'apps', app, 'model');
@@ -37,8 +60,6 @@ export async function ensureModel(
   app: MurmurApp,
   opts: { dataDir?: string; modelDir?: string; quiet?: boolean } = {},
 ): Promise<TrainedModel> {
-  const c = await import('@murmur/compress');
-  const { loadModel, saveModel, evaluateClassifier } = await import('@murmur/nn');
   const rows = await appRows(app, { dataDir: opts.dataDir });
   const modelDir = opts.modelDir ?? defaultModelDir(app.id);
   let model = existsSync(join(modelDir, 'model.json')) ? loadModel(modelDir) : undefined;
@@ -63,14 +84,14 @@ export async function ensureModel(
       );
     }
   } else {
-    const t = await c.trainAppModel(appModelSpec(app), rows, { quiet: opts.quiet });
+    const t = await trainAppModel(appModelSpec(app), rows, { quiet: opts.quiet });
     model = t.model;
     saveModel(modelDir, model);
     validationSubjects = [...new Set(t.validation.groups)];
     trained = true;
   }
-  const validation = c.selectGroups(rows, validationSubjects);
-  const train = c.selectGroups(
+  const validation = selectGroups(rows, validationSubjects);
+  const train = selectGroups(
     rows,
     [...new Set(rows.groups)].filter((g) => !validationSubjects.includes(g)),
   );
@@ -112,7 +133,6 @@ export async function compressForBoard(
   footprint: FirmwareFootprint,
   opts: CompressOptions = {},
 ): Promise<CompressionOutcome> {
-  const { chooseRecipe } = await import('@murmur/compress');
   const evaluation = await evaluateRecipes(app, trained, board, footprint, opts);
   return { ...evaluation, choice: chooseRecipe(evaluation.results, evaluation.budget) };
 }
@@ -131,14 +151,12 @@ export async function evaluateRecipes(
   footprint: FirmwareFootprint,
   opts: CompressOptions = {},
 ): Promise<RecipeEvaluation> {
-  const c = await import('@murmur/compress');
   const mod = appModelSpec(app);
   const recipes = opts.recipes
-    ? c.defaultRecipes.filter((r) => opts.recipes!.includes(r.name))
-    : c.defaultRecipes;
-  const budget = c.memoryBudget(board, footprint, opts.margin ?? 0.1);
+    ? defaultRecipes.filter((r) => opts.recipes!.includes(r.name))
+    : defaultRecipes;
+  const budget = memoryBudget(board, footprint, opts.margin ?? 0.1);
   const cacheDir = opts.cacheDir ?? join(defaultModelDir(app.id), 'recipes');
-  const { serializeModel } = await import('@murmur/nn');
   const serialized = serializeModel(trained.model);
   const modelKey = createHash('sha256')
     .update(serialized.json)
@@ -158,10 +176,10 @@ export async function evaluateRecipes(
         })
       : undefined;
     if (cached?.key === key) {
-      results.push({ ...cached.result, compressed: c.compressedFromJson(cached.compressed) });
+      results.push({ ...cached.result, compressed: compressedFromJson(cached.compressed) });
       continue;
     }
-    const [result] = await c.runRecipes({
+    const [result] = await runRecipes({
       model: trained.model,
       mixedBudgetBytes: budget.flash,
       train: {
@@ -175,12 +193,12 @@ export async function evaluateRecipes(
     });
     const { compressed, ...rest } = result!;
     mkdirSync(cacheDir, { recursive: true });
-    writeFileSync(file, JSON.stringify({ key, result: rest, compressed: c.compressedToJson(compressed) }));
+    writeFileSync(file, JSON.stringify({ key, result: rest, compressed: compressedToJson(compressed) }));
     results.push(result!);
   }
   const float = {
-    bytes: c.floatWeightBytes(trained.model),
-    accuracy: c.floatAccuracy(trained.model, trained.validation, trained.rows.classes.length),
+    bytes: floatWeightBytes(trained.model),
+    accuracy: floatAccuracy(trained.model, trained.validation, trained.rows.classes.length),
   };
   return { float, results, budget };
 }

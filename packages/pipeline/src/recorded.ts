@@ -2,10 +2,10 @@
  * Recorded frames for verification: consecutive samples of the validation subjects' recordings (never
  * used for training), in the device graph's channel order, as many windows as the target's flash holds.
  */
-import type { Board } from '@murmur/boards';
-import { emulatorFor } from '@murmur/boards';
-import type { Recording } from '@murmur/datasets';
 import type { MurmurApp } from '@murmur/app';
+import { emulatorFor, type Board } from '@murmur/boards';
+import type { Recording } from '@murmur/datasets';
+import { streamsRecordedFrames } from '@murmur/verify';
 
 /** Flash kept for the library and the check program when recorded frames are compiled into an AVR image. */
 const AVR_CODE_RESERVE = 20 * 1024;
@@ -17,7 +17,6 @@ const AVR_MAX_OBJECT_BYTES = 32767;
  * a host file (QEMU, host); on AVR, as many float32 frames as fit in the flash beside the code, in one array.
  */
 export async function recordedWindowCapacity(app: MurmurApp, board: Board): Promise<number> {
-  const { streamsRecordedFrames } = await import('@murmur/codegen');
   const emu = emulatorFor(board);
   if (streamsRecordedFrames(board) || emu.kind === 'host') return Number.POSITIVE_INFINITY;
   const g = app.featureGraph;

@@ -31,17 +31,17 @@ export const suite: BenchSuite = {
   async run() {
     const { getBoard } = await import('@murmur/boards');
     const { createRng } = await import('@murmur/core');
-    const codegen = await import('@murmur/codegen');
+    const verify = await import('@murmur/verify');
     const { compressedShapes, isQuantizedWeightLayer } = await import('@murmur/compress');
     const apps = [];
     const appModels: { app: string; model: CompressedModel }[] = [];
     for (const app of listApps()) {
-      const options = codegen.appLibraryOptions(await loadApp(app));
+      const options = verify.appLibraryOptions(await loadApp(app));
       appModels.push({ app, model: options.model });
       for (const boardId of cores) {
         const board = getBoard(boardId);
         try {
-          const r = await codegen.runLibraryCheck(board, options, { windows: 20, period: 10 });
+          const r = await verify.runLibraryCheck(board, options, { windows: 20, period: 10 });
           apps.push({
             app,
             board: boardId,
@@ -92,7 +92,7 @@ export const suite: BenchSuite = {
       params,
       input: quant,
       output: { scale: 0.1, zeroPoint: -2 },
-      weights: codegen.randomWeights(rng, 'int8', rows, cols),
+      weights: verify.randomWeights(rng, 'int8', rows, cols),
       bias: new Int32Array(rows),
       multiplier: new Int32Array(rows).fill(1 << 30),
       shift: new Int8Array(rows).fill(-9),
@@ -102,15 +102,15 @@ export const suite: BenchSuite = {
     const layers = [
       {
         name: 'dense 64 -> 32',
-        model: codegen.singleLayerModel(layer('dense', 32, 64, { units: 32, activation: 'none' }), [64]),
+        model: verify.singleLayerModel(layer('dense', 32, 64, { units: 32, activation: 'none' }), [64]),
       },
       {
         name: 'dense 256 -> 64',
-        model: codegen.singleLayerModel(layer('dense', 64, 256, { units: 64, activation: 'none' }), [256]),
+        model: verify.singleLayerModel(layer('dense', 64, 256, { units: 64, activation: 'none' }), [256]),
       },
       {
         name: 'conv1d [128, 3] k5 f8 same',
-        model: codegen.singleLayerModel(
+        model: verify.singleLayerModel(
           layer('conv1d', 8, 15, {
             filters: 8,
             kernelSize: 5,
@@ -123,7 +123,7 @@ export const suite: BenchSuite = {
       },
       {
         name: 'conv1d [64, 16] k3 f32 same',
-        model: codegen.singleLayerModel(
+        model: verify.singleLayerModel(
           layer('conv1d', 32, 48, {
             filters: 32,
             kernelSize: 3,
@@ -136,8 +136,8 @@ export const suite: BenchSuite = {
       },
     ];
     const perMacM4 = async (name: string, model: CompressedModel) => {
-      const dsp = await codegen.measureModelCost(model, m4);
-      const plain = await codegen.measureModelCost(model, m4, { cflags: ['-DMURMUR_NN_NO_DSP'] });
+      const dsp = await verify.measureModelCost(model, m4);
+      const plain = await verify.measureModelCost(model, m4, { cflags: ['-DMURMUR_NN_NO_DSP'] });
       return {
         layer: name,
         macs: dsp.macs,
@@ -157,7 +157,7 @@ export const suite: BenchSuite = {
       for (const [i, layer] of model.layers.entries()) {
         if (!isQuantizedWeightLayer(layer)) continue;
         const name = `${app} layer ${i}: ${layer.op} [${shapes[i]!.join(', ')}] -> [${shapes[i + 1]!.join(', ')}]`;
-        appLayers.push(await perMacM4(name, codegen.singleLayerModel(layer, shapes[i]!)));
+        appLayers.push(await perMacM4(name, verify.singleLayerModel(layer, shapes[i]!)));
       }
     }
 
@@ -166,7 +166,7 @@ export const suite: BenchSuite = {
     for (const boardId of ['qemu-mps2-an385', 'qemu-microbit', 'simavr-atmega328p']) {
       for (const { name, model } of layers) {
         try {
-          const c = await codegen.measureModelCost(model, getBoard(boardId));
+          const c = await verify.measureModelCost(model, getBoard(boardId));
           otherCores.push({
             board: boardId,
             layer: name,

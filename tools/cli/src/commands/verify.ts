@@ -66,6 +66,7 @@ export function registerVerify(program: Command): void {
       const { getBoard } = await import('@murmur/boards');
       const board = getBoard(opts.board);
       const codegen = await import('@murmur/codegen');
+      const checks = await import('@murmur/verify');
       const { compressedFromJson } = await import('@murmur/compress');
       const modelFile =
         opts.model ?? join(workspaceRoot(), 'dist', 'apps', opts.app, board.id, 'model.compressed.json');
@@ -79,7 +80,7 @@ export function registerVerify(program: Command): void {
             'verifying with a calibrated stand-in model of the same shapes\n',
         );
       }
-      const options = codegen.appLibraryOptions(app, model);
+      const options = checks.appLibraryOptions(app, model);
       codegen.generateAppLibrary({ ...options, board }); // fails early, with the numbers, when the app cannot fit the board
       let input = 'deterministic check stream (integer triangle wave + xorshift32 noise)';
       let check: { windows: number; period: number; frames?: Float32Array[] } = { windows, period };
@@ -102,7 +103,7 @@ export function registerVerify(program: Command): void {
         // The stand-in model learned from no subject: every subject may follow the held-out ones.
         const others = [...new Set(usable.map((r) => r.subject))].filter((s) => !heldOut.includes(s)).sort();
         const subjects = hasModel ? heldOut : [...heldOut, ...others];
-        const streamed = codegen.streamsRecordedFrames(board);
+        const streamed = checks.streamsRecordedFrames(board);
         const fit = await pipeline.recordedWindowCapacity(app, board);
         const rec = pipeline.recordedStream(app, usable, subjects, Math.min(windows, fit));
         if (opts.period === undefined && rec.windows < period) period = Math.max(1, rec.windows);
@@ -120,7 +121,7 @@ export function registerVerify(program: Command): void {
           `recorded (${streamed ? 'streamed from a host file' : 'in flash'}): ` +
           `${rec.sources.length} recordings of ${hasModel ? 'held-out subjects' : 'subjects'} ${used.join(', ')}`;
       }
-      const r = await codegen.runLibraryCheck(board, options, check);
+      const r = await checks.runLibraryCheck(board, options, check);
       const ok = r.mismatches.length === 0 && r.windowsEqual === r.windows && r.uplinksEqual === r.uplinks;
       const perInference = r.cost.features.mean + r.cost.model.mean + r.cost.payload.mean / period;
       const result = {

@@ -7,9 +7,8 @@ import {
 } from '@murmur/compress';
 import { createRng, type Rng } from '@murmur/core';
 import { cFloat } from '@murmur/core';
-import { cArray, cComment } from './c-emit';
-import { generateModelCode } from './model-codegen';
 import { randomInt8, randomLayer, randomModel, randomStressLayer, singleLayerModel } from './random-layers';
+import { cArray, cComment, generateModelCode } from '@murmur/codegen';
 
 /**
  * A batch of kernel checks with the int8 reference interpreter's answers, and the C program that runs them

@@ -6,8 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { getBoard } from '@murmur/boards';
 import { loadApp } from '@murmur/app';
 import { appLibraryOptions } from './app-parts';
-import { generateAppLibrary } from './app-library';
 import { runLibraryCheck } from './library-check';
+import { generateAppLibrary } from '@murmur/codegen';
 
 // Whole generated libraries (features + model + uplink policy + payload encoder) against the TS reference.
 // The bearing and PPG feature graphs need 38-50 KB of RAM, so they run on the MPS2 machines only.

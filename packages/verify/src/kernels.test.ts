@@ -3,10 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { getBoard } from '@murmur/boards';
-import { kernelDir, kernelSources } from './c-sources';
 import { buildAndRun } from './harness';
 import { kernelTestProgram, randomKernelSuite, type KernelSuiteOptions } from './kernel-test-program';
-import { interleaveRows } from './model-codegen';
+import { interleaveRows, kernelDir, kernelSources } from '@murmur/codegen';
 
 const work = mkdtempSync(join(tmpdir(), 'murmur-kernels-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));

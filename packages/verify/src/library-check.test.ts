@@ -2,8 +2,8 @@ import { getBoard } from '@murmur/boards';
 import { describe, expect, it } from 'vitest';
 import { loadApp } from '@murmur/app';
 import { appLibraryOptions } from './app-parts';
-import { generateAppLibrary } from './app-library';
 import { checkFrames, libraryCheckProgram, runLibraryCheck, streamsRecordedFrames } from './library-check';
+import { generateAppLibrary } from '@murmur/codegen';
 
 // Recorded frames reach the program from a host file under QEMU and on the host, from flash on AVR. The
 // frames here are the generated check stream handed in as if recorded, so both paths see the same input.

@@ -4,11 +4,9 @@ import { join } from 'node:path';
 import type { Board } from '@murmur/boards';
 import type { CompressedModel } from '@murmur/compress';
 import { createRng } from '@murmur/core';
-import { cArray, cComment } from './c-emit';
-import { kernelDir, kernelSources } from './c-sources';
 import { buildAndRun } from './harness';
-import { generateModelCode, type GeneratedModel } from './model-codegen';
 import { randomInt8 } from './random-layers';
+import { cArray, cComment, generateModelCode, kernelDir, kernelSources, type GeneratedModel } from '@murmur/codegen';
 
 export interface ModelCost {
   board: string;

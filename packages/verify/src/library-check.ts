@@ -6,12 +6,11 @@ import { argmaxInt8, quantizeModelInput, runInt8 } from '@murmur/compress';
 import { compileGraph, computeAll } from '@murmur/dsp';
 import { encode, toHex } from '@murmur/payload';
 import { cFloat } from '@murmur/core';
-import { cComment } from './c-emit';
-import { generateAppLibrary, type AppLibrary, type AppLibraryOptions } from './app-library';
 import { modelFlashBytes } from './code-size';
 import { buildAndRun } from './harness';
 import { archOf } from '@murmur/firmware';
 import { PolicyRunner } from '@murmur/policy';
+import { cComment, generateAppLibrary, type AppLibrary, type AppLibraryOptions } from '@murmur/codegen';
 
 /**
  * Runs an app's generated library on a board's emulator over a deterministic stream of frames and checks it

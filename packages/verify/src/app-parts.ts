@@ -1,9 +1,9 @@
 import type { CompressedModel } from '@murmur/compress';
 import type { MurmurApp } from '@murmur/app';
 import { compileGraph, computeAll } from '@murmur/dsp';
-import type { AppLibraryOptions } from './app-library';
 import { calibratedMlp } from './app-models';
 import { checkFrames } from './library-check';
+import type { AppLibraryOptions } from '@murmur/codegen';
 
 /**
  * Everything the library generator needs for an app. Without a model, a calibrated stand-in with the app's
