@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isAvrCore, type Board } from '@murmur/boards';
-import type { CompressedModel } from '@murmur/compress';
+import { kernelDir, kernelFiles, type CompressedModel } from '@murmur/kernels';
 import { MurmurError } from '@murmur/core';
 import {
   compileGraph,
@@ -12,7 +12,6 @@ import {
 import { cborCompactMaxSize, generateC as generatePayloadC, type PayloadSchema } from '@murmur/payload';
 import { compilePolicy, generatePolicyC, type CompiledPolicy, type UplinkPolicyDef } from '@murmur/policy';
 import { cComment, cIdentifier } from './c-emit';
-import { kernelDir, kernelFiles } from './c-sources';
 import { GENERATOR, generateModelCode, type GeneratedModel } from './model-codegen';
 
 /**

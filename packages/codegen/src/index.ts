@@ -1,5 +1,4 @@
 export * from './c-emit';
-export * from './c-sources';
 export * from './memory-planner';
 export * from './model-codegen';
 export * from './app-library';

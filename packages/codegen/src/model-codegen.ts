@@ -6,7 +6,7 @@ import {
   type CompressedModel,
   type QuantizedLayer,
   type QuantizedWeightLayer,
-} from '@murmur/compress';
+} from '@murmur/kernels';
 import { MurmurError } from '@murmur/core';
 import { samePadLeft, type Conv1dLayer, type Pool1dLayer } from '@murmur/nn';
 import { cFloat } from '@murmur/core';

@@ -9,7 +9,7 @@ import {
   type Tf,
   type Tensor,
 } from '@murmur/nn';
-import type { ActivationQuant } from './ir';
+import type { ActivationQuant } from '@murmur/kernels';
 import { fineTune, type FineTuneData } from './finetune';
 import { calibrate } from './quantize';
 

@@ -1,6 +1,3 @@
-export * from './ir';
-export * from './fixed-point';
-export * from './int8-interpreter';
 export * from './quantize';
 export * from './finetune';
 export * from './prune';

@@ -1,9 +1,12 @@
 import { MurmurError } from '@murmur/core';
 import { isWeightLayer, modelShapes, traceFloat, type ModelIR, type WeightLayer } from '@murmur/nn';
-import { INT32_MAX, INT32_MIN, quantizeMultiplier, roundHalfAway } from './fixed-point';
 import {
   COMPRESSED_IR_VERSION,
+  INT32_MAX,
+  INT32_MIN,
   packBits,
+  quantizeMultiplier,
+  roundHalfAway,
   weightTensorBytes,
   type ActivationQuant,
   type CompressedModel,
@@ -11,7 +14,7 @@ import {
   type QuantizedLayer,
   type QuantizedWeightLayer,
   type SparseWeights,
-} from './ir';
+} from '@murmur/kernels';
 
 /**
  * Post-training quantization to the TFLite int8 spec: per-row symmetric weights, asymmetric activations

@@ -10,8 +10,14 @@ import {
 import { clusterWeights } from './cluster';
 import { binarizeHiddenDense, quantizationAwareTraining } from './fake-quant';
 import { fineTune, type FineTuneData } from './finetune';
-import { classifyInt8, compressedShapes } from './int8-interpreter';
-import { isQuantizedWeightLayer, modelWeightBytes, peakActivationBytes, type CompressedModel } from './ir';
+import {
+  classifyInt8,
+  compressedShapes,
+  isQuantizedWeightLayer,
+  modelWeightBytes,
+  peakActivationBytes,
+  type CompressedModel,
+} from '@murmur/kernels';
 import { pruneStructured, pruneUnstructured } from './prune';
 import { calibrate, quantizeModel, type CalibrationOptions, type WeightEncoding } from './quantize';
 

@@ -17,7 +17,7 @@ import { chooseRecipe, memoryBudget, paretoFront } from './budget';
 import { clusterWeights, distinctKernelValues } from './cluster';
 import { binarizeHiddenDense } from './fake-quant';
 import type { FineTuneData } from './finetune';
-import { isQuantizedWeightLayer } from './ir';
+import { isQuantizedWeightLayer } from '@murmur/kernels';
 import {
   kernelSparsity,
   magnitudeMask,

@@ -14,7 +14,7 @@ import { dirname, join } from 'node:path';
 import type { MurmurApp } from '@murmur/app';
 import { isAvrCore, type Board } from '@murmur/boards';
 import { generateAppLibrary, type AppLibrary } from '@murmur/codegen';
-import { compressedToJson } from '@murmur/compress';
+import { compressedToJson } from '@murmur/kernels';
 import { createProgress, MurmurError, workspaceRoot } from '@murmur/core';
 import { loadDataset, resolveDataSource } from '@murmur/datasets';
 import { compileGraph } from '@murmur/dsp';

@@ -6,14 +6,8 @@
  * fold that held it out; the pooled report is over those predictions.
  */
 import { appModelSpec, appRows, type Fold, type MurmurApp, type RowKey } from '@murmur/app';
-import {
-  classifyInt8,
-  defaultRecipes,
-  fitAppModel,
-  runRecipe,
-  selectRows,
-  type AppRows,
-} from '@murmur/compress';
+import { defaultRecipes, fitAppModel, runRecipe, selectRows, type AppRows } from '@murmur/compress';
+import { classifyInt8 } from '@murmur/kernels';
 import { createRng, MurmurError, UsageError } from '@murmur/core';
 import { classificationReport, predictClasses, type ClassificationReport } from '@murmur/nn';
 import { namedReport, type NamedReport } from './evaluate';

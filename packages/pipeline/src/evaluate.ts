@@ -9,7 +9,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { MurmurApp, TaskMetrics } from '@murmur/app';
 import { emulatorFor, type Board } from '@murmur/boards';
-import { classifyInt8, compressedFromJson, type CompressedModel } from '@murmur/compress';
+import { classifyInt8, compressedFromJson, type CompressedModel } from '@murmur/kernels';
 import { createProgress, MurmurError, UsageError, workspaceRoot } from '@murmur/core';
 import { loadDataset, resolveDataSource, type Recording } from '@murmur/datasets';
 import { compileGraph, computeWindow, extractAppFeatures } from '@murmur/dsp';

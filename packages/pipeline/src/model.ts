@@ -10,8 +10,6 @@ import { appModelSpec, appRows, type MurmurApp } from '@murmur/app';
 import type { Board } from '@murmur/boards';
 import {
   chooseRecipe,
-  compressedFromJson,
-  compressedToJson,
   defaultRecipes,
   floatAccuracy,
   floatWeightBytes,
@@ -25,6 +23,7 @@ import {
   type MemoryBudget,
   type RecipeResult,
 } from '@murmur/compress';
+import { compressedFromJson, compressedToJson } from '@murmur/kernels';
 import { MurmurError, workspaceRoot } from '@murmur/core';
 import {
   evaluateClassifier,

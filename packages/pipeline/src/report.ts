@@ -7,7 +7,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Board } from '@murmur/boards';
-import { classifyInt8 } from '@murmur/compress';
+import { classifyInt8 } from '@murmur/kernels';
 import { classificationReport } from '@murmur/nn';
 import { uplinkBudget, uplinkAirtimeMs } from '@murmur/lpwan';
 import { bars, bitLayout, confusionMatrix, renderReport, scatter, stackedBars, type Section } from '@murmur/report';

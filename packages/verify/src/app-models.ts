@@ -1,4 +1,5 @@
-import { calibrate, quantizeModel, type CompressedModel, type WeightEncoding } from '@murmur/compress';
+import { calibrate, quantizeModel, type WeightEncoding } from '@murmur/compress';
+import { type CompressedModel } from '@murmur/kernels';
 import { buildMlp, computeInputNorm } from '@murmur/nn';
 
 /**

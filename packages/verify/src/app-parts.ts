@@ -1,4 +1,4 @@
-import type { CompressedModel } from '@murmur/compress';
+import type { CompressedModel } from '@murmur/kernels';
 import type { MurmurApp } from '@murmur/app';
 import { compileGraph, computeAll } from '@murmur/dsp';
 import { calibratedMlp } from './app-models';

@@ -2,11 +2,11 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Board } from '@murmur/boards';
-import type { CompressedModel } from '@murmur/compress';
+import { kernelDir, kernelSources, type CompressedModel } from '@murmur/kernels';
 import { createRng } from '@murmur/core';
 import { buildAndRun } from './harness';
 import { randomInt8 } from './random-layers';
-import { cArray, cComment, generateModelCode, kernelDir, kernelSources, type GeneratedModel } from '@murmur/codegen';
+import { cArray, cComment, generateModelCode, type GeneratedModel } from '@murmur/codegen';
 
 export interface ModelCost {
   board: string;

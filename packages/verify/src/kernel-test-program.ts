@@ -4,7 +4,7 @@ import {
   quantizeInput,
   runInt8,
   type CompressedModel,
-} from '@murmur/compress';
+} from '@murmur/kernels';
 import { createRng, type Rng } from '@murmur/core';
 import { cFloat } from '@murmur/core';
 import { randomInt8, randomLayer, randomModel, randomStressLayer, singleLayerModel } from './random-layers';

@@ -5,7 +5,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { getBoard } from '@murmur/boards';
 import { buildAndRun } from './harness';
 import { kernelTestProgram, randomKernelSuite, type KernelSuiteOptions } from './kernel-test-program';
-import { interleaveRows, kernelDir, kernelSources } from '@murmur/codegen';
+import { interleaveRows } from '@murmur/codegen';
+import { kernelDir, kernelSources } from '@murmur/kernels';
 
 const work = mkdtempSync(join(tmpdir(), 'murmur-kernels-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));

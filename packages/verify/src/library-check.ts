@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Board } from '@murmur/boards';
-import { argmaxInt8, quantizeModelInput, runInt8 } from '@murmur/compress';
+import { argmaxInt8, quantizeModelInput, runInt8 } from '@murmur/kernels';
 import { compileGraph, computeAll } from '@murmur/dsp';
 import { encode, toHex } from '@murmur/payload';
 import { cFloat } from '@murmur/core';

@@ -1,14 +1,14 @@
+import { toSparse } from '@murmur/compress';
 import {
   COMPRESSED_IR_VERSION,
   packBits,
-  toSparse,
   type ActivationQuant,
   type CompressedModel,
   type CompressedWeights,
   type QuantizedLayer,
   type QuantizedWeightLayer,
   type WeightFormat,
-} from '@murmur/compress';
+} from '@murmur/kernels';
 import type { Rng } from '@murmur/core';
 
 /**

@@ -1,4 +1,4 @@
-import type { CompressedModel, QuantizedWeightLayer } from '@murmur/compress';
+import type { CompressedModel, QuantizedWeightLayer } from '@murmur/kernels';
 import type { BenchSuite } from '../suite';
 import { listApps, loadApp } from '@murmur/app';
 
@@ -32,7 +32,7 @@ export const suite: BenchSuite = {
     const { getBoard } = await import('@murmur/boards');
     const { createRng } = await import('@murmur/core');
     const verify = await import('@murmur/verify');
-    const { compressedShapes, isQuantizedWeightLayer } = await import('@murmur/compress');
+    const { compressedShapes, isQuantizedWeightLayer } = await import('@murmur/kernels');
     const apps = [];
     const appModels: { app: string; model: CompressedModel }[] = [];
     for (const app of listApps()) {

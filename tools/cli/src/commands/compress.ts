@@ -185,7 +185,10 @@ export function registerCompress(program: Command): void {
         const out = opts.out ?? join(workspaceRoot(), 'dist', 'apps', app, board.id);
         const { mkdirSync, writeFileSync } = await import('node:fs');
         mkdirSync(out, { recursive: true });
-        writeFileSync(join(out, 'model.compressed.json'), c.compressedToJson(choice!.chosen.compressed));
+        writeFileSync(
+          join(out, 'model.compressed.json'),
+          (await import('@murmur/kernels')).compressedToJson(choice!.chosen.compressed),
+        );
         if (!opts.json)
           process.stdout.write(
             `\nchosen: ${choice!.chosen.recipe} → ${join(out, 'model.compressed.json')}\n`,

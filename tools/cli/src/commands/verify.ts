@@ -67,7 +67,7 @@ export function registerVerify(program: Command): void {
       const board = getBoard(opts.board);
       const codegen = await import('@murmur/codegen');
       const checks = await import('@murmur/verify');
-      const { compressedFromJson } = await import('@murmur/compress');
+      const { compressedFromJson } = await import('@murmur/kernels');
       const modelFile =
         opts.model ?? join(workspaceRoot(), 'dist', 'apps', opts.app, board.id, 'model.compressed.json');
       if (opts.model && opts.standIn) throw new UsageError('--model and --stand-in exclude each other');

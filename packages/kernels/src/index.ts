@@ -1,0 +1,4 @@
+export * from './ir';
+export * from './fixed-point';
+export * from './int8-interpreter';
+export * from './c-sources';
