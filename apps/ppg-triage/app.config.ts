@@ -23,6 +23,7 @@ export const app: MurmurApp = {
   summary:
     'Breathing slow / normal / fast from the respiratory rate estimated on a PPG, with heart rate and signal quality.',
   classes: BREATHING_CLASSES,
+  sensor: { description: 'PPG front end, one channel of normalised pleth (e.g. MAX30101 or AFE4404)' },
   features: appFeatures,
   featureGraph,
   model: { hidden: [16], epochs: 60, patience: 10 },

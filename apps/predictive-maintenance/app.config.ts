@@ -14,6 +14,7 @@ export const app: MurmurApp = {
   title: 'Predictive maintenance',
   summary: 'Bearing fault class and an on-site learned anomaly score from drive-end vibration.',
   classes: MACHINE_STATES,
+  sensor: { description: 'vibration accelerometer in g (e.g. IIS3DWB or ADXL1002)' },
   features: appFeatures,
   featureGraph,
   model: { hidden: [24, 12], epochs: 30, patience: 0 },

@@ -14,6 +14,7 @@ export const app: MurmurApp = {
   summary:
     'Minutes per activity (walking, jogging, stairs, sitting, standing, kicking) from a wrist accelerometer.',
   classes: ACTIVITIES,
+  sensor: { description: '3-axis wrist accelerometer in m/s2 (e.g. LIS2DH12 or BMA400)' },
   features: appFeatures,
   featureGraph,
   // Fixed epochs on all training subjects: early stopping on a fifth of them cost 1–2 pp in

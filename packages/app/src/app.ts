@@ -31,6 +31,8 @@ export interface MurmurApp {
   summary: string;
   /** The model's classes in output order (also the payload's class enum values). */
   classes: readonly string[];
+  /** The sensor the device reads (the firmware's weak `murmur_sensor_read` documents it). */
+  sensor: { description: string };
   /** The dataset, how its recordings become labelled windows, and the feature graph per recording. */
   features: AppFeatures;
   /** The feature graph the device runs (the one built for the device's nominal configuration). */

@@ -13,7 +13,9 @@ import {
 export { coreIds, type CoreId } from './cores';
 
 /** AT command sets the table-driven modem transport knows. */
+/** The AT command sets of the modems boards reach over a UART; packages/modem has a table and a simulator of each. */
 export const atCommandSets = ['rn2483', 'wio-e5', 'rak3172', 'murata-cmwx1zzabz', 'bg96'] as const;
+export type AtCommandSet = (typeof atCommandSets)[number];
 
 const hex = z
   .union([

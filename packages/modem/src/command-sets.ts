@@ -1,7 +1,9 @@
-/** The AT command sets the transport and the simulator speak, by the name boards/*.json use. */
-export const COMMAND_SETS = ['rn2483', 'wio-e5', 'rak3172', 'murata-cmwx1zzabz', 'bg96'] as const;
+import { atCommandSets, type AtCommandSet } from '@murmur/boards';
 
-export type CommandSet = (typeof COMMAND_SETS)[number];
+/** The AT command sets the transport and the simulator speak: the ones the board schema names. */
+export const COMMAND_SETS = atCommandSets;
+
+export type CommandSet = AtCommandSet;
 
 /** What a command set carries: a LoRaWAN uplink (FPort + FRMPayload) or a UDP datagram (NB-IoT / LTE-M). */
 export function linkOf(set: CommandSet): 'lorawan' | 'udp' {

@@ -6,21 +6,7 @@
  */
 import type { Board } from '@murmur/boards';
 import type { MurmurApp } from '@murmur/app';
-
-/** What each template's sensor is, for the weak driver's documentation. */
-const SENSORS: Record<string, string> = {
-  'wearable-activity': '3-axis wrist accelerometer in m/s2 (e.g. LIS2DH12 or BMA400)',
-  'ppg-triage': 'PPG front end, one channel of normalised pleth (e.g. MAX30101 or AFE4404)',
-  'predictive-maintenance': 'vibration accelerometer in g (e.g. IIS3DWB or ADXL1002)',
-};
-
-const MODEM_SETS: Record<string, string> = {
-  rn2483: 'murmur_modem_rn2483',
-  'wio-e5': 'murmur_modem_wio_e5',
-  rak3172: 'murmur_modem_rak3172',
-  'murata-cmwx1zzabz': 'murmur_modem_murata_cmwx1zzabz',
-  bg96: 'murmur_modem_bg96',
-};
+import { cTableOf } from '@murmur/modem';
 
 export function usesModem(board: Board): boolean {
   return board.radio.technology !== 'none' && board.radio.link === 'uart-at';
@@ -35,7 +21,7 @@ export function firmwareMain(app: MurmurApp, board: Board): string {
   /* Cellular radios (NB-IoT / LTE-M) carry the compact CBOR form; the BG96 sends it over UDP to the uplink server. */
   const cbor = board.radio.technology !== 'none' && board.radio.technology !== 'lorawan';
   const udp = modem?.commandSet === 'bg96';
-  const sensor = SENSORS[app.id] ?? `${g.channels.join(', ')} (${(g.units ?? []).join(', ')})`;
+  const sensor = app.sensor.description;
   const lines = [
     `/*`,
     ` * Firmware main loop of ${app.id} for ${board.id} (${board.mcu.part}).`,
@@ -143,7 +129,7 @@ export function firmwareMain(app: MurmurApp, board: Board): string {
       udp
         ? '    static const murmur_modem_config config = { 2u, 2000u, 0u, MURMUR_NBIOT_HOST, MURMUR_NBIOT_PORT };'
         : '    static const murmur_modem_config config = { 2u, 2000u, 0u, NULL, 0u };',
-      `    (void)murmur_modem_init(&modem, &${MODEM_SETS[modem.commandSet!]}, &port, &config);`,
+      `    (void)murmur_modem_init(&modem, &${cTableOf(modem.commandSet!)}, &port, &config);`,
       '  }',
     );
   }
