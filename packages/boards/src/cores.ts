@@ -65,27 +65,63 @@ export interface MachineMemory {
 }
 
 /**
- * The memory each emulated machine offers, keyed by `describeEmulator` without the clock (see `machineKey`).
- * For a machine in `sizableQemuMemory` this is the most it can be given (QEMU then gets the size an image is
- * linked into): the micro:bit's nRF51 SoC model takes any `flash-size` below its FICR at 0x10000000 and any
+ * An emulated machine: its memory and, on a QEMU machine, the timer the firmware harness counts
+ * instructions with (QEMU's `-icount` makes its ticks exact) and the CMSDK UART0 a serial console uses.
+ */
+export interface EmulatedMachine extends MachineMemory {
+  timer?: { kind: 'cmsdk' | 'nrf51'; hz: number };
+  uart0?: number;
+}
+
+/**
+ * Every emulated machine, keyed by `describeEmulator` without the clock (see `machineKey`). For a machine in
+ * `sizableQemuMemory` the memory is the most it can be given (QEMU then gets the size an image is linked
+ * into): the micro:bit's nRF51 SoC model takes any `flash-size` below its FICR at 0x10000000 and any
  * `sram-size` below the peripherals at 0x40000000, so a Cortex-M0/M0+ board runs there with its own flash and
  * RAM (RP2040: 264 KB) instead of the real micro:bit's 16 KB; the `qemu-microbit` board keeps the real sizes.
+ * The MPS2 images have a CMSDK timer on the 25 MHz (AN505: 20 MHz) system clock and a CMSDK UART0; the
+ * micro:bit's nRF51 has TIMER0 at 16 MHz (QEMU 7.2).
  */
-export const machineMemory: Readonly<Record<string, MachineMemory>> = {
+export const emulatedMachines: Readonly<Record<string, EmulatedMachine>> = {
   'qemu microbit': {
     flash: { origin: 0x0, size: 0x10000000 },
     ram: { origin: 0x20000000, size: 0x20000000 },
+    timer: { kind: 'nrf51', hz: 16_000_000 },
   },
-  'qemu mps2-an385': { flash: { origin: 0x0, size: 4 << 20 }, ram: { origin: 0x20000000, size: 4 << 20 } },
-  'qemu mps2-an386': { flash: { origin: 0x0, size: 4 << 20 }, ram: { origin: 0x20000000, size: 4 << 20 } },
+  'qemu mps2-an385': {
+    flash: { origin: 0x0, size: 4 << 20 },
+    ram: { origin: 0x20000000, size: 4 << 20 },
+    timer: { kind: 'cmsdk', hz: 25_000_000 },
+    uart0: 0x40004000,
+  },
+  'qemu mps2-an386': {
+    flash: { origin: 0x0, size: 4 << 20 },
+    ram: { origin: 0x20000000, size: 4 << 20 },
+    timer: { kind: 'cmsdk', hz: 25_000_000 },
+    uart0: 0x40004000,
+  },
   // AN505 boots Secure: the Secure aliases of SSRAM1 (code) and SSRAM2 (data).
   'qemu mps2-an505': {
     flash: { origin: 0x10000000, size: 4 << 20 },
     ram: { origin: 0x38000000, size: 2 << 20 },
+    timer: { kind: 'cmsdk', hz: 20_000_000 },
+    uart0: 0x40200000,
   },
   'simavr atmega328p': { flash: { origin: 0x0, size: 32 * 1024 }, ram: { origin: 0x100, size: 2 * 1024 } },
   'simavr atmega1284p': { flash: { origin: 0x0, size: 128 * 1024 }, ram: { origin: 0x100, size: 16 * 1024 } },
 };
+
+/** The QEMU machine called `name` (`mps2-an386`, `microbit`), if Murmur runs code on it. */
+export function qemuMachine(name: string): EmulatedMachine | undefined {
+  return emulatedMachines[`qemu ${name}`];
+}
+
+/** The QEMU machines Murmur runs code on. */
+export function qemuMachineNames(): string[] {
+  return Object.keys(emulatedMachines)
+    .filter((k) => k.startsWith('qemu '))
+    .map((k) => k.slice('qemu '.length));
+}
 
 /**
  * QEMU machines whose flash and RAM sizes are properties of the SoC model (`-global <property>=<bytes>`); the
@@ -112,7 +148,7 @@ export function qemuMemoryOptions(machine: string, memory: MachineMemory): strin
   ];
 }
 
-/** "qemu mps2-an386", "simavr atmega328p", "host": the key of `machineMemory`. */
+/** "qemu mps2-an386", "simavr atmega328p", "host": the key of `emulatedMachines`. */
 export function machineKey(e: EmulatorMachine): string {
   if (e.kind === 'qemu') return `qemu ${e.machine}`;
   if (e.kind === 'simavr') return `simavr ${e.mcu}`;

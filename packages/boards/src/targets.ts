@@ -1,4 +1,4 @@
-import { flagsForCore, machineKey, machineMemory, type MachineMemory } from './cores';
+import { emulatedMachines, flagsForCore, machineKey, type MachineMemory } from './cores';
 import type { Board } from './schema';
 
 /**
@@ -50,7 +50,7 @@ export function emulatorFor(board: Board): EmulatorTarget {
 }
 
 function linkMemory(board: Board, key: string): MachineMemory {
-  const machine = machineMemory[key];
+  const machine = emulatedMachines[key];
   if (!machine) throw new Error(`no memory map for emulator '${key}'`);
   return {
     flash: { origin: machine.flash.origin, size: Math.min(board.memory.flash.size, machine.flash.size) },

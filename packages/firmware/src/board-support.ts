@@ -1,7 +1,6 @@
 import { join } from 'node:path';
-import type { Board } from '@murmur/boards';
+import { qemuMachine, type Board } from '@murmur/boards';
 import { MurmurError, workspaceRoot } from '@murmur/core';
-import { qemuMachines } from './targets';
 
 /** boards/support: the board-support C per MCU family. */
 export const boardSupportDir = (): string => join(workspaceRoot(), 'boards', 'support');
@@ -70,7 +69,7 @@ export function boardSupportFor(board: Board): BoardSupport {
   if (family.irqs !== undefined) defines.MURMUR_BOARD_IRQS = family.irqs;
   if (board.radio.technology !== 'none' && board.radio.uart)
     defines.MURMUR_BOARD_UART_BAUD = board.radio.uart.baud;
-  const uart0 = board.emulator.kind === 'qemu' ? qemuMachines[board.emulator.machine]?.uart0 : undefined;
+  const uart0 = board.emulator.kind === 'qemu' ? qemuMachine(board.emulator.machine)?.uart0 : undefined;
   if (board.mcu.family === 'MPS2' && uart0 !== undefined) defines.MURMUR_MPS2_UART0 = uart0;
   return {
     sources: family.sources.map((s) => join(root, s)),

@@ -1,7 +1,7 @@
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
-import type { Board } from '@murmur/boards';
+import { qemuMachine, type Board } from '@murmur/boards';
 import { MurmurError } from '@murmur/core';
-import { archOf, costUnitOf, icountShift, qemuMachineOptions, qemuMachines, type CostUnit } from './targets';
+import { archOf, costUnitOf, icountShift, qemuMachineOptions, type CostUnit } from './targets';
 import { runTool } from './toolchain';
 
 /** The emulated board's UART (murmur_uart_*) as the host sees it, e.g. for a modem simulator. */
@@ -145,7 +145,7 @@ export async function runOnEmulator(options: RunOptions): Promise<RunResult> {
   const timeoutMs = options.timeoutMs ?? 20_000;
   let serial: { port: number; server: Server } | undefined;
   if (options.serial) {
-    const machine = board.emulator.kind === 'qemu' ? qemuMachines[board.emulator.machine] : undefined;
+    const machine = board.emulator.kind === 'qemu' ? qemuMachine(board.emulator.machine) : undefined;
     if (machine?.uart0 === undefined) {
       throw new MurmurError(
         `board '${board.id}': a serial connection needs an MPS2 QEMU machine (CMSDK UART0)`,

@@ -1,6 +1,13 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { emulatorFor, isAvrCore, qemuMemoryOptions, type Board } from '@murmur/boards';
+import {
+  emulatorFor,
+  isAvrCore,
+  qemuMachine,
+  qemuMachineNames,
+  qemuMemoryOptions,
+  type Board,
+} from '@murmur/boards';
 import { MurmurError } from '@murmur/core';
 
 /** The three kinds of code generation Murmur's firmware build knows. */
@@ -19,17 +26,8 @@ export interface QemuMachine {
   uart0?: number;
 }
 
-/**
- * The QEMU 7.2 machines the harness supports (their memory maps come from @murmur/boards'
- * emulatorFor): the MPS2 images have a CMSDK timer on the 25 MHz (AN505: 20 MHz) system clock and a
- * CMSDK UART0, the micro:bit's nRF51 has TIMER0 at 16 MHz.
- */
-export const qemuMachines: Record<string, QemuMachine> = {
-  'mps2-an385': { counterSource: 'cost_cmsdk_timer.c', timerHz: 25_000_000, uart0: 0x40004000 },
-  'mps2-an386': { counterSource: 'cost_cmsdk_timer.c', timerHz: 25_000_000, uart0: 0x40004000 },
-  'mps2-an505': { counterSource: 'cost_cmsdk_timer.c', timerHz: 20_000_000, uart0: 0x40200000 },
-  microbit: { counterSource: 'cost_nrf51_timer.c', timerHz: 16_000_000 },
-};
+/** The harness's counter for each kind of timer a QEMU machine has (@murmur/boards' emulatedMachines). */
+const counterSources = { cmsdk: 'cost_cmsdk_timer.c', nrf51: 'cost_nrf51_timer.c' } as const;
 
 /**
  * QEMU runs with `-icount shift=8`: every instruction advances virtual time by 256 ns, which is at
@@ -60,14 +58,22 @@ export function qemuMachineOf(board: Board): { name: string; machine: QemuMachin
   if (board.emulator.kind !== 'qemu') {
     throw new MurmurError(`board '${board.id}' does not run under QEMU`, { field: 'emulator.kind' });
   }
-  const machine = qemuMachines[board.emulator.machine];
-  if (!machine) {
+  const name = board.emulator.machine;
+  const timer = qemuMachine(name)?.timer;
+  if (!timer) {
     throw new MurmurError(
-      `board '${board.id}': QEMU machine '${board.emulator.machine}' is not supported by the harness (supported: ${Object.keys(qemuMachines).join(', ')})`,
+      `board '${board.id}': QEMU machine '${name}' is not supported by the harness (supported: ${qemuMachineNames().join(', ')})`,
       { field: 'emulator.machine' },
     );
   }
-  return { name: board.emulator.machine, machine };
+  return {
+    name,
+    machine: {
+      counterSource: counterSources[timer.kind],
+      timerHz: timer.hz,
+      uart0: qemuMachine(name)?.uart0,
+    },
+  };
 }
 
 /**
