@@ -82,4 +82,11 @@ describe('resolveDataSource (where every command and test reads a dataset)', () 
       'data: /tmp/env-data/ppg-triage (MURMUR_DATA_DIR; 23 subjects)',
     );
   });
+
+  it('a --data-dir naming the directory the order finds anyway keeps its kind', () => {
+    expect(resolveDataSource('wearable-activity', sampleDir(), places).kind).toBe('sample');
+    process.env['MURMUR_DATA_DIR'] = '/tmp/env-data';
+    expect(resolveDataSource('wearable-activity', '/tmp/env-data', places).kind).toBe('env');
+    expect(resolveDataSource('wearable-activity', sampleDir(), places).kind).toBe('flag');
+  });
 });

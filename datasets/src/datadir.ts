@@ -40,24 +40,38 @@ export interface DataPlaces {
   sample: string;
 }
 
-/** Where `dataset` is read from (see DataSourceKind); throws with the fetch command when nowhere. */
+/**
+ * Where `dataset` is read from (see DataSourceKind); throws with the fetch command when nowhere. A
+ * `--data-dir` that names the directory the order would find anyway keeps that source's kind (a command
+ * handed the resolved directory still says "shipped sample").
+ */
 export function resolveDataSource(
   dataset: DatasetName,
   explicit?: string,
   places: DataPlaces = { cache: cacheDataDir(), sample: sampleDir() },
 ): DataSource {
-  if (explicit) return { dataset, kind: 'flag', dataDir: resolve(explicit) };
-  const env = process.env['MURMUR_DATA_DIR'];
-  if (env) return { dataset, kind: 'env', dataDir: resolve(env) };
-  if (existsSync(join(places.cache, dataset))) return { dataset, kind: 'cache', dataDir: places.cache };
-  if (sampleSpecs[dataset] && existsSync(join(places.sample, dataset)))
-    return { dataset, kind: 'sample', dataDir: places.sample };
+  const found = implicitSource(dataset, places);
+  if (explicit) {
+    const dataDir = resolve(explicit);
+    return found?.dataDir === dataDir ? found : { dataset, kind: 'flag', dataDir };
+  }
+  if (found) return found;
   throw new MurmurError(
     `dataset ${dataset} not found: no --data-dir, MURMUR_DATA_DIR is not set, datasets/cache/${dataset} does ` +
       `not exist${sampleSpecs[dataset] ? '' : ' and no sample of it ships (its licence does not allow it)'}. ` +
       `Download it with '${fetchCommand(dataset)}', or set MURMUR_DATA_DIR to a directory holding ${dataset}/`,
     { file: join(places.cache, dataset) },
   );
+}
+
+/** The order without a flag: MURMUR_DATA_DIR, then the cache, then the sample; undefined when none. */
+function implicitSource(dataset: DatasetName, places: DataPlaces): DataSource | undefined {
+  const env = process.env['MURMUR_DATA_DIR'];
+  if (env) return { dataset, kind: 'env', dataDir: resolve(env) };
+  if (existsSync(join(places.cache, dataset))) return { dataset, kind: 'cache', dataDir: places.cache };
+  if (sampleSpecs[dataset] && existsSync(join(places.sample, dataset)))
+    return { dataset, kind: 'sample', dataDir: places.sample };
+  return undefined;
 }
 
 /**
