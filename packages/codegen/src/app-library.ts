@@ -9,7 +9,13 @@ import {
   runtimeDir as dspRuntimeDir,
   type FeatureGraph,
 } from '@murmur/dsp';
-import { cborCompactMaxSize, generateC as generatePayloadC, type PayloadSchema } from '@murmur/payload';
+import {
+  cborCompactMaxSize,
+  generateC as generatePayloadC,
+  payloadRuntimeDir,
+  payloadRuntimeFiles,
+  type PayloadSchema,
+} from '@murmur/payload';
 import { compilePolicy, generatePolicyC, type CompiledPolicy, type UplinkPolicyDef } from '@murmur/policy';
 import { cComment, cIdentifier } from './c-emit';
 import { GENERATOR, generateModelCode, type GeneratedModel } from './model-codegen';
@@ -282,6 +288,10 @@ export function generateAppLibrary(options: AppLibraryOptions): AppLibrary {
       text: readFileSync(join(dspRuntimeDir, f), 'utf8'),
     })),
     ...kernelFiles.map((f) => ({ path: `src/${f}`, text: readFileSync(join(kernelDir, f), 'utf8') })),
+    ...payloadRuntimeFiles.map((f) => ({
+      path: `src/${f}`,
+      text: readFileSync(join(payloadRuntimeDir, f), 'utf8'),
+    })),
   ];
   const sources = files.map((f) => f.path).filter(sourceName);
   files.push(...buildFiles(id, options, sources));

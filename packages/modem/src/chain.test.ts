@@ -4,7 +4,16 @@ import { join } from 'node:path';
 import { getBoard } from '@murmur/boards';
 import { createRng } from '@murmur/core';
 import { fromNbiotDatagram, fromTtsUplink } from '@murmur/lpwan';
-import { decode, decodeCborCompact, encode, encodeCborCompact, generateC, toHex } from '@murmur/payload';
+import {
+  decode,
+  decodeCborCompact,
+  encode,
+  encodeCborCompact,
+  generateC,
+  payloadRuntimeDir,
+  payloadRuntimeSource,
+  toHex,
+} from '@murmur/payload';
 import { payloadExamples, payloadSchema } from '@murmur/wearable-activity';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildUplinkFirmware, randomValues, runWithModem, uplinkMessagesC } from './chain';
@@ -120,10 +129,10 @@ describe('the same firmware on the host (ASan/UBSan) for every command set, thro
     writeFileSync(join(own, `${encoder.baseName}.h`), encoder.header);
     writeFileSync(join(own, `${encoder.baseName}.c`), encoder.source);
     writeFileSync(join(own, 'messages.c'), uplinkMessagesC(schema, values));
-    const sources = [join(own, `${encoder.baseName}.c`), join(own, 'messages.c')];
+    const sources = [join(own, `${encoder.baseName}.c`), payloadRuntimeSource, join(own, 'messages.c')];
     const image = await buildUplinkFirmware({
       board,
-      messages: { sources, includeDirs: [own] },
+      messages: { sources, includeDirs: [own, payloadRuntimeDir] },
       outDir: outDir(),
       sanitize: true,
     });

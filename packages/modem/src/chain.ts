@@ -17,7 +17,15 @@ import {
   splitHarnessLines,
   type FirmwareImage,
 } from '@murmur/firmware';
-import { generateC, planOf, rawToValue, type PayloadSchema, type Slot } from '@murmur/payload';
+import {
+  generateC,
+  payloadRuntimeDir,
+  payloadRuntimeSource,
+  planOf,
+  rawToValue,
+  type PayloadSchema,
+  type Slot,
+} from '@murmur/payload';
 import { modemCDir, modemIncludeDirs, modemSources } from './c-sources';
 import { cTableOf, type CommandSet } from './command-sets';
 import type { DeliveredUplink, LorawanNetwork } from './network';
@@ -150,8 +158,8 @@ function messageSources(
   writeFileSync(join(outDir, `${encoder.baseName}.c`), encoder.source);
   writeFileSync(join(outDir, 'uplink_messages.c'), uplinkMessagesC(messages.schema, messages.values));
   return {
-    sources: [join(outDir, `${encoder.baseName}.c`), join(outDir, 'uplink_messages.c')],
-    includeDirs: [outDir],
+    sources: [join(outDir, `${encoder.baseName}.c`), payloadRuntimeSource, join(outDir, 'uplink_messages.c')],
+    includeDirs: [outDir, payloadRuntimeDir],
   };
 }
 

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { decode as cborDecode } from 'cbor-x';
 import { decode } from './codec';
 import { decodeCborCompact, decodeSenml } from './cbor';
+import { payloadRuntimeDir, payloadRuntimeSource } from './c-runtime';
 import { generateC } from './codegen-c';
 import { definePayload, t, type PayloadSchema } from './schema';
 import { pdm, ppg, wear } from './fixtures';
@@ -48,6 +49,9 @@ describe('generated C encoder', () => {
     );
     expect(header).toContain('#define MURMUR_PREDICTIVE_MAINTENANCE_SIZE 9');
     expect(source).not.toMatch(/malloc|free\(/);
+    // Only tables and calls: the bit packing, quantisation and CBOR writers are the runtime's (c/murmur_payload.c).
+    expect(source).toContain('#include "murmur_payload.h"');
+    expect(source).not.toMatch(/^static \w+ (put_bits|cbor_\w+|quantize_\w+)\(/m);
     // doubles appear only in the SenML writer, which is compiled only where double is IEEE binary64
     expect(source.slice(0, source.indexOf('#if DBL_MANT_DIG >= 53'))).not.toMatch(/double/);
   });
@@ -86,11 +90,13 @@ describe('generated C encoder', () => {
           ];
           execFileSync(tool!, [
             ...args,
+            `-I${payloadRuntimeDir}`,
             '-c',
             join(dir, `${baseName}.c`),
             '-o',
             join(dir, `${baseName}-${tool}.o`),
           ]);
+          execFileSync(tool!, [...args, '-c', payloadRuntimeSource, '-o', join(dir, `murmur_payload-${tool}.o`)]);
         }
       }
     },

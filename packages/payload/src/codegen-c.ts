@@ -1,7 +1,9 @@
 /**
  * Generates the device side of a payload schema: a C99 `.h`/`.c` pair with a struct of physical values and
- * `murmur_<schema>_encode` (bit-packed uplink) and `murmur_<schema>_encode_cbor` (compact CBOR array for
- * NB-IoT). No heap, no recursion, float32 quantisation identical to the TS encoder (see plan.ts).
+ * `murmur_<schema>_encode` (bit-packed uplink), `murmur_<schema>_encode_cbor` (compact CBOR array for
+ * NB-IoT) and `_encode_senml`. The generated source holds only the schema's tables and calls; the bit
+ * packing, quantisation (float32, identical to the TS encoder, see plan.ts) and CBOR writers are the
+ * hand-written runtime in c/murmur_payload.{h,c}, compiled with it. No heap, no recursion.
  */
 import { cborCompactMaxSize, senmlBaseName, senmlMaxSize, senmlName, senmlUnit } from './cbor';
 import { planOf, type Slot } from './plan';
@@ -65,59 +67,19 @@ function quantizeStatements(slot: Slot, expr: string, index: string): string[] {
     case 'bool':
       return [`raw[${index}] = ${expr} ? 1u : 0u;`];
     case 'uint':
-      return [`if (!quantize_uint(${expr}, ${slot.rawMax}u, ${sat}, &raw[${index}])) return 0;`];
+      return [`if (!murmur_payload_quantize_uint(${expr}, ${slot.rawMax}u, ${sat}, &raw[${index}])) return 0;`];
     case 'int':
-      return [`if (!quantize_int(${expr}, ${f.bits}u, ${sat}, &raw[${index}])) return 0;`];
+      return [`if (!murmur_payload_quantize_int(${expr}, ${f.bits}u, ${sat}, &raw[${index}])) return 0;`];
     case 'fixed':
       return [
-        `if (!quantize_q((${expr} - ${cFloat(slot.offset32)}) / ${cFloat(slot.scale32)}, ${slot.rawMax}u, ${sat}, &raw[${index}])) return 0;`,
+        `if (!murmur_payload_quantize_q((${expr} - ${cFloat(slot.offset32)}) / ${cFloat(slot.scale32)}, ${slot.rawMax}u, ${sat}, &raw[${index}])) return 0;`,
       ];
     case 'unorm':
       return [
-        `if (!quantize_q(${expr} * ${cFloat(slot.rawMax)}, ${slot.rawMax}u, ${sat}, &raw[${index}])) return 0;`,
+        `if (!murmur_payload_quantize_q(${expr} * ${cFloat(slot.rawMax)}, ${slot.rawMax}u, ${sat}, &raw[${index}])) return 0;`,
       ];
   }
 }
-
-const HELPERS: Record<'uint' | 'int' | 'q', string> = {
-  uint: `/* Unsigned value to raw code: 0 when above max and not saturating. */
-static int quantize_uint(uint32_t v, uint32_t max, int saturate, uint32_t *raw) {
-  if (v > max) {
-    if (!saturate) return 0;
-    v = max;
-  }
-  *raw = v;
-  return 1;
-}`,
-  int: `/* Signed value to its two's complement code of \`bits\` bits: 0 when out of range and not saturating. */
-static int quantize_int(int32_t v, uint32_t bits, int saturate, uint32_t *raw) {
-  int32_t hi = (int32_t)(((uint32_t)1 << (bits - 1u)) - 1u);
-  int32_t lo = -hi - 1;
-  if (v < lo || v > hi) {
-    if (!saturate) return 0;
-    v = v < lo ? lo : hi;
-  }
-  *raw = bits == 32u ? (uint32_t)v : (uint32_t)v & (((uint32_t)1 << bits) - 1u);
-  return 1;
-}`,
-  q: `/* Rounds q half up to a raw code in 0..max: 0 when q is NaN, or out of range and not saturating. */
-static int quantize_q(float q, uint32_t max, int saturate, uint32_t *raw) {
-  uint32_t whole;
-  if (q != q) return 0;
-  if (q < -0.5f || q >= (float)max + 0.5f) {
-    if (!saturate) return 0;
-    *raw = q < 0.0f ? 0u : max;
-    return 1;
-  }
-  if (q < 0.0f) {
-    *raw = 0u;
-    return 1;
-  }
-  whole = (uint32_t)q;
-  *raw = q - (float)whole >= 0.5f ? whole + 1u : whole;
-  return 1;
-}`,
-};
 
 /** The `.h`/`.c` pair of a schema's uplink encoder. */
 export function generateC(schema: PayloadSchema): GeneratedC {
@@ -188,11 +150,6 @@ export function generateC(schema: PayloadSchema): GeneratedC {
     '',
   ].join('\n');
 
-  const kinds = new Set(plan.slots.map((s) => s.field.kind));
-  const helpers: string[] = [];
-  if (kinds.has('uint')) helpers.push(HELPERS.uint);
-  if (kinds.has('int')) helpers.push(HELPERS.int);
-  if (kinds.has('fixed') || kinds.has('unorm')) helpers.push(HELPERS.q);
 
   const quantizeBody: string[] = [];
   const packBody: string[] = [];
@@ -208,86 +165,27 @@ export function generateC(schema: PayloadSchema): GeneratedC {
       quantizeBody.push(...quantizeStatements(s, `in->${s.name}[i]`, `${r}u + i`).map((l) => `    ${l}`));
       quantizeBody.push('  }');
       packBody.push(
-        `  for (i = 0; i < ${s.length}u; i++) put_bits(out, ${s.bitOffset}u + i * ${s.bits}u, raw[${r}u + i], ${s.bits}u);`,
+        `  for (i = 0; i < ${s.length}u; i++) murmur_payload_put_bits(out, ${s.bitOffset}u + i * ${s.bits}u, raw[${r}u + i], ${s.bits}u);`,
       );
-      cborBody.push(`  n = cbor_head(out, n, 4u, ${s.length}u);`);
+      cborBody.push(`  n = murmur_payload_cbor_head(out, n, 4u, ${s.length}u);`);
       cborBody.push(`  for (i = 0; i < ${s.length}u; i++) n = ${cborItem(s, `raw[${r}u + i]`)};`);
     } else {
       quantizeBody.push(...quantizeStatements(s, `in->${s.name}`, `${r}u`).map((l) => `  ${l}`));
-      packBody.push(`  put_bits(out, ${s.bitOffset}u, raw[${r}u], ${s.bits}u);`);
+      packBody.push(`  murmur_payload_put_bits(out, ${s.bitOffset}u, raw[${r}u], ${s.bits}u);`);
       cborBody.push(`  n = ${cborItem(s, `raw[${r}u]`)};`);
     }
     r += Math.max(1, s.length);
   }
   const usesLoop = plan.slots.some((s) => s.length > 0);
-  const hasInt = kinds.has('int');
-  const hasBool = kinds.has('bool');
 
   const source = [
     banner,
     `#include "${base}.h"`,
     '',
-    '#include <string.h>',
+    '#include "murmur_payload.h"',
     '',
     `#define ELEMENTS ${elements}u`,
     '',
-    '/* Writes the low `width` bits of `value` MSB-first at bit `pos` of zeroed `out`. */',
-    'static void put_bits(uint8_t *out, uint32_t pos, uint32_t value, uint32_t width) {',
-    '  while (width > 0u) {',
-    '    uint32_t in_byte = pos & 7u;',
-    '    uint32_t put = 8u - in_byte < width ? 8u - in_byte : width;',
-    '    uint32_t chunk = (value >> (width - put)) & ((1u << put) - 1u);',
-    '    out[pos >> 3] = (uint8_t)(out[pos >> 3] | (chunk << (8u - in_byte - put)));',
-    '    pos += put;',
-    '    width -= put;',
-    '  }',
-    '}',
-    '',
-    '/* Writes a CBOR head (major type, argument) at out[n]; returns the new length. */',
-    'static size_t cbor_head(uint8_t *out, size_t n, uint32_t major, uint32_t arg) {',
-    '  uint8_t mt = (uint8_t)(major << 5);',
-    '  if (arg < 24u) {',
-    '    out[n++] = (uint8_t)(mt | arg);',
-    '  } else if (arg <= 0xFFu) {',
-    '    out[n++] = (uint8_t)(mt | 24u);',
-    '    out[n++] = (uint8_t)arg;',
-    '  } else if (arg <= 0xFFFFu) {',
-    '    out[n++] = (uint8_t)(mt | 25u);',
-    '    out[n++] = (uint8_t)(arg >> 8);',
-    '    out[n++] = (uint8_t)arg;',
-    '  } else {',
-    '    out[n++] = (uint8_t)(mt | 26u);',
-    '    out[n++] = (uint8_t)(arg >> 24);',
-    '    out[n++] = (uint8_t)(arg >> 16);',
-    '    out[n++] = (uint8_t)(arg >> 8);',
-    '    out[n++] = (uint8_t)arg;',
-    '  }',
-    '  return n;',
-    '}',
-    ...(hasInt
-      ? [
-          '',
-          "/* Writes the signed value of a two's complement code of `bits` bits as a CBOR integer. */",
-          'static size_t cbor_signed(uint8_t *out, size_t n, uint32_t raw, uint32_t bits) {',
-          '  uint32_t sign = (uint32_t)1 << (bits - 1u);',
-          '  if (raw < sign) return cbor_head(out, n, 0u, raw);',
-          '  /* value = raw - 2^bits, CBOR major 1 carries -1 - value = (2^bits - 1) - raw */',
-          '  return cbor_head(out, n, 1u, (bits == 32u ? 0xFFFFFFFFu : ((uint32_t)1 << bits) - 1u) - raw);',
-          '}',
-        ]
-      : []),
-    ...(hasBool
-      ? [
-          '',
-          '/* Writes a CBOR boolean. */',
-          'static size_t cbor_bool(uint8_t *out, size_t n, uint32_t raw) {',
-          '  out[n++] = raw ? 0xF5u : 0xF4u;',
-          '  return n;',
-          '}',
-        ]
-      : []),
-    '',
-    ...helpers.flatMap((h) => [h, '']),
     '/* Raw codes of every element in field order; 0 when a value is invalid. */',
     `static int quantize(const ${struct} *in, uint32_t raw[ELEMENTS]) {`,
     ...(usesLoop ? ['  uint32_t i;'] : []),
@@ -301,7 +199,7 @@ export function generateC(schema: PayloadSchema): GeneratedC {
     ...(usesLoop ? ['  uint32_t i;'] : []),
     `  if (in == NULL || out == NULL || cap < ${up}_SIZE || !quantize(in, raw)) return 0;`,
     `  for (b = 0; b < ${up}_SIZE; b++) out[b] = 0;`,
-    `  put_bits(out, 0u, ${up}_VERSION, ${schema.versionBits}u);`,
+    `  murmur_payload_put_bits(out, 0u, ${up}_VERSION, ${schema.versionBits}u);`,
     ...packBody,
     `  return ${up}_SIZE;`,
     '}',
@@ -311,8 +209,8 @@ export function generateC(schema: PayloadSchema): GeneratedC {
     '  size_t n = 0;',
     ...(usesLoop ? ['  uint32_t i;'] : []),
     `  if (in == NULL || out == NULL || cap < ${up}_CBOR_MAX_SIZE || !quantize(in, raw)) return 0;`,
-    `  n = cbor_head(out, n, 4u, ${plan.slots.length + 1}u);`,
-    `  n = cbor_head(out, n, 0u, ${up}_VERSION);`,
+    `  n = murmur_payload_cbor_head(out, n, 4u, ${plan.slots.length + 1}u);`,
+    `  n = murmur_payload_cbor_head(out, n, 0u, ${up}_VERSION);`,
     ...cborBody,
     '  return n;',
     '}',
@@ -323,9 +221,9 @@ export function generateC(schema: PayloadSchema): GeneratedC {
 }
 
 function cborItem(slot: Slot, raw: string): string {
-  if (slot.field.kind === 'bool') return `cbor_bool(out, n, ${raw})`;
-  if (slot.field.kind === 'int') return `cbor_signed(out, n, ${raw}, ${slot.bits}u)`;
-  return `cbor_head(out, n, 0u, ${raw})`;
+  if (slot.field.kind === 'bool') return `murmur_payload_cbor_bool(out, n, ${raw})`;
+  if (slot.field.kind === 'int') return `murmur_payload_cbor_signed(out, n, ${raw}, ${slot.bits}u)`;
+  return `murmur_payload_cbor_head(out, n, 0u, ${raw})`;
 }
 
 const cString = (text: string): string => `${JSON.stringify(text)}, ${Buffer.byteLength(text)}u`;
@@ -334,8 +232,6 @@ const cString = (text: string): string => `${JSON.stringify(text)}, ${Buffer.byt
 function senmlSource(schema: PayloadSchema, base: string, struct: string): string[] {
   const plan = planOf(schema);
   const up = base.toUpperCase();
-  const kinds = new Set(plan.slots.map((s) => s.field.kind));
-  const hasFloat = kinds.has('fixed') || kinds.has('unorm');
   const tables: string[] = [];
   const body: string[] = [];
   let r = 0;
@@ -356,56 +252,56 @@ function senmlSource(schema: PayloadSchema, base: string, struct: string): strin
       const unit = senmlUnit(s);
       const first = records++ === 0;
       body.push(`  /* ${senmlName(s, i)} */`);
-      body.push(`  n = cbor_head(out, n, 5u, ${2 + (first ? 1 : 0) + (unit === undefined ? 0 : 1)}u);`);
+      body.push(`  n = murmur_payload_cbor_head(out, n, 5u, ${2 + (first ? 1 : 0) + (unit === undefined ? 0 : 1)}u);`);
       if (first)
         body.push(
-          `  n = cbor_head(out, n, 1u, 1u); /* -2: base name */`,
-          `  n = cbor_text(out, n, ${cString(senmlBaseName(schema))});`,
+          `  n = murmur_payload_cbor_head(out, n, 1u, 1u); /* -2: base name */`,
+          `  n = murmur_payload_cbor_text(out, n, ${cString(senmlBaseName(schema))});`,
         );
       body.push(
-        `  n = cbor_head(out, n, 0u, 0u); /* 0: name */`,
-        `  n = cbor_text(out, n, ${cString(senmlName(s, i))});`,
+        `  n = murmur_payload_cbor_head(out, n, 0u, 0u); /* 0: name */`,
+        `  n = murmur_payload_cbor_text(out, n, ${cString(senmlName(s, i))});`,
       );
       if (unit !== undefined)
         body.push(
-          `  n = cbor_head(out, n, 0u, 1u); /* 1: unit */`,
-          `  n = cbor_text(out, n, ${cString(unit)});`,
+          `  n = murmur_payload_cbor_head(out, n, 0u, 1u); /* 1: unit */`,
+          `  n = murmur_payload_cbor_text(out, n, ${cString(unit)});`,
         );
       switch (f.kind) {
         case 'enum': {
           const labels = `${s.name.toUpperCase()}_LABELS`;
-          body.push(`  n = cbor_head(out, n, 0u, 3u); /* 3: string value */`);
-          body.push(`  n = cbor_text(out, n, ${labels}[${raw}], ${labels}_LENGTHS[${raw}]);`);
+          body.push(`  n = murmur_payload_cbor_head(out, n, 0u, 3u); /* 3: string value */`);
+          body.push(`  n = murmur_payload_cbor_text(out, n, ${labels}[${raw}], ${labels}_LENGTHS[${raw}]);`);
           break;
         }
         case 'bool':
           body.push(
-            `  n = cbor_head(out, n, 0u, 4u); /* 4: boolean value */`,
-            `  n = cbor_bool(out, n, ${raw});`,
+            `  n = murmur_payload_cbor_head(out, n, 0u, 4u); /* 4: boolean value */`,
+            `  n = murmur_payload_cbor_bool(out, n, ${raw});`,
           );
           break;
         case 'uint':
           body.push(
-            `  n = cbor_head(out, n, 0u, 2u); /* 2: value */`,
-            `  n = cbor_head(out, n, 0u, ${raw});`,
+            `  n = murmur_payload_cbor_head(out, n, 0u, 2u); /* 2: value */`,
+            `  n = murmur_payload_cbor_head(out, n, 0u, ${raw});`,
           );
           break;
         case 'int':
           body.push(
-            `  n = cbor_head(out, n, 0u, 2u); /* 2: value */`,
-            `  n = cbor_signed(out, n, ${raw}, ${s.bits}u);`,
+            `  n = murmur_payload_cbor_head(out, n, 0u, 2u); /* 2: value */`,
+            `  n = murmur_payload_cbor_signed(out, n, ${raw}, ${s.bits}u);`,
           );
           break;
         case 'fixed':
           body.push(
-            `  n = cbor_head(out, n, 0u, 2u); /* 2: value */`,
-            `  n = cbor_number(out, n, (double)((int64_t)${raw} * ${s.scaleInt} + ${s.offsetInt}) / ${s.pow}.0);`,
+            `  n = murmur_payload_cbor_head(out, n, 0u, 2u); /* 2: value */`,
+            `  n = murmur_payload_cbor_number(out, n, (double)((int64_t)${raw} * ${s.scaleInt} + ${s.offsetInt}) / ${s.pow}.0);`,
           );
           break;
         case 'unorm':
           body.push(
-            `  n = cbor_head(out, n, 0u, 2u); /* 2: value */`,
-            `  n = cbor_number(out, n, (double)${raw} / ${s.rawMax}.0);`,
+            `  n = murmur_payload_cbor_head(out, n, 0u, 2u); /* 2: value */`,
+            `  n = murmur_payload_cbor_number(out, n, (double)${raw} / ${s.rawMax}.0);`,
           );
           break;
       }
@@ -414,37 +310,13 @@ function senmlSource(schema: PayloadSchema, base: string, struct: string): strin
   }
   return [
     '#if DBL_MANT_DIG >= 53',
-    '/* Writes a CBOR text string of `len` bytes. */',
-    'static size_t cbor_text(uint8_t *out, size_t n, const char *text, uint32_t len) {',
-    '  uint32_t i;',
-    '  n = cbor_head(out, n, 3u, len);',
-    '  for (i = 0; i < len; i++) out[n++] = (uint8_t)text[i];',
-    '  return n;',
-    '}',
-    ...(hasFloat
-      ? [
-          '',
-          '/* Writes a number as cbor-x does: an integer when integral and within 32 bits, else a float64. */',
-          'static size_t cbor_number(uint8_t *out, size_t n, double v) {',
-          '  uint64_t bits;',
-          '  int k;',
-          '  if (v >= 0.0 && v <= 4294967295.0 && v == (double)(uint32_t)v) return cbor_head(out, n, 0u, (uint32_t)v);',
-          '  if (v < 0.0 && v >= -4294967296.0 && v == (double)(int64_t)v) return cbor_head(out, n, 1u, (uint32_t)(-1 - (int64_t)v));',
-          '  memcpy(&bits, &v, sizeof bits);',
-          '  out[n++] = 0xFBu;',
-          '  for (k = 56; k >= 0; k -= 8) out[n++] = (uint8_t)(bits >> k);',
-          '  return n;',
-          '}',
-        ]
-      : []),
-    '',
     ...tables,
     ...(tables.length ? [''] : []),
     `size_t ${base}_encode_senml(const ${struct} *in, uint8_t *out, size_t cap) {`,
     '  uint32_t raw[ELEMENTS];',
     '  size_t n = 0;',
     `  if (in == NULL || out == NULL || cap < ${up}_SENML_MAX_SIZE || !quantize(in, raw)) return 0;`,
-    `  n = cbor_head(out, n, 4u, ${records}u);`,
+    `  n = murmur_payload_cbor_head(out, n, 4u, ${records}u);`,
     ...body,
     '  return n;',
     '}',

@@ -8,3 +8,4 @@ export * from './codegen-c';
 export * from './ttn-repo';
 export * from './yaml';
 export * from './verify-c';
+export * from './c-runtime';

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { createRng, MurmurError, type Rng } from '@murmur/core';
 import { encodeCborCompact, encodeSenml } from './cbor';
 import { encode, toHex } from './codec';
+import { payloadRuntimeDir, payloadRuntimeSource } from './c-runtime';
 import { generateC } from './codegen-c';
 import { planOf, type Slot } from './plan';
 import type { PayloadSchema } from './schema';
@@ -161,7 +162,15 @@ export function verifyCEncoder(
     try {
       execFileSync(
         'gcc',
-        [...HOST_CHECK_FLAGS, join(dir, `${baseName}.c`), join(dir, `${baseName}_main.c`), '-o', exe],
+        [
+          ...HOST_CHECK_FLAGS,
+          `-I${payloadRuntimeDir}`,
+          join(dir, `${baseName}.c`),
+          join(dir, `${baseName}_main.c`),
+          payloadRuntimeSource,
+          '-o',
+          exe,
+        ],
         {
           stdio: ['ignore', 'ignore', 'pipe'],
         },

@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { encode, generateC, type PayloadSchema } from '@murmur/payload';
+import { encode, generateC, payloadRuntimeDir, payloadRuntimeSource, type PayloadSchema } from '@murmur/payload';
 import type { CompiledPolicy } from './policy';
 import { PolicyRunner, type WindowOutcome } from './reference';
 import { generatePolicyC } from './codegen';
@@ -108,8 +108,8 @@ export function buildHostPolicy(p: CompiledPolicy): string {
   execFileSync(
     'gcc',
     ['-std=c99', '-O1', '-g', '-Wall', '-Wextra', '-Werror', '-ffp-contract=off', '-fsanitize=address,undefined',
-      '-fno-sanitize-recover=all', '-fno-omit-frame-pointer', `-I${dir}`, join(dir, 'main.c'), join(dir, `${pol.baseName}.c`),
-      join(dir, `${pay.baseName}.c`), '-lm', '-o', exe],
+      '-fno-sanitize-recover=all', '-fno-omit-frame-pointer', `-I${dir}`, `-I${payloadRuntimeDir}`, join(dir, 'main.c'), join(dir, `${pol.baseName}.c`),
+      join(dir, `${pay.baseName}.c`), payloadRuntimeSource, '-lm', '-o', exe],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   return exe;

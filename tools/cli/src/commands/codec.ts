@@ -33,7 +33,14 @@ export function registerCodec(program: Command): void {
         files = payload.generateTtnRepoFiles(app.payload, app.payloadExamples ?? [], app.downlinkExamples);
       else if (target === 'c') {
         const c = payload.generateC(app.payload);
-        files = { [`${c.baseName}.h`]: c.header, [`${c.baseName}.c`]: c.source };
+        const { readFileSync } = await import('node:fs');
+        files = {
+          [`${c.baseName}.h`]: c.header,
+          [`${c.baseName}.c`]: c.source,
+          ...Object.fromEntries(
+            payload.payloadRuntimeFiles.map((f) => [f, readFileSync(join(payload.payloadRuntimeDir, f), 'utf8')]),
+          ),
+        };
       } else files = { [`${name}.js`]: payload.generateCodecJs(app.payload) };
       const dir = resolve(opts.out);
       mkdirSync(dir, { recursive: true });
