@@ -32,8 +32,3 @@ export function cArray(qualifiers: string, ctype: string, name: string, values: 
   const format = ctype === 'int32_t' ? int32Literal : ctype === 'float' ? cFloat : String;
   return `${qualifiers} ${ctype} ${name}[${values.length}] = {\n${cValues(values, format)}\n};`;
 }
-
-/** A C block comment, each line prefixed with ` * `. */
-export function cComment(lines: string[]): string {
-  return ['/*', ...lines.map((l) => (l ? ` * ${l}` : ' *')), ' */'].join('\n');
-}

@@ -56,6 +56,30 @@ describe('generated C encoder', () => {
     expect(source.slice(0, source.indexOf('#if DBL_MANT_DIG >= 53'))).not.toMatch(/double/);
   });
 
+  it('keeps text from the schema inside its comments: a description with */ still compiles', () => {
+    const hostile = definePayload({
+      name: 'hostile',
+      description: 'closes a comment */ early',
+      fPort: 3,
+      version: 1,
+      fields: { level: t.uint(4, { description: 'ends here */ int oops = 1; /*' }) },
+    });
+    const { baseName, header, source } = generateC(hostile);
+    writeFileSync(join(dir, `${baseName}.h`), header);
+    writeFileSync(join(dir, `${baseName}.c`), source);
+    execFileSync('gcc', [
+      '-std=c99',
+      '-Wall',
+      '-Wextra',
+      '-Werror',
+      `-I${dir}`,
+      `-I${payloadRuntimeDir}`,
+      '-fsyntax-only',
+      join(dir, `${baseName}.c`),
+    ]);
+    expect(header).not.toContain('oops = 1; /*\n');
+  });
+
   const has = (tool: string): boolean => {
     try {
       execFileSync(tool, ['--version'], { stdio: 'ignore' });
@@ -96,7 +120,13 @@ describe('generated C encoder', () => {
             '-o',
             join(dir, `${baseName}-${tool}.o`),
           ]);
-          execFileSync(tool!, [...args, '-c', payloadRuntimeSource, '-o', join(dir, `murmur_payload-${tool}.o`)]);
+          execFileSync(tool!, [
+            ...args,
+            '-c',
+            payloadRuntimeSource,
+            '-o',
+            join(dir, `murmur_payload-${tool}.o`),
+          ]);
         }
       }
     },

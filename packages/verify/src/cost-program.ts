@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Board } from '@murmur/boards';
 import { kernelDir, kernelSources, type CompressedModel } from '@murmur/kernels';
-import { createRng } from '@murmur/core';
+import { cComment, createRng } from '@murmur/core';
 import { buildAndRun } from './harness';
 import { randomInt8 } from './random-layers';
-import { cArray, cComment, generateModelCode, type GeneratedModel } from '@murmur/codegen';
+import { cArray, generateModelCode, type GeneratedModel } from '@murmur/codegen';
 
 export interface ModelCost {
   board: string;

@@ -5,10 +5,10 @@ import {
   runInt8,
   type CompressedModel,
 } from '@murmur/kernels';
-import { createRng, type Rng } from '@murmur/core';
+import { cComment, createRng, type Rng } from '@murmur/core';
 import { cFloat } from '@murmur/core';
 import { randomInt8, randomLayer, randomModel, randomStressLayer, singleLayerModel } from './random-layers';
-import { cArray, cComment, generateModelCode } from '@murmur/codegen';
+import { cArray, generateModelCode } from '@murmur/codegen';
 
 /**
  * A batch of kernel checks with the int8 reference interpreter's answers, and the C program that runs them

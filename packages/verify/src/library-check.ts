@@ -5,12 +5,12 @@ import type { Board } from '@murmur/boards';
 import { argmaxInt8, quantizeModelInput, runInt8 } from '@murmur/kernels';
 import { compileGraph, computeAll } from '@murmur/dsp';
 import { encode, toHex } from '@murmur/payload';
-import { cFloat } from '@murmur/core';
+import { cComment, cFloat } from '@murmur/core';
 import { modelFlashBytes } from './code-size';
 import { buildAndRun } from './harness';
 import { archOf } from '@murmur/firmware';
 import { PolicyRunner } from '@murmur/policy';
-import { cComment, generateAppLibrary, type AppLibrary, type AppLibraryOptions } from '@murmur/codegen';
+import { generateAppLibrary, type AppLibrary, type AppLibraryOptions } from '@murmur/codegen';
 
 /**
  * Runs an app's generated library on a board's emulator over a deterministic stream of frames and checks it
