@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import type { DatasetName } from '@murmur/datasets';
+import { loadApp } from '@murmur/app';
 import { testData } from '@murmur/datasets/testing';
 import { capture, restoreAfterEach, run } from '../testing';
 
@@ -114,8 +114,15 @@ interface VerifyJson {
 }
 
 /** A recorded row whose dataset is not here runs the generated stream (on AVR, as few windows as its generated row). */
+const datasetOf = new Map(
+  await Promise.all(
+    [...new Set(matrix.map(([app]) => app))].map(
+      async (id) => [id, (await loadApp(id)).features.dataset] as const,
+    ),
+  ),
+);
 const rows = matrix.map(([app, board, windows, stream]) => {
-  const data = testData(app as DatasetName);
+  const data = testData(datasetOf.get(app)!);
   if (stream === 'generated' || !data.skip) return [app, board, windows, stream, data.dataDir] as const;
   const generated = board.startsWith('simavr') ? Math.min(windows, 20) : windows;
   return [app, board, generated, `generated: no ${app} data here`, ''] as const;
