@@ -1,6 +1,6 @@
 import type { AppRows } from '@murmur/compress';
 import { MurmurError } from '@murmur/core';
-import { loadDataset } from '@murmur/datasets';
+import { loadDataset, resolveDataSource } from '@murmur/datasets';
 import { extractAppFeatures } from '@murmur/dsp';
 import type { MurmurApp } from './app';
 import { appModelSpec } from './load';
@@ -14,21 +14,19 @@ const rowCache = new Map<string, Promise<AppRows>>();
  */
 export function appRows(app: MurmurApp, opts: { dataDir?: string } = {}): Promise<AppRows> {
   const classes = appModelSpec(app).settings.classes;
-  const key = JSON.stringify([app.id, opts.dataDir ?? process.env['MURMUR_DATA_DIR'] ?? '', classes]);
+  // Keyed by the directory the data is read from, however it was named (flag, environment, cache, sample).
+  const { dataDir } = resolveDataSource(app.features.dataset, opts.dataDir);
+  const key = JSON.stringify([app.id, dataDir, classes]);
   let rows = rowCache.get(key);
   if (!rows) {
-    rows = extractRows(app, classes, opts.dataDir);
+    rows = extractRows(app, classes, dataDir);
     rowCache.set(key, rows);
     rows.catch(() => rowCache.delete(key));
   }
   return rows;
 }
 
-async function extractRows(
-  app: MurmurApp,
-  wanted: string[] | undefined,
-  dataDir: string | undefined,
-): Promise<AppRows> {
+async function extractRows(app: MurmurApp, wanted: string[] | undefined, dataDir: string): Promise<AppRows> {
   const recordings = await loadDataset(app.features.dataset, { dataDir });
   const table = extractAppFeatures(app.features, recordings);
   const rows = table.rows.filter((r) => r.label !== undefined && r.features.every(Number.isFinite));

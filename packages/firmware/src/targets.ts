@@ -59,7 +59,8 @@ export function qemuMachineOf(board: Board): { name: string; machine: QemuMachin
     throw new MurmurError(`board '${board.id}' does not run under QEMU`, { field: 'emulator.kind' });
   }
   const name = board.emulator.machine;
-  const timer = qemuMachine(name)?.timer;
+  const emulated = qemuMachine(name);
+  const timer = emulated?.timer;
   if (!timer) {
     throw new MurmurError(
       `board '${board.id}': QEMU machine '${name}' is not supported by the harness (supported: ${qemuMachineNames().join(', ')})`,
@@ -71,7 +72,7 @@ export function qemuMachineOf(board: Board): { name: string; machine: QemuMachin
     machine: {
       counterSource: counterSources[timer.kind],
       timerHz: timer.hz,
-      uart0: qemuMachine(name)?.uart0,
+      uart0: emulated?.uart0,
     },
   };
 }

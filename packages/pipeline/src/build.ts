@@ -102,7 +102,7 @@ export async function buildBoardFirmware(
   libDir: string,
   outDir: string,
 ): Promise<FirmwareImage> {
-  const modem = usesModem(board) ? { sources: modemSources, includeDirs: modemIncludeDirs } : undefined;
+  const modem = usesModem(board);
   rmSync(outDir, { recursive: true, force: true });
   mkdirSync(join(outDir, 'src'), { recursive: true });
   const main = join(outDir, 'src', 'main.c');
@@ -112,8 +112,8 @@ export async function buildBoardFirmware(
     target: 'board',
     name: app.id,
     outDir,
-    sources: [...library.sources.map((f) => join(libDir, f)), main, ...(modem?.sources ?? [])],
-    includeDirs: [join(libDir, 'src'), ...(modem?.includeDirs ?? [])],
+    sources: [...library.sources.map((f) => join(libDir, f)), main, ...(modem ? modemSources : [])],
+    includeDirs: [join(libDir, 'src'), ...(modem ? modemIncludeDirs : [])],
   });
 }
 
