@@ -3,62 +3,52 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { compileGraph, type CompiledGraph } from './graph';
 import { runtimeDir } from './host';
-import {
-  autocorrSums,
-  COMOMENT_STATE,
-  DIFFERENCE_STATE,
-  FILTER_BANK_SECTIONS,
-  MOMENTS4_STATE,
-  MOMENTS_STATE,
-} from './kernels';
+import { BLOCK_OPS, STREAM_OPS, streamOp, type StreamStep } from './ops';
+import { opsBlockGraph, opsStreamGraph } from './testing';
 
-/** The running ops' state sizes in floats, as the TS reference plans them and as murmur_dsp.h declares them. */
-const LAGS: [number, number][] = [
-  [5, 40],
-  [1, 2],
-  [13, 100],
-];
-const ts: Record<string, number> = {
-  MURMUR_MOMENTS_STATE: MOMENTS_STATE,
-  MURMUR_MOMENTS4_STATE: MOMENTS4_STATE,
-  MURMUR_FILTER_BANK_SECTIONS: FILTER_BANK_SECTIONS,
-  MURMUR_DIFFERENCE_STATE: DIFFERENCE_STATE,
-  MURMUR_COMOMENT_STATE: COMOMENT_STATE,
-  // The running autocorrelation keeps its sums and a ring of the last max_lag samples.
-  ...Object.fromEntries(
-    LAGS.map(([lo, hi]) => [`MURMUR_AUTOCORR_STATE(${lo}, ${hi})`, autocorrSums(lo, hi) + hi]),
-  ),
-};
+/** Prints each C constant expression's value as compiled against murmur_dsp.h. */
+function evaluateInC(expressions: string[]): number[] {
+  const dir = mkdtempSync(join(tmpdir(), 'murmur-dsp-sizes-'));
+  const lines = expressions.map((e) => `  printf("%lu\\n", (unsigned long)(${e}));`);
+  writeFileSync(
+    join(dir, 'sizes.c'),
+    `#include <stdio.h>\n#include "murmur_dsp.h"\nint main(void) {\n${lines.join('\n')}\n  return 0;\n}\n`,
+  );
+  const exe = join(dir, 'sizes');
+  execFileSync('gcc', [
+    '-std=c99',
+    '-Wall',
+    '-Wextra',
+    '-Werror',
+    `-I${runtimeDir}`,
+    join(dir, 'sizes.c'),
+    '-o',
+    exe,
+  ]);
+  return execFileSync(exe, { encoding: 'utf8' }).trim().split('\n').map(Number);
+}
 
-describe('running-op state sizes', () => {
-  it('are the same in the TS reference and in murmur_dsp.h', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'murmur-dsp-sizes-'));
-    const lines = Object.keys(ts).map((m) => `  printf("%s=%lu\\n", "${m}", (unsigned long)(${m}));`);
-    writeFileSync(
-      join(dir, 'sizes.c'),
-      `#include <stdio.h>\n#include "murmur_dsp.h"\nint main(void) {\n${lines.join('\n')}\n  return 0;\n}\n`,
+const stream = compileGraph(opsStreamGraph);
+const block = compileGraph(opsBlockGraph);
+const opsIn = (g: CompiledGraph, phase: 'stream' | 'block'): Set<string> =>
+  new Set(g.steps.filter((s) => s.phase === phase).map((s) => s.step.op));
+
+describe('ops', () => {
+  it('every op runs in the parity graphs (so TS and C are compared bit for bit)', () => {
+    expect([...opsIn(stream, 'stream')].sort()).toEqual(Object.keys(STREAM_OPS).sort());
+    const blockOps = new Set([...opsIn(block, 'block'), ...opsIn(stream, 'block')]);
+    expect([...blockOps].sort()).toEqual(Object.keys(BLOCK_OPS).sort());
+  });
+
+  it('plan the state each stream op keeps as murmur_dsp.h declares it', () => {
+    const steps = stream.steps.filter((s) => s.phase === 'stream');
+    const c = evaluateInC(
+      steps.map((p) => streamOp(p.step as StreamStep)!.cState(p.step as StreamStep, p, stream.graph)),
     );
-    const exe = join(dir, 'sizes');
-    execFileSync('gcc', [
-      '-std=c99',
-      '-Wall',
-      '-Wextra',
-      '-Werror',
-      `-I${runtimeDir}`,
-      join(dir, 'sizes.c'),
-      '-o',
-      exe,
-    ]);
-    const c = Object.fromEntries(
-      execFileSync(exe, { encoding: 'utf8' })
-        .trim()
-        .split('\n')
-        .map((l) => {
-          const at = l.lastIndexOf('=');
-          return [l.slice(0, at), Number(l.slice(at + 1))];
-        }),
+    expect(steps.map((p, i) => `${p.step.op}#${p.index}: ${c[i]}`)).toEqual(
+      steps.map((p) => `${p.step.op}#${p.index}: ${p.stateFloats}`),
     );
-    expect(c).toEqual(ts);
   });
 });
