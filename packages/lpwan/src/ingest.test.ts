@@ -4,7 +4,7 @@ import { encode, encodeCborCompact, encodeSenml, toHex } from '@murmur/payload';
 import { fromTtsUplink } from './tts';
 import { fromChirpstackUp } from './chirpstack';
 import { fromNbiotDatagram } from './nbiot';
-import { ppg, ppgExamples } from '@murmur/payload/fixtures';
+import { ppgTriage as ppg, ppgTriageExamples as ppgExamples } from '@murmur/payload/fixtures';
 
 const bytes = encode(ppg, ppgExamples[0]!.value);
 const b64 = Buffer.from(bytes).toString('base64');

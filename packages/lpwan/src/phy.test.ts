@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { encode, toHex } from '@murmur/payload';
 import { buildPhyPayload, fromPhyPayload, reconstructFCnt, MAX_FCNT_GAP } from './phy';
-import { ppg, ppgExamples } from '@murmur/payload/fixtures';
+import { ppgTriage as ppg, ppgTriageExamples as ppgExamples } from '@murmur/payload/fixtures';
 
 const session = {
   nwkSKey: '2b7e151628aed2a6abf7158809cf4f3c',

@@ -4,7 +4,12 @@ import { decode as cborDecode } from 'cbor-x';
 import { cborCompactMaxSize, decodeCborCompact, decodeSenml, encodeCborCompact, encodeSenml } from './cbor';
 import { arbitraryValue } from './testing';
 import type { PayloadSchema } from './schema';
-import { pdm, pdmExamples, ppg, wear } from './fixtures';
+import {
+  predictiveMaintenance as pdm,
+  predictiveMaintenanceExamples as pdmExamples,
+  ppgTriage as ppg,
+  wearableActivity as wear,
+} from './fixtures';
 
 const apps = [pdm, wear, ppg] as PayloadSchema[];
 
@@ -46,7 +51,7 @@ describe('CBOR forms', () => {
       breathing: 'slow',
       rr_bpm: 9,
       hr_bpm: 60,
-      confidence: 1,
+      rejected: 0,
       signal_quality: 1,
       alert: true,
       battery_pct: 5,

@@ -5,7 +5,13 @@ import { decode, decodeDownlink, encode, encodeDownlink, fromHex, toHex } from '
 import { definePayload, t, type Infer, type InferDownlink, type PayloadSchema } from './schema';
 import { schemaFromJson, schemaToJson } from './json';
 import { arbitraryValue } from './testing';
-import { pdm, pdmExamples, ppg, wear } from './fixtures';
+import {
+  predictiveMaintenance as pdm,
+  predictiveMaintenanceExamples as pdmExamples,
+  ppgTriage as ppg,
+  wearableActivity as wear,
+  wearableActivityExamples as wearExamples,
+} from './fixtures';
 
 const apps = [pdm, wear, ppg] as PayloadSchema[];
 
@@ -32,10 +38,10 @@ describe('payload schema', () => {
 
   it('infers the decoded TypeScript type from the schema', () => {
     expectTypeOf<Infer<typeof ppg>>().toEqualTypeOf<{
-      breathing: 'slow' | 'normal' | 'fast';
+      breathing: 'slow' | 'normal' | 'fast' | 'unknown';
       rr_bpm: number;
       hr_bpm: number;
-      confidence: number;
+      rejected: number;
       signal_quality: number;
       alert: boolean;
       battery_pct: number;
@@ -115,7 +121,7 @@ describe('encode/decode', () => {
       breathing: 'normal',
       rr_bpm: 15,
       hr_bpm: 70,
-      confidence: 1,
+      rejected: 0,
       signal_quality: 1,
       alert: false,
       battery_pct: 50,
@@ -127,12 +133,13 @@ describe('encode/decode', () => {
       "byte 5: payload too long: 6 bytes, 'ppg_triage' has 5",
     ]);
     const v2 = good.slice();
-    v2[0] = (v2[0]! & 0x1f) | (2 << 5);
-    expect(decode(ppg, v2, 14).errors).toEqual(["field 'version', byte 0: version 2, expected 1"]);
-    const badEnum = good.slice();
-    badEnum[0] = badEnum[0]! | 0x18;
-    expect(decode(ppg, badEnum, 14).errors).toEqual([
-      "field 'breathing', byte 0: 3 is not a valid value (0..2)",
+    v2[0] = (v2[0]! & 0x1f) | (3 << 5);
+    expect(decode(ppg, v2, 14).errors).toEqual(["field 'version', byte 0: version 3, expected 2"]);
+    // wear's activity enum has 6 values in 3 bits (bits 27..29: byte 3, mask 0x1c); 7 is no value.
+    const badEnum = encode(wear, wearExamples[0]!.value);
+    badEnum[3] = badEnum[3]! | 0x1c;
+    expect(decode(wear, badEnum, wear.fPort).errors).toEqual([
+      "field 'dominant', byte 3: 7 is not a valid value (0..5)",
     ]);
     expect(decode(ppg, good, 15).errors).toEqual(["fPort 15 is not the fPort of 'ppg_triage' (14)"]);
     const padded = good.slice();
@@ -154,7 +161,7 @@ describe('encode/decode', () => {
       breathing: 'fast',
       rr_bpm: 99,
       hr_bpm: 300,
-      confidence: 2,
+      rejected: 99,
       signal_quality: -1,
       alert: true,
       battery_pct: 120,
@@ -162,7 +169,7 @@ describe('encode/decode', () => {
     expect(decode(ppg, encode(ppg, base), 14).data).toMatchObject({
       rr_bpm: 63.5,
       hr_bpm: 255,
-      confidence: 1,
+      rejected: 63,
       signal_quality: 0,
       battery_pct: 100,
     });

@@ -9,7 +9,7 @@ import { decodeCborCompact, decodeSenml } from './cbor';
 import { payloadRuntimeDir, payloadRuntimeSource } from './c-runtime';
 import { generateC } from './codegen-c';
 import { definePayload, t, type PayloadSchema } from './schema';
-import { pdm, ppg, wear } from './fixtures';
+import { predictiveMaintenance as pdm, ppgTriage as ppg, wearableActivity as wear } from './fixtures';
 import { verifyCEncoder } from './verify-c';
 
 /** Exercises every generator path: ints, offsets, float arrays, bool arrays, 32-bit uints, no saturation. */

@@ -6,7 +6,7 @@ import { decode, decodeDownlink, encodeDownlink, type DecodeResult } from './cod
 import { generateCodecJs } from './codegen-js';
 import { definePayload, t, type PayloadSchema } from './schema';
 import { loadCodec } from './testing';
-import { pdm, ppg, wear } from './fixtures';
+import { predictiveMaintenance as pdm, ppgTriage as ppg, wearableActivity as wear } from './fixtures';
 
 const apps = [pdm, wear, ppg] as PayloadSchema[];
 

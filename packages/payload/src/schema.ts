@@ -107,7 +107,7 @@ export type FieldValue<F> =
         : number;
 
 /** The decoded object of a field set. */
-export type FieldsValue<F extends Fields> = { [K in keyof F]: FieldValue<F[K]> };
+export type FieldsValue<F extends Fields> = { -readonly [K in keyof F]: FieldValue<F[K]> };
 
 export interface PayloadSchemaDef<F extends Fields = Fields> {
   /** C identifier-like name: `[a-z][a-z0-9_]*`; names the C functions and codec files. */

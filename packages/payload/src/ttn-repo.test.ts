@@ -4,7 +4,15 @@ import { generateTtnRepoFiles, ttnCodecName, type PayloadExample } from './ttn-r
 import type { PayloadSchema } from './schema';
 import { loadCodec } from './testing';
 import { toYaml } from './yaml';
-import { pdm, pdmDownlinkExamples, pdmExamples, ppg, ppgExamples, wear, wearExamples } from './fixtures';
+import {
+  predictiveMaintenance as pdm,
+  predictiveMaintenanceDownlinkExamples as pdmDownlinkExamples,
+  predictiveMaintenanceExamples as pdmExamples,
+  ppgTriage as ppg,
+  ppgTriageExamples as ppgExamples,
+  wearableActivity as wear,
+  wearableActivityExamples as wearExamples,
+} from './fixtures';
 
 const apps: [PayloadSchema, PayloadExample[], PayloadExample[]][] = [
   [pdm, pdmExamples, pdmDownlinkExamples],
