@@ -7,8 +7,11 @@
  */
 import { MurmurError } from '@murmur/core';
 import { planMemory, type MemoryPlan } from './memory-plan';
+import type { FeatureInfo, PlannedStep, Table, VectorInfo } from './plan';
 import { blockOp, streamOp, type BlockStep, type StreamStep } from './ops';
 import type { BlockPlanContext, PlanContext, StreamPlanContext } from './ops/op';
+
+export type { FeatureInfo, PlannedStep, Table, VectorInfo, VectorKind } from './plan';
 
 export interface FeatureGraph {
   /** C identifier stem, e.g. `wearable_activity`. */
@@ -24,51 +27,6 @@ export interface FeatureGraph {
   units?: string[];
   stream?: StreamStep[];
   steps: BlockStep[];
-}
-
-/** What a vector holds: a signal (rateHz), a spectrum (binHz, firstBin), beats, or [value, quality] pairs. */
-export type VectorKind =
-  | { kind: 'signal'; rateHz: number; unit: string }
-  | { kind: 'spectrum'; binHz: number; firstBin: number; unit: string }
-  | { kind: 'beats'; capacity: number; rateHz: number }
-  | { kind: 'estimate'; unit: string };
-
-export interface VectorInfo {
-  name: string;
-  length: number;
-  type: VectorKind;
-}
-
-export interface FeatureInfo {
-  name: string;
-  unit: string;
-}
-
-/** A constant table emitted to C (float32 or uint16). */
-export interface Table {
-  name: string;
-  data: Float32Array | Uint16Array;
-}
-
-/** One compiled step: its definition, the resolved integer/table parameters, and what it produces. */
-export interface PlannedStep {
-  index: number;
-  phase: 'stream' | 'block';
-  step: StreamStep | BlockStep;
-  inputs: VectorInfo[];
-  output?: VectorInfo;
-  features: FeatureInfo[];
-  /** Offset of its first feature in the feature vector. */
-  featureOffset: number;
-  /** Integer parameters (bins, samples, counts) resolved from Hz/seconds. */
-  ints: Record<string, number>;
-  /** Float32 parameters. */
-  floats: Record<string, number>;
-  tables: Record<string, Table>;
-  /** Persistent state floats (stream ops) and kernel work floats (block ops). */
-  stateFloats: number;
-  stateOffset: number;
-  workFloats: number;
 }
 
 export interface CompiledGraph {

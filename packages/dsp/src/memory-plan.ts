@@ -2,7 +2,7 @@
  * The memory plan of a compiled feature graph: the ring of raw samples, the stream ops' state, and the
  * scratch arena where every vector and work buffer of the block ops is placed by liveness.
  */
-import type { PlannedStep, Table, VectorInfo } from './graph';
+import type { PlannedStep, Table, VectorInfo } from './plan';
 import { blockOp, streamOp, type BlockStep, type StreamStep } from './ops';
 
 const isOutputInState = (s: PlannedStep): boolean => streamOp(s.step as StreamStep)?.outputInState === true;

@@ -1,7 +1,7 @@
 /** Heart rate (per minute) from the median inter-beat interval of beats, and the beat count. */
 import { cFloat } from '@murmur/core';
 import { heartRateF32 } from '../kernels';
-import type { VectorKind } from '../graph';
+import type { VectorKind } from '../plan';
 import type { BlockOp } from './op';
 
 export interface HeartRateStep {

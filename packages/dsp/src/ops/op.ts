@@ -8,11 +8,11 @@
  * - A block op runs once on whole vectors when the window is full.
  */
 import { MurmurError } from '@murmur/core';
-import type { FeatureGraph, PlannedStep, Table, VectorInfo, VectorKind } from '../graph';
+import type { GraphTiming, PlannedStep, Table, VectorInfo, VectorKind } from '../plan';
 
 /** What a plan may ask of the graph compiler. */
 export interface PlanContext {
-  graph: FeatureGraph;
+  graph: GraphTiming;
   /** The step's place in the graph, e.g. `steps[3]`: the prefix of every error field. */
   field: string;
   p: PlannedStep;
@@ -116,7 +116,7 @@ export interface StreamOp<S> {
   outputInState?: boolean;
   plan(step: S, ctx: StreamPlanContext): void;
   /** Its state floats as murmur_dsp.h declares them (a C constant expression); a test checks it against the plan. */
-  cState(step: S, p: PlannedStep, graph: FeatureGraph): string;
+  cState(step: S, p: PlannedStep, graph: GraphTiming): string;
   run(step: S, p: PlannedStep, env: StreamRunEnv): StreamRun;
   c(step: S, p: PlannedStep, env: StreamCEnv): StreamC;
 }

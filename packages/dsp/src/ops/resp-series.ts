@@ -4,7 +4,7 @@
  */
 import { cFloat } from '@murmur/core';
 import { RESP_SERIES, respSeriesF32, type RespSeries } from '../kernels';
-import type { VectorKind } from '../graph';
+import type { VectorKind } from '../plan';
 import { fail, type BlockOp } from './op';
 
 export interface RespSeriesStep {
