@@ -1,15 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import {
-  breathClass,
-  breathClassLabel,
-  frameAll,
-  loadDataset,
-  loadPpgNumerics,
-  referenceBreathRate,
-  type Recording,
-} from './index';
+import { breathClass, breathClassLabel, loadPpgNumerics, referenceBreathRate } from './ppg-triage';
+import { frameAll } from './window';
+import { loadDataset } from './load';
+import { type Recording } from './recording';
 import { testData } from './testing/data';
 
 // The README counts of the whole development data (the shipped sample's are in sample.test.ts).

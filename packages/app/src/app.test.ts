@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { defaultModelSettings } from '@murmur/compress';
-import { appModelSpec, listApps, loadApp } from './index';
+import { appModelSpec, listApps, loadApp } from './load';
 
 describe('the one app loader', () => {
   it('lists the folders of apps/ that have an app.config.ts', () => {

@@ -1,3 +1,3 @@
-export * from './app';
-export * from './load';
-export * from './rows';
+export type { RowKey, Fold, MurmurApp, TaskMetricsInput, TaskMetrics } from './app';
+export { listApps, loadApp, appModelSpec } from './load';
+export { appRows } from './rows';

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { getBoard, loadBoards, parseBoard, readBoardFile } from './index';
+import { getBoard, loadBoards, parseBoard, readBoardFile } from './registry';
 
 const good = {
   id: 'test-board',

@@ -3,7 +3,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { emulatorFor, loadBoards, qemuMemoryOptions, type EmulatorTarget } from './index';
+import { emulatorFor, type EmulatorTarget } from './targets';
+import { loadBoards } from './registry';
+import { qemuMemoryOptions } from './cores';
 
 // Builds a tiny program with each board's emulator flags and memory and runs it on the proxy machine: the
 // program returns 42 from integer and float work (385 * 1.5 - 535), passed out as QEMU's exit code through

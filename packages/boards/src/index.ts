@@ -1,20 +1,4 @@
-export * from './schema';
-export * from './registry';
-export * from './targets';
-export * from './json-schema';
-export {
-  avrCores,
-  isAvrCore,
-  proxyEmulators,
-  flagsForCore,
-  emulatedMachines,
-  qemuMachine,
-  qemuMachineNames,
-  qemuMemoryOptions,
-  sizableQemuMemory,
-  type EmulatorMachine,
-  type CoreSelection,
-  type EmulatedMachine,
-  type MachineMemory,
-  type MachineRegion,
-} from './cores';
+export { atCommandSets, type AtCommandSet, type Board } from './schema';
+export { loadBoards, getBoard } from './registry';
+export { emulatorFor } from './targets';
+export { isAvrCore, qemuMachine, qemuMachineNames, qemuMemoryOptions, type MachineRegion } from './cores';

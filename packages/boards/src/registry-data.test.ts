@@ -1,19 +1,11 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import {
-  boardJsonSchemaPath,
-  boardsDir,
-  coreFlags,
-  emulatorFor,
-  getBoard,
-  isBoardFile,
-  isEmulatedTarget,
-  loadBoards,
-  qemuMemoryOptions,
-  renderBoardJsonSchema,
-  type Board,
-} from './index';
+import { boardJsonSchemaPath, renderBoardJsonSchema } from './json-schema';
+import { boardsDir, getBoard, isBoardFile, loadBoards } from './registry';
+import { coreFlags, emulatorFor, isEmulatedTarget } from './targets';
+import { qemuMemoryOptions } from './cores';
+import { type Board } from './schema';
 
 const KiB = 1024;
 

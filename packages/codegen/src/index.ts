@@ -1,4 +1,3 @@
-export * from './c-emit';
-export * from './memory-planner';
-export * from './model-codegen';
-export * from './app-library';
+export { cArray } from './c-emit';
+export { interleaveRows, generateModelCode, type GeneratedModel } from './model-codegen';
+export { generateAppLibrary, type AppLibraryOptions, type AppLibrary } from './app-library';

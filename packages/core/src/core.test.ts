@@ -1,10 +1,17 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { createProgress, createRng, fieldPath, formatLocated, MurmurError, UsageError, workspaceRoot } from './index';
+import { createProgress } from './progress';
+import { createRng } from './prng';
+import { fieldPath, formatLocated, MurmurError, UsageError } from './errors';
+import { workspaceRoot } from './paths';
 
 describe('MurmurError', () => {
   it('names file, line, field and byte offset', () => {
-    const e = new MurmurError('value out of range', { file: 'boards/x.json', field: 'flash.size', offset: 3 });
+    const e = new MurmurError('value out of range', {
+      file: 'boards/x.json',
+      field: 'flash.size',
+      offset: 3,
+    });
     expect(e.message).toBe("boards/x.json, field 'flash.size', byte 3: value out of range");
     expect(e.exitCode).toBe(1);
     expect(formatLocated('bad', { file: 'a.csv', line: 7 })).toBe('a.csv:7: bad');

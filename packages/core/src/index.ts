@@ -1,5 +1,5 @@
-export * from './errors';
-export * from './prng';
-export * from './progress';
-export * from './paths';
-export * from './c-literal';
+export { fieldPath, MurmurError, UsageError } from './errors';
+export { hashString, createRng, type Rng } from './prng';
+export { createProgress, type Progress } from './progress';
+export { workspaceRoot, murmurVersion } from './paths';
+export { cFloat, cCommentText, cComment, cBanner, cIncludeGuard } from './c-literal';

@@ -1,20 +1,8 @@
-export * from './f32';
-export * from './tables';
-export * from './kernels';
-export * from './graph';
-export type { MemoryPlan } from './memory-plan';
-export {
-  BLOCK_OPS,
-  STREAM_OPS,
-  HIGHER_MOMENTS_AT,
-  MOMENT_NAMES,
-  type AutocorrPeriodStep,
-  type BandEnergyStep,
-  type BlockStep,
-  type MomentName,
-  type StreamStep,
-} from './ops';
-export * from './run';
-export * from './codegen';
-export * from './host';
-export * from './app';
+export { floatBits, float32Text } from './f32';
+export type { RespSeries } from './kernels';
+export { compileGraph, type FeatureGraph } from './graph';
+export type { BlockStep } from './ops';
+export { computeWindow, windowStarts, computeAll } from './run';
+export { generateC } from './codegen';
+export { buildHost, interleave, runtimeDir, type HostProgram } from './host';
+export { extractAppFeatures, type AppFeatures, type FeatureRow, type AppFeatureTable } from './app';

@@ -1,9 +1,5 @@
-export * from './board-support';
-export * from './build';
-export * from './emulator';
-export * from './linker-script';
-export * from './memory';
-export * from './stack';
-export * from './targets';
-export * from './toolchain';
-export * from './uf2';
+export { buildFirmware, type FirmwareImage } from './build';
+export { splitHarnessLines, runOnEmulator, type RunResult } from './emulator';
+export type { MemoryReport } from './memory';
+export { archOf, qemuMachineOf, qemuMachineOptions } from './targets';
+export { runTool } from './toolchain';

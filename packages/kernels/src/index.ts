@@ -1,4 +1,38 @@
-export * from './ir';
-export * from './fixed-point';
-export * from './int8-interpreter';
-export * from './c-sources';
+export {
+  isQuantizedWeightLayer,
+  packBits,
+  readSignedBits,
+  weightTensorBytes,
+  modelWeightBytes,
+  peakActivationBytes,
+  compressedToJson,
+  compressedFromJson,
+  COMPRESSED_IR_VERSION,
+  type ActivationQuant,
+  type WeightFormat,
+  type SparseWeights,
+  type CompressedWeights,
+  type QuantizedWeightLayer,
+  type QuantizedLayer,
+  type CompressedModel,
+} from './ir';
+export {
+  multiplyByQuantizedMultiplier,
+  quantizeMultiplier,
+  roundHalfAway,
+  INT32_MIN,
+  INT32_MAX,
+} from './fixed-point';
+export {
+  quantizeInput,
+  dequantize,
+  dotRow,
+  roundedMean,
+  compressedShapes,
+  runInt8,
+  argmaxInt8,
+  quantizeModelInput,
+  classifyInt8,
+  reconstructionErrorInt8,
+} from './int8-interpreter';
+export { kernelDir, kernelSources, kernelFiles } from './c-sources';

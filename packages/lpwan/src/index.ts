@@ -1,7 +1,6 @@
-export * from './airtime';
-export * from './regions';
-export * from './uplink';
-export * from './tts';
-export * from './chirpstack';
-export * from './phy';
-export * from './nbiot';
+export { loraAirtime, uplinkAirtimeMs, uplinkBudget, LORAWAN_OVERHEAD_BYTES } from './airtime';
+export { regionOf, dataRatesFitting, UPLINK_DATA_RATES } from './regions';
+export { fromTtsUplink } from './tts';
+export { fromChirpstackUp } from './chirpstack';
+export { fromPhyPayload, buildPhyPayload, type AbpSession } from './phy';
+export { fromNbiotDatagram } from './nbiot';

@@ -1,6 +1,4 @@
-export * from './c-sources';
-export * from './command-sets';
-export * from './network';
-export * from './simulator';
-export * from './server';
-export * from './chain';
+export { modemSources, modemIncludeDirs } from './c-sources';
+export { cTableOf } from './command-sets';
+export { TEST_DEVICE } from './network';
+export { buildUplinkFirmware, runWithModem } from './chain';

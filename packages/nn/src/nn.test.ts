@@ -3,27 +3,20 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createRng, MurmurError } from '@murmur/core';
+import { buildAutoencoder, buildCnn, buildMlp } from './builders';
+import { classificationReport, rocAuc } from './metrics';
+import { fromTfModel, toTfModel } from './tf-model';
+import { loadModel, saveModel } from './files';
+import { loadTf } from './backend';
+import { parseModel, serializeModel, type ModelIR } from './ir';
 import {
-  buildAutoencoder,
-  buildCnn,
-  buildMlp,
-  classificationReport,
-  fromTfModel,
-  loadModel,
-  loadTf,
-  parseModel,
   reconstructionErrors,
-  rocAuc,
-  runFloat,
-  saveModel,
-  serializeModel,
   splitGroups,
-  toTfModel,
   trainAutoencoder,
   trainClassifier,
   evaluateClassifier,
-  type ModelIR,
-} from './index';
+} from './train';
+import { runFloat } from './interpreter';
 
 const cnn = (): ModelIR =>
   buildCnn({

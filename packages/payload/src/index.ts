@@ -1,11 +1,16 @@
-export * from './schema';
-export * from './json';
-export * from './plan';
-export * from './codec';
-export * from './codegen-js';
-export * from './cbor';
-export * from './codegen-c';
-export * from './ttn-repo';
-export * from './yaml';
-export * from './verify-c';
-export * from './c-runtime';
+export {
+  definePayload,
+  t,
+  type Field,
+  type PayloadSchemaDef,
+  type PayloadSchema,
+  type Infer,
+  type InferDownlink,
+} from './schema';
+export { planOf, rawToValue, type Slot } from './plan';
+export { encode, encodeDownlink, decode, decodeDownlink, toHex, fromHex, type DecodeResult } from './codec';
+export { generateCodecJs } from './codegen-js';
+export { cborCompactMaxSize, encodeCborCompact, decodeCborCompact, encodeSenml, decodeSenml } from './cbor';
+export { generateC } from './codegen-c';
+export { ttnCodecName, generateTtnRepoFiles, type PayloadExample } from './ttn-repo';
+export { payloadRuntimeDir, payloadRuntimeFiles, payloadRuntimeSource } from './c-runtime';

@@ -10,7 +10,9 @@ import { fromNbiotDatagram, fromTtsUplink } from '@murmur/lpwan';
 import { buildUplinkFirmware, runWithModem, TEST_DEVICE } from '@murmur/modem';
 import { decode, decodeCborCompact, encodeCborCompact, toHex } from '@murmur/payload';
 import { loadApp } from '@murmur/app';
-import { recordedStream, recordedUplinkMessagesC, writeLibrary } from './index';
+import { recordedStream } from './recorded';
+import { recordedUplinkMessagesC } from './chain';
+import { writeLibrary } from './build';
 import { testData } from '@murmur/datasets/testing';
 
 const data = testData('wearable-activity');

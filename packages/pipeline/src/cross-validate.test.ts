@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createRng } from '@murmur/core';
 import type { AppRows } from '@murmur/compress';
 import type { MurmurApp } from '@murmur/app';
-import { crossValidate, groupFolds } from './index';
+import { crossValidate, groupFolds } from './cross-validate';
 
 const app = {
   id: 'blobs',

@@ -1,10 +1,6 @@
-export * from './app';
-export * from './model';
-export * from './build';
-export * from './report';
-export * from './recorded';
-export * from './firmware-main';
-export * from './board-images';
-export * from './chain';
-export * from './cross-validate';
-export * from './evaluate';
+export { defaultModelDir, ensureModel, evaluateRecipes } from './model';
+export { buildApp } from './build';
+export { imageMemory, writeReport } from './report';
+export { recordedWindowCapacity, recordedStream } from './recorded';
+export { crossValidate, crossValidateApp, type CrossValidation } from './cross-validate';
+export { evaluateApp } from './evaluate';

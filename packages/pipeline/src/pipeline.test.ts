@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { getBoard } from '@murmur/boards';
 import type { MurmurApp } from '@murmur/app';
-import { batteryEstimate, BATTERY_MAH, firmwareFootprint } from './index';
+import { batteryEstimate, BATTERY_MAH } from './report';
+import { firmwareFootprint } from './build';
 
 const app = {
   id: 'x',

@@ -1,3 +1,3 @@
-export * from './policy';
-export * from './reference';
-export * from './codegen';
+export { compilePolicy, type UplinkPolicyDef, type CompiledClassRule, type CompiledPolicy } from './policy';
+export { ruleClass, PolicyRunner } from './reference';
+export { generatePolicyC } from './codegen';

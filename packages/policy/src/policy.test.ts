@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { createRng } from '@murmur/core';
 import { decode, definePayload, t } from '@murmur/payload';
-import { compilePolicy, PolicyRunner, roundToInteger, windowsPerPeriod, type UplinkPolicyDef } from './index';
+import { compilePolicy, windowsPerPeriod, type UplinkPolicyDef } from './policy';
+import { PolicyRunner, roundToInteger } from './reference';
 import { buildHostPolicy, referenceLines, runHostPolicy, type PolicyOp } from './testing';
 
 const classes = ['normal', 'inner', 'ball', 'outer'];
@@ -74,7 +75,10 @@ function randomOps(seed: number, count: number): PolicyOp[] {
         rng.next() < 0.02 ? Number.NaN : 10 + 10 * rng.next(),
       ]);
       const classIndex = rng.next() < 0.01 ? 7 : rng.int(0, 3);
-      ops.push({ op: 'window', outcome: { classIndex, confidence: (rng.int(-128, 127) + 128) / 256, features } });
+      ops.push({
+        op: 'window',
+        outcome: { classIndex, confidence: (rng.int(-128, 127) + 128) / 256, features },
+      });
     }
   }
   ops.push({ op: 'summary', battery: 55 });
@@ -91,18 +95,40 @@ describe('compilePolicy', () => {
   });
 
   it.each([
-    ['a payload field without aggregate', { ...def, fields: { ...def.fields, battery: undefined as never } }, "field 'policy_test.battery'"],
-    ['an unknown feature', { ...def, fields: { ...def.fields, rms: { of: 'feature', feature: 'nope', reduce: 'mean' } } }, "no feature 'nope'"],
-    ['minutes on a scalar', { ...def, fields: { ...def.fields, windows: { of: 'classMinutes' } } }, 'uint array of 4'],
-    ['an unknown alert class', { ...def, alert: { abnormalClasses: ['cracked'], consecutive: 2 } }, "unknown class 'cracked'"],
+    [
+      'a payload field without aggregate',
+      { ...def, fields: { ...def.fields, battery: undefined as never } },
+      "field 'policy_test.battery'",
+    ],
+    [
+      'an unknown feature',
+      { ...def, fields: { ...def.fields, rms: { of: 'feature', feature: 'nope', reduce: 'mean' } } },
+      "no feature 'nope'",
+    ],
+    [
+      'minutes on a scalar',
+      { ...def, fields: { ...def.fields, windows: { of: 'classMinutes' } } },
+      'uint array of 4',
+    ],
+    [
+      'an unknown alert class',
+      { ...def, alert: { abnormalClasses: ['cracked'], consecutive: 2 } },
+      "unknown class 'cracked'",
+    ],
     ['anomalyMax without baseline', { ...def, baseline: undefined }, 'anomalyMax needs a baseline'],
-    ['an aggregate for a missing field', { ...def, fields: { ...def.fields, extra: { of: 'windows' } } }, 'no such field'],
+    [
+      'an aggregate for a missing field',
+      { ...def, fields: { ...def.fields, extra: { of: 'windows' } } },
+      'no such field',
+    ],
   ] as [string, UplinkPolicyDef, string][])('rejects %s', (_name, bad, message) => {
     expect(() => compilePolicy(bad, ctx)).toThrow(message);
   });
 
   it('rejects a class that is not an enum value', () => {
-    expect(() => compilePolicy(def, { ...ctx, classes: ['normal', 'inner', 'ball', 'cage'] })).toThrow(/class 'cage' is not a value/);
+    expect(() => compilePolicy(def, { ...ctx, classes: ['normal', 'inner', 'ball', 'cage'] })).toThrow(
+      /class 'cage' is not a value/,
+    );
   });
 });
 
@@ -121,7 +147,11 @@ describe('PolicyRunner', () => {
     const p = compilePolicy(def, ctx);
     const r = new PolicyRunner(p);
     const w = (classIndex: number, rms: number, quality = 1, rate = 12): void => {
-      r.push({ classIndex, confidence: 0.75, features: Float32Array.from([rms, rms * 4, rms * 6, quality, rate]) });
+      r.push({
+        classIndex,
+        confidence: 0.75,
+        features: Float32Array.from([rms, rms * 4, rms * 6, quality, rate]),
+      });
     };
     for (let i = 0; i < 20; i++) w(0, 0.5 + (i % 2) * 0.01);
     w(2, 0.5, 0.2, 40);
@@ -137,10 +167,23 @@ describe('PolicyRunner', () => {
   });
 
   it('raises an alert once per episode after `consecutive` abnormal windows', () => {
-    const p = compilePolicy({ ...def, baseline: undefined, fields: { ...def.fields, anomaly: { of: 'windows' } } }, ctx);
+    const p = compilePolicy(
+      { ...def, baseline: undefined, fields: { ...def.fields, anomaly: { of: 'windows' } } },
+      ctx,
+    );
     const r = new PolicyRunner(p);
-    const push = (k: number): boolean => r.push({ classIndex: k, confidence: 1, features: new Float32Array(5) }).alertNow;
-    expect([push(1), push(3), push(1), push(1), push(0), push(1), push(1), push(1)]).toEqual([false, false, true, false, false, false, false, true]);
+    const push = (k: number): boolean =>
+      r.push({ classIndex: k, confidence: 1, features: new Float32Array(5) }).alertNow;
+    expect([push(1), push(3), push(1), push(1), push(0), push(1), push(1), push(1)]).toEqual([
+      false,
+      false,
+      true,
+      false,
+      false,
+      false,
+      false,
+      true,
+    ]);
     r.newPeriod();
     push(1);
     expect((r.summary(1) as Record<string, unknown>)['alert']).toBe(true);
@@ -157,7 +200,8 @@ describe('generated C', () => {
       expect(runHostPolicy(exe, p, ops)).toEqual(expected);
       const summaries = expected.filter((l) => l.startsWith('S '));
       expect(summaries.length).toBeGreaterThan(50);
-      for (const s of summaries) expect(decode(payload, Buffer.from(s.slice(2), 'hex'), 9).errors).toEqual([]);
+      for (const s of summaries)
+        expect(decode(payload, Buffer.from(s.slice(2), 'hex'), 9).errors).toEqual([]);
     }
   });
 });
@@ -228,11 +272,31 @@ describe('class rule', () => {
   });
 
   it.each([
-    ['an unknown class', { ...ruleDef, classRule: { ...ruleDef.classRule!, otherwise: 'cage' } }, "unknown class 'cage'"],
-    ['an unknown feature', { ...ruleDef, classRule: { ...ruleDef.classRule!, feature: 'nope' } }, "no feature 'nope'"],
-    ['bounds in the wrong order', { ...ruleDef, classRule: { ...ruleDef.classRule!, above: { value: 5, class: 'outer' } } }, 'below.value ≤ above.value'],
-    ['rejectedWindows without a rule', { ...ruleDef, classRule: undefined }, 'rejectedWindows needs a class rule'],
-    ['a none value outside the enum', { ...ruleDef, fields: { ...ruleDef.fields, state: { of: 'dominantClass', none: 'idle' } } }, "'idle' is not a value"],
+    [
+      'an unknown class',
+      { ...ruleDef, classRule: { ...ruleDef.classRule!, otherwise: 'cage' } },
+      "unknown class 'cage'",
+    ],
+    [
+      'an unknown feature',
+      { ...ruleDef, classRule: { ...ruleDef.classRule!, feature: 'nope' } },
+      "no feature 'nope'",
+    ],
+    [
+      'bounds in the wrong order',
+      { ...ruleDef, classRule: { ...ruleDef.classRule!, above: { value: 5, class: 'outer' } } },
+      'below.value ≤ above.value',
+    ],
+    [
+      'rejectedWindows without a rule',
+      { ...ruleDef, classRule: undefined },
+      'rejectedWindows needs a class rule',
+    ],
+    [
+      'a none value outside the enum',
+      { ...ruleDef, fields: { ...ruleDef.fields, state: { of: 'dominantClass', none: 'idle' } } },
+      "'idle' is not a value",
+    ],
   ] as [string, UplinkPolicyDef, string][])('rejects %s', (_name, bad, message) => {
     expect(() => compilePolicy(bad, ruleCtx)).toThrow(message);
   });
@@ -243,9 +307,13 @@ describe('class rule', () => {
     const ops = randomOps(4, 4000);
     const expected = referenceLines(p, ops);
     expect(runHostPolicy(exe, p, ops)).toEqual(expected);
-    const summaries = expected.filter((l) => l.startsWith('S ')).map((l) => decode(rulePayload, Buffer.from(l.slice(2), 'hex'), 10));
+    const summaries = expected
+      .filter((l) => l.startsWith('S '))
+      .map((l) => decode(rulePayload, Buffer.from(l.slice(2), 'hex'), 10));
     expect(summaries.every((s) => s.errors.length === 0)).toBe(true);
-    expect(new Set(summaries.map((s) => s.data?.state))).toEqual(new Set(['normal', 'inner', 'outer', 'unknown']));
+    expect(new Set(summaries.map((s) => s.data?.state))).toEqual(
+      new Set(['normal', 'inner', 'outer', 'unknown']),
+    );
     expect(summaries.some((s) => (s.data?.rejected ?? 0) > 0)).toBe(true);
   });
 });

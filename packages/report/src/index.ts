@@ -1,3 +1,2 @@
-export * from './html';
-export * from './plots';
-export { esc, formatBytes } from './svg';
+export { renderReport, type Section } from './html';
+export { confusionMatrix, scatter, stackedBars, bars, bitLayout } from './plots';

@@ -2,7 +2,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { bars, bitLayout, confusionMatrix, renderReport, scatter, stackedBars, type ReportDocument } from './index';
+import { bars, bitLayout, confusionMatrix, scatter, stackedBars } from './plots';
+import { renderReport, type ReportDocument } from './html';
 import { chromiumPath, renderInChromium } from './chromium';
 import { ticks } from './svg';
 
@@ -14,10 +15,24 @@ const doc: ReportDocument = {
     {
       title: 'Accuracy',
       blocks: [
-        { kind: 'keyValues', items: [['accuracy', '88.1 %'], ['macro-F1', 0.87]] },
+        {
+          kind: 'keyValues',
+          items: [
+            ['accuracy', '88.1 %'],
+            ['macro-F1', 0.87],
+          ],
+        },
         {
           kind: 'plot',
-          svg: confusionMatrix({ title: 'firmware', labels: ['walk', 'jog', 'sit'], matrix: [[50, 2, 0], [1, 40, 0], [0, 0, 30]] }),
+          svg: confusionMatrix({
+            title: 'firmware',
+            labels: ['walk', 'jog', 'sit'],
+            matrix: [
+              [50, 2, 0],
+              [1, 40, 0],
+              [0, 0, 30],
+            ],
+          }),
         },
         {
           kind: 'plot',
@@ -44,13 +59,48 @@ const doc: ReportDocument = {
           svg: stackedBars({
             title: 'memory vs budget',
             bars: [
-              { label: 'flash', budget: 32768, segments: [{ name: 'weights', value: 700 }, { name: 'code', value: 3000 }] },
-              { label: 'RAM', budget: 2048, segments: [{ name: 'arena', value: 300 }, { name: 'stack', value: 2000 }] },
+              {
+                label: 'flash',
+                budget: 32768,
+                segments: [
+                  { name: 'weights', value: 700 },
+                  { name: 'code', value: 3000 },
+                ],
+              },
+              {
+                label: 'RAM',
+                budget: 2048,
+                segments: [
+                  { name: 'arena', value: 300 },
+                  { name: 'stack', value: 2000 },
+                ],
+              },
             ],
           }),
         },
-        { kind: 'plot', svg: bitLayout({ title: 'uplink', fields: [{ name: 'ver', bits: 2 }, { name: 'walking', bits: 4 }, { name: 'battery', bits: 7 }] }) },
-        { kind: 'plot', svg: bars({ title: 'airtime', yLabel: 'ms', logY: true, bars: [{ label: 'SF7', value: 41.2 }, { label: 'SF12', value: 1155 }] }) },
+        {
+          kind: 'plot',
+          svg: bitLayout({
+            title: 'uplink',
+            fields: [
+              { name: 'ver', bits: 2 },
+              { name: 'walking', bits: 4 },
+              { name: 'battery', bits: 7 },
+            ],
+          }),
+        },
+        {
+          kind: 'plot',
+          svg: bars({
+            title: 'airtime',
+            yLabel: 'ms',
+            logY: true,
+            bars: [
+              { label: 'SF7', value: 41.2 },
+              { label: 'SF12', value: 1155 },
+            ],
+          }),
+        },
         { kind: 'table', headers: ['SF', 'ms'], rows: [['SF7', 41.2]], caption: 'airtime' },
       ],
     },
@@ -72,7 +122,13 @@ describe('report HTML', () => {
   });
 
   it('lays out payload bits across bytes', () => {
-    const s = bitLayout({ title: 'x', fields: [{ name: 'a', bits: 12 }, { name: 'b', bits: 5 }] });
+    const s = bitLayout({
+      title: 'x',
+      fields: [
+        { name: 'a', bits: 12 },
+        { name: 'b', bits: 5 },
+      ],
+    });
     expect(s).toContain('17 bits in 3 bytes');
     expect(s).toContain('padding');
   });

@@ -1,8 +1,10 @@
-export * from './harness';
-export * from './kernel-test-program';
-export * from './random-layers';
-export * from './cost-program';
-export * from './library-check';
-export * from './app-models';
-export * from './app-parts';
-export * from './code-size';
+export { randomWeights, singleLayerModel } from './random-layers';
+export { measureModelCost } from './cost-program';
+export {
+  streamsRecordedFrames,
+  referenceRun,
+  runLibraryCheck,
+  CHECK_BATTERY_PCT,
+  type LibraryCheckResult,
+} from './library-check';
+export { appLibraryOptions } from './app-parts';

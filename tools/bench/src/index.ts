@@ -3,12 +3,6 @@ import { join } from 'node:path';
 import { MurmurError, UsageError, workspaceRoot } from '@murmur/core';
 import { loadSuites } from './suites/index';
 
-export * from './suite';
-
-export async function suiteNames(): Promise<string[]> {
-  return (await loadSuites()).map((s) => s.name);
-}
-
 /** Runs the named suites (all when none is named) and writes bench/results/<name>.json for each. */
 export async function runBenchmarks(names: string[]): Promise<string[]> {
   const suites = await loadSuites();
@@ -28,7 +22,10 @@ export async function runBenchmarks(names: string[]): Promise<string[]> {
     process.stderr.write(`bench ${name}: ${suite.description}\n`);
     const result = await suite.run();
     const file = join(dir, `${name}.json`);
-    writeFileSync(file, `${JSON.stringify({ suite: name, node: process.version, date: new Date().toISOString(), result }, null, 2)}\n`);
+    writeFileSync(
+      file,
+      `${JSON.stringify({ suite: name, node: process.version, date: new Date().toISOString(), result }, null, 2)}\n`,
+    );
     process.stdout.write(`wrote ${file}\n`);
     written.push(file);
   }
