@@ -20,6 +20,9 @@ export function saturatingRoundingDoublingHighMul(a: number, b: number): number 
   checkInt32(a, 'a');
   checkInt32(b, 'b');
   if (a === INT32_MIN && b === INT32_MIN) return INT32_MAX;
+  const product = a * b;
+  // Below 2^52 the double product, the nudge and the power-of-two division are exact; | 0 truncates toward zero.
+  if (Math.abs(product) < 2 ** 52) return ((product + (product >= 0 ? 2 ** 30 : 1 - 2 ** 30)) / 2 ** 31) | 0;
   const ab = BigInt(a) * BigInt(b);
   const nudge = ab >= 0n ? 1n << 30n : 1n - (1n << 30n);
   return Number((ab + nudge) / (1n << 31n));
@@ -90,4 +93,84 @@ export function roundHalfAway(x: number): number {
 /** Saturating cast to int8. */
 export function clampInt8(x: number): number {
   return x < -128 ? -128 : x > 127 ? 127 : x;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// gemmlowp FixedPoint<int32_t, I> helpers for softmax: a value with I integer bits is raw / 2^(31 - I).
+
+const srdhm = saturatingRoundingDoublingHighMul;
+
+/** gemmlowp SaturatingRoundingMultiplyByPOT<exponent>: x · 2^exponent, saturating up, rounding down. */
+export function saturatingRoundingMultiplyByPOT(x: number, exponent: number): number {
+  if (exponent <= 0) return exponent === 0 ? x : roundingDivideByPOT(x, -exponent);
+  const threshold = 2 ** (31 - exponent) - 1;
+  return x > threshold ? INT32_MAX : x < -threshold ? INT32_MIN : x * 2 ** exponent;
+}
+
+/** gemmlowp Rescale<to>(FixedPoint<from>): the same value with `to` integer bits. */
+export const rescale = (raw: number, from: number, to: number): number => saturatingRoundingMultiplyByPOT(raw, from - to);
+
+/** gemmlowp RoundingHalfSum: (a + b) / 2 rounded half away from zero (64-bit sum). */
+export function roundingHalfSum(a: number, b: number): number {
+  const sum = a + b;
+  return Math.trunc((sum + (sum >= 0 ? 1 : -1)) / 2);
+}
+
+/** exp(x) for x in [-1/4, 0), Q0.31 in and out (Taylor expansion around -1/8). */
+function expOnIntervalBetweenNegativeOneQuarterAnd0Excl(a: number): number {
+  const constantTerm = 1895147668; // exp(-1/8)
+  const constant1Over3 = 715827883;
+  const x = (a + (1 << 28)) | 0;
+  const x2 = srdhm(x, x);
+  const x3 = srdhm(x2, x);
+  const x4 = srdhm(x2, x2);
+  const x4Over4 = saturatingRoundingMultiplyByPOT(x4, -2);
+  const poly = saturatingRoundingMultiplyByPOT((srdhm((x4Over4 + x3) | 0, constant1Over3) + x2) | 0, -1);
+  return (constantTerm + srdhm(constantTerm, (x + poly) | 0)) | 0;
+}
+
+/** gemmlowp exp_on_negative_values: exp(a) for a ≤ 0 with `integerBits` integer bits, as Q0.31. */
+export function expOnNegativeValues(a: number, integerBits: number): number {
+  const fractionalBits = 31 - integerBits;
+  const oneQuarter = 2 ** (fractionalBits - 2);
+  const aModQuarterMinusOneQuarter = ((a & (oneQuarter - 1)) - oneQuarter) | 0;
+  let result = expOnIntervalBetweenNegativeOneQuarterAnd0Excl(rescale(aModQuarterMinusOneQuarter, integerBits, 0));
+  const remainder = (aModQuarterMinusOneQuarter - a) | 0;
+  const barrel: [number, number][] = [
+    [-2, 1672461947], // exp(-1/4)
+    [-1, 1302514674], // exp(-1/2)
+    [0, 790015084], // exp(-1)
+    [1, 290630308], // exp(-2)
+    [2, 39332535], // exp(-4)
+    [3, 720401], // exp(-8)
+    [4, 242], // exp(-16)
+  ];
+  for (const [exponent, multiplier] of barrel) {
+    if (integerBits > exponent && remainder & (1 << (fractionalBits + exponent))) result = srdhm(result, multiplier);
+  }
+  if (integerBits > 5 && a < -(2 ** (36 - integerBits))) result = 0;
+  return a === 0 ? INT32_MAX : result;
+}
+
+/** gemmlowp one_over_one_plus_x_for_x_in_0_1: 1 / (1 + a) for a in [0, 1), Q0.31 in and out (Newton–Raphson). */
+export function oneOverOnePlusXForXIn01(a: number): number {
+  const halfDenominator = roundingHalfSum(a, INT32_MAX);
+  const constant48Over17 = 1515870810; // Q2.29
+  const constantNeg32Over17 = -1010580540;
+  const oneQ2 = 1 << 29;
+  let x = (constant48Over17 + srdhm(halfDenominator, constantNeg32Over17)) | 0;
+  for (let i = 0; i < 3; i++) {
+    const halfDenominatorTimesX = srdhm(halfDenominator, x);
+    const oneMinusHalfDenominatorTimesX = (oneQ2 - halfDenominatorTimesX) | 0;
+    x = (x + rescale(srdhm(x, oneMinusHalfDenominatorTimesX), 4, 2)) | 0;
+  }
+  // ExactMulByPot<-1> (Q2.29 read as Q1.30), then Rescale<0>.
+  return rescale(x, 1, 0);
+}
+
+/** TFLite GetReciprocal: 1 / x for x with `integerDigits` integer bits, as Q0.31 and the bits over unity. */
+export function getReciprocal(x: number, integerDigits: number): { reciprocal: number; bitsOverUnit: number } {
+  const headroomPlusOne = Math.clz32(x);
+  const shiftedSumMinusOne = ((x >>> 0) * 2 ** headroomPlusOne - 2 ** 31) | 0;
+  return { reciprocal: oneOverOnePlusXForXIn01(shiftedSumMinusOne), bitsOverUnit: integerDigits - headroomPlusOne };
 }

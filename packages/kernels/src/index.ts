@@ -36,3 +36,13 @@ export {
   reconstructionErrorInt8,
 } from './int8-interpreter';
 export { kernelDir, kernelSources, kernelFiles } from './c-sources';
+export {
+  INT8_GRAPH_VERSION,
+  elementCount,
+  type Activation,
+  type GraphOp,
+  type GraphTensor,
+  type Int8Graph,
+  type Padding,
+} from './graph/ir';
+export { prepareGraph, runGraph, inferGraph, type PreparedGraph } from './graph/interpreter';

@@ -1,0 +1,1 @@
+export { builtinCode, importTflite, operatorName, parseTflite, readTflite } from './import';
