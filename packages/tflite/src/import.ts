@@ -293,7 +293,11 @@ class Importer {
         };
       }
       case BuiltinOperator.RESHAPE:
-        return { op: 'reshape', inputs: [inputs[0]], outputs };
+        return {
+          op: 'reshape',
+          inputs: inputs[1] !== undefined && inputs[1] >= 0 ? [inputs[0], inputs[1]] : [inputs[0]],
+          outputs,
+        };
       case BuiltinOperator.SOFTMAX:
         return {
           op: 'softmax',

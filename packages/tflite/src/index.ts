@@ -1,1 +1,3 @@
 export { builtinCode, importTflite, operatorName, parseTflite, readTflite } from './import';
+export { exportTflite } from './export';
+export { readGolden, readGoldenLayers, type GoldenCase, type GoldenLayer } from './golden';

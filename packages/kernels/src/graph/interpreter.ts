@@ -3,7 +3,7 @@
  * test can compare any intermediate tensor with TFLite's.
  */
 import { MurmurError } from '@murmur/core';
-import { checkGraph, elementCount, type Int8Graph } from './ir';
+import { checkGraph, elementCount, opError, type Int8Graph } from './ir';
 import { graphKernel } from './ops';
 import type { TensorValues } from './ops/kernel';
 
@@ -16,7 +16,15 @@ export interface PreparedGraph {
 /** Checks every op against its tensors and computes its parameters once (TFLite Micro's Prepare). */
 export function prepareGraph(graph: Int8Graph): PreparedGraph {
   checkGraph(graph);
-  return { graph, params: graph.ops.map((op, i) => graphKernel(op).prepare(op, graph, i)) };
+  const params = graph.ops.map((op, i) => {
+    try {
+      return graphKernel(op).prepare(op, graph, i);
+    } catch (e) {
+      // Parameters no kernel can represent (e.g. a multiplier of 2^40 from hostile scales) are the op's fault.
+      throw e instanceof MurmurError ? e : opError(graph, i, (e as Error).message);
+    }
+  });
+  return { graph, params };
 }
 
 /** Runs one inference; returns every tensor's values (constants included), indexed by tensor. */

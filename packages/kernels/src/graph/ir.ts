@@ -12,7 +12,7 @@ export const INT8_GRAPH_VERSION = 1;
 
 export type TensorType = 'int8' | 'int32' | 'float32';
 
-/** real = scale[c] · (q − zeroPoint[c]), c along `axis`; one entry for per-tensor quantization. */
+/** real = scale[c] · (q − zeroPoint[c]), c along `axis`; one entry for per-tensor quantization. Scales are float32 values, as TFLite stores them. */
 export interface TensorQuant {
   scale: number[];
   zeroPoint: number[];
@@ -160,12 +160,12 @@ export function checkGraph(g: Int8Graph): void {
       !(
         q.scale.length >= 1 &&
         q.scale.length === q.zeroPoint.length &&
-        q.scale.every((v) => Number.isFinite(v) && v > 0) &&
+        q.scale.every((v) => Number.isFinite(v) && v > 0 && Math.fround(v) === v) &&
         q.zeroPoint.every((z) => Number.isInteger(z) && z >= -128 && z <= 127)
       )
     )
       throw new MurmurError(
-        `tensor '${t.name}' has bad quantization (scales must be finite and > 0, zero points int8)`,
+        `tensor '${t.name}' has bad quantization (scales must be finite float32 values > 0, zero points int8)`,
         { field: `${field}.quant` },
       );
     if (t.type === 'int8' && !q)
@@ -220,6 +220,21 @@ export function checkGraph(g: Int8Graph): void {
     if (!ready.has(t))
       throw new MurmurError(`graph output '${g.tensors[t]!.name}' is never written`, { field: 'outputs' });
   });
+}
+
+/** Checks a weight tensor's scales (one, or one per channel) and the bias (one int32 per output channel). */
+export function checkChannels(
+  g: Int8Graph,
+  index: number,
+  weights: GraphTensor,
+  bias: TensorRef,
+  channels: number,
+): void {
+  const scales = weights.quant?.scale.length ?? 0;
+  if (scales !== 1 && scales !== channels)
+    throw opError(g, index, `the weights need 1 or ${channels} scales, not ${scales}`);
+  if (bias >= 0 && elementCount(constantOperand(g, index, bias, 'int32', 'bias').shape) !== channels)
+    throw opError(g, index, `the bias needs ${channels} values`);
 }
 
 /** A constant operand of op `index`: present, of `type`, with data (weights and biases must be constants). */

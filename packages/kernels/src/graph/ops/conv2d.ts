@@ -1,6 +1,6 @@
 /** CONV_2D, int8 per-channel (TFLite reference_integer_ops::ConvPerChannel), NHWC input, OHWI filter. */
 import { clampInt8, multiplyByQuantizedMultiplier } from '../../fixed-point';
-import { constantOperand, opError, type Conv2dOp } from '../ir';
+import { checkChannels, constantOperand, opError, type Conv2dOp } from '../ir';
 import { activationRange, channelMultipliers, spatialPadding, zeroPointOf } from '../quant';
 import { int32, int8, type GraphKernel } from './kernel';
 
@@ -24,12 +24,12 @@ export const conv2d: GraphKernel<Conv2dOp, Conv2dParams> = {
   prepare(op, g, index) {
     const x = g.tensors[op.inputs[0]]!;
     const w = constantOperand(g, index, op.inputs[1], 'int8', 'filter');
-    if (op.inputs[2] >= 0) constantOperand(g, index, op.inputs[2], 'int32', 'bias');
     const y = g.tensors[op.outputs[0]]!;
     const [n, h, wd, c] = x.shape as [number, number, number, number];
     const [o, kh, kw, ci] = w.shape as [number, number, number, number];
     if (x.shape.length !== 4 || w.shape.length !== 4 || ci !== c)
       throw opError(g, index, 'needs an NHWC input and an OHWI filter with the same input channels');
+    checkChannels(g, index, w, op.inputs[2], o);
     const ph = spatialPadding(op.padding, h, kh, op.stride[0], op.dilation[0]);
     const pw = spatialPadding(op.padding, wd, kw, op.stride[1], op.dilation[1]);
     if (y.shape.join() !== [n, ph.out, pw.out, o].join())

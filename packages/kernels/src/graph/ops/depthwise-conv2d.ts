@@ -1,6 +1,6 @@
 /** DEPTHWISE_CONV_2D, int8 per-channel (reference_integer_ops::DepthwiseConvPerChannel), filter [1, h, w, c·m]. */
 import { clampInt8, multiplyByQuantizedMultiplier } from '../../fixed-point';
-import { constantOperand, opError, type DepthwiseConv2dOp } from '../ir';
+import { checkChannels, constantOperand, opError, type DepthwiseConv2dOp } from '../ir';
 import { activationRange, channelMultipliers, spatialPadding, zeroPointOf } from '../quant';
 import type { Conv2dParams } from './conv2d';
 import { int32, int8, type GraphKernel } from './kernel';
@@ -13,13 +13,13 @@ export const depthwiseConv2d: GraphKernel<DepthwiseConv2dOp, DepthwiseConv2dPara
   prepare(op, g, index) {
     const x = g.tensors[op.inputs[0]]!;
     const w = constantOperand(g, index, op.inputs[1], 'int8', 'filter');
-    if (op.inputs[2] >= 0) constantOperand(g, index, op.inputs[2], 'int32', 'bias');
     const y = g.tensors[op.outputs[0]]!;
     const [n, h, wd, c] = x.shape as [number, number, number, number];
     const [one, kh, kw, o] = w.shape as [number, number, number, number];
     const m = op.depthMultiplier;
     if (x.shape.length !== 4 || w.shape.length !== 4 || one !== 1 || o !== c * m)
       throw opError(g, index, `needs an NHWC input and a [1, h, w, channels × ${m}] filter`);
+    checkChannels(g, index, w, op.inputs[2], o);
     const ph = spatialPadding(op.padding, h, kh, op.stride[0], op.dilation[0]);
     const pw = spatialPadding(op.padding, wd, kw, op.stride[1], op.dilation[1]);
     if (y.shape.join() !== [n, ph.out, pw.out, o].join())

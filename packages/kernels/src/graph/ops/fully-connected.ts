@@ -3,7 +3,7 @@
  * multiplier from the float product of the scales, as TFLite computes it) or per-channel.
  */
 import { clampInt8, multiplyByQuantizedMultiplier, quantizeMultiplier } from '../../fixed-point';
-import { elementCount, constantOperand, opError, type FullyConnectedOp } from '../ir';
+import { elementCount, checkChannels, constantOperand, opError, type FullyConnectedOp } from '../ir';
 import { activationRange, channelMultipliers, scaleOf, zeroPointOf } from '../quant';
 import { int32, int8, type GraphKernel } from './kernel';
 
@@ -25,10 +25,10 @@ export const fullyConnected: GraphKernel<FullyConnectedOp, FullyConnectedParams>
   prepare(op, g, index) {
     const x = g.tensors[op.inputs[0]]!;
     const w = constantOperand(g, index, op.inputs[1], 'int8', 'weights');
-    if (op.inputs[2] >= 0) constantOperand(g, index, op.inputs[2], 'int32', 'bias');
     const y = g.tensors[op.outputs[0]]!;
     if (w.shape.length !== 2) throw opError(g, index, 'needs weights of shape [outputs, inputs]');
     const [outputs, inputs] = w.shape as [number, number];
+    checkChannels(g, index, w, op.inputs[2], outputs);
     const batches = elementCount(x.shape) / inputs;
     if (!Number.isInteger(batches) || elementCount(y.shape) !== batches * outputs)
       throw opError(g, index, `input must hold whole rows of ${inputs} and the output ${outputs} per row`);
