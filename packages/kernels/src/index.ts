@@ -46,3 +46,4 @@ export {
   type Padding,
 } from './graph/ir';
 export { prepareGraph, runGraph, inferGraph, type PreparedGraph } from './graph/interpreter';
+export { summarizeGraph, type GraphSummary, type OpSummary } from './graph/summary';
