@@ -1,3 +1,4 @@
 export { cArray } from './c-emit';
 export { interleaveRows, generateModelCode, type GeneratedModel } from './model-codegen';
 export { generateAppLibrary, type AppLibraryOptions, type AppLibrary } from './app-library';
+export { generateGraphCode, type GeneratedGraphModel } from './graph-codegen';

@@ -277,7 +277,8 @@ export function generateModelCode(model: CompressedModel, options: ModelCodeOpti
         calls.push(`  murmur_relu_s8(${x}, ${elements(inShape)}, ${layer.input.zeroPoint}, ${y});`);
         break;
       case 'softmax':
-        calls.push(`  murmur_softmax_s8(${x}, ${elements(inShape)}, ${y});`);
+        // Monotonic: the device reports the argmax of the logits, which the reference leaves as they are.
+        calls.push('  /* softmax: the logits are kept (the argmax and its margin are read from them) */');
         break;
       case 'flatten':
         calls.push('  /* flatten: the [steps][channels] tensor is already flat */');

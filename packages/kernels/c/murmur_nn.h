@@ -1,8 +1,8 @@
 /*
  * Murmur int8 neural-network kernels (C99, no heap, no recursion).
  *
- * Every kernel reproduces the Murmur int8 reference interpreter (packages/compress,
- * src/int8-interpreter.ts and src/fixed-point.ts) bit for bit; the TFLite int8 quantization spec:
+ * Every kernel reproduces the Murmur int8 reference (packages/kernels: src/int8-interpreter.ts, src/graph
+ * and src/fixed-point.ts) bit for bit; the TFLite int8 quantization spec:
  *
  *   acc[r] = bias[r] + sum_c (x[c] - input_zero_point) * w[r][c]          (exact int32)
  *   y[r]   = clamp(MultiplyByQuantizedMultiplier(acc[r], multiplier[r], shift[r]) + output_zero_point,
@@ -240,11 +240,6 @@ murmur_status murmur_avgpool1d_s8(MURMUR_ROM murmur_pool1d_params *params, const
 /** relu with unchanged quantization: y = max(x, zero_point). May run in place. */
 void murmur_relu_s8(const int8_t *input, uint16_t size, int8_t zero_point, int8_t *output);
 
-/**
- * softmax as the int8 reference defines it: softmax is monotonic and the device reports the argmax of
- * the logits, so the int8 path passes the logits through unchanged. May run in place.
- */
-void murmur_softmax_s8(const int8_t *input, uint16_t size, int8_t *output);
 
 /**
  * Index of the largest value (the first on ties) and, in *margin, top1 - top2 in int8 steps
@@ -257,6 +252,107 @@ uint16_t murmur_argmax_s8(const int8_t *input, uint16_t size, uint8_t *margin);
  * zero_point, -128, 127), the product a float multiply (inverse_scale = (float)(1 / scale)); NaN gives 0.
  */
 void murmur_quantize_s8(const float *input, uint16_t size, float inverse_scale, int8_t zero_point, int8_t *output);
+
+/* ---------------------------------------------------------------------------------------------- */
+/* 2D ops of the int8 graph IR (NHWC tensors), TFLite's int8 reference kernels bit for bit         */
+/* (packages/kernels/src/graph/ops). Tensors are batch 1 or more; every index fits 32 bits.        */
+
+/** An NHWC shape. */
+typedef struct {
+  uint16_t n;
+  uint16_t h;
+  uint16_t w;
+  uint16_t c;
+} murmur_dims;
+
+/**
+ * 2D convolution, regular (filter [output.c][filter_h][filter_w][input.c]) or depthwise (filter
+ * [1][filter_h][filter_w][output.c], output.c = input.c * depth_multiplier). Output pixel (y, x) reads
+ * input rows y * stride_h - pad_h + dilation_h * fy and columns likewise; positions outside the input
+ * are skipped (zero after the input offset): SAME padding has pad_h = total padding / 2, VALID 0.
+ * Requantization per output channel with murmur_quant_params (bias may be NULL).
+ */
+typedef struct {
+  murmur_dims input;
+  murmur_dims output;
+  uint16_t filter_h;
+  uint16_t filter_w;
+  uint8_t stride_h;
+  uint8_t stride_w;
+  uint8_t dilation_h;
+  uint8_t dilation_w;
+  uint8_t pad_h;
+  uint8_t pad_w;
+  /** Depthwise only: output channels per input channel. */
+  uint8_t depth_multiplier;
+} murmur_conv2d_params;
+
+murmur_status murmur_conv2d_s8(MURMUR_ROM murmur_conv2d_params *params, MURMUR_ROM murmur_quant_params *quant,
+                               const int8_t *input, MURMUR_ROM int8_t *filter, int8_t *output);
+murmur_status murmur_depthwise_conv2d_s8(MURMUR_ROM murmur_conv2d_params *params,
+                                         MURMUR_ROM murmur_quant_params *quant, const int8_t *input,
+                                         MURMUR_ROM int8_t *filter, int8_t *output);
+
+/**
+ * 2D pooling over filter_h x filter_w windows clipped to the input (padding is never averaged in);
+ * input and output share quantization; the result is clamped to [activation_min, activation_max].
+ */
+typedef struct {
+  murmur_dims input;
+  murmur_dims output;
+  uint16_t filter_h;
+  uint16_t filter_w;
+  uint8_t stride_h;
+  uint8_t stride_w;
+  uint8_t pad_h;
+  uint8_t pad_w;
+  int16_t activation_min;
+  int16_t activation_max;
+} murmur_pool2d_params;
+
+/** Mean of each window: (sum +/- count / 2) / count with C's truncating division. */
+murmur_status murmur_avgpool2d_s8(MURMUR_ROM murmur_pool2d_params *params, const int8_t *input, int8_t *output);
+/** Largest value of each window. */
+murmur_status murmur_maxpool2d_s8(MURMUR_ROM murmur_pool2d_params *params, const int8_t *input, int8_t *output);
+
+/**
+ * Element-wise sum of two int8 tensors of `size` elements: each input, offset and shifted left by
+ * left_shift, is scaled by its multiplier (shift <= 0), the sum by the output multiplier, then offset
+ * and clamped. May run in place (output == input1 or input2).
+ */
+typedef struct {
+  uint32_t size;
+  int16_t input1_offset;
+  int16_t input2_offset;
+  int16_t output_offset;
+  int16_t activation_min;
+  int16_t activation_max;
+  int8_t left_shift;
+  int8_t input1_shift;
+  int8_t input2_shift;
+  int8_t output_shift;
+  int32_t input1_multiplier;
+  int32_t input2_multiplier;
+  int32_t output_multiplier;
+} murmur_add_params;
+
+murmur_status murmur_add_s8(MURMUR_ROM murmur_add_params *params, const int8_t *input1, const int8_t *input2,
+                            int8_t *output);
+
+/**
+ * Softmax over the last dimension (rows x depth), TFLite's int8 form: exp of the differences to the
+ * row's maximum (scaled by input_multiplier << input_left_shift into Q5.26; below diff_min exp is 0),
+ * summed in Q12.19, times the reciprocal of the sum; output scale 1/256, zero point -128.
+ */
+typedef struct {
+  uint16_t rows;
+  uint16_t depth;
+  int32_t input_multiplier;
+  int32_t input_left_shift;
+  int32_t diff_min;
+} murmur_softmax_params;
+
+murmur_status murmur_softmax_s8(MURMUR_ROM murmur_softmax_params *params, const int8_t *input, int8_t *output);
 
 #ifdef __cplusplus
 }

@@ -1,4 +1,4 @@
-/* Weight-free kernels: pooling, relu, softmax (pass-through), argmax and input quantization. */
+/* Weight-free kernels: pooling, relu, argmax and input quantization. */
 #include "murmur_nn.h"
 
 static murmur_status murmur_pool_check(const murmur_pool1d_params *p) {
@@ -45,11 +45,6 @@ murmur_status murmur_avgpool1d_s8(MURMUR_ROM murmur_pool1d_params *params, const
 
 void murmur_relu_s8(const int8_t *input, uint16_t size, int8_t zero_point, int8_t *output) {
   for (uint16_t i = 0; i < size; i++) output[i] = input[i] < zero_point ? zero_point : input[i];
-}
-
-void murmur_softmax_s8(const int8_t *input, uint16_t size, int8_t *output) {
-  if (input == output) return;
-  for (uint16_t i = 0; i < size; i++) output[i] = input[i];
 }
 
 uint16_t murmur_argmax_s8(const int8_t *input, uint16_t size, uint8_t *margin) {

@@ -46,3 +46,60 @@ int8_t murmur_requantize_row(int32_t dot, MURMUR_ROM murmur_quant_params *quant,
   return murmur_output_clamp(murmur_requantize_scaled(acc, quant->multiplier[row], quant->shift[row]),
                              murmur_output_range_of(quant));
 }
+
+/* gemmlowp FixedPoint<int32_t, I> helpers for softmax, as fixed-point.ts (raw values; I integer bits). */
+
+int32_t murmur_multiply_by_pot(int32_t x, int32_t exponent) {
+  if (exponent <= 0) return exponent == 0 ? x : murmur_divide_by_pot_s32(x, -exponent);
+  {
+    const int32_t threshold = (int32_t)((UINT32_C(1) << (31 - exponent)) - 1u);
+    return x > threshold ? INT32_MAX : x < -threshold ? INT32_MIN : (int32_t)((uint32_t)x << exponent);
+  }
+}
+
+static int32_t murmur_wrap_add(int32_t a, int32_t b) { return (int32_t)((uint32_t)a + (uint32_t)b); }
+
+/* exp(x) for x in [-1/4, 0), Q0.31 in and out (Taylor expansion around -1/8). */
+static int32_t murmur_exp_on_quarter(int32_t a) {
+  const int32_t constant_term = 1895147668; /* exp(-1/8) */
+  const int32_t constant_1_over_3 = 715827883;
+  const int32_t x = murmur_wrap_add(a, INT32_C(1) << 28);
+  const int32_t x2 = murmur_doubling_high_mul_s32(x, x);
+  const int32_t x3 = murmur_doubling_high_mul_s32(x2, x);
+  const int32_t x4 = murmur_doubling_high_mul_s32(x2, x2);
+  const int32_t x4_over_4 = murmur_multiply_by_pot(x4, -2);
+  const int32_t poly = murmur_multiply_by_pot(
+      murmur_wrap_add(murmur_doubling_high_mul_s32(murmur_wrap_add(x4_over_4, x3), constant_1_over_3), x2), -1);
+  return murmur_wrap_add(constant_term, murmur_doubling_high_mul_s32(constant_term, murmur_wrap_add(x, poly)));
+}
+
+int32_t murmur_exp_on_negative_values(int32_t a, int32_t integer_bits) {
+  static const int32_t multipliers[7] = {1672461947, 1302514674, 790015084, 290630308, 39332535, 720401, 242};
+  const int32_t fractional_bits = 31 - integer_bits;
+  const int32_t one_quarter = INT32_C(1) << (fractional_bits - 2);
+  const int32_t a_mod_quarter_minus_one_quarter = (int32_t)((uint32_t)(a & (one_quarter - 1)) - (uint32_t)one_quarter);
+  const int32_t remainder = (int32_t)((uint32_t)a_mod_quarter_minus_one_quarter - (uint32_t)a);
+  int32_t result = murmur_exp_on_quarter(murmur_multiply_by_pot(a_mod_quarter_minus_one_quarter, integer_bits));
+  int32_t exponent;
+  for (exponent = -2; exponent <= 4; exponent++) {
+    if (integer_bits > exponent && ((uint32_t)remainder & (UINT32_C(1) << (fractional_bits + exponent))) != 0u)
+      result = murmur_doubling_high_mul_s32(result, multipliers[exponent + 2]);
+  }
+  if (integer_bits > 5 && a < -(INT32_C(1) << (36 - integer_bits))) result = 0;
+  return a == 0 ? INT32_MAX : result;
+}
+
+int32_t murmur_one_over_one_plus_x(int32_t a) {
+  /* RoundingHalfSum(a, INT32_MAX) over 64 bits, then Newton-Raphson in Q2.29. */
+  const int64_t sum = (int64_t)a + INT32_MAX;
+  const int32_t half_denominator = (int32_t)((sum + (sum >= 0 ? 1 : -1)) / 2);
+  const int32_t one_q2 = INT32_C(1) << 29;
+  int32_t x = murmur_wrap_add(1515870810, murmur_doubling_high_mul_s32(half_denominator, -1010580540));
+  int i;
+  for (i = 0; i < 3; i++) {
+    const int32_t half_denominator_times_x = murmur_doubling_high_mul_s32(half_denominator, x);
+    const int32_t one_minus = (int32_t)((uint32_t)one_q2 - (uint32_t)half_denominator_times_x);
+    x = murmur_wrap_add(x, murmur_multiply_by_pot(murmur_doubling_high_mul_s32(x, one_minus), 2));
+  }
+  return murmur_multiply_by_pot(x, 1);
+}

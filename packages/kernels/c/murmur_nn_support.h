@@ -114,4 +114,15 @@ murmur_status murmur_depthwise_conv1d_any(const murmur_context *ctx, MURMUR_ROM 
                                           MURMUR_ROM murmur_quant_params *quant, const int8_t *input,
                                           MURMUR_ROM void *filter, const murmur_format *format, int8_t *output);
 
+/* gemmlowp fixed point for softmax (raw int32 values with I integer bits), as fixed-point.ts. */
+
+/** SaturatingRoundingMultiplyByPOT: x * 2^exponent, saturating for exponent > 0, rounding for exponent < 0. */
+int32_t murmur_multiply_by_pot(int32_t x, int32_t exponent);
+
+/** exp(a) for a <= 0 held with integer_bits integer bits, as Q0.31. */
+int32_t murmur_exp_on_negative_values(int32_t a, int32_t integer_bits);
+
+/** 1 / (1 + a) for a in [0, 1), Q0.31 in and out. */
+int32_t murmur_one_over_one_plus_x(int32_t a);
+
 #endif /* MURMUR_NN_SUPPORT_H */

@@ -11,6 +11,10 @@ export const kernelSources: readonly string[] = [
   'murmur_nn_drivers.c',
   'murmur_nn_weight_kernels.c',
   'murmur_nn_elementwise.c',
+  'murmur_nn_conv2d.c',
+  'murmur_nn_pool2d.c',
+  'murmur_nn_add.c',
+  'murmur_nn_softmax.c',
 ].map((f) => join(kernelDir, f));
 
 /** Kernel files copied into a generated library (sources and headers). */

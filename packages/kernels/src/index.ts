@@ -47,3 +47,9 @@ export {
 } from './graph/ir';
 export { prepareGraph, runGraph, inferGraph, type PreparedGraph } from './graph/interpreter';
 export { summarizeGraph, type GraphSummary, type OpSummary } from './graph/summary';
+export type { Conv2dParams } from './graph/ops/conv2d';
+export type { DepthwiseConv2dParams } from './graph/ops/depthwise-conv2d';
+export type { FullyConnectedParams } from './graph/ops/fully-connected';
+export type { Pool2dParams } from './graph/ops/pool2d';
+export type { AddParams } from './graph/ops/add';
+export type { SoftmaxParams } from './graph/ops/softmax';

@@ -8,3 +8,4 @@ export {
   type LibraryCheckResult,
 } from './library-check';
 export { appLibraryOptions } from './app-parts';
+export { verifyGraph, type GraphCase, type GraphVerification } from './graph-program';

@@ -1,0 +1,51 @@
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { getBoard } from '@murmur/boards';
+import { createRng } from '@murmur/core';
+import { inferGraph, prepareGraph } from '@murmur/kernels';
+import { tinyGraph } from '@murmur/kernels/testing';
+import { readGolden, readTflite } from '@murmur/tflite';
+import { MLPERF_TINY_MODELS, mlperfTiny } from '@murmur/tflite/testing';
+import { verifyGraph, type GraphCase } from './graph-program';
+
+const models = mlperfTiny();
+
+/** Cases for the tiny graph: random inputs and what the TS reference computes for them. */
+function tinyCases(): { prepared: ReturnType<typeof prepareGraph>; cases: GraphCase[] } {
+  const prepared = prepareGraph(tinyGraph());
+  const rng = createRng('graph-program');
+  const cases = Array.from({ length: 24 }, () => {
+    const input = Int8Array.from({ length: 72 }, () => rng.int(-128, 127));
+    return { input, expected: inferGraph(prepared, [input])[0]! };
+  });
+  return { prepared, cases };
+}
+
+describe('generated C of an int8 graph', () => {
+  for (const board of ['native', 'qemu-mps2-an386', 'qemu-mps2-an505', 'qemu-microbit']) {
+    it(`agrees with the TS reference byte for byte on ${board}${board === 'native' ? ' (ASan/UBSan)' : ''}`, async () => {
+      const { prepared, cases } = tinyCases();
+      const result = await verifyGraph(prepared, cases, getBoard(board), { sanitize: board === 'native' });
+      expect(result.firstDifference).toBeNull();
+      expect(result.casesEqual).toBe(cases.length);
+      if (board !== 'native') expect(result.perInference).toBeGreaterThan(0);
+    });
+  }
+
+  describe.skipIf(models.skip)('MLPerf Tiny models against TFLite Micro', () => {
+    for (const name of MLPERF_TINY_MODELS) {
+      for (const board of ['native', 'qemu-mps2-an386', 'qemu-mps2-an505']) {
+        it(models.title(`${name}: every golden case byte for byte on ${board}`), async () => {
+          const prepared = prepareGraph(readTflite(join(models.dir, `${name}.tflite`)));
+          const golden = readGolden(join(models.dir, 'golden', `${name}.json`));
+          const cases = golden.cases.map((c) => ({ input: c.input, expected: c.output }));
+          const result = await verifyGraph(prepared, cases, getBoard(board), {
+            sanitize: board === 'native',
+          });
+          expect(result.firstDifference).toBeNull();
+          expect(result.casesEqual).toBe(16);
+        });
+      }
+    }
+  });
+});
