@@ -17,6 +17,7 @@ import {
   type SoftmaxParams,
 } from '@murmur/kernels';
 import { cArray, cIdentifier, int32Literal } from './c-emit';
+import { interleaveRows } from './model-codegen';
 import { planArena, type ArenaPlan, type BufferLifetime } from './memory-planner';
 
 const GENERATOR = '@murmur/codegen (graph-codegen.ts)';
@@ -63,13 +64,23 @@ function lifetimes(prepared: PreparedGraph): { buffers: BufferLifetime[]; buffer
       bufferOf.set(out, b);
       buffers[b]!.last = Math.max(buffers[b]!.last, lastUse.get(out) ?? i + 1);
     } else add(out, i + 1);
-    if (op.op === 'fully_connected') {
-      const p = prepared.params[i] as FullyConnectedParams;
-      buffers.push({ name: `scratch${i}`, size: 2 * p.inputs, first: i + 1, last: i + 1 });
-    }
+    const scratch = scratchOf(op, prepared.params[i]);
+    if (scratch) buffers.push({ name: `scratch${i}`, size: scratch, first: i + 1, last: i + 1 });
   });
   return { buffers, bufferOf };
 }
+
+/** Scratch bytes of an op's kernel (its `_get_buffer_size`): one int16 patch of the filter window. */
+function scratchOf(op: GraphOp, params: unknown): number {
+  if (op.op === 'fully_connected') return 2 * (params as FullyConnectedParams).inputs;
+  if (op.op === 'conv2d') {
+    const p = params as Conv2dParams;
+    return 2 * p.filter[0] * p.filter[1] * p.input[3];
+  }
+  return 0;
+}
+
+const ifDsp = (dsp: string, plain: string): string => `#if MURMUR_NN_DSP\n${dsp}\n#else\n${plain}\n#endif`;
 
 const dims = (d: readonly number[]): string => `{${d.join(', ')}}`;
 
@@ -111,8 +122,13 @@ export function generateGraphCode(
     return id;
   };
   const quant = (p: string, op: { inputs: number[] }, q: Conv2dParams | FullyConnectedParams): string => {
-    const bias =
-      op.inputs[2]! >= 0 ? array('int32_t', `${p}_bias`, g.tensors[op.inputs[2]!]!.data as Int32Array) : '0';
+    // The row kernels read a bias for every output channel: zeros when the model has none.
+    const biasValues =
+      op.inputs[2]! >= 0
+        ? (g.tensors[op.inputs[2]!]!.data as Int32Array)
+        : new Int32Array(q.multiplier.length);
+    const bias = array('int32_t', `${p}_bias`, biasValues);
+
     array('int32_t', `${p}_multiplier`, q.multiplier);
     definitions.push(cArray(rom, 'int8_t', `${p}_shift`, Int8Array.from(q.shift)));
     constantBytes += q.shift.length;
@@ -139,15 +155,42 @@ export function generateGraphCode(
         const q = params as Conv2dParams & Partial<DepthwiseConv2dParams>;
         const u8 = (v: number, what: string): number => fits(v, 255, what, i);
         const u16 = (d: readonly number[]): number[] => d.map((v) => fits(v, 65535, 'a dimension', i));
-        const filter = array('int8_t', `${p}_filter`, g.tensors[op.inputs[1]]!.data as Int8Array);
         const qp = quant(p, op, q);
         definitions.push(
           `${rom} murmur_conv2d_params ${p}_params = {${dims(u16(q.input))}, ${dims(u16(q.output))}, ${q.filter[0]}, ${q.filter[1]}, ` +
             `${u8(q.stride[0], 'stride')}, ${u8(q.stride[1], 'stride')}, ${u8(q.dilation[0], 'dilation')}, ${u8(q.dilation[1], 'dilation')}, ` +
             `${u8(q.pad[0], 'padding')}, ${u8(q.pad[1], 'padding')}, ${u8(q.depthMultiplier ?? 1, 'depth multiplier')}};`,
         );
-        const kernel = op.op === 'conv2d' ? 'murmur_conv2d_s8' : 'murmur_depthwise_conv2d_s8';
-        check(`${kernel}(&${p}_params, ${qp}, ${x}, ${filter}, ${y})`);
+        const weights = g.tensors[op.inputs[1]]!.data as Int8Array;
+        if (op.op === 'depthwise_conv2d') {
+          array('int8_t', `${p}_filter`, weights);
+          check(`murmur_depthwise_conv2d_s8(&${p}_params, ${qp}, ${x}, ${p}_filter, ${y})`);
+          break;
+        }
+        // Rows = output channels, columns = the filter window: the matrix the row kernels read.
+        const rows = q.output[3];
+        const cols = weights.length / rows;
+        definitions.push(
+          ifDsp(
+            `/* The same ${weights.length} bytes, interleaved by four rows for the dual-MAC kernels (murmur_nn.h). */\n` +
+              cArray(
+                'static __attribute__((aligned(4))) MURMUR_ROM',
+                'int8_t',
+                `${p}_filter`,
+                interleaveRows(weights, rows, cols),
+              ),
+            cArray(rom, 'int8_t', `${p}_filter`, weights),
+          ),
+        );
+        constantBytes += weights.length;
+        calls.push(`  ctx.buf = ${prefix}_arena + ${scratchAt(i)};`, `  ctx.size = ${2 * cols};`);
+        calls.push(
+          ifDsp(
+            `  status = murmur_conv2d_s8_interleaved(&ctx, &${p}_params, ${qp}, ${x}, ${p}_filter, ${y});`,
+            `  status = murmur_conv2d_s8(&ctx, &${p}_params, ${qp}, ${x}, ${p}_filter, ${y});`,
+          ),
+          '  if (status != MURMUR_OK) return status;',
+        );
         break;
       }
       case 'fully_connected': {
@@ -250,7 +293,7 @@ export function generateGraphCode(
     (b) =>
       ` *   ${b.name.padEnd(10)} offset ${String(b.offset).padStart(6)}  ${String(b.size).padStart(6)} B  steps ${b.first}..${b.last}`,
   );
-  const usesFc = g.ops.some((o) => o.op === 'fully_connected');
+  const usesFc = g.ops.some((o) => o.op === 'fully_connected' || o.op === 'conv2d');
   const usesBatches = g.ops.some(
     (o, i) => o.op === 'fully_connected' && (prepared.params[i] as FullyConnectedParams).batches > 1,
   );

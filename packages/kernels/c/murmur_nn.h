@@ -287,8 +287,19 @@ typedef struct {
   uint8_t depth_multiplier;
 } murmur_conv2d_params;
 
-murmur_status murmur_conv2d_s8(MURMUR_ROM murmur_conv2d_params *params, MURMUR_ROM murmur_quant_params *quant,
-                               const int8_t *input, MURMUR_ROM int8_t *filter, int8_t *output);
+/** Scratch of a regular convolution: one int16 patch of filter_h * filter_w * input.c values. */
+uint16_t murmur_conv2d_get_buffer_size(MURMUR_ROM murmur_conv2d_params *params);
+
+/** Regular convolution; the bias must be present (all zeros when the model has none). */
+murmur_status murmur_conv2d_s8(const murmur_context *ctx, MURMUR_ROM murmur_conv2d_params *params,
+                               MURMUR_ROM murmur_quant_params *quant, const int8_t *input, MURMUR_ROM int8_t *filter,
+                               int8_t *output);
+#if MURMUR_NN_DSP
+/** murmur_conv2d_s8 on interleaved weights (rows = output channels, cols = filter_h * filter_w * input.c). */
+murmur_status murmur_conv2d_s8_interleaved(const murmur_context *ctx, MURMUR_ROM murmur_conv2d_params *params,
+                                           MURMUR_ROM murmur_quant_params *quant, const int8_t *input,
+                                           MURMUR_ROM int8_t *filter, int8_t *output);
+#endif
 murmur_status murmur_depthwise_conv2d_s8(MURMUR_ROM murmur_conv2d_params *params,
                                          MURMUR_ROM murmur_quant_params *quant, const int8_t *input,
                                          MURMUR_ROM int8_t *filter, int8_t *output);

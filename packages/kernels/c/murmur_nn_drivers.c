@@ -13,7 +13,7 @@ void murmur_patch_reorder(int16_t *patch, uint16_t size) {
 }
 
 /* Scratch of `elements` int16 values: the byte count, or 0 when it does not fit the 16-bit size. */
-static uint16_t murmur_patch_bytes(uint32_t elements) {
+uint16_t murmur_patch_bytes(uint32_t elements) {
   return elements == 0 || elements > 0x7FFFu ? 0 : (uint16_t)(2u * elements);
 }
 
@@ -21,7 +21,7 @@ static uint16_t murmur_patch_bytes(uint32_t elements) {
  * patch[i] = src[i] + offset for n values; with `reordered`, in the SXTB16 order (each whole block of four as
  * x0, x2, x1, x3), four values per step on the DSP path.
  */
-static void murmur_patch_fill(int16_t *patch, const int8_t *src, uint32_t n, int16_t offset, uint8_t reordered) {
+void murmur_patch_fill(int16_t *patch, const int8_t *src, uint32_t n, int16_t offset, uint8_t reordered) {
 #if MURMUR_NN_DSP
   if (reordered) {
     const int16x2_t offsets = (int16x2_t)(((uint32_t)(uint16_t)offset << 16) | (uint16_t)offset);
@@ -40,7 +40,7 @@ static void murmur_patch_fill(int16_t *patch, const int8_t *src, uint32_t n, int
   for (uint32_t i = 0; i < n; i++) patch[i] = (int16_t)(src[i] + offset);
 }
 
-static int16_t *murmur_patch_of(const murmur_context *ctx, uint16_t bytes) {
+int16_t *murmur_patch_of(const murmur_context *ctx, uint16_t bytes) {
   if (ctx == 0 || ctx->buf == 0 || bytes == 0 || ctx->size < bytes) return 0;
   return (int16_t *)ctx->buf;
 }

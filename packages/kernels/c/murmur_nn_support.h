@@ -104,10 +104,22 @@ int8_t murmur_requantize_row(int32_t dot, MURMUR_ROM murmur_quant_params *quant,
 /** Swaps elements 1 and 2 of every whole block of four (the SXTB16 order); a shorter tail stays as it is. */
 void murmur_patch_reorder(int16_t *patch, uint16_t size);
 
+/** Scratch bytes of a patch of `elements` int16 values, or 0 when it does not fit a 16-bit size. */
+uint16_t murmur_patch_bytes(uint32_t elements);
+
+/** patch[i] = src[i] + offset for n values; with `reordered`, in the SXTB16 order of whole blocks of four. */
+void murmur_patch_fill(int16_t *patch, const int8_t *src, uint32_t n, int16_t offset, uint8_t reordered);
+
+/** The context's scratch as a patch of `bytes` bytes, or 0 when it is missing or too small. */
+int16_t *murmur_patch_of(const murmur_context *ctx, uint16_t bytes);
+
 murmur_status murmur_fully_connected_any(const murmur_context *ctx, MURMUR_ROM murmur_fc_params *params,
                                          MURMUR_ROM murmur_quant_params *quant, const int8_t *input,
                                          MURMUR_ROM void *filter, const murmur_format *format, int8_t *output);
 murmur_status murmur_conv1d_any(const murmur_context *ctx, MURMUR_ROM murmur_conv1d_params *params,
+                                MURMUR_ROM murmur_quant_params *quant, const int8_t *input, MURMUR_ROM void *filter,
+                                const murmur_format *format, int8_t *output);
+murmur_status murmur_conv2d_any(const murmur_context *ctx, MURMUR_ROM murmur_conv2d_params *params,
                                 MURMUR_ROM murmur_quant_params *quant, const int8_t *input, MURMUR_ROM void *filter,
                                 const murmur_format *format, int8_t *output);
 murmur_status murmur_depthwise_conv1d_any(const murmur_context *ctx, MURMUR_ROM murmur_conv1d_params *params,
