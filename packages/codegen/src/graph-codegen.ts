@@ -97,6 +97,7 @@ export function generateGraphCode(
   prepared: PreparedGraph,
   name: string,
   origin: string,
+  options: { profile?: boolean } = {},
 ): GeneratedGraphModel {
   const g = prepared.graph;
   if (g.inputs.length !== 1 || g.outputs.length !== 1)
@@ -146,6 +147,7 @@ export function generateGraphCode(
     const [x, y] = [at(op.inputs[0]), at(op.outputs[0])];
     const describe = `${op.op} [${g.tensors[op.inputs[0]]!.shape.join(', ')}] -> [${g.tensors[op.outputs[0]]!.shape.join(', ')}]`;
     calls.push(`  /* op ${i}: ${describe} */`);
+    if (options.profile) calls.push('  murmur_cost_begin();');
     definitions.push(
       `/* op ${i}: ${describe} ('${g.tensors[op.outputs[0]]!.name.replace(/\*\//g, '* /')}') */`,
     );
@@ -250,6 +252,7 @@ export function generateGraphCode(
         break;
       }
     }
+    if (options.profile) calls.push(`  murmur_cost_report("op${i}", murmur_cost_end());`);
   });
   const input = g.tensors[g.inputs[0]!]!;
   const output = g.tensors[g.outputs[0]!]!;
@@ -305,6 +308,9 @@ export function generateGraphCode(
     '#include <string.h>',
     '',
     '#include "murmur_nn.h"',
+    ...(options.profile
+      ? ['#include "murmur_cost.h"', '', 'void murmur_cost_report(const char *label, uint32_t value);']
+      : []),
     '',
     `/* Activations and scratch; offsets planned at generation time (step 0 copies the input in, op i runs at step i + 1):`,
     ...planLines,

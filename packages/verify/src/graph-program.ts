@@ -29,6 +29,8 @@ export interface GraphVerification {
   arenaBytes: number;
   constantBytes: number;
   stackBytes: number | null;
+  /** With `perOp`: each op's median cost over the cases, in op order. */
+  perOp?: number[];
   /** Flash and RAM of the whole program (cases included) when the board reports them. */
   memory?: { flashBytes: number; ramBytes: number };
 }
@@ -81,10 +83,12 @@ export async function verifyGraph(
   prepared: PreparedGraph,
   cases: readonly GraphCase[],
   board: Board,
-  options: { name?: string; sanitize?: boolean; cflags?: string[] } = {},
+  options: { name?: string; sanitize?: boolean; cflags?: string[]; perOp?: boolean } = {},
 ): Promise<GraphVerification> {
   const name = options.name ?? prepared.graph.name;
-  const generated = generateGraphCode(prepared, name, `int8 graph '${prepared.graph.name}'`);
+  const generated = generateGraphCode(prepared, name, `int8 graph '${prepared.graph.name}'`, {
+    profile: options.perOp,
+  });
   const prefix = generated.sourceName.replace(/\.c$/, '');
   const inputSize = cases[0]?.input.length ?? 0;
   const outputSize = cases[0]?.expected.length ?? 0;
@@ -122,6 +126,13 @@ export async function verifyGraph(
       if (at < 0) casesEqual++;
       else firstDifference ??= { case: i, index: at, got: got[at] ?? NaN, expected: c.expected[at] ?? NaN };
     });
+    const median = (label: string): number | null => {
+      const values = run.costs
+        .filter((k) => k.label === label)
+        .map((k) => k.value)
+        .sort((a, b) => a - b);
+      return values.length ? values[Math.floor(values.length / 2)]! : null;
+    };
     const costs = run.costs
       .filter((k) => k.label === 'inference')
       .map((k) => k.value)
@@ -137,6 +148,7 @@ export async function verifyGraph(
       arenaBytes: generated.plan.size,
       constantBytes: generated.constantBytes,
       stackBytes: run.stackHighWater ?? null,
+      ...(options.perOp ? { perOp: prepared.graph.ops.map((_, i) => median(`op${i}`) ?? 0) } : {}),
       ...(memory ? { memory: { flashBytes: memory.flash.used, ramBytes: memory.ram.static } } : {}),
     };
   } finally {
