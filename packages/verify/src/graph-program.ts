@@ -8,8 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Board } from '@murmur/boards';
 import { cArray, generateGraphCode } from '@murmur/codegen';
-import { cComment } from '@murmur/core';
-import { kernelDir, kernelSources, type PreparedGraph } from '@murmur/kernels';
+import { cComment, MurmurError } from '@murmur/core';
+import { elementCount, kernelDir, kernelSources, type PreparedGraph } from '@murmur/kernels';
 import { buildAndRun } from './harness';
 
 export interface GraphCase {
@@ -31,7 +31,7 @@ export interface GraphVerification {
   stackBytes: number | null;
   /** With `perOp`: each op's median cost over the cases, in op order. */
   perOp?: number[];
-  /** Flash and RAM of the whole program (cases included) when the board reports them. */
+  /** Flash (without the case inputs) and static RAM of the program when the board reports them. */
   memory?: { flashBytes: number; ramBytes: number };
 }
 
@@ -83,15 +83,25 @@ export async function verifyGraph(
   prepared: PreparedGraph,
   cases: readonly GraphCase[],
   board: Board,
-  options: { name?: string; sanitize?: boolean; cflags?: string[]; perOp?: boolean } = {},
+  options: { name?: string; sanitize?: boolean; cflags?: string[]; perOp?: boolean; casesFile?: string } = {},
 ): Promise<GraphVerification> {
   const name = options.name ?? prepared.graph.name;
   const generated = generateGraphCode(prepared, name, `int8 graph '${prepared.graph.name}'`, {
     profile: options.perOp,
   });
   const prefix = generated.sourceName.replace(/\.c$/, '');
-  const inputSize = cases[0]?.input.length ?? 0;
-  const outputSize = cases[0]?.expected.length ?? 0;
+  const g = prepared.graph;
+  const inputSize = elementCount(g.tensors[g.inputs[0]!]!.shape);
+  const outputSize = elementCount(g.tensors[g.outputs[0]!]!.shape);
+  if (!cases.length)
+    throw new MurmurError('there are no cases to run', { file: options.casesFile, field: 'cases' });
+  cases.forEach((c, i) => {
+    if (c.input.length !== inputSize || c.expected.length !== outputSize)
+      throw new MurmurError(
+        `case ${i} has ${c.input.length} input and ${c.expected.length} output values; model '${g.name}' takes ${inputSize} and gives ${outputSize}`,
+        { file: options.casesFile, field: `cases[${i}]` },
+      );
+  });
   const dir = mkdtempSync(join(tmpdir(), 'murmur-graph-'));
   try {
     writeFileSync(join(dir, generated.headerName), generated.header);
@@ -149,7 +159,12 @@ export async function verifyGraph(
       constantBytes: generated.constantBytes,
       stackBytes: run.stackHighWater ?? null,
       ...(options.perOp ? { perOp: prepared.graph.ops.map((_, i) => median(`op${i}`) ?? 0) } : {}),
-      ...(memory ? { memory: { flashBytes: memory.flash.used, ramBytes: memory.ram.static } } : {}),
+      // The case inputs are part of this program's image, not of the model's: they are left out of its flash.
+      ...(memory
+        ? {
+            memory: { flashBytes: memory.flash.used - cases.length * inputSize, ramBytes: memory.ram.static },
+          }
+        : {}),
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { inferGraph, prepareGraph } from '@murmur/kernels';
 import { tinyGraph } from '@murmur/kernels/testing';
 import { exportTflite } from '@murmur/tflite';
 import { capture, restoreAfterEach, run } from '../testing';
@@ -41,5 +42,31 @@ describe('murmur tflite inspect', () => {
     writeFileSync(bad, 'not a model at all');
     expect(await run('tflite', 'inspect', bad)).toBe(1);
     expect(io.err()).toMatch(/bad\.tflite.*not a TFLite model/);
+  });
+
+  it('verify: the generated C against a golden file; exit 1 and the first difference when a case differs', async () => {
+    const prepared = prepareGraph(tinyGraph());
+    const inputs = [3, 7, 11].map((k) => Int8Array.from({ length: 72 }, (_, i) => ((i * k) % 256) - 128));
+    const cases = inputs.map((input, index) => ({
+      index,
+      input: Buffer.from(input.buffer).toString('base64'),
+      output: Buffer.from(inferGraph(prepared, [input])[0]!.buffer).toString('base64'),
+    }));
+    const golden = join(dir, 'tiny.json');
+    writeFileSync(golden, JSON.stringify({ cases }));
+    const io = capture();
+    expect(await run('tflite', 'verify', model, '--golden', golden, '--json')).toBe(0);
+    const ok = JSON.parse(io.out());
+    expect(ok).toMatchObject({ cases: 3, casesEqual: 3, firstDifference: null, board: 'native' });
+    expect(ok.arenaBytes).toBeGreaterThan(0);
+    const wrong = Buffer.from(cases[1]!.output, 'base64');
+    wrong[2] ^= 1;
+    cases[1]!.output = wrong.toString('base64');
+    writeFileSync(golden, JSON.stringify({ cases }));
+    const before = io.out().length;
+    expect(await run('tflite', 'verify', model, '--golden', golden, '--json')).toBe(1);
+    const bad = JSON.parse(io.out().slice(before));
+    expect(bad.casesEqual).toBe(2);
+    expect(bad.firstDifference).toMatchObject({ case: 1, index: 2 });
   });
 });

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { CommandModule } from './index';
 import { printJson, printTable } from '../output';
+import { registerTfliteVerify } from './tflite-verify';
 
 const shape = (s: number[]): string => `[${s.join(',')}]`;
 
@@ -68,6 +69,7 @@ export function registerTflite(program: Command): void {
           `input  ${graph.inputs.map(io).join(', ')}\noutput ${graph.outputs.map(io).join(', ')}\n`,
       );
     });
+  registerTfliteVerify(tflite);
 }
 
 export const command: CommandModule = { order: 45, register: registerTflite };

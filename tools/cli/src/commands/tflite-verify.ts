@@ -1,0 +1,61 @@
+import type { Command } from 'commander';
+import { printJson } from '../output';
+
+/** `murmur tflite verify`: the generated C of a .tflite on a board's emulator against a golden file. */
+export function registerTfliteVerify(tflite: Command): void {
+  tflite
+    .command('verify')
+    .description(
+      "run every case of a golden file through the model's generated C on a board's emulator (or the host, with ASan/UBSan) and compare the outputs byte for byte; exit 1 when a case differs",
+    )
+    .argument('<model>', 'the .tflite file')
+    .requiredOption('--golden <file>', 'golden cases: {cases: [{input, output}]} with base64 int8 tensors')
+    .option('--board <board>', 'board id (boards/<board>.json); native runs on the host', 'native')
+    .option('--json', 'print JSON')
+    .action(async (file: string, opts: { golden: string; board: string; json?: boolean }) => {
+      const { UsageError } = await import('@murmur/core');
+      const { getBoard } = await import('@murmur/boards');
+      const { readGolden, readTflite } = await import('@murmur/tflite');
+      const { prepareGraph } = await import('@murmur/kernels');
+      const { verifyGraph } = await import('@murmur/verify');
+      let board;
+      try {
+        board = getBoard(opts.board);
+      } catch (e) {
+        throw new UsageError((e as Error).message);
+      }
+      const prepared = prepareGraph(readTflite(file));
+      const golden = readGolden(opts.golden);
+      const cases = golden.cases.map((c) => ({ input: c.input, expected: c.output }));
+      const r = await verifyGraph(prepared, cases, board, {
+        sanitize: board.id === 'native',
+        casesFile: opts.golden,
+      });
+      const result = {
+        model: prepared.graph.name,
+        board: r.board,
+        cases: r.cases,
+        casesEqual: r.casesEqual,
+        firstDifference: r.firstDifference,
+        instructionsPerInference: r.perInference === null ? null : { value: r.perInference, unit: r.unit },
+        flashBytes: r.memory?.flashBytes ?? null,
+        arenaBytes: r.arenaBytes,
+        stackBytes: r.stackBytes,
+      };
+      if (opts.json) printJson(result);
+      else {
+        const cost =
+          r.perInference === null
+            ? 'not measured on the host'
+            : `${r.perInference.toLocaleString('en')} ${r.unit}`;
+        process.stdout.write(
+          `${result.model} on ${r.board}: ${r.casesEqual}/${r.cases} cases byte-equal` +
+            (r.firstDifference
+              ? ` (first difference: case ${r.firstDifference.case}, byte ${r.firstDifference.index}: ${r.firstDifference.got}, expected ${r.firstDifference.expected})`
+              : '') +
+            `\nper inference ${cost}; arena ${r.arenaBytes} B; stack ${r.stackBytes ?? '-'} B; flash ${result.flashBytes ?? '-'} B\n`,
+        );
+      }
+      if (r.casesEqual !== r.cases) process.exitCode = 1;
+    });
+}
