@@ -23,7 +23,7 @@ export interface GraphVerification {
   casesEqual: number;
   /** The first case and byte at which the C's output differs from the expected, or null. */
   firstDifference: { case: number; index: number; got: number; expected: number } | null;
-  /** Median over the cases of one inference's cost, in `unit` (instructions on Cortex-M, cycles on AVR). */
+  /** Median over the cases of one inference's cost, in `unit` (instructions on Cortex-M, cycles on AVR); with `perOp`, the sum of the ops' medians. */
   perInference: number | null;
   unit: string;
   arenaBytes: number;
@@ -41,6 +41,7 @@ function program(
   cases: readonly GraphCase[],
   inputSize: number,
   outputSize: number,
+  profiled: boolean,
 ): string {
   const inputs = new Int8Array(cases.length * inputSize);
   cases.forEach((c, i) => inputs.set(c.input, i * inputSize));
@@ -64,9 +65,14 @@ function program(
     `  for (c = 0; c < ${cases.length}u; c++) {`,
     `    int status;`,
     `    for (i = 0; i < ${inputSize}u; i++) input[i] = case_inputs[c * ${inputSize}u + i];`,
-    '    murmur_cost_begin();',
-    `    status = ${prefix}_invoke(input, output);`,
-    '    murmur_cost_report("inference", murmur_cost_end());',
+    // Profiled, the model measures each op itself (one counter: the ops' costs sum to the inference's).
+    ...(profiled
+      ? [`    status = ${prefix}_invoke(input, output);`]
+      : [
+          '    murmur_cost_begin();',
+          `    status = ${prefix}_invoke(input, output);`,
+          '    murmur_cost_report("inference", murmur_cost_end());',
+        ]),
     '    if (status != 0) return 100 + (int)c;',
     '    murmur_console_printf("out %lu ", (unsigned long)c);',
     `    for (i = 0; i < ${outputSize}u; i++) murmur_console_printf("%02x", (unsigned)(uint8_t)output[i]);`,
@@ -83,7 +89,14 @@ export async function verifyGraph(
   prepared: PreparedGraph,
   cases: readonly GraphCase[],
   board: Board,
-  options: { name?: string; sanitize?: boolean; cflags?: string[]; perOp?: boolean; casesFile?: string } = {},
+  options: {
+    name?: string;
+    sanitize?: boolean;
+    cflags?: string[];
+    perOp?: boolean;
+    casesFile?: string;
+    buildDir?: string;
+  } = {},
 ): Promise<GraphVerification> {
   const name = options.name ?? prepared.graph.name;
   const generated = generateGraphCode(prepared, name, `int8 graph '${prepared.graph.name}'`, {
@@ -106,14 +119,18 @@ export async function verifyGraph(
   try {
     writeFileSync(join(dir, generated.headerName), generated.header);
     writeFileSync(join(dir, generated.sourceName), generated.source);
-    writeFileSync(join(dir, 'main.c'), program(prefix, generated.headerName, cases, inputSize, outputSize));
+    writeFileSync(
+      join(dir, 'main.c'),
+      program(prefix, generated.headerName, cases, inputSize, outputSize, options.perOp === true),
+    );
     const run = await buildAndRun({
       board,
       sources: [...kernelSources, join(dir, generated.sourceName), join(dir, 'main.c')],
       includeDirs: [kernelDir, dir],
       cflags: options.cflags,
       sanitize: options.sanitize,
-      outDir: join(dir, 'build'),
+      // A build folder given by the caller is kept: it holds the firmware image.
+      outDir: options.buildDir ?? join(dir, 'build'),
       timeoutMs: 30 * 60_000,
     });
     if (run.exitCode !== 0)
@@ -143,6 +160,10 @@ export async function verifyGraph(
         .sort((a, b) => a - b);
       return values.length ? values[Math.floor(values.length / 2)]! : null;
     };
+    const perOp =
+      options.perOp && run.costUnit !== 'none'
+        ? prepared.graph.ops.map((_, i) => median(`op${i}`) ?? 0)
+        : undefined;
     const costs = run.costs
       .filter((k) => k.label === 'inference')
       .map((k) => k.value)
@@ -153,12 +174,16 @@ export async function verifyGraph(
       cases: cases.length,
       casesEqual,
       firstDifference,
-      perInference: costs.length ? costs[Math.floor(costs.length / 2)]! : null,
+      perInference: perOp
+        ? perOp.reduce((a, b) => a + b, 0)
+        : costs.length
+          ? costs[Math.floor(costs.length / 2)]!
+          : null,
       unit: run.costUnit,
       arenaBytes: generated.plan.size,
       constantBytes: generated.constantBytes,
       stackBytes: run.stackHighWater ?? null,
-      ...(options.perOp ? { perOp: prepared.graph.ops.map((_, i) => median(`op${i}`) ?? 0) } : {}),
+      ...(perOp ? { perOp } : {}),
       // The case inputs are part of this program's image, not of the model's: they are left out of its flash.
       ...(memory
         ? {

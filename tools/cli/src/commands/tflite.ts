@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { CommandModule } from './index';
 import { printJson, printTable } from '../output';
+import { registerTfliteBuild } from './tflite-build';
 import { registerTfliteVerify } from './tflite-verify';
 
 const shape = (s: number[]): string => `[${s.join(',')}]`;
@@ -69,6 +70,7 @@ export function registerTflite(program: Command): void {
           `input  ${graph.inputs.map(io).join(', ')}\noutput ${graph.outputs.map(io).join(', ')}\n`,
       );
     });
+  registerTfliteBuild(tflite);
   registerTfliteVerify(tflite);
 }
 
