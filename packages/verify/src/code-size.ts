@@ -26,3 +26,21 @@ export async function modelFlashBytes(board: Board, elf: string): Promise<number
   }
   return bytes;
 }
+
+/** The emulator harness's own functions (console, cost counter, start-up), not part of a model. */
+const harnessSymbol = /^murmur_(console_|cost_|board_|system_)/;
+
+/**
+ * Code bytes of a linked graph model beyond its constants: every function of the kernels and the generated
+ * invoke (`murmur_*`, the harness's own left out), from `nm --print-size`. Not meaningful on the host.
+ */
+export async function graphCodeBytes(board: Board, elf: string): Promise<number> {
+  const result = await runTool(nmFor(board), ['--print-size', '--defined-only', elf]);
+  if (result.code !== 0) throw new Error(`nm failed: ${result.stderr}`);
+  let bytes = 0;
+  for (const line of result.stdout.split('\n')) {
+    const m = /^[0-9a-f]+ ([0-9a-f]+) ([tT]) (murmur_\S+)$/.exec(line.trim());
+    if (m && !harnessSymbol.test(m[3]!)) bytes += parseInt(m[1]!, 16);
+  }
+  return bytes;
+}

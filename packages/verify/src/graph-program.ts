@@ -10,6 +10,7 @@ import type { Board } from '@murmur/boards';
 import { cArray, generateGraphCode } from '@murmur/codegen';
 import { cComment, MurmurError } from '@murmur/core';
 import { elementCount, kernelDir, kernelSources, type PreparedGraph } from '@murmur/kernels';
+import { graphCodeBytes } from './code-size';
 import { buildAndRun } from './harness';
 
 export interface GraphCase {
@@ -31,6 +32,8 @@ export interface GraphVerification {
   stackBytes: number | null;
   /** With `perOp`: each op's median cost over the cases, in op order. */
   perOp?: number[];
+  /** Flash of the kernels' and the generated model's code, constants excluded (microcontrollers only). */
+  codeBytes?: number;
   /** Flash (without the case inputs) and static RAM of the program when the board reports them. */
   memory?: { flashBytes: number; ramBytes: number };
 }
@@ -184,6 +187,7 @@ export async function verifyGraph(
       constantBytes: generated.constantBytes,
       stackBytes: run.stackHighWater ?? null,
       ...(perOp ? { perOp } : {}),
+      ...(board.mcu.core === 'host' ? {} : { codeBytes: await graphCodeBytes(board, run.image.elf) }),
       // The case inputs are part of this program's image, not of the model's: they are left out of its flash.
       ...(memory
         ? {
