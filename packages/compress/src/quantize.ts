@@ -28,12 +28,15 @@ export interface CalibrationOptions {
   percentile?: number;
 }
 
-/** The int8 quantization covering [min, max] (widened to include 0 so that 0 is exact). */
+/**
+ * The int8 quantization covering [min, max] (widened to include 0 so that 0 is exact). The scale is a
+ * float32 value, as a .tflite stores it, so that an exported model requantizes exactly as it does here.
+ */
 export function activationQuantFromRange(min: number, max: number): ActivationQuant {
   const lo = Math.min(min, 0);
   const hi = Math.max(max, 0);
-  if (hi - lo < 1e-12) return { scale: 1 / 255, zeroPoint: -128 };
-  const scale = (hi - lo) / 255;
+  if (hi - lo < 1e-12) return { scale: Math.fround(1 / 255), zeroPoint: -128 };
+  const scale = Math.fround((hi - lo) / 255);
   const zeroPoint = Math.max(-128, Math.min(127, roundHalfAway(-128 - lo / scale)));
   return { scale, zeroPoint };
 }

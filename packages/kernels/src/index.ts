@@ -1,5 +1,6 @@
 export {
   isQuantizedWeightLayer,
+  weightValues,
   packBits,
   readSignedBits,
   weightTensorBytes,

@@ -160,6 +160,28 @@ export function readSignedBits(stream: Uint8Array, i: number, bits: number): num
   return v >= 1 << (bits - 1) ? v - (1 << bits) : v;
 }
 
+/** The int8 value of every element of a weight matrix, row-major, whatever its storage format. */
+export function weightValues(w: CompressedWeights): Int8Array {
+  const n = w.rows * w.cols;
+  switch (w.format) {
+    case 'int8':
+      return w.data.slice();
+    case 'int4-packed':
+      return Int8Array.from({ length: n }, (_, i) => readSignedBits(w.data, i, 4));
+    case 'clustered':
+      return Int8Array.from({ length: n }, (_, i) => w.codebook[readBits(w.indices, i, w.indexBits)]!);
+    case 'binary':
+      return Int8Array.from({ length: n }, (_, i) => (readBits(w.bits, i, 1) ? 1 : -1));
+    case 'sparse': {
+      const out = new Int8Array(n);
+      for (let r = 0; r < w.rows; r++)
+        for (let p = w.rowStart[r]!; p < w.rowStart[r + 1]!; p++)
+          out[r * w.cols + w.colIndex[p]!] = w.values[p]!;
+      return out;
+    }
+  }
+}
+
 // ---------------------------------------------------------------------------------------------------------
 // Byte images
 

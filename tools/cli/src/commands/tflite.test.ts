@@ -2,7 +2,10 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { inferGraph, prepareGraph } from '@murmur/kernels';
+import { calibrate, quantizeModel } from '@murmur/compress';
+import { createRng } from '@murmur/core';
+import { compressedToJson, inferGraph, prepareGraph } from '@murmur/kernels';
+import { buildMlp } from '@murmur/nn';
 import { tinyGraph } from '@murmur/kernels/testing';
 import { exportTflite } from '@murmur/tflite';
 import { capture, restoreAfterEach, run } from '../testing';
@@ -68,5 +71,31 @@ describe('murmur tflite inspect', () => {
     const bad = JSON.parse(io.out().slice(before));
     expect(bad.casesEqual).toBe(2);
     expect(bad.firstDifference).toMatchObject({ case: 1, index: 2 });
+  });
+
+  it('export: a compressed model to a .tflite that inspect reads; a bad file is a typed error naming it', async () => {
+    const rng = createRng('cli-export');
+    const mlp = buildMlp({ inputs: 12, hidden: [8], classes: 3, seed: 1 });
+    const samples = Array.from({ length: 16 }, () => Float32Array.from({ length: 12 }, () => rng.normal()));
+    const compressedFile = join(dir, 'model.compressed.json');
+    writeFileSync(
+      compressedFile,
+      compressedToJson(quantizeModel(mlp, calibrate(mlp, samples), { encodings: ['clustered', 'int8'] })),
+    );
+    const io = capture();
+    const out = join(dir, 'exported.tflite');
+    expect(await run('tflite', 'export', compressedFile, '--out', out)).toBe(0);
+    expect(await run('tflite', 'inspect', out, '--json')).toBe(0);
+    const json = JSON.parse(io.out().slice(io.out().indexOf('{')));
+    expect(json.ops.map((o: { op: string }) => o.op)).toEqual([
+      'fully_connected',
+      'fully_connected',
+      'softmax',
+    ]);
+    expect(json.macs).toBe(12 * 8 + 8 * 3);
+    const bad = join(dir, 'bad.json');
+    writeFileSync(bad, '{"format": "something else"}');
+    expect(await run('tflite', 'export', bad, '--out', join(dir, 'bad.tflite'))).toBe(1);
+    expect(io.err()).toContain('bad.json');
   });
 });

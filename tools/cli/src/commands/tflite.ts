@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { CommandModule } from './index';
 import { printJson, printTable } from '../output';
 import { registerTfliteBuild } from './tflite-build';
+import { registerTfliteExport } from './tflite-export';
 import { registerTfliteVerify } from './tflite-verify';
 
 const shape = (s: number[]): string => `[${s.join(',')}]`;
@@ -72,6 +73,7 @@ export function registerTflite(program: Command): void {
     });
   registerTfliteBuild(tflite);
   registerTfliteVerify(tflite);
+  registerTfliteExport(tflite);
 }
 
 export const command: CommandModule = { order: 45, register: registerTflite };
