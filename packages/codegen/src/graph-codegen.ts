@@ -92,6 +92,183 @@ function fits(value: number, max: number, what: string, op: number): number {
   return value;
 }
 
+/** What the per-op emitters write into: constant definitions, the invoke function's statements. */
+class Emitter {
+  readonly definitions: string[] = [];
+  readonly calls: string[] = [];
+  constantBytes = 0;
+  readonly rom = 'static MURMUR_ROM';
+
+  constructor(
+    readonly prepared: PreparedGraph,
+    readonly prefix: string,
+    readonly plan: ArenaPlan,
+    private readonly bufferOf: Map<number, number>,
+  ) {}
+
+  /** A tensor's place in the arena, as a C expression. */
+  at(t: number): string {
+    return `(${this.prefix}_arena + ${this.plan.buffers[this.bufferOf.get(t)!]!.offset})`;
+  }
+
+  /** Points the kernel context at op i's scratch buffer. */
+  scratch(i: number, bytes: number): void {
+    const offset = this.plan.buffers.find((b) => b.name === `scratch${i}`)!.offset;
+    this.calls.push(`  ctx.buf = ${this.prefix}_arena + ${offset};`, `  ctx.size = ${bytes};`);
+  }
+
+  array(ctype: 'int8_t' | 'int32_t', id: string, values: Int8Array | Int32Array): string {
+    this.definitions.push(cArray(this.rom, ctype, id, values));
+    this.constantBytes += values.byteLength;
+    return id;
+  }
+
+  /** An op's murmur_quant_params: offsets, clamp, bias (zeros when the model has none), multipliers, shifts. */
+  quant(p: string, op: { inputs: number[] }, q: Conv2dParams | FullyConnectedParams): string {
+    const g = this.prepared.graph;
+    const bias =
+      op.inputs[2]! >= 0
+        ? (g.tensors[op.inputs[2]!]!.data as Int32Array)
+        : new Int32Array(q.multiplier.length);
+    this.array('int32_t', `${p}_bias`, bias);
+    this.array('int32_t', `${p}_multiplier`, q.multiplier);
+    this.definitions.push(cArray(this.rom, 'int8_t', `${p}_shift`, Int8Array.from(q.shift)));
+    this.constantBytes += q.shift.length;
+    this.definitions.push(
+      `${this.rom} murmur_quant_params ${p}_quant = {${q.inputOffset}, ${q.outputOffset}, ${q.activationMin}, ${q.activationMax}, ${p}_bias, ${p}_multiplier, ${p}_shift};`,
+    );
+    return `&${p}_quant`;
+  }
+
+  /** A kernel call whose status is checked. */
+  check(call: string): void {
+    this.calls.push(`  status = ${call};`, '  if (status != MURMUR_OK) return status;');
+  }
+}
+
+interface OpEmit<O extends GraphOp> {
+  (e: Emitter, op: O, params: unknown, i: number, p: string): void;
+}
+
+const emitConv: OpEmit<GraphOp & { op: 'conv2d' | 'depthwise_conv2d' }> = (e, op, params, i, p) => {
+  const q = params as Conv2dParams & Partial<DepthwiseConv2dParams>;
+  const u8 = (v: number, what: string): number => fits(v, 255, what, i);
+  const u16 = (d: readonly number[]): number[] => d.map((v) => fits(v, 65535, 'a dimension', i));
+  const quant = e.quant(p, op, q);
+  e.definitions.push(
+    `${e.rom} murmur_conv2d_params ${p}_params = {${dims(u16(q.input))}, ${dims(u16(q.output))}, ${q.filter[0]}, ${q.filter[1]}, ` +
+      `${u8(q.stride[0], 'stride')}, ${u8(q.stride[1], 'stride')}, ${u8(q.dilation[0], 'dilation')}, ${u8(q.dilation[1], 'dilation')}, ` +
+      `${u8(q.pad[0], 'padding')}, ${u8(q.pad[1], 'padding')}, ${u8(q.depthMultiplier ?? 1, 'depth multiplier')}};`,
+  );
+  const weights = e.prepared.graph.tensors[op.inputs[1]]!.data as Int8Array;
+  const [x, y] = [e.at(op.inputs[0]), e.at(op.outputs[0])];
+  if (op.op === 'depthwise_conv2d') {
+    e.array('int8_t', `${p}_filter`, weights);
+    e.check(`murmur_depthwise_conv2d_s8(&${p}_params, ${quant}, ${x}, ${p}_filter, ${y})`);
+    return;
+  }
+  // Rows = output channels, columns = the filter window: the matrix the row kernels read.
+  const rows = q.output[3];
+  const cols = weights.length / rows;
+  e.definitions.push(
+    ifDsp(
+      `/* The same ${weights.length} bytes, interleaved by four rows for the dual-MAC kernels (murmur_nn.h). */\n` +
+        cArray(
+          'static __attribute__((aligned(4))) MURMUR_ROM',
+          'int8_t',
+          `${p}_filter`,
+          interleaveRows(weights, rows, cols),
+        ),
+      cArray(e.rom, 'int8_t', `${p}_filter`, weights),
+    ),
+  );
+  e.constantBytes += weights.length;
+  e.scratch(i, 2 * cols);
+  e.calls.push(
+    ifDsp(
+      `  status = murmur_conv2d_s8_interleaved(&ctx, &${p}_params, ${quant}, ${x}, ${p}_filter, ${y});`,
+      `  status = murmur_conv2d_s8(&ctx, &${p}_params, ${quant}, ${x}, ${p}_filter, ${y});`,
+    ),
+    '  if (status != MURMUR_OK) return status;',
+  );
+};
+
+const emitFullyConnected: OpEmit<GraphOp & { op: 'fully_connected' }> = (e, op, params, i, p) => {
+  const q = params as FullyConnectedParams;
+  if (q.weightsOffset !== 0)
+    throw new MurmurError(`op ${i}: weights with a zero point are not supported`, { field: `ops[${i}]` });
+  const weights = e.array(
+    'int8_t',
+    `${p}_weights`,
+    e.prepared.graph.tensors[op.inputs[1]]!.data as Int8Array,
+  );
+  const quant = e.quant(p, op, q);
+  e.definitions.push(
+    `${e.rom} murmur_fc_params ${p}_params = {${fits(q.inputs, 32767, 'inputs', i)}, ${fits(q.outputs, 65535, 'outputs', i)}};`,
+  );
+  e.scratch(i, 2 * q.inputs);
+  const [x, y] = [e.at(op.inputs[0]), e.at(op.outputs[0])];
+  if (q.batches === 1) {
+    e.check(`murmur_fully_connected_s8(&ctx, &${p}_params, ${quant}, ${x}, ${weights}, ${y})`);
+    return;
+  }
+  e.calls.push(
+    `  for (b = 0; b < ${q.batches}u; b++) {`,
+    `    status = murmur_fully_connected_s8(&ctx, &${p}_params, ${quant}, ${x} + b * ${q.inputs}u, ${weights}, ${y} + b * ${q.outputs}u);`,
+    '    if (status != MURMUR_OK) return status;',
+    '  }',
+  );
+};
+
+const emitPool: OpEmit<GraphOp & { op: 'avgpool2d' | 'maxpool2d' }> = (e, op, params, i, p) => {
+  const q = params as Pool2dParams;
+  const u8 = (v: number, what: string): number => fits(v, 255, what, i);
+  e.definitions.push(
+    `${e.rom} murmur_pool2d_params ${p}_params = {${dims(q.input)}, ${dims(q.output)}, ${q.filter[0]}, ${q.filter[1]}, ` +
+      `${u8(q.stride[0], 'stride')}, ${u8(q.stride[1], 'stride')}, ${u8(q.pad[0], 'padding')}, ${u8(q.pad[1], 'padding')}, ` +
+      `${q.activationMin}, ${q.activationMax}};`,
+  );
+  e.check(`murmur_${op.op}_s8(&${p}_params, ${e.at(op.inputs[0])}, ${e.at(op.outputs[0])})`);
+};
+
+const emitAdd: OpEmit<GraphOp & { op: 'add' }> = (e, op, params, _i, p) => {
+  const q = params as AddParams;
+  e.definitions.push(
+    `${e.rom} murmur_add_params ${p}_params = {${q.size}u, ${q.input1Offset}, ${q.input2Offset}, ${q.outputOffset}, ${q.activationMin}, ${q.activationMax}, ` +
+      `${q.leftShift}, ${q.input1Shift}, ${q.input2Shift}, ${q.outputShift}, ${int32Literal(q.input1Multiplier)}, ${int32Literal(q.input2Multiplier)}, ${int32Literal(q.outputMultiplier)}};`,
+  );
+  e.check(
+    `murmur_add_s8(&${p}_params, ${e.at(op.inputs[0])}, ${e.at(op.inputs[1])}, ${e.at(op.outputs[0])})`,
+  );
+};
+
+const emitReshape: OpEmit<GraphOp & { op: 'reshape' }> = (e, op) => {
+  const [x, y] = [e.at(op.inputs[0]), e.at(op.outputs[0])];
+  if (x === y) e.calls.push('  /* the same bytes under a new shape: nothing to do */');
+  else
+    e.calls.push(`  memcpy(${y}, ${x}, ${elementCount(e.prepared.graph.tensors[op.outputs[0]]!.shape)}u);`);
+};
+
+const emitSoftmax: OpEmit<GraphOp & { op: 'softmax' }> = (e, op, params, _i, p) => {
+  const q = params as SoftmaxParams;
+  e.definitions.push(
+    `${e.rom} murmur_softmax_params ${p}_params = {${q.rows}, ${q.depth}, ${int32Literal(q.inputMultiplier)}, ${q.inputLeftShift}, ${q.diffMin}};`,
+  );
+  e.check(`murmur_softmax_s8(&${p}_params, ${e.at(op.inputs[0])}, ${e.at(op.outputs[0])})`);
+};
+
+/** Each op's C: its constant definitions and its kernel call. */
+const EMIT: { [O in GraphOp as O['op']]: OpEmit<O> } = {
+  conv2d: emitConv,
+  depthwise_conv2d: emitConv,
+  fully_connected: emitFullyConnected,
+  avgpool2d: emitPool,
+  maxpool2d: emitPool,
+  add: emitAdd,
+  reshape: emitReshape,
+  softmax: emitSoftmax,
+};
+
 /** Generates `murmur_<name>.h/.c` for a prepared int8 graph. */
 export function generateGraphCode(
   prepared: PreparedGraph,
@@ -103,157 +280,30 @@ export function generateGraphCode(
   if (g.inputs.length !== 1 || g.outputs.length !== 1)
     throw new MurmurError(
       `the generated C takes one input and one output; the graph has ${g.inputs.length} and ${g.outputs.length}`,
-      {
-        field: 'inputs',
-      },
+      { field: 'inputs' },
     );
   const prefix = `murmur_${cIdentifier(name)}`;
-  const upper = prefix.toUpperCase();
   const { buffers, bufferOf } = lifetimes(prepared);
   const plan = planArena(buffers);
-  const at = (t: number): string => `(${prefix}_arena + ${plan.buffers[bufferOf.get(t)!]!.offset})`;
-  const scratchAt = (i: number): number => plan.buffers.find((b) => b.name === `scratch${i}`)!.offset;
-  const rom = 'static MURMUR_ROM';
-  const definitions: string[] = [];
-  const calls: string[] = [];
-  let constantBytes = 0;
-  const array = (ctype: 'int8_t' | 'int32_t', id: string, values: Int8Array | Int32Array): string => {
-    definitions.push(cArray(rom, ctype, id, values));
-    constantBytes += values.byteLength;
-    return id;
-  };
-  const quant = (p: string, op: { inputs: number[] }, q: Conv2dParams | FullyConnectedParams): string => {
-    // The row kernels read a bias for every output channel: zeros when the model has none.
-    const biasValues =
-      op.inputs[2]! >= 0
-        ? (g.tensors[op.inputs[2]!]!.data as Int32Array)
-        : new Int32Array(q.multiplier.length);
-    const bias = array('int32_t', `${p}_bias`, biasValues);
-
-    array('int32_t', `${p}_multiplier`, q.multiplier);
-    definitions.push(cArray(rom, 'int8_t', `${p}_shift`, Int8Array.from(q.shift)));
-    constantBytes += q.shift.length;
-    definitions.push(
-      `${rom} murmur_quant_params ${p}_quant = {${q.inputOffset}, ${q.outputOffset}, ${q.activationMin}, ${q.activationMax}, ${bias}, ${p}_multiplier, ${p}_shift};`,
-    );
-    return `&${p}_quant`;
-  };
-  const check = (status: string): void => {
-    calls.push(`  status = ${status};`, '  if (status != MURMUR_OK) return status;');
-  };
+  const e = new Emitter(prepared, prefix, plan, bufferOf);
   g.ops.forEach((op, i) => {
-    const p = `${prefix}_op${i}`;
-    const params = prepared.params[i];
-    const [x, y] = [at(op.inputs[0]), at(op.outputs[0])];
     const describe = `${op.op} [${g.tensors[op.inputs[0]]!.shape.join(', ')}] -> [${g.tensors[op.outputs[0]]!.shape.join(', ')}]`;
-    calls.push(`  /* op ${i}: ${describe} */`);
-    if (options.profile) calls.push('  murmur_cost_begin();');
-    definitions.push(
+    e.calls.push(`  /* op ${i}: ${describe} */`);
+    e.definitions.push(
       `/* op ${i}: ${describe} ('${g.tensors[op.outputs[0]]!.name.replace(/\*\//g, '* /')}') */`,
     );
-    switch (op.op) {
-      case 'conv2d':
-      case 'depthwise_conv2d': {
-        const q = params as Conv2dParams & Partial<DepthwiseConv2dParams>;
-        const u8 = (v: number, what: string): number => fits(v, 255, what, i);
-        const u16 = (d: readonly number[]): number[] => d.map((v) => fits(v, 65535, 'a dimension', i));
-        const qp = quant(p, op, q);
-        definitions.push(
-          `${rom} murmur_conv2d_params ${p}_params = {${dims(u16(q.input))}, ${dims(u16(q.output))}, ${q.filter[0]}, ${q.filter[1]}, ` +
-            `${u8(q.stride[0], 'stride')}, ${u8(q.stride[1], 'stride')}, ${u8(q.dilation[0], 'dilation')}, ${u8(q.dilation[1], 'dilation')}, ` +
-            `${u8(q.pad[0], 'padding')}, ${u8(q.pad[1], 'padding')}, ${u8(q.depthMultiplier ?? 1, 'depth multiplier')}};`,
-        );
-        const weights = g.tensors[op.inputs[1]]!.data as Int8Array;
-        if (op.op === 'depthwise_conv2d') {
-          array('int8_t', `${p}_filter`, weights);
-          check(`murmur_depthwise_conv2d_s8(&${p}_params, ${qp}, ${x}, ${p}_filter, ${y})`);
-          break;
-        }
-        // Rows = output channels, columns = the filter window: the matrix the row kernels read.
-        const rows = q.output[3];
-        const cols = weights.length / rows;
-        definitions.push(
-          ifDsp(
-            `/* The same ${weights.length} bytes, interleaved by four rows for the dual-MAC kernels (murmur_nn.h). */\n` +
-              cArray(
-                'static __attribute__((aligned(4))) MURMUR_ROM',
-                'int8_t',
-                `${p}_filter`,
-                interleaveRows(weights, rows, cols),
-              ),
-            cArray(rom, 'int8_t', `${p}_filter`, weights),
-          ),
-        );
-        constantBytes += weights.length;
-        calls.push(`  ctx.buf = ${prefix}_arena + ${scratchAt(i)};`, `  ctx.size = ${2 * cols};`);
-        calls.push(
-          ifDsp(
-            `  status = murmur_conv2d_s8_interleaved(&ctx, &${p}_params, ${qp}, ${x}, ${p}_filter, ${y});`,
-            `  status = murmur_conv2d_s8(&ctx, &${p}_params, ${qp}, ${x}, ${p}_filter, ${y});`,
-          ),
-          '  if (status != MURMUR_OK) return status;',
-        );
-        break;
-      }
-      case 'fully_connected': {
-        const q = params as FullyConnectedParams;
-        if (q.weightsOffset !== 0)
-          throw new MurmurError(`op ${i}: weights with a zero point are not supported`, {
-            field: `ops[${i}]`,
-          });
-        const weights = array('int8_t', `${p}_weights`, g.tensors[op.inputs[1]]!.data as Int8Array);
-        const qp = quant(p, op, q);
-        definitions.push(
-          `${rom} murmur_fc_params ${p}_params = {${fits(q.inputs, 32767, 'inputs', i)}, ${fits(q.outputs, 65535, 'outputs', i)}};`,
-        );
-        calls.push(`  ctx.buf = ${prefix}_arena + ${scratchAt(i)};`, `  ctx.size = ${2 * q.inputs};`);
-        if (q.batches === 1)
-          check(`murmur_fully_connected_s8(&ctx, &${p}_params, ${qp}, ${x}, ${weights}, ${y})`);
-        else {
-          calls.push(`  for (b = 0; b < ${q.batches}u; b++) {`);
-          calls.push(
-            `    status = murmur_fully_connected_s8(&ctx, &${p}_params, ${qp}, ${x} + b * ${q.inputs}u, ${weights}, ${y} + b * ${q.outputs}u);`,
-            '    if (status != MURMUR_OK) return status;',
-            '  }',
-          );
-        }
-        break;
-      }
-      case 'avgpool2d':
-      case 'maxpool2d': {
-        const q = params as Pool2dParams;
-        definitions.push(
-          `${rom} murmur_pool2d_params ${p}_params = {${dims(q.input)}, ${dims(q.output)}, ${q.filter[0]}, ${q.filter[1]}, ` +
-            `${fits(q.stride[0], 255, 'stride', i)}, ${fits(q.stride[1], 255, 'stride', i)}, ${fits(q.pad[0], 255, 'padding', i)}, ${fits(q.pad[1], 255, 'padding', i)}, ` +
-            `${q.activationMin}, ${q.activationMax}};`,
-        );
-        check(`murmur_${op.op}_s8(&${p}_params, ${x}, ${y})`);
-        break;
-      }
-      case 'add': {
-        const q = params as AddParams;
-        definitions.push(
-          `${rom} murmur_add_params ${p}_params = {${q.size}u, ${q.input1Offset}, ${q.input2Offset}, ${q.outputOffset}, ${q.activationMin}, ${q.activationMax}, ` +
-            `${q.leftShift}, ${q.input1Shift}, ${q.input2Shift}, ${q.outputShift}, ${int32Literal(q.input1Multiplier)}, ${int32Literal(q.input2Multiplier)}, ${int32Literal(q.outputMultiplier)}};`,
-        );
-        check(`murmur_add_s8(&${p}_params, ${x}, ${at(op.inputs[1])}, ${y})`);
-        break;
-      }
-      case 'reshape':
-        if (x === y) calls.push('  /* the same bytes under a new shape: nothing to do */');
-        else calls.push(`  memcpy(${y}, ${x}, ${elementCount(g.tensors[op.outputs[0]]!.shape)}u);`);
-        break;
-      case 'softmax': {
-        const q = params as SoftmaxParams;
-        definitions.push(
-          `${rom} murmur_softmax_params ${p}_params = {${q.rows}, ${q.depth}, ${int32Literal(q.inputMultiplier)}, ${q.inputLeftShift}, ${q.diffMin}};`,
-        );
-        check(`murmur_softmax_s8(&${p}_params, ${x}, ${y})`);
-        break;
-      }
-    }
-    if (options.profile) calls.push(`  murmur_cost_report("op${i}", murmur_cost_end());`);
+    if (options.profile) e.calls.push('  murmur_cost_begin();');
+    (EMIT[op.op] as OpEmit<GraphOp>)(e, op, prepared.params[i], i, `${prefix}_op${i}`);
+    if (options.profile) e.calls.push(`  murmur_cost_report("op${i}", murmur_cost_end());`);
   });
+  return assemble(e, name, origin, options.profile === true);
+}
+
+/** The header and the source around the emitted definitions and calls. */
+function assemble(e: Emitter, name: string, origin: string, profile: boolean): GeneratedGraphModel {
+  const { prepared, prefix, plan, constantBytes } = e;
+  const g = prepared.graph;
+  const upper = prefix.toUpperCase();
   const input = g.tensors[g.inputs[0]!]!;
   const output = g.tensors[g.outputs[0]!]!;
   const inputSize = elementCount(input.shape);
@@ -308,7 +358,7 @@ export function generateGraphCode(
     '#include <string.h>',
     '',
     '#include "murmur_nn.h"',
-    ...(options.profile
+    ...(profile
       ? ['#include "murmur_cost.h"', '', 'void murmur_cost_report(const char *label, uint32_t value);']
       : []),
     '',
@@ -321,14 +371,14 @@ export function generateGraphCode(
     `} ${prefix}_arena_storage;`,
     `#define ${prefix}_arena (${prefix}_arena_storage.bytes)`,
     '',
-    ...definitions.flatMap((d) => [d, '']),
+    ...e.definitions.flatMap((d) => [d, '']),
     `int ${prefix}_invoke(const int8_t *input, int8_t *output) {`,
     ...(usesFc ? ['  murmur_context ctx;'] : []),
     ...(usesBatches ? ['  uint32_t b;'] : []),
     ...(usesStatus ? ['  murmur_status status;'] : []),
-    `  memcpy(${at(g.inputs[0]!)}, input, ${inputSize}u);`,
-    ...calls,
-    `  memcpy(output, ${at(g.outputs[0]!)}, ${outputSize}u);`,
+    `  memcpy(${e.at(g.inputs[0]!)}, input, ${inputSize}u);`,
+    ...e.calls,
+    `  memcpy(output, ${e.at(g.outputs[0]!)}, ${outputSize}u);`,
     '  return MURMUR_OK;',
     '}',
     '',
