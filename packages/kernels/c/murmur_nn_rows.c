@@ -255,11 +255,37 @@ static void murmur_rows_s8(MURMUR_ROM void *filter, uint16_t first_row, uint16_t
     murmur_requantize_rows_s8(&acc, 1, &cursor);
   }
 #else
-  for (uint16_t r = 0; r < row_count; r++) {
+  murmur_index r = 0;
+#if !defined(__ARM_ARCH_6M__) && !defined(__AVR__)
+  /* Two rows at a time share each patch load; two columns per step (Armv6-M and AVR have too few registers). */
+  for (; r + 2 <= row_count; r += 2, w += 2u * cols) {
+    MURMUR_ROM int8_t *w0 = w;
+    MURMUR_ROM int8_t *w1 = w + cols;
+    const int16_t *x = patch;
+    int32_t a0 = 0, a1 = 0;
+    murmur_index c = cols;
+    for (; c >= 2; c -= 2, x += 2, w0 += 2, w1 += 2) {
+      const int32_t x0 = x[0], x1 = x[1];
+      a0 += x0 * w0[0] + x1 * w0[1];
+      a1 += x0 * w1[0] + x1 * w1[1]; /* x0, x1 are int32: the products and sums are too */
+    }
+    if (c) {
+      a0 += x[0] * w0[0];
+      a1 += x[0] * w1[0];
+    }
+    output[r] = murmur_requantize_row(a0, quant, (uint16_t)(first_row + r));
+    output[r + 1] = murmur_requantize_row(a1, quant, (uint16_t)(first_row + r + 1));
+  }
+#endif
+  for (; r < row_count; r++) {
+    const int16_t *x = patch;
     int32_t acc = 0;
-    for (uint16_t c = 0; c < cols; c++) acc += patch[c] * w[c];
+    murmur_index c = cols;
+    /* int32 products: int is 16 bits on AVR, and a sum of two products can exceed it. */
+    for (; c >= 4; c -= 4, x += 4, w += 4)
+      acc += (int32_t)x[0] * w[0] + (int32_t)x[1] * w[1] + (int32_t)x[2] * w[2] + (int32_t)x[3] * w[3];
+    for (; c > 0; c--) acc += (int32_t)*x++ * *w++;
     output[r] = murmur_requantize_row(acc, quant, (uint16_t)(first_row + r));
-    w += cols;
   }
 #endif
 }

@@ -31,6 +31,13 @@ extern const murmur_format murmur_format_sparse_s8;
 extern const murmur_format murmur_format_clustered_s8;
 extern const murmur_format murmur_format_binary_s8;
 
+/* Loop counters: the native word, except on AVR where 16 bits are what every array index needs. */
+#if defined(__AVR__)
+typedef uint16_t murmur_index;
+#else
+typedef uint32_t murmur_index;
+#endif
+
 /* The short helpers below are inlined into the hot loops. */
 #if defined(__GNUC__)
 #define MURMUR_ALWAYS_INLINE static inline __attribute__((always_inline))
