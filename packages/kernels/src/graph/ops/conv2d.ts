@@ -1,6 +1,13 @@
 /** CONV_2D, int8 per-channel (TFLite reference_integer_ops::ConvPerChannel), NHWC input, OHWI filter. */
 import { clampInt8, multiplyByQuantizedMultiplier } from '../../fixed-point';
-import { checkChannels, constantOperand, opError, type Conv2dOp } from '../ir';
+import {
+  checkChannels,
+  constantOperand,
+  opError,
+  type Conv2dOp,
+  type DepthwiseConv2dOp,
+  type Int8Graph,
+} from '../ir';
 import { activationRange, channelMultipliers, spatialPadding, zeroPointOf } from '../quant';
 import { int32, int8, type GraphKernel } from './kernel';
 
@@ -20,34 +27,52 @@ export interface Conv2dParams {
   shift: Int32Array;
 }
 
+/**
+ * What regular and depthwise convolutions share once their filter is checked: SAME/VALID padding, the
+ * output shape it implies, offsets, the fused activation's clamp and the per-channel multipliers.
+ */
+export function convolutionParams(
+  op: Conv2dOp | DepthwiseConv2dOp,
+  g: Int8Graph,
+  index: number,
+  filter: [number, number],
+  outChannels: number,
+): Conv2dParams {
+  const x = g.tensors[op.inputs[0]]!;
+  const w = g.tensors[op.inputs[1]]!;
+  const y = g.tensors[op.outputs[0]]!;
+  const [n, h, wd, c] = x.shape as [number, number, number, number];
+  checkChannels(g, index, w, op.inputs[2], outChannels);
+  const ph = spatialPadding(op.padding, h, filter[0], op.stride[0], op.dilation[0]);
+  const pw = spatialPadding(op.padding, wd, filter[1], op.stride[1], op.dilation[1]);
+  const output: Conv2dParams['output'] = [n, ph.out, pw.out, outChannels];
+  if (y.shape.join() !== output.join())
+    throw opError(g, index, `output shape must be [${output.join(', ')}]`);
+  const [activationMin, activationMax] = activationRange(op.activation, y);
+  return {
+    input: [n, h, wd, c],
+    output,
+    filter,
+    inputOffset: -zeroPointOf(x),
+    outputOffset: zeroPointOf(y),
+    stride: op.stride,
+    dilation: op.dilation,
+    pad: [ph.pad, pw.pad],
+    activationMin,
+    activationMax,
+    ...channelMultipliers(x, w, y, outChannels),
+  };
+}
+
 export const conv2d: GraphKernel<Conv2dOp, Conv2dParams> = {
   prepare(op, g, index) {
     const x = g.tensors[op.inputs[0]]!;
     const w = constantOperand(g, index, op.inputs[1], 'int8', 'filter');
-    const y = g.tensors[op.outputs[0]]!;
-    const [n, h, wd, c] = x.shape as [number, number, number, number];
+    const c = x.shape[3]!;
     const [o, kh, kw, ci] = w.shape as [number, number, number, number];
     if (x.shape.length !== 4 || w.shape.length !== 4 || ci !== c)
       throw opError(g, index, 'needs an NHWC input and an OHWI filter with the same input channels');
-    checkChannels(g, index, w, op.inputs[2], o);
-    const ph = spatialPadding(op.padding, h, kh, op.stride[0], op.dilation[0]);
-    const pw = spatialPadding(op.padding, wd, kw, op.stride[1], op.dilation[1]);
-    if (y.shape.join() !== [n, ph.out, pw.out, o].join())
-      throw opError(g, index, `output shape must be [${[n, ph.out, pw.out, o].join(', ')}]`);
-    const [activationMin, activationMax] = activationRange(op.activation, y);
-    return {
-      input: [n, h, wd, c],
-      output: [n, ph.out, pw.out, o],
-      filter: [kh, kw],
-      inputOffset: -zeroPointOf(x),
-      outputOffset: zeroPointOf(y),
-      stride: op.stride,
-      dilation: op.dilation,
-      pad: [ph.pad, pw.pad],
-      activationMin,
-      activationMax,
-      ...channelMultipliers(x, w, y, o),
-    };
+    return convolutionParams(op, g, index, [kh, kw], o);
   },
   run(op, p, values) {
     const x = int8(values, op.inputs[0]);

@@ -1,8 +1,7 @@
 /** DEPTHWISE_CONV_2D, int8 per-channel (reference_integer_ops::DepthwiseConvPerChannel), filter [1, h, w, c·m]. */
 import { clampInt8, multiplyByQuantizedMultiplier } from '../../fixed-point';
-import { checkChannels, constantOperand, opError, type DepthwiseConv2dOp } from '../ir';
-import { activationRange, channelMultipliers, spatialPadding, zeroPointOf } from '../quant';
-import type { Conv2dParams } from './conv2d';
+import { constantOperand, opError, type DepthwiseConv2dOp } from '../ir';
+import { convolutionParams, type Conv2dParams } from './conv2d';
 import { int32, int8, type GraphKernel } from './kernel';
 
 export interface DepthwiseConv2dParams extends Conv2dParams {
@@ -13,32 +12,12 @@ export const depthwiseConv2d: GraphKernel<DepthwiseConv2dOp, DepthwiseConv2dPara
   prepare(op, g, index) {
     const x = g.tensors[op.inputs[0]]!;
     const w = constantOperand(g, index, op.inputs[1], 'int8', 'filter');
-    const y = g.tensors[op.outputs[0]]!;
-    const [n, h, wd, c] = x.shape as [number, number, number, number];
+    const c = x.shape[3]!;
     const [one, kh, kw, o] = w.shape as [number, number, number, number];
     const m = op.depthMultiplier;
     if (x.shape.length !== 4 || w.shape.length !== 4 || one !== 1 || o !== c * m)
       throw opError(g, index, `needs an NHWC input and a [1, h, w, channels × ${m}] filter`);
-    checkChannels(g, index, w, op.inputs[2], o);
-    const ph = spatialPadding(op.padding, h, kh, op.stride[0], op.dilation[0]);
-    const pw = spatialPadding(op.padding, wd, kw, op.stride[1], op.dilation[1]);
-    if (y.shape.join() !== [n, ph.out, pw.out, o].join())
-      throw opError(g, index, `output shape must be [${[n, ph.out, pw.out, o].join(', ')}]`);
-    const [activationMin, activationMax] = activationRange(op.activation, y);
-    return {
-      input: [n, h, wd, c],
-      output: [n, ph.out, pw.out, o],
-      filter: [kh, kw],
-      depthMultiplier: m,
-      inputOffset: -zeroPointOf(x),
-      outputOffset: zeroPointOf(y),
-      stride: op.stride,
-      dilation: op.dilation,
-      pad: [ph.pad, pw.pad],
-      activationMin,
-      activationMax,
-      ...channelMultipliers(x, w, y, o),
-    };
+    return { ...convolutionParams(op, g, index, [kh, kw], o), depthMultiplier: m };
   },
   run(op, p, values) {
     const x = int8(values, op.inputs[0]);
