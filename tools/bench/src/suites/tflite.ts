@@ -30,8 +30,11 @@ function tflmFigures(readme: string): Record<string, TflmFigures> {
   return figures;
 }
 
-/** Emulated cores: Cortex-M4 (an386), M33 (an505), M0 (micro:bit, where the model fits), and the host. */
-const boards = ['qemu-mps2-an386', 'qemu-mps2-an505', 'qemu-microbit', 'native'];
+/**
+ * Emulated cores: Cortex-M4 (an386), M33 (an505), M0 (micro:bit, 16 KB of RAM: where the model fits), M0+ (the
+ * RP2040 board: the micro:bit machine sized to its 264 KB of RAM), and the host.
+ */
+const boards = ['qemu-mps2-an386', 'qemu-mps2-an505', 'qemu-microbit', 'rpi-pico-sx1262', 'native'];
 
 /**
  * The MLPerf Tiny models through `.tflite` import and the generated C: per model and core, the golden cases
