@@ -231,6 +231,61 @@ static void murmur_rows_s8_interleaved(MURMUR_ROM void *filter, uint16_t first_r
 }
 #endif
 
+#if !MURMUR_NN_DSP && defined(__ARM_ARCH_6M__) && defined(__GNUC__)
+/*
+ * Rows w and w + cols times the patch, cols >= 2: per pair of columns one word of the patch (two int16,
+ * little-endian) split by SXTH and ASRS, four weights (Thumb-1 has no immediate form of LDRSH or LDRSB),
+ * four MULS and four ADDs into accumulators in high registers (six low registers are all the rest needs):
+ * 22 instructions per four multiply-accumulates.
+ * The patch is 4-byte aligned (the scratch is); an odd last column is added in C.
+ */
+__attribute__((noinline)) static void murmur_dot2_s8_m0(const int16_t *patch, const int8_t *w, uint32_t cols, int32_t acc[2]) {
+  const int16_t *x = patch;
+  const int16_t *end = patch + (cols & ~1u);
+  const int8_t *w0 = w;
+  /* The accumulators live in high registers (ADD reaches them), leaving the low ones to the loads. */
+  register int32_t a0 __asm__("r8") = 0;
+  register int32_t a1 __asm__("r9") = 0;
+  int32_t xv, xs, t;
+  /* Row 0's weights by LDRB + SXTB at immediate offsets, row 1's by LDRSB at the register offset cols. */
+  __asm__ volatile(
+      /* GCC hands inline assembly over in divided syntax; these lines are unified (it restores its own after). */
+      ".syntax unified\n"
+      "1:\n\t"
+      "ldr %[xv], [%[x]]\n\t"
+      "sxth %[xs], %[xv]\n\t"
+      "ldrb %[t], [%[w0], #0]\n\t"
+      "sxtb %[t], %[t]\n\t"
+      "muls %[t], %[xs]\n\t"
+      "add %[a0], %[t]\n\t"
+      "ldrsb %[t], [%[w0], %[cols]]\n\t"
+      "muls %[t], %[xs]\n\t"
+      "add %[a1], %[t]\n\t"
+      "asrs %[xs], %[xv], #16\n\t"
+      "ldrb %[t], [%[w0], #1]\n\t"
+      "sxtb %[t], %[t]\n\t"
+      "muls %[t], %[xs]\n\t"
+      "add %[a0], %[t]\n\t"
+      "adds %[w0], #1\n\t"
+      "ldrsb %[t], [%[w0], %[cols]]\n\t"
+      "muls %[t], %[xs]\n\t"
+      "add %[a1], %[t]\n\t"
+      "adds %[w0], #1\n\t"
+      "adds %[x], #4\n\t"
+      "cmp %[x], %[end]\n\t"
+      "bne 1b\n\t"
+      : [a0] "+r"(a0), [a1] "+r"(a1), [x] "+l"(x), [w0] "+l"(w0), [xv] "=&l"(xv), [xs] "=&l"(xs), [t] "=&l"(t)
+      : [cols] "l"(cols), [end] "r"(end)
+      : "cc", "memory");
+  if (cols & 1u) {
+    a0 += (int32_t)patch[cols - 1] * w[cols - 1];
+    a1 += (int32_t)patch[cols - 1] * w[2u * cols - 1];
+  }
+  acc[0] = a0;
+  acc[1] = a1;
+}
+#endif
+
 static void murmur_rows_s8(MURMUR_ROM void *filter, uint16_t first_row, uint16_t row_count, uint16_t cols,
                            const int16_t *patch, MURMUR_ROM murmur_quant_params *quant, int8_t *output) {
   MURMUR_ROM int8_t *w = (MURMUR_ROM int8_t *)filter + (uint32_t)first_row * cols;
@@ -256,6 +311,15 @@ static void murmur_rows_s8(MURMUR_ROM void *filter, uint16_t first_row, uint16_t
   }
 #else
   murmur_index r = 0;
+#if defined(__ARM_ARCH_6M__) && defined(__GNUC__)
+  /* Cortex-M0/M0+: two rows per patch load in Thumb-1 assembly (see murmur_dot2_s8_m0). */
+  for (; r + 2 <= row_count && cols >= 2; r += 2, w += 2u * cols) {
+    int32_t acc[2];
+    murmur_dot2_s8_m0(patch, w, cols, acc);
+    output[r] = murmur_requantize_row(acc[0], quant, (uint16_t)(first_row + r));
+    output[r + 1] = murmur_requantize_row(acc[1], quant, (uint16_t)(first_row + r + 1));
+  }
+#endif
 #if !defined(__ARM_ARCH_6M__) && !defined(__AVR__)
   /* Two rows at a time share each patch load; two columns per step (Armv6-M and AVR have too few registers). */
   for (; r + 2 <= row_count; r += 2, w += 2u * cols) {
