@@ -46,9 +46,16 @@ murmur_status murmur_conv2d_any(const murmur_context *ctx, MURMUR_ROM murmur_con
           murmur_patch_fill(patch, image + ((uint32_t)y0 * in_w + (uint32_t)x0) * in_c, cols, offset, format->reordered);
         } else {
           int16_t *dst = patch;
+          const int row_inside = p.dilation_w == 1 && x0 >= 0 && x0 + kw <= in_w;
           int32_t fy, fx, c;
           for (fy = 0; fy < kh; fy++) {
             const int32_t y = y0 + fy * p.dilation_h;
+            if (row_inside && y >= 0 && y < in_h) {
+              /* The window's row is one contiguous run of the input. */
+              murmur_patch_fill(dst, image + ((uint32_t)y * in_w + (uint32_t)x0) * in_c, (uint32_t)(kw * in_c), offset, 0);
+              dst += kw * in_c;
+              continue;
+            }
             for (fx = 0; fx < kw; fx++, dst += in_c) {
               const int32_t x = x0 + fx * p.dilation_w;
               if (y >= 0 && y < in_h && x >= 0 && x < in_w)

@@ -51,7 +51,25 @@ static murmur_status murmur_pool2d(MURMUR_ROM murmur_pool2d_params *p, const int
   return MURMUR_OK;
 }
 
+/* A window that covers the whole input (global average pooling, the usual last layer): one strided sum per channel. */
+static int murmur_global_mean(MURMUR_ROM murmur_pool2d_params *p, const int8_t *input, int8_t *output) {
+  const int32_t channels = p->input.c, count = (int32_t)p->input.h * p->input.w;
+  int32_t i, c;
+  if (p->input.n != 1 || p->output.h != 1 || p->output.w != 1 || p->filter_h != p->input.h ||
+      p->filter_w != p->input.w || p->pad_h != 0 || p->pad_w != 0)
+    return 0;
+  for (c = 0; c < channels; c++) {
+    const int8_t *x = input + c;
+    int32_t sum = 0, v;
+    for (i = 0; i < count; i++, x += channels) sum += *x;
+    v = sum > 0 ? (sum + count / 2) / count : (sum - count / 2) / count;
+    output[c] = (int8_t)(v < p->activation_min ? p->activation_min : v > p->activation_max ? p->activation_max : v);
+  }
+  return 1;
+}
+
 murmur_status murmur_avgpool2d_s8(MURMUR_ROM murmur_pool2d_params *params, const int8_t *input, int8_t *output) {
+  if (murmur_global_mean(params, input, output)) return MURMUR_OK;
   return murmur_pool2d(params, input, output, murmur_window_mean);
 }
 
