@@ -4,7 +4,7 @@
  * ranges), one kernel call per op, and every activation in one arena planned at generation time — no
  * interpreter, no flatbuffer, no heap.
  */
-import { cBanner, cIncludeGuard, MurmurError } from '@murmur/core';
+import { cBanner, cExternC, cIncludeGuard, MurmurError } from '@murmur/core';
 import {
   elementCount,
   type AddParams,
@@ -325,20 +325,14 @@ function assemble(e: Emitter, name: string, origin: string, profile: boolean): G
       '',
       '#include <stdint.h>',
       '',
-      '#ifdef __cplusplus',
-      'extern "C" {',
-      '#endif',
-      '',
-      `#define ${upper}_INPUT_SIZE ${inputSize}u`,
-      `#define ${upper}_OUTPUT_SIZE ${outputSize}u`,
-      `#define ${upper}_ARENA_BYTES ${plan.size}u`,
-      '',
-      `/** One inference: ${inputSize} int8 input values to ${outputSize} int8 outputs. 0 or a murmur_status. */`,
-      `int ${prefix}_invoke(const int8_t *input, int8_t *output);`,
-      '',
-      '#ifdef __cplusplus',
-      '}',
-      '#endif',
+      ...cExternC([
+        `#define ${upper}_INPUT_SIZE ${inputSize}u`,
+        `#define ${upper}_OUTPUT_SIZE ${outputSize}u`,
+        `#define ${upper}_ARENA_BYTES ${plan.size}u`,
+        '',
+        `/** One inference: ${inputSize} int8 input values to ${outputSize} int8 outputs. 0 or a murmur_status. */`,
+        `int ${prefix}_invoke(const int8_t *input, int8_t *output);`,
+      ]),
       '',
     ].join('\n'),
   )}`;

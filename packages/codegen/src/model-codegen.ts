@@ -7,7 +7,7 @@ import {
   type QuantizedLayer,
   type QuantizedWeightLayer,
 } from '@murmur/kernels';
-import { cBanner, cIncludeGuard, MurmurError } from '@murmur/core';
+import { cBanner, cExternC, cIncludeGuard, MurmurError } from '@murmur/core';
 import { samePadLeft, type Conv1dLayer, type Pool1dLayer } from '@murmur/nn';
 import { cFloat } from '@murmur/core';
 import { cArray, cIdentifier } from './c-emit';
@@ -305,31 +305,25 @@ export function generateModelCode(model: CompressedModel, options: ModelCodeOpti
       '',
       '#include <stdint.h>',
       '',
-      '#ifdef __cplusplus',
-      'extern "C" {',
-      '#endif',
-      '',
-      `#define ${upper}_INPUT_SIZE ${inputSize}`,
-      `#define ${upper}_OUTPUT_SIZE ${outputSize}`,
-      `#define ${upper}_ARENA_BYTES ${plan.size}`,
-      '',
-      model.inputNorm
-        ? `/** Standardizes ${inputSize} float features as in training, quantizes them and runs the model; writes ${outputSize} int8 outputs. 0 or a murmur_status. */`
-        : `/** Quantizes ${inputSize} float features and runs the model; writes ${outputSize} int8 outputs. 0 or a murmur_status. */`,
-      `int ${prefix}_invoke(const float *features, int8_t *output);`,
-      '',
-      '/** Runs the model on an already quantized int8 input. 0 or a murmur_status. */',
-      `int ${prefix}_invoke_s8(const int8_t *input, int8_t *output);`,
-      '',
-      `/** The model's int8 input tensor inside the arena (${inputSize} values), for ${prefix}_run. */`,
-      `int8_t *${prefix}_input(void);`,
-      '',
-      `/** Runs the layers on the input already in ${prefix}_input(). 0 or a murmur_status. */`,
-      `int ${prefix}_run(int8_t *output);`,
-      '',
-      '#ifdef __cplusplus',
-      '}',
-      '#endif',
+      ...cExternC([
+        `#define ${upper}_INPUT_SIZE ${inputSize}`,
+        `#define ${upper}_OUTPUT_SIZE ${outputSize}`,
+        `#define ${upper}_ARENA_BYTES ${plan.size}`,
+        '',
+        model.inputNorm
+          ? `/** Standardizes ${inputSize} float features as in training, quantizes them and runs the model; writes ${outputSize} int8 outputs. 0 or a murmur_status. */`
+          : `/** Quantizes ${inputSize} float features and runs the model; writes ${outputSize} int8 outputs. 0 or a murmur_status. */`,
+        `int ${prefix}_invoke(const float *features, int8_t *output);`,
+        '',
+        '/** Runs the model on an already quantized int8 input. 0 or a murmur_status. */',
+        `int ${prefix}_invoke_s8(const int8_t *input, int8_t *output);`,
+        '',
+        `/** The model's int8 input tensor inside the arena (${inputSize} values), for ${prefix}_run. */`,
+        `int8_t *${prefix}_input(void);`,
+        '',
+        `/** Runs the layers on the input already in ${prefix}_input(). 0 or a murmur_status. */`,
+        `int ${prefix}_run(int8_t *output);`,
+      ]),
       '',
     ].join('\n'),
   )}`;

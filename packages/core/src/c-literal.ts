@@ -38,3 +38,18 @@ export function cBanner(about: readonly string[], generator: string, from: strin
 export function cIncludeGuard(guard: string, body: string): string {
   return `#ifndef ${guard}\n#define ${guard}\n${body}\n#endif /* ${guard} */\n`;
 }
+
+/** Header declarations usable from C++ as well: `body` inside `extern "C"` (the one place this guard is written). */
+export function cExternC(body: readonly string[]): string[] {
+  return [
+    '#ifdef __cplusplus',
+    'extern "C" {',
+    '#endif',
+    '',
+    ...body,
+    '',
+    '#ifdef __cplusplus',
+    '}',
+    '#endif',
+  ];
+}
