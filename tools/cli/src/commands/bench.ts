@@ -4,7 +4,9 @@ import type { CommandModule } from './index';
 export function registerBench(program: Command): void {
   program
     .command('bench')
-    .description('run benchmark suites (payload, dsp, compress, codegen, ...) and write bench/results/<suite>.json')
+    .description(
+      'run benchmark suites (payload, dsp, compress, codegen, ...) and write bench/results/<suite>.json',
+    )
     .argument('[suites...]', 'suites to run (default: all)')
     .action(async (suites: string[]) => {
       const { runBenchmarks } = await import('@murmur/bench');

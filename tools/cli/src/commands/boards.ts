@@ -5,7 +5,9 @@ import { printJson, printTable } from '../output';
 
 /** Whole MiB where the size is one, otherwise KiB with at most one decimal. */
 export const formatSize = (bytes: number): string =>
-  bytes >= 1 << 20 && bytes % (1 << 20) === 0 ? `${bytes / (1 << 20)} MiB` : `${Number((bytes / 1024).toFixed(1))} KiB`;
+  bytes >= 1 << 20 && bytes % (1 << 20) === 0
+    ? `${bytes / (1 << 20)} MiB`
+    : `${Number((bytes / 1024).toFixed(1))} KiB`;
 
 function radioText(b: Board): string {
   if (b.radio.technology === 'none') return '-';
@@ -22,7 +24,11 @@ export function boardRows(boards: Board[]): (string | number)[][] {
     formatSize(b.memory.flash.size),
     formatSize(b.memory.ram.size),
     radioText(b),
-    b.emulator.kind === 'qemu' ? `qemu ${b.emulator.machine}` : b.emulator.kind === 'simavr' ? `simavr ${b.emulator.mcu}` : 'host',
+    b.emulator.kind === 'qemu'
+      ? `qemu ${b.emulator.machine}`
+      : b.emulator.kind === 'simavr'
+        ? `simavr ${b.emulator.mcu}`
+        : 'host',
   ]);
 }
 

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { CommandModule } from './index';
-import { UsageError } from '@murmur/core';
+import { boardOption } from '../board-option';
 import { DATA_DIR_HELP, printJson, printTable } from '../output';
 
 export function registerBuild(program: Command): void {
@@ -17,14 +17,8 @@ export function registerBuild(program: Command): void {
     .action(async (opts: { app?: string; board: string; out?: string; dataDir?: string; json?: boolean }) => {
       const { loadApp } = await import('@murmur/app');
       const { buildApp, writeReport, imageMemory } = await import('@murmur/pipeline');
-      const { getBoard } = await import('@murmur/boards');
       const app = await loadApp(opts.app);
-      let board;
-      try {
-        board = getBoard(opts.board);
-      } catch (e) {
-        throw new UsageError((e as Error).message);
-      }
+      const board = await boardOption(opts.board);
       const result = await buildApp({
         app,
         board,

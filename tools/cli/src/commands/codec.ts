@@ -38,7 +38,10 @@ export function registerCodec(program: Command): void {
           [`${c.baseName}.h`]: c.header,
           [`${c.baseName}.c`]: c.source,
           ...Object.fromEntries(
-            payload.payloadRuntimeFiles.map((f) => [f, readFileSync(join(payload.payloadRuntimeDir, f), 'utf8')]),
+            payload.payloadRuntimeFiles.map((f) => [
+              f,
+              readFileSync(join(payload.payloadRuntimeDir, f), 'utf8'),
+            ]),
           ),
         };
       } else files = { [`${name}.js`]: payload.generateCodecJs(app.payload) };

@@ -131,7 +131,9 @@ describe('murmur decode / encode / codec / airtime', () => {
       const js = readFileSync(join(dir, 'predictive-maintenance-codec.js'), 'utf8');
       expect(() => acorn.parse(js, { ecmaVersion: 5 })).not.toThrow();
       expect(await run('codec', '--app', 'wearable-activity', '--target', 'c', '--out', dir)).toBe(0);
-      expect(readdirSync(dir)).toEqual(expect.arrayContaining(['murmur_wearable_activity.h', 'murmur_payload.c']));
+      expect(readdirSync(dir)).toEqual(
+        expect.arrayContaining(['murmur_wearable_activity.h', 'murmur_payload.c']),
+      );
       expect(await run('codec', '--app', 'wearable-activity', '--target', 'nope', '--out', dir)).toBe(2);
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import type { CommandModule } from './index';
+import { boardOption } from '../board-option';
 import { DATA_DIR_HELP, printJson, printTable } from '../output';
 
 interface EvalOptions {
@@ -72,13 +73,7 @@ export function registerEval(program: Command): void {
         throw new UsageError(
           `--firmware-windows must be a non-negative integer, got '${opts.firmwareWindows}'`,
         );
-      const { getBoard } = await import('@murmur/boards');
-      let board;
-      try {
-        board = getBoard(opts.board);
-      } catch (e) {
-        throw new UsageError((e as Error).message);
-      }
+      const board = await boardOption(opts.board);
       const dir = opts.buildDir ?? join(workspaceRoot(), 'dist', 'apps', app.id, board.id);
       const result = await pipeline.evaluateApp(app, board, {
         buildDir: dir,

@@ -16,7 +16,9 @@ export interface CommandModule {
 /** Every command module in this folder, in help order. */
 export async function loadCommands(): Promise<CommandModule[]> {
   const dir = dirname(fileURLToPath(import.meta.url));
-  const files = readdirSync(dir).filter((f) => f.endsWith('.ts') && f !== 'index.ts' && !f.endsWith('.test.ts'));
+  const files = readdirSync(dir).filter(
+    (f) => f.endsWith('.ts') && f !== 'index.ts' && !f.endsWith('.test.ts'),
+  );
   const modules = await Promise.all(
     files.map(async (f) => ((await import(`./${f}`)) as { command?: CommandModule }).command),
   );

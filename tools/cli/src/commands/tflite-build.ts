@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { boardOption } from '../board-option';
 import { printJson } from '../output';
 
 /** `murmur tflite build`: a .tflite to a C library, firmware and report for a board. */
@@ -17,15 +18,8 @@ export function registerTfliteBuild(tflite: Command): void {
     )
     .option('--json', 'print JSON')
     .action(async (file: string, opts: { board: string; out: string; golden?: string; json?: boolean }) => {
-      const { UsageError } = await import('@murmur/core');
-      const { getBoard } = await import('@murmur/boards');
       const { buildTflite } = await import('@murmur/pipeline');
-      let board;
-      try {
-        board = getBoard(opts.board);
-      } catch (e) {
-        throw new UsageError((e as Error).message);
-      }
+      const board = await boardOption(opts.board);
       const result = await buildTflite({ file, board, outDir: opts.out, golden: opts.golden });
       const v = result.verification;
       if (opts.json) printJson(result);

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { boardOption } from '../board-option';
 import { printJson } from '../output';
 
 /** `murmur tflite verify`: the generated C of a .tflite on a board's emulator against a golden file. */
@@ -13,17 +14,10 @@ export function registerTfliteVerify(tflite: Command): void {
     .option('--board <board>', 'board id (boards/<board>.json); native runs on the host', 'native')
     .option('--json', 'print JSON')
     .action(async (file: string, opts: { golden: string; board: string; json?: boolean }) => {
-      const { UsageError } = await import('@murmur/core');
-      const { getBoard } = await import('@murmur/boards');
       const { readGolden, readTflite } = await import('@murmur/tflite');
       const { prepareGraph } = await import('@murmur/kernels');
       const { verifyGraph } = await import('@murmur/verify');
-      let board;
-      try {
-        board = getBoard(opts.board);
-      } catch (e) {
-        throw new UsageError((e as Error).message);
-      }
+      const board = await boardOption(opts.board);
       const prepared = prepareGraph(readTflite(file));
       const golden = readGolden(opts.golden);
       const cases = golden.cases.map((c) => ({ input: c.input, expected: c.output }));
