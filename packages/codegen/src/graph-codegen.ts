@@ -111,10 +111,10 @@ class Emitter {
     return `(${this.prefix}_arena + ${this.plan.buffers[this.bufferOf.get(t)!]!.offset})`;
   }
 
-  /** Points the kernel context at op i's scratch buffer. */
-  scratch(i: number, bytes: number): void {
-    const offset = this.plan.buffers.find((b) => b.name === `scratch${i}`)!.offset;
-    this.calls.push(`  ctx.buf = ${this.prefix}_arena + ${offset};`, `  ctx.size = ${bytes};`);
+  /** Points the kernel context at op i's scratch buffer, as the arena plan placed and sized it (scratchOf). */
+  scratch(i: number): void {
+    const buffer = this.plan.buffers.find((b) => b.name === `scratch${i}`)!;
+    this.calls.push(`  ctx.buf = ${this.prefix}_arena + ${buffer.offset};`, `  ctx.size = ${buffer.size};`);
   }
 
   array(ctype: 'int8_t' | 'int32_t', id: string, values: Int8Array | Int32Array): string {
@@ -183,7 +183,7 @@ const emitConv: OpEmit<GraphOp & { op: 'conv2d' | 'depthwise_conv2d' }> = (e, op
     ),
   );
   e.constantBytes += weights.length;
-  e.scratch(i, 2 * cols);
+  e.scratch(i);
   e.calls.push(
     ifDsp(
       `  status = murmur_conv2d_s8_interleaved(&ctx, &${p}_params, ${quant}, ${x}, ${p}_filter, ${y});`,
@@ -206,7 +206,7 @@ const emitFullyConnected: OpEmit<GraphOp & { op: 'fully_connected' }> = (e, op, 
   e.definitions.push(
     `${e.rom} murmur_fc_params ${p}_params = {${fits(q.inputs, 32767, 'inputs', i)}, ${fits(q.outputs, 65535, 'outputs', i)}};`,
   );
-  e.scratch(i, 2 * q.inputs);
+  e.scratch(i);
   const [x, y] = [e.at(op.inputs[0]), e.at(op.outputs[0])];
   if (q.batches === 1) {
     e.check(`murmur_fully_connected_s8(&ctx, &${p}_params, ${quant}, ${x}, ${weights}, ${y})`);
