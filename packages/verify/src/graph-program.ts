@@ -167,21 +167,13 @@ export async function verifyGraph(
       options.perOp && run.costUnit !== 'none'
         ? prepared.graph.ops.map((_, i) => median(`op${i}`) ?? 0)
         : undefined;
-    const costs = run.costs
-      .filter((k) => k.label === 'inference')
-      .map((k) => k.value)
-      .sort((a, b) => a - b);
     const memory = run.image.memory;
     return {
       board: board.id,
       cases: cases.length,
       casesEqual,
       firstDifference,
-      perInference: perOp
-        ? perOp.reduce((a, b) => a + b, 0)
-        : costs.length
-          ? costs[Math.floor(costs.length / 2)]!
-          : null,
+      perInference: perOp ? perOp.reduce((a, b) => a + b, 0) : median('inference'),
       unit: run.costUnit,
       arenaBytes: generated.plan.size,
       constantBytes: generated.constantBytes,
