@@ -4,7 +4,7 @@
  * packages/dsp/c/ (murmur_dsp.h).
  * The generated API is streaming: frames arrive in chunks, a window is processed when it is full.
  */
-import { cBanner, cFloat, cIncludeGuard } from '@murmur/core';
+import { cBanner, cExternC, cFloat, cIncludeGuard } from '@murmur/core';
 import type { CompiledGraph, PlannedStep, Table } from './graph';
 import { blockOp, MOMENT_NAMES, streamOp, type BlockStep, type StreamStep } from './ops';
 
@@ -46,11 +46,8 @@ ${cIncludeGuard(
 #include <stddef.h>
 #include <stdint.h>
 
-#ifdef __cplusplus
-extern "C" {
-#endif
-
-#define ${ID}_CHANNELS ${channels}u
+${cExternC([
+  `#define ${ID}_CHANNELS ${channels}u
 #define ${ID}_RATE_HZ ${graph.rateHz}
 #define ${ID}_WINDOW ${graph.window}u
 #define ${ID}_HOP ${graph.hop}u
@@ -77,11 +74,8 @@ void ${id}_init(${id}_state_t *state);
  * the remaining frames. scratch holds ${ID}_SCRATCH_FLOATS floats.
  */
 size_t ${id}_push(${id}_state_t *state, const float *frames, size_t n_frames, float *scratch, float *features,
-${' '.repeat(id.length + 13)}int *ready);
-
-#ifdef __cplusplus
-}
-#endif`,
+${' '.repeat(id.length + 13)}int *ready);`,
+]).join('\n')}`,
 )}`;
 
   const at = (name: string): string =>
