@@ -9,9 +9,9 @@ export const avgpool2d: GraphKernel<Pool2dOp, Pool2dParams> = {
   run(op, p, values) {
     const x = int8(values, op.inputs[0]);
     const y = int8(values, op.outputs[0]);
-    forEachWindow(p, (out, from, count) => {
+    forEachWindow(p, (out, pixels, count, channel) => {
       let acc = 0;
-      for (let i = 0; i < count; i++) acc += x[from[i]!]!;
+      for (let i = 0; i < count; i++) acc += x[pixels[i]! + channel]!;
       // C integer division truncates toward zero.
       const mean = Math.trunc(
         acc > 0 ? (acc + Math.trunc(count / 2)) / count : (acc - Math.trunc(count / 2)) / count,

@@ -8,9 +8,9 @@ export const maxpool2d: GraphKernel<Pool2dOp, Pool2dParams> = {
   run(op, p, values) {
     const x = int8(values, op.inputs[0]);
     const y = int8(values, op.outputs[0]);
-    forEachWindow(p, (out, from, count) => {
+    forEachWindow(p, (out, pixels, count, channel) => {
       let max = -128;
-      for (let i = 0; i < count; i++) max = Math.max(max, x[from[i]!]!);
+      for (let i = 0; i < count; i++) max = Math.max(max, x[pixels[i]! + channel]!);
       y[out] = Math.min(p.activationMax, Math.max(p.activationMin, max));
     });
   },

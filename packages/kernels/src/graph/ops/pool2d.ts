@@ -38,12 +38,12 @@ export function preparePool2d(op: Pool2dOp, g: Int8Graph, index: number): Pool2d
 }
 
 /**
- * Calls `visit(outIndex, inIndices)` for each output element with the input elements its window covers
- * (clipped to the input: padding is never averaged in).
+ * Calls `visit(outIndex, pixels, count, channel)` for each output element: the input elements its window
+ * covers (clipped to the input: padding is never averaged in) are `pixels[i] + channel` for i < count.
  */
 export function forEachWindow(
   p: Pool2dParams,
-  visit: (out: number, from: number[], count: number) => void,
+  visit: (out: number, pixels: number[], count: number, channel: number) => void,
 ): void {
   const [n, h, w, c] = p.input;
   const [, oh, ow] = p.output;
@@ -60,12 +60,7 @@ export function forEachWindow(
         let count = 0;
         for (let fy = fy0; fy < fy1; fy++)
           for (let fx = fx0; fx < fx1; fx++) window[count++] = ((b * h + y0 + fy) * w + x0 + fx) * c;
-        for (let ch = 0; ch < c; ch++)
-          visit(
-            ((b * oh + oy) * ow + ox) * c + ch,
-            window.map((i) => i + ch),
-            count,
-          );
+        for (let ch = 0; ch < c; ch++) visit(((b * oh + oy) * ow + ox) * c + ch, window, count, ch);
       }
     }
   }
