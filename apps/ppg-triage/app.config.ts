@@ -23,7 +23,13 @@ export const app: MurmurApp = {
   summary:
     'Breathing slow / normal / fast from the respiratory rate estimated on a PPG, with heart rate and signal quality.',
   classes: BREATHING_CLASSES,
-  sensor: { description: 'PPG front end, one channel of normalised pleth (e.g. MAX30101 or AFE4404)' },
+  // The front end's full scale in the normalised units the model was trained on (BIDMC's pleth stays within
+  // 0…4 and flat stretches at its limits last up to 2 s), so 4 s of one value is a stuck or saturated sensor.
+  sensor: {
+    description: 'PPG front end, one channel of normalised pleth (e.g. MAX30101 or AFE4404)',
+    range: [-10, 10],
+    stuckSeconds: 4,
+  },
   features: appFeatures,
   featureGraph,
   model: { hidden: [16], epochs: 60, patience: 10 },

@@ -14,7 +14,13 @@ export const app: MurmurApp = {
   title: 'Predictive maintenance',
   summary: 'Bearing fault class and an on-site learned anomaly score from drive-end vibration.',
   classes: MACHINE_STATES,
-  sensor: { description: 'vibration accelerometer in g (e.g. IIS3DWB or ADXL1002)' },
+  // ±50 g full scale (the CWRU and IMS recordings stay within ±6.7 g). Vibration noise changes a 12 kHz
+  // reading every few samples (the longest equal run in the data is 4), so 50 ms of one value is stuck.
+  sensor: {
+    description: 'vibration accelerometer in g (e.g. ADXL1002 at ±50 g)',
+    range: [-50, 50],
+    stuckSeconds: 0.05,
+  },
   features: appFeatures,
   featureGraph,
   model: { hidden: [24, 12], epochs: 30, patience: 0 },

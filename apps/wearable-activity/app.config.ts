@@ -14,7 +14,13 @@ export const app: MurmurApp = {
   summary:
     'Minutes per activity (walking, jogging, stairs, sitting, standing, kicking) from a wrist accelerometer.',
   classes: ACTIVITIES,
-  sensor: { description: '3-axis wrist accelerometer in m/s2 (e.g. LIS2DH12 or BMA400)' },
+  // ±8 g full scale: the WISDM watches never reached 7 g. A working accelerometer's noise changes the reading
+  // every sample (the longest equal run in WISDM is 9 samples), so 2 s of one value is a stuck sensor.
+  sensor: {
+    description: '3-axis wrist accelerometer in m/s2 (e.g. LIS2DH12 or BMA400 at ±8 g)',
+    range: [-78.4532, 78.4532],
+    stuckSeconds: 2,
+  },
   features: appFeatures,
   featureGraph,
   // Fixed epochs on all training subjects: early stopping on a fifth of them cost 1–2 pp in

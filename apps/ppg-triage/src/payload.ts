@@ -1,7 +1,8 @@
 /**
  * Uplink of the PPG breathing-triage template: breathing class of the period (slow < 12, normal 12-20,
  * fast > 20 breaths/min, or unknown when the estimator rejected every window), respiratory and heart rate,
- * the number of windows rejected as low quality, signal quality, alert and battery, in 5 bytes on fPort 14.
+ * the number of windows rejected as low quality, signal quality, alert, whether the sensor check found a
+ * faulty window, and battery, in 5 bytes on fPort 14.
  */
 import { definePayload, t, type Infer } from '@murmur/payload';
 
@@ -14,7 +15,7 @@ export const payloadSchema = definePayload({
   name: 'ppg_triage',
   description: 'Breathing triage from a PPG window',
   fPort: 14,
-  version: 2,
+  version: 3,
   fields: {
     breathing: t.enum(BREATHING_VALUES, {
       description:
@@ -33,6 +34,9 @@ export const payloadSchema = definePayload({
     }),
     signal_quality: t.unorm(4, { saturate: true, description: 'PPG signal quality' }),
     alert: t.bool({ description: 'breathing outside the normal range' }),
+    sensor_fault: t.bool({
+      description: 'the PPG gave non-finite, clipped or stuck samples in a window of the period',
+    }),
     battery_pct: t.uint(7, { max: 100, unit: '%EL', saturate: true, description: 'remaining battery' }),
   },
 });
@@ -50,6 +54,7 @@ export const payloadExamples: { description: string; value: PpgTriageUplink }[] 
       rejected: 2,
       signal_quality: 0.8666666666666667,
       alert: false,
+      sensor_fault: false,
       battery_pct: 90,
     },
   },
@@ -62,6 +67,7 @@ export const payloadExamples: { description: string; value: PpgTriageUplink }[] 
       rejected: 9,
       signal_quality: 0.6,
       alert: true,
+      sensor_fault: false,
       battery_pct: 35,
     },
   },
@@ -74,7 +80,21 @@ export const payloadExamples: { description: string; value: PpgTriageUplink }[] 
       rejected: 56,
       signal_quality: 0,
       alert: false,
+      sensor_fault: false,
       battery_pct: 80,
+    },
+  },
+  {
+    description: 'PPG sensor stuck the whole period',
+    value: {
+      breathing: 'unknown',
+      rr_bpm: 0,
+      hr_bpm: 0,
+      rejected: 0,
+      signal_quality: 0,
+      alert: false,
+      sensor_fault: true,
+      battery_pct: 62,
     },
   },
 ];

@@ -22,6 +22,7 @@ export const uplinkPolicy: UplinkPolicyDef = {
     rejected: { of: 'rejectedWindows' },
     signal_quality: { of: 'feature', feature: 'rr_quality', reduce: 'mean' },
     alert: { of: 'alert' },
+    sensor_fault: { of: 'sensorFaults' },
     battery_pct: { of: 'battery' },
   },
   alert: { abnormalClasses: ['slow', 'fast'], consecutive: 2 },

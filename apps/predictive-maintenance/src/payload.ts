@@ -1,20 +1,24 @@
 /**
- * Uplink of the bearing-monitoring template: the fault class and its confidence, the largest anomaly score
- * of the period, vibration statistics and the battery, in 9 bytes on fPort 10. The downlink (fPort 11)
+ * Uplink of the bearing-monitoring template: the fault class and its confidence (`unknown` when no window
+ * of the period was classified), the largest anomaly score of the period, vibration statistics, whether the
+ * sensor check found a faulty window, and the battery, in 9 bytes on fPort 10. The downlink (fPort 11)
  * restarts commissioning of the on-site baseline and/or sets the uplink period.
  */
 import { definePayload, t, type Infer, type InferDownlink } from '@murmur/payload';
 
 export const MACHINE_STATES = ['normal', 'inner_race', 'ball', 'outer_race'] as const;
 
+/** The state field's values: the machine states, and `unknown` for a period without a classified window. */
+export const STATE_VALUES = [...MACHINE_STATES, 'unknown'] as const;
+
 export const payloadSchema = definePayload(
   {
     name: 'predictive_maintenance',
     description: 'Bearing condition over one uplink period',
     fPort: 10,
-    version: 1,
+    version: 2,
     fields: {
-      state: t.enum(MACHINE_STATES, { description: 'most frequent machine state in the period' }),
+      state: t.enum(STATE_VALUES, { description: 'most frequent machine state in the period' }),
       confidence: t.unorm(7, { saturate: true, description: 'mean classifier confidence for that state' }),
       anomaly_score: t.fixed(8, {
         scale: 0.1,
@@ -36,6 +40,9 @@ export const payloadSchema = definePayload(
       kurtosis: t.fixed(8, { scale: 0.1, saturate: true, description: 'kurtosis of the vibration signal' }),
       windows: t.uint(10, { saturate: true, description: 'windows analysed in the period' }),
       alert: t.bool({ description: 'a fault or anomaly alert was raised' }),
+      sensor_fault: t.bool({
+        description: 'the accelerometer gave non-finite, clipped or stuck samples in a window of the period',
+      }),
       battery_pct: t.uint(7, { max: 100, unit: '%EL', saturate: true, description: 'remaining battery' }),
     },
   },
@@ -70,6 +77,7 @@ export const payloadExamples: { description: string; value: PredictiveMaintenanc
       kurtosis: 3.1,
       windows: 900,
       alert: false,
+      sensor_fault: false,
       battery_pct: 97,
     },
   },
@@ -84,7 +92,23 @@ export const payloadExamples: { description: string; value: PredictiveMaintenanc
       kurtosis: 9.6,
       windows: 900,
       alert: true,
+      sensor_fault: false,
       battery_pct: 64,
+    },
+  },
+  {
+    description: 'Accelerometer disconnected the whole period',
+    value: {
+      state: 'unknown',
+      confidence: 0,
+      anomaly_score: 0,
+      rms_g: 0,
+      peak_g: 0,
+      kurtosis: 0,
+      windows: 0,
+      alert: false,
+      sensor_fault: true,
+      battery_pct: 91,
     },
   },
 ];

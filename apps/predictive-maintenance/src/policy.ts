@@ -7,14 +7,15 @@
  * statistics, band energies and envelope defect energies; after that each window's score is the RMS of
  * its z-scores, so a machine the classifier never saw still reports "something changed". Three fault or
  * anomalous (score > 6) windows in a row raise an alert and send an uplink at once. A downlink can
- * restart the commissioning.
+ * restart the commissioning. Windows the sensor check finds faulty are not classified, raise no alert and
+ * teach the baseline nothing; the uplink flags them.
  */
 import type { UplinkPolicyDef } from '@murmur/policy';
 
 export const uplinkPolicy: UplinkPolicyDef = {
   periodS: 60 * 60,
   fields: {
-    state: { of: 'dominantClass' },
+    state: { of: 'dominantClass', none: 'unknown' },
     confidence: { of: 'dominantConfidence' },
     anomaly_score: { of: 'anomalyMax' },
     rms_g: { of: 'feature', feature: 'x_std', reduce: 'mean' },
@@ -22,6 +23,7 @@ export const uplinkPolicy: UplinkPolicyDef = {
     kurtosis: { of: 'feature', feature: 'x_kurtosis', reduce: 'mean' },
     windows: { of: 'windows' },
     alert: { of: 'alert' },
+    sensor_fault: { of: 'sensorFaults' },
     battery_pct: { of: 'battery' },
   },
   alert: { abnormalClasses: ['inner_race', 'ball', 'outer_race'], anomalyAbove: 6, consecutive: 3 },

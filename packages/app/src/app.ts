@@ -23,6 +23,19 @@ export interface Fold {
   test: (row: RowKey) => boolean;
 }
 
+/**
+ * The sensor as the firmware's sensor check sees it: a window with a non-finite sample, a sample at or
+ * beyond `range` (clipping), or a channel that holds one value for `stuckSeconds` is a sensor fault, never
+ * classified (@murmur/dsp `SensorCheck`).
+ */
+export interface SensorDescription {
+  description: string;
+  /** Full scale [min, max] in the unit of the feature graph's channels. */
+  range: readonly [number, number];
+  /** Seconds of equal consecutive samples on one channel from which the sensor counts as stuck. */
+  stuckSeconds: number;
+}
+
 export interface MurmurApp {
   /** Folder name under apps/, e.g. `wearable-activity`. */
   id: string;
@@ -32,7 +45,7 @@ export interface MurmurApp {
   /** The model's classes in output order (also the payload's class enum values). */
   classes: readonly string[];
   /** The sensor the device reads (the firmware's weak `murmur_sensor_read` documents it). */
-  sensor: { description: string };
+  sensor: SensorDescription;
   /** The dataset, how its recordings become labelled windows, and the feature graph per recording. */
   features: AppFeatures;
   /** The feature graph the device runs (the one built for the device's nominal configuration). */

@@ -2,6 +2,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { defaultModelSettings, type AppModelSpec } from '@murmur/compress';
 import { MurmurError, UsageError, workspaceRoot } from '@murmur/core';
+import { checkSensorLimits, type SensorLimits } from '@murmur/dsp';
 import type { MurmurApp } from './app';
 
 /** The apps of the workspace: the folders of apps/ that hold an app.config.ts, sorted. */
@@ -38,4 +39,11 @@ export async function loadApp(id: string | undefined): Promise<MurmurApp> {
 /** The app's model as @murmur/compress trains it: its settings over the defaults, classes in output order. */
 export function appModelSpec(app: MurmurApp): AppModelSpec {
   return { name: app.id, settings: { ...defaultModelSettings, classes: [...app.classes], ...app.model } };
+}
+
+/** The sensor check's limits of the app: its sensor range, and its stuck time in samples of the feature graph. */
+export function appSensorLimits(app: MurmurApp): SensorLimits {
+  const [min, max] = app.sensor.range;
+  const stuckSamples = Math.round(app.sensor.stuckSeconds * app.featureGraph.rateHz);
+  return checkSensorLimits({ min, max, stuckSamples }, `apps/${app.id}/app.config.ts: sensor`);
 }

@@ -2,12 +2,15 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Board } from '@murmur/boards';
 import { kernelDir, kernelFiles, type CompressedModel } from '@murmur/kernels';
-import { cBanner, cExternC, cIncludeGuard, MurmurError } from '@murmur/core';
+import { cBanner, cExternC, cFloat, cIncludeGuard, MurmurError } from '@murmur/core';
 import {
+  checkSensorLimits,
   compileGraph,
   generateC as generateFeaturesC,
   runtimeDir as dspRuntimeDir,
+  sensorRuntimeFiles,
   type FeatureGraph,
+  type SensorLimits,
 } from '@murmur/dsp';
 import {
   cborCompactMaxSize,
@@ -32,6 +35,8 @@ export interface AppLibraryOptions {
   app: string;
   board?: Board;
   featureGraph: FeatureGraph;
+  /** The sensor's range and stuck length: windows that break them are faulty, never classified. */
+  sensor: SensorLimits;
   model: CompressedModel;
   payload: PayloadSchema;
   /** The model's classes in output order. */
@@ -62,6 +67,9 @@ export interface AppLibrary {
 }
 
 const sourceName = (path: string): boolean => path.endsWith('.c');
+
+/** Frames cleaned at a time on their way to the feature graph (a small static buffer, few calls). */
+const SENSOR_CHUNK_FRAMES = 8;
 
 /** Generates every file of the app's library. */
 export function generateAppLibrary(options: AppLibraryOptions): AppLibrary {
@@ -107,6 +115,7 @@ export function generateAppLibrary(options: AppLibraryOptions): AppLibrary {
       field: 'model',
     });
   }
+  const sensor = checkSensorLimits(options.sensor);
   const { rateHz, hop, window } = graph.graph;
   const channels = graph.graph.channels.length;
   const dsp = `murmur_${id}_dsp`;
@@ -144,8 +153,16 @@ export function generateAppLibrary(options: AppLibraryOptions): AppLibrary {
         `/** Largest output of ${prefix}_encode_uplink_cbor (the compact CBOR form for NB-IoT / LTE-M). */`,
         `#define ${ID}_UPLINK_CBOR_MAX_SIZE ${cborCompactMaxSize(options.payload)}`,
         '',
+        `/** The sensor's range (a sample at or beyond it is clipped) and the equal samples that make it stuck. */`,
+        `#define ${ID}_SENSOR_MIN (${cFloat(sensor.min)})`,
+        `#define ${ID}_SENSOR_MAX (${cFloat(sensor.max)})`,
+        `#define ${ID}_SENSOR_STUCK_SAMPLES ${sensor.stuckSamples}u`,
+        '',
         `/** Classes: ${classes.map((c, i) => `${i} ${c}`).join(', ')}. */`,
         'typedef struct {',
+        '  /** Bits of MURMUR_SENSOR_* (murmur_sensor.h): 0 when the window is sound. A faulty window is not',
+        `   *  classified: class_index is ${ID}_CLASSES, margin and anomaly 0, and it raises no alert. */`,
+        '  uint8_t sensor_fault;',
         '  uint16_t class_index;',
         '  /** Top-1 minus top-2 int8 logit (0..255); the confidence given to the uplink policy is margin / 255. */',
         '  uint8_t margin;',
@@ -168,14 +185,15 @@ export function generateAppLibrary(options: AppLibraryOptions): AppLibrary {
         '',
         '/**',
         ` * Feeds interleaved frames (${channels} floats each). Stops early when a window completes; returns the frames`,
-        ` * consumed. Call ${prefix}_infer when ${prefix}_ready says so, then push the rest.`,
+        ` * consumed. Call ${prefix}_infer when ${prefix}_ready says so, then push the rest. Every sample goes through`,
+        ' * the sensor check; the features see it clamped to the sensor range (NaN as the value nearest 0).',
         ' */',
         `size_t ${prefix}_push_samples(const float *frames, size_t n_frames);`,
         '',
         "/** 1 when a window's features are waiting for inference, else 0. */",
         `int ${prefix}_ready(void);`,
         '',
-        '/** Classifies the waiting window and adds it to the uplink period. 0, or a negative status. */',
+        '/** Classifies the waiting window (unless the sensor check found it faulty) and adds it to the uplink period. 0, or a negative status. */',
         `int ${prefix}_infer(${prefix}_result *result);`,
         '',
         '/** The features of the latest window. */',
@@ -201,8 +219,15 @@ export function generateAppLibrary(options: AppLibraryOptions): AppLibrary {
     '#include "murmur_nn.h"',
     `#include "${payload.baseName}.h"`,
     `#include "${policyC.baseName}.h"`,
+    '#include "murmur_sensor.h"',
+    '',
+    '/** Frames cleaned at a time on their way to the feature graph. */',
+    `#define SENSOR_CHUNK_FRAMES ${SENSOR_CHUNK_FRAMES}u`,
     '',
     `static ${dsp}_state_t features_state;`,
+    `static murmur_sensor_channel_t sensor_state[${ID}_CHANNELS];`,
+    `static float clean_frames[SENSOR_CHUNK_FRAMES * ${ID}_CHANNELS];`,
+    'static uint8_t window_fault;',
     `static float features_scratch[${DSP}_SCRATCH_FLOATS];`,
     `static float feature_vector[${featureNames.length}];`,
     'static uint8_t window_ready;',
@@ -210,17 +235,29 @@ export function generateAppLibrary(options: AppLibraryOptions): AppLibrary {
     '',
     `void ${prefix}_init(void) {`,
     `  ${dsp}_init(&features_state);`,
+    `  murmur_sensor_init(sensor_state, ${ID}_CHANNELS);`,
     '  window_ready = 0;',
+    '  window_fault = 0;',
     `  ${pol}_init(&policy);`,
     '}',
     '',
     `void ${prefix}_restart_baseline(void) { ${pol}_restart_baseline(&policy); }`,
     '',
     `size_t ${prefix}_push_samples(const float *frames, size_t n_frames) {`,
-    '  if (window_ready) return 0;',
-    '  int ready = 0;',
-    `  size_t used = ${dsp}_push(&features_state, frames, n_frames, features_scratch, feature_vector, &ready);`,
-    '  if (ready) window_ready = 1;',
+    '  size_t used = 0;',
+    '  while (used < n_frames && !window_ready) {',
+    `    const float *next = frames + used * ${ID}_CHANNELS;`,
+    '    size_t chunk = n_frames - used < SENSOR_CHUNK_FRAMES ? n_frames - used : SENSOR_CHUNK_FRAMES;',
+    `    murmur_sensor_clean(next, clean_frames, chunk * ${ID}_CHANNELS, ${ID}_SENSOR_MIN, ${ID}_SENSOR_MAX);`,
+    '    int ready = 0;',
+    `    size_t took = ${dsp}_push(&features_state, clean_frames, chunk, features_scratch, feature_vector, &ready);`,
+    `    murmur_sensor_push(sensor_state, ${ID}_CHANNELS, next, took, ${ID}_SENSOR_MIN, ${ID}_SENSOR_MAX, ${ID}_SENSOR_STUCK_SAMPLES);`,
+    '    used += took;',
+    '    if (ready) {',
+    '      window_ready = 1;',
+    `      window_fault = murmur_sensor_fault(sensor_state, ${ID}_CHANNELS, ${ID}_WINDOW);`,
+    '    }',
+    '  }',
     '  return used;',
     '}',
     '',
@@ -231,14 +268,18 @@ export function generateAppLibrary(options: AppLibraryOptions): AppLibrary {
     `int ${prefix}_infer(${prefix}_result *result) {`,
     `  int8_t logits[${classes.length}];`,
     '  if (!window_ready) return -3;',
-    `  int status = murmur_model_${id}_invoke(feature_vector, logits);`,
-    '  if (status != 0) return status;',
     '  uint8_t margin = 0;',
-    `  uint16_t index = murmur_argmax_s8(logits, ${classes.length}, &margin);`,
+    `  uint16_t index = ${ID}_CLASSES;`,
+    '  if (!window_fault) {',
+    `    int status = murmur_model_${id}_invoke(feature_vector, logits);`,
+    '    if (status != 0) return status;',
+    `    index = murmur_argmax_s8(logits, ${classes.length}, &margin);`,
+    '  }',
     '  float anomaly = 0.0f;',
-    `  int alert = ${pol}_push(&policy, (uint8_t)index, (float)margin / 255.0f, feature_vector, &anomaly);`,
+    `  int alert = ${pol}_push(&policy, window_fault, (uint8_t)index, (float)margin / 255.0f, feature_vector, &anomaly);`,
     '  window_ready = 0;',
     '  if (result) {',
+    '    result->sensor_fault = window_fault;',
     '    result->class_index = index;',
     '    result->margin = margin;',
     '    result->anomaly = anomaly;',
@@ -274,7 +315,7 @@ export function generateAppLibrary(options: AppLibraryOptions): AppLibrary {
     { path: `src/${payload.baseName}.c`, text: payload.source },
     { path: `src/${policyC.baseName}.h`, text: policyC.header },
     { path: `src/${policyC.baseName}.c`, text: policyC.source },
-    ...['murmur_dsp.h', 'murmur_dsp.c'].map((f) => ({
+    ...['murmur_dsp.h', 'murmur_dsp.c', ...sensorRuntimeFiles].map((f) => ({
       path: `src/${f}`,
       text: readFileSync(join(dspRuntimeDir, f), 'utf8'),
     })),

@@ -10,7 +10,7 @@ export const ppgTriage = definePayload({
   name: 'ppg_triage',
   description: 'Breathing triage from a PPG window',
   fPort: 14,
-  version: 2,
+  version: 3,
   versionBits: 3,
   fields: {
     breathing: {
@@ -53,6 +53,11 @@ export const ppgTriage = definePayload({
       bits: 1,
       description: 'breathing outside the normal range',
     },
+    sensor_fault: {
+      kind: 'bool',
+      bits: 1,
+      description: 'the PPG gave non-finite, clipped or stuck samples in a window of the period',
+    },
     battery_pct: {
       kind: 'uint',
       bits: 7,
@@ -74,6 +79,7 @@ export const ppgTriageExamples: { description: string; value: Infer<typeof ppgTr
       rejected: 2,
       signal_quality: 0.8666666666666667,
       alert: false,
+      sensor_fault: false,
       battery_pct: 90,
     },
   },
@@ -86,6 +92,7 @@ export const ppgTriageExamples: { description: string; value: Infer<typeof ppgTr
       rejected: 9,
       signal_quality: 0.6,
       alert: true,
+      sensor_fault: false,
       battery_pct: 35,
     },
   },
@@ -98,7 +105,21 @@ export const ppgTriageExamples: { description: string; value: Infer<typeof ppgTr
       rejected: 56,
       signal_quality: 0,
       alert: false,
+      sensor_fault: false,
       battery_pct: 80,
+    },
+  },
+  {
+    description: 'PPG sensor stuck the whole period',
+    value: {
+      breathing: 'unknown',
+      rr_bpm: 0,
+      hr_bpm: 0,
+      rejected: 0,
+      signal_quality: 0,
+      alert: false,
+      sensor_fault: true,
+      battery_pct: 62,
     },
   },
 ];
@@ -109,13 +130,13 @@ export const predictiveMaintenance = definePayload(
     name: 'predictive_maintenance',
     description: 'Bearing condition over one uplink period',
     fPort: 10,
-    version: 1,
+    version: 2,
     versionBits: 3,
     fields: {
       state: {
         kind: 'enum',
-        values: ['normal', 'inner_race', 'ball', 'outer_race'],
-        bits: 2,
+        values: ['normal', 'inner_race', 'ball', 'outer_race', 'unknown'],
+        bits: 3,
         description: 'most frequent machine state in the period',
       },
       confidence: {
@@ -169,6 +190,11 @@ export const predictiveMaintenance = definePayload(
         bits: 1,
         description: 'a fault or anomaly alert was raised',
       },
+      sensor_fault: {
+        kind: 'bool',
+        bits: 1,
+        description: 'the accelerometer gave non-finite, clipped or stuck samples in a window of the period',
+      },
       battery_pct: {
         kind: 'uint',
         bits: 7,
@@ -216,6 +242,7 @@ export const predictiveMaintenanceExamples: {
       kurtosis: 3.1,
       windows: 900,
       alert: false,
+      sensor_fault: false,
       battery_pct: 97,
     },
   },
@@ -230,7 +257,23 @@ export const predictiveMaintenanceExamples: {
       kurtosis: 9.6,
       windows: 900,
       alert: true,
+      sensor_fault: false,
       battery_pct: 64,
+    },
+  },
+  {
+    description: 'Accelerometer disconnected the whole period',
+    value: {
+      state: 'unknown',
+      confidence: 0,
+      anomaly_score: 0,
+      rms_g: 0,
+      peak_g: 0,
+      kurtosis: 0,
+      windows: 0,
+      alert: false,
+      sensor_fault: true,
+      battery_pct: 91,
     },
   },
 ];
@@ -260,7 +303,7 @@ export const wearableActivity = definePayload({
   name: 'wearable_activity',
   description: 'Activity summary over a 15-minute period',
   fPort: 12,
-  version: 1,
+  version: 2,
   versionBits: 3,
   fields: {
     minutes: {
@@ -277,7 +320,7 @@ export const wearableActivity = definePayload({
     },
     dominant: {
       kind: 'enum',
-      values: ['walking', 'jogging', 'stairs', 'sitting', 'standing', 'kicking'],
+      values: ['walking', 'jogging', 'stairs', 'sitting', 'standing', 'kicking', 'unknown'],
       bits: 3,
       description: 'activity with the most minutes',
     },
@@ -286,6 +329,11 @@ export const wearableActivity = definePayload({
       bits: 7,
       saturate: true,
       description: 'mean classifier confidence',
+    },
+    sensor_fault: {
+      kind: 'bool',
+      bits: 1,
+      description: 'the accelerometer gave non-finite, clipped or stuck samples in a window of the period',
     },
     battery_pct: {
       kind: 'uint',
@@ -305,6 +353,7 @@ export const wearableActivityExamples: { description: string; value: Infer<typeo
       minutes: [9, 0, 2, 0, 4, 0],
       dominant: 'walking',
       confidence: 0.8976377952755905,
+      sensor_fault: false,
       battery_pct: 88,
     },
   },
@@ -314,7 +363,18 @@ export const wearableActivityExamples: { description: string; value: Infer<typeo
       minutes: [0, 0, 0, 15, 0, 0],
       dominant: 'sitting',
       confidence: 1,
+      sensor_fault: false,
       battery_pct: 41,
+    },
+  },
+  {
+    description: 'Accelerometer faulty the whole period',
+    value: {
+      minutes: [0, 0, 0, 0, 0, 0],
+      dominant: 'unknown',
+      confidence: 0,
+      sensor_fault: true,
+      battery_pct: 73,
     },
   },
 ];

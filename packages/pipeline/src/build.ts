@@ -11,7 +11,7 @@
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { MurmurApp } from '@murmur/app';
+import { appSensorLimits, type MurmurApp } from '@murmur/app';
 import { isAvrCore, type Board } from '@murmur/boards';
 import { generateAppLibrary, type AppLibrary } from '@murmur/codegen';
 import { compressedToJson } from '@murmur/kernels';
@@ -163,6 +163,7 @@ export async function buildApp(opts: BuildOptions): Promise<BuildResult> {
     app: app.id,
     board,
     featureGraph: app.featureGraph,
+    sensor: appSensorLimits(app),
     model: compressed,
     payload: app.payload,
     classes: app.classes,

@@ -26,7 +26,9 @@ export function generatePolicyC(p: CompiledPolicy): GeneratedPolicyC {
   const def = p.def;
   const featureSlots = p.slots.map((s, i) => ({ s, i })).filter(({ s }) => s.aggregate.of === 'feature');
   const banner = cBanner(
-    [`${baseName}: uplink policy of '${n}' (period ${def.periodS} s; ${classes} classes; ${p.featureNames.length} features).`],
+    [
+      `${baseName}: uplink policy of '${n}' (period ${def.periodS} s; ${classes} classes; ${p.featureNames.length} features).`,
+    ],
     POLICY_GENERATOR,
     `the app's uplink policy and payload schema '${p.payload.name}' version ${p.payload.version}`,
   );
@@ -34,10 +36,14 @@ export function generatePolicyC(p: CompiledPolicy): GeneratedPolicyC {
   const members = [
     `  uint16_t counts[${classes}]; /* windows per class in the period */`,
     '  uint16_t windows; /* windows in the period */',
+    '  uint16_t faulty; /* windows in the period the sensor check found faulty */',
     ...(p.classRule ? ['  uint16_t rejected; /* windows in the period the class rule rejected */'] : []),
     '  float conf_sum; /* sum of confidences in the period */',
     `  float class_conf[${classes}]; /* sum of confidences per class */`,
-    ...featureSlots.map(({ s, i }) => `  float acc${i}; uint16_t n${i}; /* ${s.field}: ${s.aggregate.of === 'feature' ? `${s.aggregate.reduce} of ${p.featureNames[s.feature!]}` : ''} */`),
+    ...featureSlots.map(
+      ({ s, i }) =>
+        `  float acc${i}; uint16_t n${i}; /* ${s.field}: ${s.aggregate.of === 'feature' ? `${s.aggregate.reduce} of ${p.featureNames[s.feature!]}` : ''} */`,
+    ),
     '  float anomaly_max; /* largest anomaly score in the period */',
     '  bool alert; /* an alert was raised in the period */',
     '  uint16_t consecutive; /* abnormal windows in a row */',
@@ -52,8 +58,8 @@ export function generatePolicyC(p: CompiledPolicy): GeneratedPolicyC {
 
   const header = `${banner}
 ${cIncludeGuard(
-    `MURMUR_${N}_POLICY_H`,
-    `
+  `MURMUR_${N}_POLICY_H`,
+  `
 #include <stdbool.h>
 #include <stdint.h>
 #include "murmur_${n}.h"
@@ -72,20 +78,32 @@ void murmur_${n}_policy_init(${st} *s);
 void murmur_${n}_policy_new_period(${st} *s);
 /** Forgets the learned baseline; the next windows commission it again. */
 void murmur_${n}_policy_restart_baseline(${st} *s);
-/** Adds one analysed window. Writes its anomaly score to *anomaly (may be NULL); returns 1 when this
- *  window raises an alert and an uplink should be sent now, else 0. */
-int murmur_${n}_policy_push(${st} *s, uint8_t class_index, float confidence, const float *features, float *anomaly);
+/** Adds one window. A window with sensor_fault bits set is only counted (no class, no features, no baseline
+ *  update; it breaks a run of abnormal windows). Writes its anomaly score to *anomaly (may be NULL); returns
+ *  1 when this window raises an alert and an uplink should be sent now, else 0. */
+int murmur_${n}_policy_push(${st} *s, uint8_t sensor_fault, uint8_t class_index, float confidence, const float *features,
+                            float *anomaly);
 /** Fills the payload of the period so far. */
 void murmur_${n}_policy_summary(const ${st} *s, uint8_t battery_pct, struct murmur_${n} *out);`,
-  )}`;
+)}`;
 
   const push: string[] = [];
   push.push('  (void)features;');
-  push.push(`  if (class_index >= ${classes}u) { if (anomaly) *anomaly = 0.0f; return 0; }`);
+  push.push('  if (anomaly) *anomaly = 0.0f;');
+  push.push('  if (sensor_fault) {');
+  push.push('    if (s->faulty < UINT16_MAX) s->faulty++;');
+  push.push('    s->consecutive = 0;');
+  push.push('    return 0;');
+  push.push('  }');
+  push.push(`  if (class_index >= ${classes}u) return 0;`);
   const rule = p.classRule;
   if (rule) {
-    const gate = rule.quality ? ` || !(features[${rule.quality.feature}] >= ${cFloat(rule.quality.min)})` : '';
-    push.push(`  float rule_value = features[${rule.feature}]; /* class rule on ${p.featureNames[rule.feature]} */`);
+    const gate = rule.quality
+      ? ` || !(features[${rule.quality.feature}] >= ${cFloat(rule.quality.min)})`
+      : '';
+    push.push(
+      `  float rule_value = features[${rule.feature}]; /* class rule on ${p.featureNames[rule.feature]} */`,
+    );
     push.push(`  bool rejected = !isfinite(rule_value)${gate};`);
     push.push('  if (!rejected) {');
     push.push(
@@ -139,7 +157,9 @@ void murmur_${n}_policy_summary(const ${st} *s, uint8_t battery_pct, struct murm
     push.push('    float acc = 0.0f;');
     push.push(`    for (unsigned i = 0; i < ${baseF}u; i++) {`);
     push.push('      float variance = s->base_m2[i] / denom;');
-    push.push(`      if (!(variance > ${cFloat(BASELINE_VARIANCE_FLOOR)})) variance = ${cFloat(BASELINE_VARIANCE_FLOOR)};`);
+    push.push(
+      `      if (!(variance > ${cFloat(BASELINE_VARIANCE_FLOOR)})) variance = ${cFloat(BASELINE_VARIANCE_FLOOR)};`,
+    );
     push.push('      float d = features[base_index[i]] - s->base_mean[i];');
     push.push('      acc = acc + (d * d) / variance;');
     push.push('    }');
@@ -150,8 +170,7 @@ void murmur_${n}_policy_summary(const ${st} *s, uint8_t battery_pct, struct murm
   push.push('  if (anomaly) *anomaly = score;');
   if (def.alert) {
     const classConds = p.abnormalClasses.map((c) => `class_index == ${c}u`);
-    const conds =
-      rule && classConds.length ? [`(!rejected && (${classConds.join(' || ')}))`] : classConds;
+    const conds = rule && classConds.length ? [`(!rejected && (${classConds.join(' || ')}))`] : classConds;
     if (def.alert.anomalyAbove !== undefined) conds.push(`score > ${cFloat(def.alert.anomalyAbove)}`);
     push.push(`  bool abnormal = ${conds.length ? conds.join(' || ') : 'false'};`);
     /* A window the class rule rejected neither extends nor breaks a run (unless its anomaly score is abnormal). */
@@ -187,7 +206,9 @@ void murmur_${n}_policy_summary(const ${st} *s, uint8_t battery_pct, struct murm
         } else summary.push(`    ${dst} = to_enum[best]; }`);
         break;
       case 'dominantConfidence':
-        summary.push(`  ${dst} = ${conv('s->counts[best] ? s->class_conf[best] / (float)s->counts[best] : 0.0f')};`);
+        summary.push(
+          `  ${dst} = ${conv('s->counts[best] ? s->class_conf[best] / (float)s->counts[best] : 0.0f')};`,
+        );
         break;
       case 'meanConfidence':
         summary.push(`  ${dst} = ${conv('s->windows ? s->conf_sum / (float)s->windows : 0.0f')};`);
@@ -214,12 +235,16 @@ void murmur_${n}_policy_summary(const ${st} *s, uint8_t battery_pct, struct murm
       case 'battery':
         summary.push(`  ${dst} = battery_pct;`);
         break;
+      case 'sensorFaults':
+        summary.push(`  ${dst} = ${kind === 'bool' ? 's->faulty > 0' : 's->faulty'};`);
+        break;
     }
   }
 
   const periodReset = [
     '  for (unsigned c = 0; c < ' + classes + 'u; c++) { s->counts[c] = 0; s->class_conf[c] = 0.0f; }',
     '  s->windows = 0;',
+    '  s->faulty = 0;',
     ...(p.classRule ? ['  s->rejected = 0;'] : []),
     '  s->conf_sum = 0.0f;',
     ...featureSlots.map(({ i }) => `  s->acc${i} = 0.0f; s->n${i} = 0;`),
@@ -227,7 +252,10 @@ void murmur_${n}_policy_summary(const ${st} *s, uint8_t battery_pct, struct murm
     '  s->alert = false;',
   ];
   const baselineReset = baseF
-    ? ['  s->base_n = 0;', `  for (unsigned i = 0; i < ${baseF}u; i++) { s->base_mean[i] = 0.0f; s->base_m2[i] = 0.0f; }`]
+    ? [
+        '  s->base_n = 0;',
+        `  for (unsigned i = 0; i < ${baseF}u; i++) { s->base_mean[i] = 0.0f; s->base_m2[i] = 0.0f; }`,
+      ]
     : ['  (void)s;'];
 
   const source = `${banner}
@@ -261,7 +289,8 @@ void murmur_${n}_policy_init(${st} *s) {
   s->consecutive = 0;
 }
 
-int murmur_${n}_policy_push(${st} *s, uint8_t class_index, float confidence, const float *features, float *anomaly) {
+int murmur_${n}_policy_push(${st} *s, uint8_t sensor_fault, uint8_t class_index, float confidence, const float *features,
+                            float *anomaly) {
 ${push.join('\n')}
 }
 

@@ -28,6 +28,8 @@ const payload = definePayload({
     rate_int: t.uint(8, { saturate: true }),
     kurt_int: t.int(6, { saturate: true }),
     state_conf: t.unorm(5),
+    faulty: t.uint(6, { saturate: true }),
+    sensor_fault: t.bool(),
   },
 });
 
@@ -49,6 +51,8 @@ const def: UplinkPolicyDef = {
     rate_int: { of: 'feature', feature: 'rate', reduce: 'mean' },
     kurt_int: { of: 'feature', feature: 'kurt', reduce: 'last' },
     state_conf: { of: 'dominantConfidence' },
+    faulty: { of: 'sensorFaults' },
+    sensor_fault: { of: 'sensorFaults' },
   },
   alert: { abnormalClasses: ['inner', 'outer'], anomalyAbove: 6, consecutive: 3 },
   baseline: { features: ['rms', 'peak', 'kurt'], commissioningWindows: 20 },
@@ -75,9 +79,10 @@ function randomOps(seed: number, count: number): PolicyOp[] {
         rng.next() < 0.02 ? Number.NaN : 10 + 10 * rng.next(),
       ]);
       const classIndex = rng.next() < 0.01 ? 7 : rng.int(0, 3);
+      const sensorFault = rng.next() < 0.03 ? rng.int(1, 7) : 0;
       ops.push({
         op: 'window',
-        outcome: { classIndex, confidence: (rng.int(-128, 127) + 128) / 256, features },
+        outcome: { classIndex, confidence: (rng.int(-128, 127) + 128) / 256, features, sensorFault },
       });
     }
   }
@@ -187,6 +192,56 @@ describe('PolicyRunner', () => {
     r.newPeriod();
     push(1);
     expect((r.summary(1) as Record<string, unknown>)['alert']).toBe(true);
+  });
+});
+
+describe('PolicyRunner and sensor faults', () => {
+  const p = compilePolicy(def, ctx);
+  const sound = (
+    k: number,
+    rms = 0.5,
+  ): { classIndex: number; confidence: number; features: Float32Array } => ({
+    classIndex: k,
+    confidence: 1,
+    features: Float32Array.from([rms, rms * 4, rms * 6, 1, 12]),
+  });
+  const faulty = (
+    k: number,
+  ): { classIndex: number; confidence: number; features: Float32Array; sensorFault: number } => ({
+    ...sound(k, Number.NaN),
+    sensorFault: 1,
+  });
+
+  it('counts a faulty window and nothing else: no class, no feature, no alert', () => {
+    const r = new PolicyRunner(
+      compilePolicy(
+        { ...def, baseline: undefined, fields: { ...def.fields, anomaly: { of: 'windows' } } },
+        ctx,
+      ),
+    );
+    expect(
+      [r.push(sound(1)), r.push(sound(1)), r.push(faulty(3)), r.push(sound(1))].map((x) => x.alertNow),
+    ).toEqual([false, false, false, false]);
+    for (let i = 0; i < 5; i++) expect(r.push(faulty(3)).alertNow).toBe(false);
+    const v = r.summary(50) as Record<string, unknown>;
+    expect(v).toMatchObject({ windows: 3, faulty: 6, sensor_fault: true, alert: false, state: 'inner' });
+    expect(v['rms']).toBeCloseTo(0.5, 5);
+    r.newPeriod();
+    expect(r.summary(50)).toMatchObject({ faulty: 0, sensor_fault: false });
+  });
+
+  it('learns no baseline from faulty windows and scores them 0', () => {
+    const r = new PolicyRunner(p);
+    const clean = new PolicyRunner(p);
+    for (let i = 0; i < 40; i++) {
+      const w = sound(0, 0.5 + (i % 3) * 0.01);
+      r.push(w);
+      clean.push(w);
+      if (i % 4 === 0)
+        expect(r.push({ ...faulty(0), features: Float32Array.from([1e6, 1e6, 1e6, 1, 12]) }).anomaly).toBe(0);
+    }
+    const probe = sound(0, 0.53);
+    expect(r.push(probe).anomaly).toBe(clean.push(probe).anomaly);
   });
 });
 

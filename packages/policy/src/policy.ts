@@ -33,7 +33,12 @@ export type Aggregate =
   /** bool: an alert was raised during the period. */
   | { of: 'alert' }
   /** Battery level given when the uplink is made. */
-  | { of: 'battery' };
+  | { of: 'battery' }
+  /**
+   * Windows of the period the sensor check found faulty (non-finite, clipped or stuck samples): bool,
+   * whether there was one; numeric, how many. A faulty window counts in no other aggregate.
+   */
+  | { of: 'sensorFaults' };
 
 export interface UplinkPolicyDef {
   /** Seconds between periodic uplinks. */
@@ -132,51 +137,79 @@ export function compilePolicy(def: UplinkPolicyDef, ctx: PolicyContext): Compile
   const featureIndex = (name: string, field: string): number => {
     const i = ctx.featureNames.indexOf(name);
     if (i < 0) {
-      throw new MurmurError(`no feature '${name}' in the feature vector (${ctx.featureNames.join(', ')})`, where(field));
+      throw new MurmurError(
+        `no feature '${name}' in the feature vector (${ctx.featureNames.join(', ')})`,
+        where(field),
+      );
     }
     return i;
   };
-  if (!(def.periodS > 0)) throw new MurmurError(`periodS must be positive, got ${def.periodS}`, where('periodS'));
-  if (!Number.isInteger(ctx.hopSamples) || ctx.hopSamples <= 0 || !Number.isInteger(ctx.rateHz) || ctx.rateHz <= 0) {
-    throw new MurmurError(`hop (${ctx.hopSamples}) and rate (${ctx.rateHz}) must be positive integers`, where('hop'));
+  if (!(def.periodS > 0))
+    throw new MurmurError(`periodS must be positive, got ${def.periodS}`, where('periodS'));
+  if (
+    !Number.isInteger(ctx.hopSamples) ||
+    ctx.hopSamples <= 0 ||
+    !Number.isInteger(ctx.rateHz) ||
+    ctx.rateHz <= 0
+  ) {
+    throw new MurmurError(
+      `hop (${ctx.hopSamples}) and rate (${ctx.rateHz}) must be positive integers`,
+      where('hop'),
+    );
   }
   if (ctx.classes.length === 0 || ctx.classes.length > 255) {
     throw new MurmurError(`1..255 classes needed, got ${ctx.classes.length}`, where('classes'));
   }
   for (const name of Object.keys(def.fields)) {
-    if (!(name in ctx.payload.fields)) throw new MurmurError('the payload schema has no such field', where(name));
+    if (!(name in ctx.payload.fields))
+      throw new MurmurError('the payload schema has no such field', where(name));
   }
   const slots: PolicySlot[] = Object.entries(ctx.payload.fields).map(([field, type]) => {
     const aggregate = def.fields[field];
     if (!aggregate) throw new MurmurError('no aggregate for this payload field', where(field));
     const slot: PolicySlot = { field, type, aggregate };
     const expect = (ok: boolean, what: string): void => {
-      if (!ok) throw new MurmurError(`${aggregate.of} needs ${what}, the field is ${type.kind}`, where(field));
+      if (!ok)
+        throw new MurmurError(`${aggregate.of} needs ${what}, the field is ${type.kind}`, where(field));
     };
     const numeric = ['uint', 'int', 'fixed', 'unorm'].includes(type.kind);
     switch (aggregate.of) {
       case 'classMinutes':
-        expect(type.kind === 'array' && type.length === ctx.classes.length && type.of.kind === 'uint', `a uint array of ${ctx.classes.length} elements`);
+        expect(
+          type.kind === 'array' && type.length === ctx.classes.length && type.of.kind === 'uint',
+          `a uint array of ${ctx.classes.length} elements`,
+        );
         break;
       case 'dominantClass': {
         expect(type.kind === 'enum', 'an enum field');
         const values = (type as { values: readonly string[] }).values;
         slot.classToEnum = ctx.classes.map((c) => {
           const v = values.indexOf(c);
-          if (v < 0) throw new MurmurError(`class '${c}' is not a value of the enum (${values.join(', ')})`, where(field));
+          if (v < 0)
+            throw new MurmurError(
+              `class '${c}' is not a value of the enum (${values.join(', ')})`,
+              where(field),
+            );
           return v;
         });
         if (aggregate.none !== undefined) {
           slot.noneEnum = values.indexOf(aggregate.none);
           if (slot.noneEnum < 0)
-            throw new MurmurError(`'${aggregate.none}' is not a value of the enum (${values.join(', ')})`, where(field));
+            throw new MurmurError(
+              `'${aggregate.none}' is not a value of the enum (${values.join(', ')})`,
+              where(field),
+            );
         }
         break;
       }
       case 'feature':
         expect(numeric, 'a numeric field');
         slot.feature = featureIndex(aggregate.feature, field);
-        if (aggregate.quality) slot.quality = { feature: featureIndex(aggregate.quality.feature, field), min: Math.fround(aggregate.quality.min) };
+        if (aggregate.quality)
+          slot.quality = {
+            feature: featureIndex(aggregate.quality.feature, field),
+            min: Math.fround(aggregate.quality.min),
+          };
         break;
       case 'meanConfidence':
       case 'dominantConfidence':
@@ -185,8 +218,13 @@ export function compilePolicy(def: UplinkPolicyDef, ctx: PolicyContext): Compile
       case 'rejectedWindows':
       case 'battery':
         expect(numeric, 'a numeric field');
-        if (aggregate.of === 'rejectedWindows' && !def.classRule) throw new MurmurError('rejectedWindows needs a class rule', where(field));
-        if (aggregate.of === 'anomalyMax' && !def.baseline) throw new MurmurError('anomalyMax needs a baseline', where(field));
+        if (aggregate.of === 'rejectedWindows' && !def.classRule)
+          throw new MurmurError('rejectedWindows needs a class rule', where(field));
+        if (aggregate.of === 'anomalyMax' && !def.baseline)
+          throw new MurmurError('anomalyMax needs a baseline', where(field));
+        break;
+      case 'sensorFaults':
+        expect(type.kind === 'bool' || numeric, 'a bool or numeric field');
         break;
       case 'alert':
         expect(type.kind === 'bool', 'a bool field');
@@ -197,14 +235,21 @@ export function compilePolicy(def: UplinkPolicyDef, ctx: PolicyContext): Compile
   });
   const classIndex = (c: string, field: string): number => {
     const i = ctx.classes.indexOf(c);
-    if (i < 0) throw new MurmurError(`unknown class '${c}' (classes: ${ctx.classes.join(', ')})`, where(field));
+    if (i < 0)
+      throw new MurmurError(`unknown class '${c}' (classes: ${ctx.classes.join(', ')})`, where(field));
     return i;
   };
-  const abnormalClasses = (def.alert?.abnormalClasses ?? []).map((c) => classIndex(c, 'alert.abnormalClasses'));
+  const abnormalClasses = (def.alert?.abnormalClasses ?? []).map((c) =>
+    classIndex(c, 'alert.abnormalClasses'),
+  );
   const rule = def.classRule;
   let classRule: CompiledClassRule | undefined;
   if (rule) {
-    if (!(Number.isFinite(rule.below.value) && Number.isFinite(rule.above.value) && rule.below.value <= rule.above.value)) {
+    if (!(
+      Number.isFinite(rule.below.value) &&
+      Number.isFinite(rule.above.value) &&
+      rule.below.value <= rule.above.value
+    )) {
       throw new MurmurError(`bounds must be finite with below.value ≤ above.value`, where('classRule'));
     }
     classRule = {
@@ -215,15 +260,26 @@ export function compilePolicy(def: UplinkPolicyDef, ctx: PolicyContext): Compile
       aboveClass: classIndex(rule.above.class, 'classRule.above.class'),
       otherwise: classIndex(rule.otherwise, 'classRule.otherwise'),
       ...(rule.quality
-        ? { quality: { feature: featureIndex(rule.quality.feature, 'classRule.quality.feature'), min: Math.fround(rule.quality.min) } }
+        ? {
+            quality: {
+              feature: featureIndex(rule.quality.feature, 'classRule.quality.feature'),
+              min: Math.fround(rule.quality.min),
+            },
+          }
         : {}),
     };
   }
-  if (def.alert && !(Number.isInteger(def.alert.consecutive) && def.alert.consecutive >= 1 && def.alert.consecutive < 65535)) {
+  if (
+    def.alert &&
+    !(Number.isInteger(def.alert.consecutive) && def.alert.consecutive >= 1 && def.alert.consecutive < 65535)
+  ) {
     throw new MurmurError(`consecutive must be an integer in 1..65534`, where('alert.consecutive'));
   }
   const baselineFeatures = (def.baseline?.features ?? []).map((f) => featureIndex(f, 'baseline.features'));
-  if (def.baseline && !(def.baseline.commissioningWindows >= 2 && def.baseline.commissioningWindows < 65535)) {
+  if (
+    def.baseline &&
+    !(def.baseline.commissioningWindows >= 2 && def.baseline.commissioningWindows < 65535)
+  ) {
     throw new MurmurError('commissioningWindows must be in 2..65534', where('baseline.commissioningWindows'));
   }
   return {

@@ -17,6 +17,12 @@ export interface WindowOutcome {
   confidence: number;
   /** The window's feature vector (float32). */
   features: Float32Array;
+  /**
+   * The sensor check's fault bits of the window (@murmur/dsp `SENSOR_FAULT`); a faulty window is counted
+   * and nothing else: no class, no confidence, no feature, no anomaly score, no baseline update, and it
+   * breaks a run of abnormal windows. Default 0.
+   */
+  sensorFault?: number;
 }
 
 export interface PushResult {
@@ -49,6 +55,7 @@ export class PolicyRunner {
   private classConf: Float32Array;
   private windows = 0;
   private rejected = 0;
+  private faulty = 0;
   private slotState: SlotState[];
   private anomalyMax = 0;
   private alert = false;
@@ -73,6 +80,7 @@ export class PolicyRunner {
     this.confSum = 0;
     this.windows = 0;
     this.rejected = 0;
+    this.faulty = 0;
     for (const s of this.slotState) {
       s.acc = 0;
       s.n = 0;
@@ -90,6 +98,11 @@ export class PolicyRunner {
 
   push(o: WindowOutcome): PushResult {
     const p = this.policy;
+    if (o.sensorFault) {
+      if (this.faulty < U16_MAX) this.faulty++;
+      this.consecutive = 0;
+      return { anomaly: 0, alertNow: false };
+    }
     let k = o.classIndex;
     if (!(Number.isInteger(k) && k >= 0 && k < p.classes.length)) return { anomaly: 0, alertNow: false };
     const ruled = p.classRule ? ruleClass(p.classRule, o.features) : k;
@@ -185,7 +198,9 @@ export class PolicyRunner {
       switch (a.of) {
         case 'classMinutes': {
           const den = 120 * p.rateHz;
-          out[slot.field] = Array.from(this.counts, (c) => Math.floor((2 * c * p.hopSamples + 60 * p.rateHz) / den));
+          out[slot.field] = Array.from(this.counts, (c) =>
+            Math.floor((2 * c * p.hopSamples + 60 * p.rateHz) / den),
+          );
           break;
         }
         case 'dominantClass': {
@@ -219,6 +234,9 @@ export class PolicyRunner {
           break;
         case 'battery':
           out[slot.field] = batteryPct;
+          break;
+        case 'sensorFaults':
+          out[slot.field] = slot.type.kind === 'bool' ? this.faulty > 0 : this.faulty;
           break;
       }
     });

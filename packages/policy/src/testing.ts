@@ -6,7 +6,13 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { encode, generateC, payloadRuntimeDir, payloadRuntimeSource, type PayloadSchema } from '@murmur/payload';
+import {
+  encode,
+  generateC,
+  payloadRuntimeDir,
+  payloadRuntimeSource,
+  type PayloadSchema,
+} from '@murmur/payload';
 import type { CompiledPolicy } from './policy';
 import { PolicyRunner, type WindowOutcome } from './reference';
 import { generatePolicyC } from './codegen';
@@ -45,11 +51,12 @@ export function encodeOps(p: CompiledPolicy, ops: PolicyOp[]): Buffer {
   const parts: Buffer[] = [];
   for (const o of ops) {
     if (o.op === 'window') {
-      const b = Buffer.alloc(2 + 4 + 4 * p.featureNames.length);
+      const b = Buffer.alloc(3 + 4 + 4 * p.featureNames.length);
       b[0] = 0x57;
-      b[1] = o.outcome.classIndex;
-      b.writeFloatLE(o.outcome.confidence, 2);
-      o.outcome.features.forEach((v, i) => b.writeFloatLE(v, 6 + 4 * i));
+      b[1] = o.outcome.sensorFault ?? 0;
+      b[2] = o.outcome.classIndex;
+      b.writeFloatLE(o.outcome.confidence, 3);
+      o.outcome.features.forEach((v, i) => b.writeFloatLE(v, 7 + 4 * i));
       parts.push(b);
     } else if (o.op === 'summary') parts.push(Buffer.from([0x53, o.battery]));
     else parts.push(Buffer.from([o.op === 'newPeriod' ? 0x50 : 0x42]));
@@ -71,10 +78,10 @@ int main(void) {
   int op;
   while ((op = getchar()) != EOF) {
     if (op == 'W') {
-      uint8_t cls; float conf; float feat[MURMUR_${n.toUpperCase()}_POLICY_FEATURES + 1];
-      if (!get(&cls, 1) || !get(&conf, 4) || !get(feat, 4u * MURMUR_${n.toUpperCase()}_POLICY_FEATURES)) return 3;
+      uint8_t fault; uint8_t cls; float conf; float feat[MURMUR_${n.toUpperCase()}_POLICY_FEATURES + 1];
+      if (!get(&fault, 1) || !get(&cls, 1) || !get(&conf, 4) || !get(feat, 4u * MURMUR_${n.toUpperCase()}_POLICY_FEATURES)) return 3;
       float score = -1.0f;
-      int now = murmur_${n}_policy_push(&st, cls, conf, feat, &score);
+      int now = murmur_${n}_policy_push(&st, fault, cls, conf, feat, &score);
       uint32_t bits; memcpy(&bits, &score, 4);
       printf("W %08lx %d\\n", (unsigned long)bits, now);
     } else if (op == 'S') {
@@ -107,21 +114,43 @@ export function buildHostPolicy(p: CompiledPolicy): string {
   const exe = join(dir, 'policy');
   execFileSync(
     'gcc',
-    ['-std=c99', '-O1', '-g', '-Wall', '-Wextra', '-Werror', '-ffp-contract=off', '-fsanitize=address,undefined',
-      '-fno-sanitize-recover=all', '-fno-omit-frame-pointer', `-I${dir}`, `-I${payloadRuntimeDir}`, join(dir, 'main.c'), join(dir, `${pol.baseName}.c`),
-      join(dir, `${pay.baseName}.c`), payloadRuntimeSource, '-lm', '-o', exe],
+    [
+      '-std=c99',
+      '-O1',
+      '-g',
+      '-Wall',
+      '-Wextra',
+      '-Werror',
+      '-ffp-contract=off',
+      '-fsanitize=address,undefined',
+      '-fno-sanitize-recover=all',
+      '-fno-omit-frame-pointer',
+      `-I${dir}`,
+      `-I${payloadRuntimeDir}`,
+      join(dir, 'main.c'),
+      join(dir, `${pol.baseName}.c`),
+      join(dir, `${pay.baseName}.c`),
+      payloadRuntimeSource,
+      '-lm',
+      '-o',
+      exe,
+    ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   return exe;
 }
 
 export function runHostPolicy(exe: string, p: CompiledPolicy, ops: PolicyOp[]): string[] {
-  return execFileSync(exe, { input: encodeOps(p, ops), maxBuffer: 64 << 20 }).toString().trim().split('\n');
+  return execFileSync(exe, { input: encodeOps(p, ops), maxBuffer: 64 << 20 })
+    .toString()
+    .trim()
+    .split('\n');
 }
 
 /**
  * A seeded stream of windows (random classes, int8-softmax confidences, features around `centre` with
- * occasional NaN and drift), with summaries, new periods and a baseline restart mixed in.
+ * occasional NaN and drift, a few windows with a sensor fault), with summaries, new periods and a baseline
+ * restart mixed in.
  */
 export function randomPolicyOps(p: CompiledPolicy, seed: number, count: number, centre = 1): PolicyOp[] {
   let s = seed >>> 0;
@@ -138,10 +167,18 @@ export function randomPolicyOps(p: CompiledPolicy, seed: number, count: number, 
     else if (r < 0.037) ops.push({ op: 'restartBaseline' });
     else {
       if (next() < 0.005) drift = next() * 4 * centre;
-      const features = Float32Array.from(p.featureNames, () => (next() < 0.002 ? Number.NaN : centre * (0.5 + next()) + drift));
+      const features = Float32Array.from(p.featureNames, () =>
+        next() < 0.002 ? Number.NaN : centre * (0.5 + next()) + drift,
+      );
       const run = next() < 0.3 && ops.length > 0 && ops.at(-1)!.op === 'window';
-      const classIndex = run ? (ops.at(-1) as { outcome: WindowOutcome }).outcome.classIndex : Math.floor(next() * p.classes.length);
-      ops.push({ op: 'window', outcome: { classIndex, confidence: Math.floor(next() * 256) / 256, features } });
+      const classIndex = run
+        ? (ops.at(-1) as { outcome: WindowOutcome }).outcome.classIndex
+        : Math.floor(next() * p.classes.length);
+      const sensorFault = next() < 0.03 ? 1 + Math.floor(next() * 7) : 0;
+      ops.push({
+        op: 'window',
+        outcome: { classIndex, confidence: Math.floor(next() * 256) / 256, features, sensorFault },
+      });
     }
   }
   ops.push({ op: 'summary', battery: 100 });

@@ -1,5 +1,5 @@
 import type { CompressedModel } from '@murmur/kernels';
-import type { MurmurApp } from '@murmur/app';
+import { appSensorLimits, type MurmurApp } from '@murmur/app';
 import { compileGraph, computeAll } from '@murmur/dsp';
 import { calibratedMlp } from './app-models';
 import { checkFrames } from './library-check';
@@ -21,6 +21,7 @@ export function appLibraryOptions(app: MurmurApp, model?: CompressedModel, seed 
   return {
     app: app.id,
     featureGraph: app.featureGraph,
+    sensor: appSensorLimits(app),
     payload: app.payload,
     classes: app.classes,
     policy: app.uplink,

@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Board } from '@murmur/boards';
 import { argmaxInt8, quantizeModelInput, runInt8 } from '@murmur/kernels';
-import { compileGraph, computeAll } from '@murmur/dsp';
+import { cleanChannels, compileGraph, computeAll, windowFaults } from '@murmur/dsp';
 import { encode, toHex } from '@murmur/payload';
-import { cComment, cFloat } from '@murmur/core';
+import { cComment, cFloat, MurmurError } from '@murmur/core';
 import { modelFlashBytes } from './code-size';
 import { buildAndRun } from './harness';
 import { archOf } from '@murmur/firmware';
@@ -48,8 +48,13 @@ export interface LibraryCheckResult {
   uplinksEqual: number;
   /** First differences, for the report. */
   mismatches: string[];
-  /** The firmware's result per window, `class margin alert` as the reference writes it. */
+  /**
+   * The firmware's result per window, `class margin alert fault` as the reference writes it (a faulty window
+   * has class = the number of classes, margin 0).
+   */
   outputs: string[];
+  /** The firmware's uplinks in hex (`none` when it encoded nothing), one per period. */
+  uplinkHex: string[];
   unit: string;
   /** Per window (features, model) and per uplink (payload). */
   cost: { features: StageCost; model: StageCost; payload: StageCost };
@@ -97,7 +102,10 @@ export function checkFrames(frames: number, channels: number, seed: number): Flo
   return out;
 }
 
-/** The TypeScript reference: per window `index margin alert`, per period the uplink hex (or `none`). */
+/**
+ * The TypeScript reference: per window `index margin alert fault`, per period the uplink hex (or `none`). The
+ * sensor check sees the raw frames, the feature graph the cleaned ones; a faulty window is not classified.
+ */
 export function referenceRun(
   options: AppLibraryOptions,
   lib: AppLibrary,
@@ -106,21 +114,25 @@ export function referenceRun(
   const graph = compileGraph({ ...options.featureGraph, name: `${lib.id}_dsp` });
   const frames = lib.window + (check.windows - 1) * lib.hop;
   const channels =
-    check.frames?.map((c) => c.subarray(0, frames)) ?? checkFrames(frames, lib.channels, check.seed ?? 1);
-  const rows = computeAll(graph, channels).slice(0, check.windows);
+    check.frames?.map((c) => c.slice(0, frames)) ?? checkFrames(frames, lib.channels, check.seed ?? 1);
+  for (const o of check.overrides ?? []) channels[o.channel]!.fill(o.value, o.from, o.to);
+  const rows = computeAll(graph, cleanChannels(channels, options.sensor)).slice(0, check.windows);
+  const faults = windowFaults(channels, options.sensor, lib.window, lib.hop);
   const policy = new PolicyRunner(lib.policy);
   const windows: string[] = [];
   const uplinks: string[] = [];
   rows.forEach((row, w) => {
-    const { index, margin } = argmaxInt8(
-      runInt8(options.model, quantizeModelInput(options.model, row.features)),
-    );
+    const sensorFault = faults[w]!;
+    const { index, margin } = sensorFault
+      ? { index: lib.classes.length, margin: 0 }
+      : argmaxInt8(runInt8(options.model, quantizeModelInput(options.model, row.features)));
     const { alertNow } = policy.push({
       classIndex: index,
       confidence: Math.fround(margin / 255),
       features: row.features,
+      sensorFault,
     });
-    windows.push(`${index} ${margin} ${alertNow ? 1 : 0}`);
+    windows.push(`${index} ${margin} ${alertNow ? 1 : 0} ${sensorFault}`);
     if ((w + 1) % check.period === 0) {
       let hex = 'none';
       try {
@@ -155,6 +167,26 @@ function generatedFrames(lib: AppLibrary): string[] {
 /** A recorded sample as a C constant (recordings may hold NaN or infinities). */
 const sampleLiteral = (v: number): string =>
   Number.isNaN(v) ? 'NAN' : v === Infinity ? 'INFINITY' : v === -Infinity ? '-INFINITY' : cFloat(v);
+
+/** apply_overrides(t): the check's sample overrides, written over frame t. */
+function overriddenFrames(lib: AppLibrary, check: LibraryCheckOptions): string[] {
+  const overrides = check.overrides ?? [];
+  if (!overrides.length) return ['static void apply_overrides(uint32_t t) { (void)t; }'];
+  for (const o of overrides) {
+    if (!(Number.isInteger(o.channel) && o.channel >= 0 && o.channel < lib.channels))
+      throw new MurmurError(`channel ${o.channel} of ${lib.channels}`, { field: 'overrides.channel' });
+  }
+  return [
+    'static const struct { uint32_t from, to; uint16_t channel; float value; } overrides[] = {',
+    ...overrides.map((o) => `  { ${o.from}UL, ${o.to}UL, ${o.channel}u, ${sampleLiteral(o.value)} },`),
+    '};',
+    '',
+    'static void apply_overrides(uint32_t t) {',
+    `  for (uint16_t i = 0; i < ${overrides.length}u; i++)`,
+    '    if (t >= overrides[i].from && t < overrides[i].to) frame[overrides[i].channel] = overrides[i].value;',
+    '}',
+  ];
+}
 
 /** The recorded frames of a check, frame-major (every channel of frame 0, then of frame 1, ...). */
 function interleavedFrames(lib: AppLibrary, check: LibraryCheckOptions): Float32Array {
@@ -251,6 +283,8 @@ export function libraryCheckProgram(
     '',
     ...frames,
     '',
+    ...overriddenFrames(lib, check),
+    '',
     'int main(void) {',
     ...openFrames,
     `  ${prefix}_inputs inputs = { ${CHECK_BATTERY_PCT} };`,
@@ -260,7 +294,8 @@ export function libraryCheckProgram(
     `  ${prefix}_init();`,
     `  for (uint16_t w = 0; w < ${check.windows}; w++) {`,
     `    while (!${prefix}_ready()) {`,
-    '      next_frame(t++);',
+    '      next_frame(t);',
+    '      apply_overrides(t++);',
     '      murmur_cost_begin();',
     `      ${prefix}_push_samples(frame, 1);`,
     '      features_cost += murmur_cost_end();',
@@ -274,7 +309,8 @@ export function libraryCheckProgram(
     '      murmur_console_printf("error %d\\n", status);',
     '      return 1;',
     '    }',
-    '    murmur_console_printf("w %u %u %u\\n", (unsigned)result.class_index, (unsigned)result.margin, (unsigned)result.alert);',
+    '    murmur_console_printf("w %u %u %u %u\\n", (unsigned)result.class_index, (unsigned)result.margin, (unsigned)result.alert,',
+    '                          (unsigned)result.sensor_fault);',
     `    if ((w + 1) % ${check.period} == 0) {`,
     '      murmur_cost_begin();',
     `      size_t n = ${prefix}_encode_uplink(&inputs, uplink, sizeof uplink);`,
@@ -357,6 +393,7 @@ export async function runLibraryCheck(
       uplinksEqual,
       mismatches,
       outputs: windows,
+      uplinkHex: uplinks,
       unit: run.costUnit,
       cost: {
         features: stage(costs('features')),
