@@ -17,6 +17,23 @@ const NINE = 0x39;
 
 const POW10: number[] = Array.from({ length: 23 }, (_, i) => 10 ** i);
 
+/** A plain decimal number: optional sign, digits with an optional fraction, an optional exponent. */
+const DECIMAL = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
+
+/**
+ * The value of one CSV cell that must be a number. Only plain decimals are numbers: an empty cell, spaces,
+ * hex (`0x10`), `Infinity`, `NaN` or a number too large for a double are errors naming the file, line and
+ * column (`Number()` would take most of them).
+ */
+export function decimalCell(text: string, where: { file: string; line: number; column: string }): number {
+  const at = { file: where.file, line: where.line, field: where.column };
+  if (text === '') throw new MurmurError('empty cell, expected a number', at);
+  if (!DECIMAL.test(text)) throw new MurmurError(`expected a number, got '${text}'`, at);
+  const value = Number(text);
+  if (!Number.isFinite(value)) throw new MurmurError(`number out of range: '${text}'`, at);
+  return value;
+}
+
 /** One row of a parsed table with accessors that report the file, line and column of a bad value. */
 export class CsvRow {
   constructor(
@@ -31,23 +48,14 @@ export class CsvRow {
     return this.cells[this.table.index(column)] ?? '';
   }
 
-  /** A finite number; anything else is an error naming the cell. */
+  /** A plain decimal number (see `decimalCell`); anything else is an error naming the cell. */
   num(column: string): number {
-    const text = this.str(column).trim();
-    const value = text === '' ? NaN : Number(text);
-    if (!Number.isFinite(value)) {
-      throw new MurmurError(`expected a number, got '${text}'`, {
-        file: this.table.file,
-        line: this.line,
-        field: column,
-      });
-    }
-    return value;
+    return decimalCell(this.str(column), { file: this.table.file, line: this.line, column });
   }
 
-  /** A number, or null where the cell holds `nullToken` (e.g. `NA`). */
+  /** A number, or null where the cell holds exactly `nullToken` (e.g. `NA`). */
   numOrNull(column: string, nullToken = 'NA'): number | null {
-    return this.str(column).trim() === nullToken ? null : this.num(column);
+    return this.str(column) === nullToken ? null : this.num(column);
   }
 
   /** A non-negative integer. */
@@ -233,8 +241,8 @@ export class CsvCursor {
   }
 
   /**
-   * The next field as a number. An empty (or `NaN`) field is NaN when `allowEmpty`, otherwise an error.
-   * `last` marks the final field of the row.
+   * The next field as a plain decimal number (see `decimalCell`). An empty (or `NaN`) field is NaN when
+   * `allowEmpty`, otherwise an error. `last` marks the final field of the row.
    */
   number(column: string, last = false, allowEmpty = false): number {
     const buf = this.buf;
@@ -269,18 +277,9 @@ export class CsvCursor {
       if (negative) value = -value;
     } else {
       i = this.fieldEnd(start);
-      const text = this.text(start, i).trim();
+      const text = this.text(start, i);
       if (allowEmpty && (text === '' || text.toLowerCase() === 'nan')) value = NaN;
-      else {
-        value = text === '' ? NaN : Number(text);
-        if (!Number.isFinite(value)) {
-          throw new MurmurError(`expected a number, got '${text}'`, {
-            file: this.file,
-            line: this.line,
-            field: column,
-          });
-        }
-      }
+      else value = decimalCell(text, { file: this.file, line: this.line, column });
     }
     this.consume(i, last, column);
     return value;

@@ -122,6 +122,9 @@ export async function loadPpgTriage(
   );
   return mapLimit(index.rows, 8, async (row): Promise<Recording> => {
     const record = row.str('record');
+    const refClass = row.str('ref_class');
+    if (!(breathClasses as readonly string[]).includes(refClass))
+      throw row.error(`unknown class '${refClass}' (one of: ${breathClasses.join(', ')})`, 'ref_class');
     const rateHz = row.num('fs_hz');
     if (rateHz !== BIDMC_RATE_HZ) throw row.error(`expected ${BIDMC_RATE_HZ} Hz, got ${rateHz}`, 'fs_hz');
     const [pleth, resp] = await readSignals(join(root, 'signals', `${record}.csv.gz`), row.int('n_samples'));
@@ -129,7 +132,7 @@ export async function loadPpgTriage(
     return {
       id: record,
       subject: record,
-      label: row.str('ref_class'),
+      label: refClass,
       rateHz,
       channels: [pleth, resp],
       channelNames: ['pleth', 'resp'],
@@ -141,7 +144,7 @@ export async function loadPpgTriage(
       ],
       meta: {
         ref_resp_rate_bpm: row.num('ref_resp_rate_bpm'),
-        ref_class: row.str('ref_class'),
+        ref_class: refClass,
         monitor_resp_rate_median_bpm: row.numOrNull('monitor_resp_rate_median_bpm', ''),
       },
     };

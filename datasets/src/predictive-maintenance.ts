@@ -28,6 +28,9 @@ const INDEX_COLUMNS = [
   'segment',
 ];
 
+/** The bearing states the recordings are labelled with. */
+export const bearingStates = ['normal', 'inner_race', 'ball', 'outer_race'] as const;
+
 /** Bearing defect frequencies of the CWRU drive-end bearing (SKF 6205-2RS) as multiples of shaft speed. */
 export const cwruBearingOrders = { bpfi: 5.4152, bpfo: 3.5848, bsf: 2.357, ftf: 0.3983 } as const;
 
@@ -68,6 +71,9 @@ export async function loadPredictiveMaintenance(
   const index = (await readCsvTable(join(root, 'index.csv'))).require(...INDEX_COLUMNS);
   return mapLimit(index.rows, 8, async (row) => {
     const file = row.str('file');
+    const label = row.str('label');
+    if (!(bearingStates as readonly string[]).includes(label))
+      throw row.error(`unknown bearing state '${label}' (one of: ${bearingStates.join(', ')})`, 'label');
     const sensor = row.str('sensor');
     const machine = sensor.startsWith('ims_') ? 'ims' : 'cwru';
     const loadHp = row.numOrNull('load_hp');
@@ -78,7 +84,7 @@ export async function loadPredictiveMaintenance(
     return {
       id: basename(file).replace(/\.csv(\.gz)?$/, ''),
       subject: subjectOf(row, machine, loadHp),
-      label: row.str('label'),
+      label,
       rateHz,
       channels: [accel],
       channelNames: ['accel'],

@@ -46,6 +46,13 @@ async function readSubject(file: string, subject: string): Promise<Segment[]> {
     else {
       const line = cursor.line;
       const label = cursor.string('label');
+      if (!(wisdmActivities as readonly string[]).includes(label)) {
+        throw new MurmurError(`unknown activity '${label}' (one of: ${wisdmActivities.join(', ')})`, {
+          file,
+          line,
+          field: 'label',
+        });
+      }
       if (segments.some((s) => s.label === label)) {
         throw new MurmurError(`activity '${label}' appears in two separate segments`, {
           file,
@@ -77,8 +84,6 @@ function checkCounts(row: CsvRow, segments: Segment[]): void {
       );
     }
   }
-  const unknown = segments.find((s) => !(wisdmActivities as readonly string[]).includes(s.label));
-  if (unknown) throw row.error(`subject file has an unknown activity '${unknown.label}'`, 'file');
 }
 
 /** Loads every subject × activity segment listed in `<dataDir>/wearable-activity/subjects.csv`. */

@@ -1,8 +1,17 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { getBoard, loadBoards, parseBoard, readBoardFile } from './registry';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { UsageError } from '@murmur/core';
+import {
+  boardsDir,
+  getBoard,
+  loadBoards,
+  parseBoard,
+  readBoardFile,
+  scanBoards,
+  workspaceBoardsDir,
+} from './registry';
 
 const good = {
   id: 'test-board',
@@ -115,5 +124,86 @@ describe('board registry', () => {
   });
   it('names the known boards when asked for an unknown one', () => {
     expect(() => getBoard('no-such-board')).toThrow(/unknown board 'no-such-board'; known boards: .*native/);
+  });
+});
+
+describe('a board file that does not validate', () => {
+  afterEach(() => {
+    vi.restoreAllMocks();
+    vi.unstubAllEnvs();
+  });
+
+  /** A boards folder holding the native board, a good test board and one bad file. */
+  const folder = (): string => {
+    const dir = mkdtempSync(join(tmpdir(), 'boards-'));
+    copyFileSync(join(workspaceBoardsDir(), 'native.json'), join(dir, 'native.json'));
+    writeFileSync(join(dir, 'test-board.json'), JSON.stringify(good));
+    writeFileSync(
+      join(dir, 'bad-board.json'),
+      JSON.stringify(mutate((b) => ((b.id = 'bad-board'), (b.memory.flash.size = 0)))),
+    );
+    return dir;
+  };
+
+  const stderr = (): { text: () => string } => {
+    let text = '';
+    vi.spyOn(process.stderr, 'write').mockImplementation((chunk: unknown) => ((text += String(chunk)), true));
+    return { text: () => text };
+  };
+
+  it('does not stand in the way of another board: one warning names the file and field', () => {
+    const dir = folder();
+    const err = stderr();
+    expect(getBoard('test-board', dir).id).toBe('test-board');
+    expect(getBoard('native', dir).id).toBe('native');
+    expect(loadBoards(dir).map((b) => b.id)).toEqual(['native', 'test-board']);
+    const lines = err.text().trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(
+      /^warning: board 'bad-board' skipped: .*bad-board\.json, field 'memory\.flash\.size': /,
+    );
+  });
+
+  it('is an error naming the file and field when it is the board asked for', () => {
+    const dir = folder();
+    const err = stderr();
+    expect(() => getBoard('bad-board', dir)).toThrow(/bad-board\.json, field 'memory\.flash\.size': /);
+    expect(err.text()).toBe('');
+    const { boards, problems } = scanBoards(dir);
+    expect(boards.map((b) => b.id)).toEqual(['native', 'test-board']);
+    expect(problems.map((p) => [p.id, p.error.location.field])).toEqual([['bad-board', 'memory.flash.size']]);
+  });
+
+  it('an unknown board is a usage error listing the valid and the invalid ones', () => {
+    const dir = folder();
+    stderr();
+    let thrown: unknown;
+    try {
+      getBoard('no-such-board', dir);
+    } catch (e) {
+      thrown = e;
+    }
+    expect(thrown).toBeInstanceOf(UsageError);
+    expect((thrown as Error).message).toBe(
+      "unknown board 'no-such-board'; known boards: native, test-board (not valid: bad-board)",
+    );
+  });
+
+  it('a file that cannot be read and a missing folder are errors naming them', () => {
+    const dir = folder();
+    mkdirSync(join(dir, 'folder.json'));
+    stderr();
+    expect(() => getBoard('folder', dir)).toThrow(/folder\.json: cannot read the board file \(EISDIR\)/);
+    expect(() => getBoard('native', join(dir, 'none'))).toThrow(
+      /none: cannot list the boards folder \(ENOENT\)/,
+    );
+  });
+
+  it('MURMUR_BOARDS_DIR names another boards folder', () => {
+    const dir = folder();
+    stderr();
+    vi.stubEnv('MURMUR_BOARDS_DIR', dir);
+    expect(boardsDir()).toBe(dir);
+    expect(getBoard('test-board').name).toBe('Test');
   });
 });

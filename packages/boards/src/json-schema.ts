@@ -1,11 +1,11 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { boardsDir } from './registry';
+import { workspaceBoardsDir } from './registry';
 import { boardSchema } from './schema';
 
 /** The file the board files name in `$schema`. */
-export function boardJsonSchemaPath(dir: string = boardsDir()): string {
+export function boardJsonSchemaPath(dir: string = workspaceBoardsDir()): string {
   return join(dir, 'board.schema.json');
 }
 

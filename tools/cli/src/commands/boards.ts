@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { CommandModule } from './index';
-import { loadBoards, type Board } from '@murmur/boards';
+import { scanBoards, type Board } from '@murmur/boards';
 import { printJson, printTable } from '../output';
 
 /** Whole MiB where the size is one, otherwise KiB with at most one decimal. */
@@ -39,12 +39,17 @@ export function printBoards(boards: Board[]): void {
 export function registerBoards(program: Command): void {
   program
     .command('boards')
-    .description('list the boards in boards/ (validated against the board schema)')
+    .description(
+      'list the boards in boards/ (or $MURMUR_BOARDS_DIR), validated against the board schema; exit 1 when a file does not validate',
+    )
     .option('--json', 'print the validated board objects as JSON')
     .action((opts: { json?: boolean }) => {
-      const boards = loadBoards();
+      const { boards, problems } = scanBoards();
       if (opts.json) printJson(boards);
       else printBoards(boards);
+      // The boards that validate are listed; each file that does not is named with its field.
+      for (const p of problems) process.stderr.write(`murmur: ${p.error.message}\n`);
+      if (problems.length) process.exitCode = 1;
     });
 }
 

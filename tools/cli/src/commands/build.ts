@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { CommandModule } from './index';
 import { boardOption } from '../board-option';
+import { requireOutputDir } from '../fs-errors';
 import { DATA_DIR_HELP, printJson, printTable } from '../output';
 
 export function registerBuild(program: Command): void {
@@ -19,6 +20,7 @@ export function registerBuild(program: Command): void {
       const { buildApp, writeReport, imageMemory } = await import('@murmur/pipeline');
       const app = await loadApp(opts.app);
       const board = await boardOption(opts.board);
+      if (opts.out !== undefined) requireOutputDir(opts.out, '--out');
       const result = await buildApp({
         app,
         board,

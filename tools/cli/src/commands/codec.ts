@@ -1,8 +1,9 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { CommandModule } from './index';
 import { UsageError } from '@murmur/core';
+import { requireOutputDir, writeOutputFile } from '../fs-errors';
 
 const TARGETS = ['ttn', 'chirpstack', 'ttn-repo', 'c'] as const;
 type Target = (typeof TARGETS)[number];
@@ -24,6 +25,7 @@ export function registerCodec(program: Command): void {
         );
       }
       if (opts.out === undefined) throw new UsageError('missing --out <dir>');
+      requireOutputDir(opts.out, '--out');
       const { loadApp } = await import('@murmur/app');
       const app = await loadApp(opts.app);
       const payload = await import('@murmur/payload');
@@ -47,7 +49,7 @@ export function registerCodec(program: Command): void {
       } else files = { [`${name}.js`]: payload.generateCodecJs(app.payload) };
       const dir = resolve(opts.out);
       mkdirSync(dir, { recursive: true });
-      for (const [file, text] of Object.entries(files)) writeFileSync(join(dir, file), text);
+      for (const [file, text] of Object.entries(files)) writeOutputFile(join(dir, file), text);
       process.stdout.write(`wrote ${Object.keys(files).join(', ')} to ${dir}\n`);
     });
 }

@@ -4,6 +4,8 @@ import type { Command } from 'commander';
 import type { CommandModule } from './index';
 import { UsageError, workspaceRoot } from '@murmur/core';
 import type { RecipeResult } from '@murmur/compress';
+import { boardOption } from '../board-option';
+import { requireOutputDir } from '../fs-errors';
 import { DATA_DIR_HELP, printJson, printTable } from '../output';
 
 /**
@@ -92,14 +94,8 @@ export function registerCompress(program: Command): void {
         const appConfig = await loadApp(opts.app);
         const app = appConfig.id;
         if (!opts.board) throw new UsageError('missing --board (see murmur boards)');
-        const { getBoard } = await import('@murmur/boards');
-        const board = (() => {
-          try {
-            return getBoard(opts.board!);
-          } catch (e) {
-            throw new UsageError((e as Error).message);
-          }
-        })();
+        const board = await boardOption(opts.board);
+        if (opts.out !== undefined) requireOutputDir(opts.out, '--out');
         const margin = Number(opts.margin);
         if (!(margin >= 0 && margin < 1))
           throw new UsageError(`--margin must be in [0, 1), got '${opts.margin}'`);

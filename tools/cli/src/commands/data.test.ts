@@ -1,9 +1,9 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { capture, restoreAfterEach, run } from '../testing';
 import { testData } from '@murmur/datasets/testing';
 
@@ -25,6 +25,46 @@ describe('murmur data', () => {
     expect(await run('data', 'list', '--data-dir', empty, '--json')).toBe(0);
     const list = JSON.parse(io.out().slice(before)) as { name: string; found: boolean }[];
     expect(list.map((d) => d.found)).toEqual([false, false, false]);
+  });
+
+  it('exits 1 with one line naming a data directory that is missing or not a directory', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'murmur-cli-data-'));
+    const missing = join(root, 'none');
+    const file = join(root, 'a-file');
+    writeFileSync(file, '');
+    const io = capture();
+    expect(await run('data', 'list', '--data-dir', missing)).toBe(1);
+    expect(io.err()).toBe(`murmur: ${missing}: data directory (--data-dir) not found\n`);
+    expect(io.out()).toBe('');
+    let before = io.err().length;
+    expect(await run('data', 'list', '--data-dir', file, '--json')).toBe(1);
+    expect(io.err().slice(before)).toBe(`murmur: ${file}: data directory (--data-dir) is not a directory\n`);
+    before = io.err().length;
+    vi.stubEnv('MURMUR_DATA_DIR', missing);
+    try {
+      expect(await run('data', 'list')).toBe(1);
+    } finally {
+      vi.unstubAllEnvs();
+    }
+    expect(io.err().slice(before)).toBe(`murmur: ${missing}: data directory (MURMUR_DATA_DIR) not found\n`);
+    expect(io.out()).toBe('');
+  });
+
+  it('lists a dataset that cannot be read and exits 1 naming the file and line', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'murmur-cli-data-'));
+    mkdirSync(join(root, 'ppg-triage'));
+    const index = join(root, 'ppg-triage', 'recordings.csv');
+    writeFileSync(
+      index,
+      'record,n_samples,fs_hz,duration_s,ref_resp_rate_bpm,ref_class,monitor_resp_rate_median_bpm\n' +
+        'bidmc_01,0x10,125,0.024,15,normal,15\n',
+    );
+    const io = capture();
+    expect(await run('data', 'list', '--data-dir', root)).toBe(1);
+    expect(io.out()).toMatch(/ppg-triage .* unreadable: /);
+    expect(io.err()).toBe(
+      `murmur: dataset ppg-triage cannot be read: ${index}:2, field 'n_samples': expected a number, got '0x10'\n`,
+    );
   });
 
   it.skipIf(data.skip)(

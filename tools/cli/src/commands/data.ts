@@ -1,6 +1,9 @@
+import { readdirSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { CommandModule } from './index';
-import { UsageError } from '@murmur/core';
+import { MurmurError, UsageError } from '@murmur/core';
+import { isSystemError, systemReason } from '../fs-errors';
 import type { DatasetName, DatasetSummary } from '@murmur/datasets';
 import { DATA_DIR_HELP, printJson, printTable } from '../output';
 
@@ -30,13 +33,31 @@ function summaryRows(summaries: DatasetSummary[]): (string | number)[][] {
 }
 
 /** Prints the datasets found as a table (where from, recordings, subjects, labels, hours, rates). */
-export async function printDatasets(dataDir?: string): Promise<void> {
-  const { summarizeDatasets } = await import('@murmur/datasets');
-  const summaries = await summarizeDatasets(dataDir);
+export function printDatasets(summaries: DatasetSummary[]): void {
   printTable(
     ['dataset', 'from', 'recordings', 'subjects', 'labels (recordings)', 'hours', 'rates (Hz)'],
     summaryRows(summaries),
   );
+}
+
+/**
+ * The data directory given by `--data-dir` or MURMUR_DATA_DIR must be a directory that can be listed: one
+ * that is missing or unreadable is a failure naming it, not an empty list.
+ */
+export function requireDataDir(flag: string | undefined): void {
+  const given = flag ?? (process.env['MURMUR_DATA_DIR'] || undefined);
+  if (given === undefined) return;
+  const how = flag === undefined ? 'MURMUR_DATA_DIR' : '--data-dir';
+  const dir = resolve(given);
+  try {
+    if (!statSync(dir).isDirectory())
+      throw new MurmurError(`data directory (${how}) is not a directory`, { file: dir });
+    readdirSync(dir);
+  } catch (err) {
+    if (!isSystemError(err)) throw err;
+    const why = err.code === 'ENOENT' ? 'not found' : `cannot be read: ${systemReason(err)}`;
+    throw new MurmurError(`data directory (${how}) ${why}`, { file: dir });
+  }
 }
 
 function datasetName(name: string): DatasetName {
@@ -57,10 +78,15 @@ export function registerData(program: Command): void {
     .option('--data-dir <dir>', DATA_DIR_HELP)
     .option('--json', 'print JSON')
     .action(async (opts: { dataDir?: string; json?: boolean }) => {
-      if (opts.json) {
-        const { summarizeDatasets } = await import('@murmur/datasets');
-        printJson(await summarizeDatasets(opts.dataDir));
-      } else await printDatasets(opts.dataDir);
+      requireDataDir(opts.dataDir);
+      const { summarizeDatasets } = await import('@murmur/datasets');
+      const summaries = await summarizeDatasets(opts.dataDir);
+      if (opts.json) printJson(summaries);
+      else printDatasets(summaries);
+      // A dataset that is there but cannot be read is a failure, after the list of what could be.
+      for (const s of summaries.filter((d) => d.error !== undefined))
+        process.stderr.write(`murmur: dataset ${s.name} cannot be read: ${s.error}\n`);
+      if (summaries.some((d) => d.error !== undefined)) process.exitCode = 1;
     });
   data
     .command('fetch')

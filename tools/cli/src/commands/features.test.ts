@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -15,6 +15,59 @@ describe('murmur features', () => {
     expect(await run('features', '--app', 'toaster')).toBe(2);
     expect(io.err()).toContain("unknown app 'toaster'");
     expect(await run('features')).toBe(2);
+  });
+
+  describe('a CSV cell that is not a plain decimal number', () => {
+    /** A wearable-activity dataset of one subject; `cell` is the ax value of the second sample (line 3). */
+    const dataset = (cell: string): { root: string; file: string } => {
+      const root = mkdtempSync(join(tmpdir(), 'murmur-cli-csv-'));
+      mkdirSync(join(root, 'wearable-activity', 'subjects'), { recursive: true });
+      writeFileSync(
+        join(root, 'wearable-activity', 'subjects.csv'),
+        'subject,file,walking,jogging,stairs,sitting,standing,kicking,total_samples\n' +
+          '1600,subjects/s.csv,3,0,0,0,0,0,3\n',
+      );
+      const file = join(root, 'wearable-activity', 'subjects', 's.csv');
+      writeFileSync(
+        file,
+        'subject,label,t_s,ax,ay,az\n' +
+          '1600,walking,0,1,2,3\n' +
+          `1600,walking,0.05,${cell},2,3\n` +
+          '1600,walking,0.1,1,2,3\n',
+      );
+      return { root, file };
+    };
+
+    it.each([
+      ['0x10', "expected a number, got '0x10'"],
+      [' 1.5 ', "expected a number, got ' 1.5 '"],
+      ['1e', "expected a number, got '1e'"],
+      ['Infinity', "expected a number, got 'Infinity'"],
+      ['', 'empty cell, expected a number'],
+    ])('%j: exit 1 naming the file, line and column', async (cell, message) => {
+      const { root, file } = dataset(cell);
+      const io = capture();
+      expect(await run('features', '--app', 'wearable-activity', '--data-dir', root)).toBe(1);
+      expect(io.err()).toBe(`murmur: ${file}:3, field 'ax': ${message}\n`);
+      expect(io.out()).toBe('');
+    });
+
+    it('reads the same file with plain decimals', async () => {
+      const { root } = dataset('-1.5e-1');
+      const io = capture();
+      expect(await run('features', '--app', 'wearable-activity', '--data-dir', root), io.err()).toBe(0);
+    });
+
+    it('an unknown label is blamed on its own line of the subject file', async () => {
+      const { root, file } = dataset('1');
+      writeFileSync(
+        file,
+        'subject,label,t_s,ax,ay,az\n1600,walking,0,1,2,3\n1600,walking,0.05,1,2,3\n1600,swimming,0.1,1,2,3\n',
+      );
+      const io = capture();
+      expect(await run('features', '--app', 'wearable-activity', '--data-dir', root)).toBe(1);
+      expect(io.err()).toMatch(new RegExp(`^murmur: ${file}:4, field 'label': unknown activity 'swimming'`));
+    });
   });
 
   it.skipIf(data.skip)(

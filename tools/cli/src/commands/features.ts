@@ -1,7 +1,7 @@
-import { createWriteStream } from 'node:fs';
 import type { Command } from 'commander';
 import { createProgress } from '@murmur/core';
 import type { CommandModule } from './index';
+import { requireOutputFile, writeOutputFile } from '../fs-errors';
 import { DATA_DIR_HELP } from '../output';
 
 interface FeaturesOptions {
@@ -14,6 +14,7 @@ interface FeaturesOptions {
 export async function runFeatures(opts: FeaturesOptions): Promise<void> {
   const { loadApp } = await import('@murmur/app');
   const appFeatures = (await loadApp(opts.app)).features;
+  if (opts.out) requireOutputFile(opts.out, '--out');
   const { loadDataset } = await import('@murmur/datasets');
   const { extractAppFeatures, float32Text } = await import('@murmur/dsp');
   const recordings = await loadDataset(appFeatures.dataset, { dataDir: opts.dataDir });
@@ -39,11 +40,7 @@ export async function runFeatures(opts: FeaturesOptions): Promise<void> {
   ];
   const text = `${lines.join('\n')}\n`;
   if (opts.out) {
-    await new Promise<void>((resolve, reject) => {
-      const stream = createWriteStream(opts.out!);
-      stream.on('error', reject);
-      stream.end(text, () => resolve());
-    });
+    writeOutputFile(opts.out, text);
     process.stderr.write(
       `wrote ${table.rows.length} windows × ${table.features.length} features to ${opts.out}\n`,
     );

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { MurmurError } from '@murmur/core';
 import type { CommandModule } from './index';
+import { boardOption } from '../board-option';
 import { DATA_DIR_HELP } from '../output';
 
 /** The app `npm start` builds, and the board it builds it for. */
@@ -24,10 +25,9 @@ export function registerStart(program: Command): void {
     .action(async (opts: { app: string; board: string; dataDir?: string }) => {
       const { loadApp } = await import('@murmur/app');
       const { buildApp, writeReport } = await import('@murmur/pipeline');
-      const { getBoard } = await import('@murmur/boards');
       const { decode } = await import('@murmur/payload');
       const app = await loadApp(opts.app);
-      const board = getBoard(opts.board);
+      const board = await boardOption(opts.board);
       const result = await buildApp({ app, board, dataDir: opts.dataDir });
       const paths = writeReport(app, board, result);
       const r = result.recorded;

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { boardOption } from '../board-option';
+import { requireOutputDir } from '../fs-errors';
 import { printJson } from '../output';
 
 /** `murmur tflite build`: a .tflite to a C library, firmware and report for a board. */
@@ -20,6 +21,7 @@ export function registerTfliteBuild(tflite: Command): void {
     .action(async (file: string, opts: { board: string; out: string; golden?: string; json?: boolean }) => {
       const { buildTflite } = await import('@murmur/pipeline');
       const board = await boardOption(opts.board);
+      requireOutputDir(opts.out, '--out');
       const result = await buildTflite({ file, board, outDir: opts.out, golden: opts.golden });
       const v = result.verification;
       if (opts.json) printJson(result);

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { CommandModule } from './index';
 import { UsageError } from '@murmur/core';
 import type { ClassificationReport } from '@murmur/nn';
+import { requireOutputDir } from '../fs-errors';
 import { DATA_DIR_HELP, printJson, printTable } from '../output';
 
 const pct = (v: number): string => (Number.isNaN(v) ? '-' : `${(100 * v).toFixed(1)} %`);
@@ -28,6 +29,7 @@ export function registerTrain(program: Command): void {
         if (epochs !== undefined && !(Number.isInteger(epochs) && epochs > 0)) {
           throw new UsageError(`--epochs must be a positive integer, got '${opts.epochs}'`);
         }
+        if (opts.out !== undefined) requireOutputDir(opts.out, '--out');
         const { trainAppModel } = await import('@murmur/compress');
         const { saveModel } = await import('@murmur/nn');
         const { defaultModelDir } = await import('@murmur/pipeline');

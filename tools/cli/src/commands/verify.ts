@@ -2,8 +2,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import type { CommandModule } from './index';
-import { workspaceRoot } from '@murmur/core';
+import { MurmurError, workspaceRoot } from '@murmur/core';
 import type { splitBySubject } from '@murmur/datasets';
+import { boardOption } from '../board-option';
+import { isSystemError, systemReason } from '../fs-errors';
 import { DATA_DIR_HELP, printJson, printTable } from '../output';
 
 interface VerifyOptions {
@@ -63,8 +65,7 @@ export function registerVerify(program: Command): void {
         throw new UsageError(`--windows (${windows}) must be a multiple of --period (${period})`);
       const { loadApp } = await import('@murmur/app');
       const app = await loadApp(opts.app);
-      const { getBoard } = await import('@murmur/boards');
-      const board = getBoard(opts.board);
+      const board = await boardOption(opts.board);
       const codegen = await import('@murmur/codegen');
       const checks = await import('@murmur/verify');
       const { compressedFromJson } = await import('@murmur/kernels');
@@ -72,8 +73,8 @@ export function registerVerify(program: Command): void {
         opts.model ?? join(workspaceRoot(), 'dist', 'apps', opts.app, board.id, 'model.compressed.json');
       if (opts.model && opts.standIn) throw new UsageError('--model and --stand-in exclude each other');
       const hasModel = !opts.standIn && existsSync(modelFile);
-      if (opts.model && !hasModel) throw new UsageError(`no such model file: ${opts.model}`);
-      const model = hasModel ? compressedFromJson(readFileSync(modelFile, 'utf8'), modelFile) : undefined;
+      if (opts.model && !hasModel) throw new MurmurError('model file not found', { file: opts.model });
+      const model = hasModel ? compressedFromJson(readModel(modelFile), modelFile) : undefined;
       if (!hasModel && !opts.standIn) {
         process.stderr.write(
           `note: ${modelFile} does not exist (run murmur compress --app ${opts.app} --board ${board.id}); ` +
@@ -184,6 +185,16 @@ export function registerVerify(program: Command): void {
 }
 
 export const command: CommandModule = { order: 60, register: registerVerify };
+
+/** The text of a model file; one that cannot be read is an error naming it. */
+function readModel(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (err) {
+    if (!isSystemError(err)) throw err;
+    throw new MurmurError(`cannot read the model: ${systemReason(err)}`, { file });
+  }
+}
 
 /**
  * Subjects the model never trained on: the validation subjects the float model records (dist/apps/<app>/model),
