@@ -33,6 +33,19 @@ describe('murmur decode / encode / codec / airtime', () => {
     expect(io.err()).toMatch(/field 'rr_bpm': missing/);
   });
 
+  it('refuses a message file over 64 KiB before reading it, naming the file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'murmur-cli-'));
+    try {
+      const big = join(dir, 'big.json');
+      writeFileSync(big, `{"pad":"${'x'.repeat(70_000)}"}`);
+      const io = capture();
+      expect(await run('decode', '--app', 'ppg-triage', '--ttn', big)).toBe(1);
+      expect(io.err()).toMatch(/big\.json.*70010 bytes, more than a message may hold \(65536\)/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('decodes TTS and ChirpStack JSON files and raw PHYPayloads to the Uplink record', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'murmur-cli-'));
     try {

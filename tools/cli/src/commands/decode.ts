@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { CommandModule } from './index';
 import { MurmurError, UsageError } from '@murmur/core';
@@ -32,7 +32,16 @@ interface DecodeOptions {
   downlink?: boolean;
 }
 
-function readText(file: string): string {
+/** A message file's text; a file over `maxBytes` is refused before it is read. */
+function readText(file: string, maxBytes: number): string {
+  let size: number;
+  try {
+    size = statSync(file).size;
+  } catch (err) {
+    throw new MurmurError(`cannot read (${(err as NodeJS.ErrnoException).code ?? String(err)})`, { file });
+  }
+  if (size > maxBytes)
+    throw new MurmurError(`${size} bytes, more than a message may hold (${maxBytes})`, { file });
   try {
     return readFileSync(file, 'utf8');
   } catch (err) {
@@ -53,9 +62,14 @@ async function runDecode(hex: string | undefined, opts: DecodeOptions): Promise<
   const payload = await import('@murmur/payload');
   const lpwan = await import('@murmur/lpwan');
   let result: { errors: string[] };
-  if (opts.ttn !== undefined) result = lpwan.fromTtsUplink(readText(opts.ttn), schema, { file: opts.ttn });
+  if (opts.ttn !== undefined)
+    result = lpwan.fromTtsUplink(readText(opts.ttn, lpwan.DEFAULT_MAX_MESSAGE_BYTES), schema, {
+      file: opts.ttn,
+    });
   else if (opts.chirpstack !== undefined) {
-    result = lpwan.fromChirpstackUp(readText(opts.chirpstack), schema, { file: opts.chirpstack });
+    result = lpwan.fromChirpstackUp(readText(opts.chirpstack, lpwan.DEFAULT_MAX_MESSAGE_BYTES), schema, {
+      file: opts.chirpstack,
+    });
   } else if (opts.phy !== undefined) {
     if (opts.nwkskey === undefined || opts.appskey === undefined)
       throw new UsageError('--phy needs --nwkskey and --appskey');
