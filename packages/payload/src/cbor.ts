@@ -8,6 +8,7 @@ import type { DecodeResult } from './codec';
 import { quantizeValue } from './codec';
 import { planOf, quantize, rawToValue, invalidRawMessage, type Slot } from './plan';
 import type { Infer, PayloadSchema } from './schema';
+import { valueText } from './value-text';
 
 const cbor = new Encoder({ useRecords: false, variableMapSize: true, mapsAsObjects: false });
 
@@ -74,65 +75,118 @@ export function encodeCborCompact<S extends PayloadSchema>(schema: S, value: Inf
   return cbor.encode(items);
 }
 
-function decodeCbor(bytes: Uint8Array): { value?: unknown; error?: string } {
+/** Options of the CBOR decoders. */
+export interface CborDecodeOptions {
+  /** Largest CBOR body decoded; a longer one is an error before any decoding (default: `cborMaxBytes`). */
+  maxBytes?: number;
+}
+
+/** The smallest default size limit of a CBOR body. */
+export const CBOR_MAX_BYTES = 256;
+
+/** Bytes a SenML base time (`-3`: a float64) adds to a pack. */
+const BASE_TIME_BYTES = 10;
+
+/**
+ * The default size limit of a CBOR body of a schema: 256 bytes, or the largest SenML pack of the schema with
+ * a base time when that is longer (so that what the device writes always fits).
+ */
+export function cborMaxBytes(schema: PayloadSchema): number {
+  return Math.max(CBOR_MAX_BYTES, senmlMaxSize(schema) + BASE_TIME_BYTES);
+}
+
+/** Parses a CBOR body within the size limit; the error names the byte where the problem is. */
+function decodeCbor(
+  schema: PayloadSchema,
+  bytes: Uint8Array,
+  opts: CborDecodeOptions,
+): { value?: unknown; error?: string } {
+  if (!(bytes instanceof Uint8Array)) return { error: `bytes: ${valueText(bytes)} is not a Uint8Array` };
+  const limit = opts.maxBytes ?? cborMaxBytes(schema);
+  if (bytes.length > limit)
+    return { error: `byte ${limit}: CBOR body too long: ${bytes.length} bytes, the limit is ${limit}` };
   try {
     return { value: cbor.decode(bytes) };
   } catch (err) {
-    return { error: `byte 0: not valid CBOR (${err instanceof Error ? err.message : String(err)})` };
+    return { error: `byte 0: not valid CBOR (${err instanceof Error ? err.message : valueText(err)})` };
   }
 }
 
-/** The raw code of a compact CBOR item, or undefined. */
+/** The smallest and largest integer a compact CBOR item of a numeric slot may hold. */
+function codeRange(slot: Slot): [number, number] {
+  if (slot.field.kind !== 'int') return [0, 2 ** slot.bits - 1];
+  const half = 2 ** (slot.bits - 1);
+  return [-half, half - 1];
+}
+
+/** The raw code of a compact CBOR item, or undefined when the item is not one. */
 function itemRaw(slot: Slot, item: unknown): number | undefined {
   if (slot.field.kind === 'bool') return typeof item === 'boolean' ? (item ? 1 : 0) : undefined;
-  if (typeof item !== 'number' || !Number.isInteger(item)) return undefined;
-  if (slot.field.kind === 'int') {
-    const half = 2 ** (slot.bits - 1);
-    return item >= -half && item < half ? (item < 0 ? item + 2 * half : item) : undefined;
-  }
-  return item >= 0 && item <= 2 ** slot.bits - 1 ? item : undefined;
+  const [lo, hi] = codeRange(slot);
+  if (!Number.isInteger(item) || (item as number) < lo || (item as number) > hi) return undefined;
+  const code = item as number;
+  return code < 0 ? code + 2 ** slot.bits : code;
 }
 
-/** Decodes the compact CBOR array form; errors name the field (`field 'x'`, element position in the array). */
+/** Why a compact CBOR item is not a code of the slot. */
+function itemProblem(slot: Slot, item: unknown): string {
+  if (slot.field.kind === 'bool') return `${valueText(item)} is not a boolean`;
+  const [lo, hi] = codeRange(slot);
+  if (typeof item === 'bigint')
+    return `${item} is a 64-bit integer or a bignum, not an integer code ${lo}..${hi}`;
+  return `${valueText(item)} is not an integer code ${lo}..${hi}`;
+}
+
+/** The decoded value of one compact CBOR item, or an error naming the element. */
+function compactElement(slot: Slot, item: unknown, name: string, errors: string[]): unknown {
+  const raw = itemRaw(slot, item);
+  const v = raw === undefined ? undefined : rawToValue(slot, raw);
+  if (raw === undefined) errors.push(`field '${name}': ${itemProblem(slot, item)}`);
+  else if (v === undefined) errors.push(`field '${name}': ${invalidRawMessage(slot, raw)}`);
+  return v;
+}
+
+/** The decoded value of a compact CBOR field (an array field is a nested CBOR array), or errors naming it. */
+function compactField(slot: Slot, item: unknown, errors: string[]): unknown {
+  if (!slot.length) return compactElement(slot, item, slot.name, errors);
+  if (!Array.isArray(item) || item.length !== slot.length) {
+    const problem = Array.isArray(item)
+      ? `an array of ${item.length} items, expected an array of ${slot.length}`
+      : `${valueText(item)} is not an array of ${slot.length} items`;
+    errors.push(`field '${slot.name}': ${problem}`);
+    return undefined;
+  }
+  return item.map((x, i) => compactElement(slot, x, `${slot.name}[${i}]`, errors));
+}
+
+/**
+ * Decodes the compact CBOR array form. Never throws: bad CBOR, a body over the size limit, a wrong version and
+ * every item that is not a code of its field (a 64-bit integer, a bignum, a float, a string, nested junk) are
+ * errors naming the field (`field 'x'`, `field 'x[2]'`) or the byte.
+ */
 export function decodeCborCompact<S extends PayloadSchema>(
   schema: S,
   bytes: Uint8Array,
+  opts: CborDecodeOptions = {},
 ): DecodeResult<Infer<S>> {
   const plan = planOf(schema);
-  const { value, error } = decodeCbor(bytes);
+  const { value, error } = decodeCbor(schema, bytes, opts);
   if (error !== undefined) return { warnings: [], errors: [error] };
   if (!Array.isArray(value) || value.length !== plan.slots.length + 1) {
     return {
       warnings: [],
-      errors: [`expected a CBOR array of ${plan.slots.length + 1} items for '${schema.name}'`],
+      errors: [`byte 0: expected a CBOR array of ${plan.slots.length + 1} items for '${schema.name}'`],
     };
   }
   if (value[0] !== schema.version) {
     return {
       warnings: [],
-      errors: [`field 'version': version ${String(value[0])}, expected ${schema.version}`],
+      errors: [`field 'version': version ${valueText(value[0])}, expected ${schema.version}`],
     };
   }
   const data: Record<string, unknown> = {};
   const errors: string[] = [];
-  plan.slots.forEach((s, k) => {
-    const item = value[k + 1];
-    const one = (x: unknown, name: string): unknown => {
-      const raw = itemRaw(s, x);
-      const v = raw === undefined ? undefined : rawToValue(s, raw);
-      if (v === undefined) {
-        errors.push(
-          `field '${name}': ${raw === undefined ? `${JSON.stringify(x)} is not a valid code` : invalidRawMessage(s, raw)}`,
-        );
-      }
-      return v;
-    };
-    if (s.length) {
-      if (!Array.isArray(item) || item.length !== s.length)
-        errors.push(`field '${s.name}': expected an array of ${s.length}`);
-      else data[s.name] = item.map((x, i) => one(x, `${s.name}[${i}]`));
-    } else data[s.name] = one(item, s.name);
-  });
+  plan.slots.forEach((s, k) => (data[s.name] = compactField(s, value[k + 1], errors)));
   return errors.length ? { warnings: [], errors } : { data: data as Infer<S>, warnings: [], errors: [] };
 }
 
@@ -224,19 +278,15 @@ function decodeQuantised(slots: Slot[], value: Record<string, unknown>): Record<
   return out;
 }
 
-/** Decodes a SenML-CBOR pack of a schema; errors name the missing or bad field. */
-export function decodeSenml<S extends PayloadSchema>(schema: S, bytes: Uint8Array): DecodeResult<Infer<S>> {
-  const plan = planOf(schema);
-  const { value, error } = decodeCbor(bytes);
-  if (error !== undefined) return { warnings: [], errors: [error] };
-  if (!Array.isArray(value) || !value.every((r) => r instanceof Map)) {
-    return { warnings: [], errors: ['expected a SenML pack (a CBOR array of maps)'] };
-  }
+/** The values of a SenML pack by record name (base name applied, the `<schema>:` prefix taken off). */
+function senmlValues(schema: PayloadSchema, records: Map<unknown, unknown>[]): Map<string, unknown> {
   let baseName = '';
   const byName = new Map<string, unknown>();
-  for (const rec of value as Map<number, unknown>[]) {
-    if (typeof rec.get(SENML.baseName) === 'string') baseName = rec.get(SENML.baseName) as string;
-    const name = `${baseName}${String(rec.get(SENML.name) ?? '')}`;
+  for (const rec of records) {
+    const base = rec.get(SENML.baseName);
+    if (typeof base === 'string') baseName = base;
+    const own = rec.get(SENML.name);
+    const name = `${baseName}${typeof own === 'string' ? own : ''}`;
     const v = rec.has(SENML.value)
       ? rec.get(SENML.value)
       : rec.has(SENML.boolValue)
@@ -244,6 +294,26 @@ export function decodeSenml<S extends PayloadSchema>(schema: S, bytes: Uint8Arra
         : rec.get(SENML.stringValue);
     byName.set(name.startsWith(`${schema.name}:`) ? name.slice(schema.name.length + 1) : name, v);
   }
+  return byName;
+}
+
+/**
+ * Decodes a SenML-CBOR pack of a schema. Never throws: bad CBOR, a body over the size limit, a missing record
+ * and every value that is not one of its field (out of the field's range, also on a field that saturates when
+ * encoding; a bignum, NaN, a string where a number belongs) are errors naming the field or the byte.
+ */
+export function decodeSenml<S extends PayloadSchema>(
+  schema: S,
+  bytes: Uint8Array,
+  opts: CborDecodeOptions = {},
+): DecodeResult<Infer<S>> {
+  const plan = planOf(schema);
+  const { value, error } = decodeCbor(schema, bytes, opts);
+  if (error !== undefined) return { warnings: [], errors: [error] };
+  if (!Array.isArray(value) || !value.every((r) => r instanceof Map)) {
+    return { warnings: [], errors: ['byte 0: expected a SenML pack (a CBOR array of maps)'] };
+  }
+  const byName = senmlValues(schema, value as Map<unknown, unknown>[]);
   const data: Record<string, unknown> = {};
   const errors: string[] = [];
   for (const s of plan.slots) {
@@ -253,7 +323,7 @@ export function decodeSenml<S extends PayloadSchema>(schema: S, bytes: Uint8Arra
         errors.push(`field '${name}': missing from the SenML pack`);
         return undefined;
       }
-      const raw = quantize(s, byName.get(name));
+      const raw = quantize(s, byName.get(name), false);
       if (typeof raw === 'string') {
         errors.push(`field '${name}': ${raw}`);
         return undefined;

@@ -6,6 +6,7 @@ import { MurmurError } from '@murmur/core';
 import { fastDecoderOf } from './fast-decode';
 import { invalidRawMessage, planOf, quantize, rawToValue, readBits, writeBits, type Plan } from './plan';
 import type { Infer, InferDownlink, PayloadSchema } from './schema';
+import { valueText } from './value-text';
 
 /** The LoRa Alliance TS013 decoder result: `data` is present only when `errors` is empty. */
 export interface DecodeResult<T = Record<string, unknown>> {
@@ -73,7 +74,11 @@ function encodeWith(plan: Plan, value: unknown): Uint8Array {
   return out;
 }
 
-/** Decodes an uplink. Never throws: wrong fPort, size or version and invalid codes come back as errors. */
+/**
+ * Decodes an uplink. Never throws: a wrong or non-integer fPort, `bytes` that is not an array of byte values
+ * (null, an object without a length, an element that is not an integer 0..255), a wrong size or version and
+ * invalid codes come back as errors.
+ */
 export function decode<S extends PayloadSchema>(
   schema: S,
   bytes: ArrayLike<number>,
@@ -82,7 +87,7 @@ export function decode<S extends PayloadSchema>(
   return decodeWith(planOf(schema), bytes, fPort) as DecodeResult<Infer<S>>;
 }
 
-/** Decodes a downlink of a schema that has one. */
+/** Decodes a downlink of a schema that has one; never throws, like `decode`. */
 export function decodeDownlink<S extends PayloadSchema>(
   schema: S,
   bytes: ArrayLike<number>,
@@ -104,19 +109,61 @@ function firstMissing(plan: Plan, n: number): string {
   return plan.versionWhere;
 }
 
-/** Checks fPort, size and version; returns the error message or undefined. */
-export function frameError(plan: Plan, bytes: ArrayLike<number>, fPort: number): string | undefined {
-  const { schema } = plan;
+/** Why `fPort` is not the schema's, or undefined. */
+function fPortError(schema: PayloadSchema, fPort: unknown): string | undefined {
+  if (!Number.isInteger(fPort)) return `fPort ${valueText(fPort)} is not an integer`;
   if (fPort !== schema.fPort) return `fPort ${fPort} is not the fPort of '${schema.name}' (${schema.fPort})`;
+  return undefined;
+}
+
+/** An object with a whole, non-negative `length`: an array, a typed array, a Buffer or an array-like object. */
+function isArrayLike(bytes: unknown): bytes is ArrayLike<unknown> {
+  if (typeof bytes !== 'object' || bytes === null) return false;
+  const n = (bytes as { length?: unknown }).length;
+  return Number.isInteger(n) && (n as number) >= 0;
+}
+
+/** Why `bytes` is not an array of `size` elements, or undefined. */
+function sizeError(plan: Plan, bytes: unknown): string | undefined {
+  const { schema } = plan;
+  if (!isArrayLike(bytes)) return `bytes: ${valueText(bytes)} is not an array of bytes`;
   const n = bytes.length;
   if (n < schema.size)
     return `${firstMissing(plan, n)}: payload truncated: ${n} bytes, '${schema.name}' has ${schema.size}`;
   if (n > schema.size)
     return `byte ${schema.size}: payload too long: ${n} bytes, '${schema.name}' has ${schema.size}`;
-  const version = readBits(bytes, 0, schema.versionBits);
-  if (version !== schema.version)
-    return `${plan.versionWhere}: version ${version}, expected ${schema.version}`;
   return undefined;
+}
+
+/** The first element of `bytes` that is not an integer 0..255, as an error message (a Uint8Array holds none). */
+function notBytes(bytes: ArrayLike<unknown>): string | undefined {
+  if (bytes instanceof Uint8Array) return undefined;
+  for (let i = 0; i < bytes.length; i++) {
+    const v = bytes[i];
+    if (!Number.isInteger(v) || (v as number) < 0 || (v as number) > 255)
+      return `byte ${i}: ${valueText(v)} is not a byte value`;
+  }
+  return undefined;
+}
+
+function versionError(plan: Plan, bytes: ArrayLike<number>): string | undefined {
+  const { schema } = plan;
+  const version = readBits(bytes, 0, schema.versionBits);
+  if (version === schema.version) return undefined;
+  return `${plan.versionWhere}: version ${version}, expected ${schema.version}`;
+}
+
+/**
+ * Checks, in this order, the fPort, that `bytes` is array-like with the schema's size, that every element is a
+ * byte and the version; returns the first error message or undefined. The codec JS checks in the same order.
+ */
+export function frameError(plan: Plan, bytes: unknown, fPort: unknown): string | undefined {
+  return (
+    fPortError(plan.schema, fPort) ??
+    sizeError(plan, bytes) ??
+    notBytes(bytes as ArrayLike<unknown>) ??
+    versionError(plan, bytes as ArrayLike<number>)
+  );
 }
 
 /** The warning about non-zero padding bits, if any. */
@@ -127,22 +174,13 @@ export function paddingWarning(plan: Plan, bytes: ArrayLike<number>): string | u
   return `byte ${schema.size - 1}: padding bits are not zero`;
 }
 
-/** The first element of `bytes` that is not an integer 0..255, as an error message (plain arrays only). */
-function notBytes(bytes: ArrayLike<number>): string | undefined {
-  if (bytes instanceof Uint8Array) return undefined;
-  for (let i = 0; i < bytes.length; i++) {
-    const v = bytes[i];
-    if (!Number.isInteger(v) || v! < 0 || v! > 255) return `byte ${i}: ${String(v)} is not a byte value`;
-  }
-  return undefined;
-}
-
-function decodeWith(plan: Plan, bytes: ArrayLike<number>, fPort: number): DecodeResult {
-  const frame = notBytes(bytes) ?? frameError(plan, bytes, fPort);
+function decodeWith(plan: Plan, bytes: unknown, fPort: unknown): DecodeResult {
+  const frame = frameError(plan, bytes, fPort);
   if (frame !== undefined) return { warnings: [], errors: [frame] };
-  const data = fastDecoderOf(plan, readBits)(bytes);
-  if (data === undefined) return { warnings: [], errors: referenceErrors(plan, bytes) };
-  const warning = paddingWarning(plan, bytes);
+  const valid = bytes as ArrayLike<number>;
+  const data = fastDecoderOf(plan, readBits)(valid);
+  if (data === undefined) return { warnings: [], errors: referenceErrors(plan, valid) };
+  const warning = paddingWarning(plan, valid);
   return { data, warnings: warning === undefined ? [] : [warning], errors: [] };
 }
 

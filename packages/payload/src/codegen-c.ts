@@ -19,6 +19,31 @@ export interface GeneratedC {
   source: string;
 }
 
+/**
+ * Text from a schema for the inside of a C comment, on one line: control characters (a newline, which a
+ * backslash before it would splice to the next line) become spaces, `??` is written `? ?` (no trigraph), and
+ * `cCommentText` keeps a star-slash from ending the comment.
+ */
+export function cCommentLine(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return cCommentText(text.replace(/[\x00-\x1f\x7f]+/g, ' ').replace(/\?(?=\?)/g, '? '));
+}
+
+/**
+ * A C string literal holding the UTF-8 bytes of `text`: printable ASCII as it is (with `\`, `"` and `?`
+ * escaped, the last against trigraphs), every other byte as a three-digit octal escape.
+ */
+export function cStringLiteral(text: string): string {
+  let out = '"';
+  for (const byte of Buffer.from(text, 'utf8')) {
+    const c = String.fromCharCode(byte);
+    if (c === '\\' || c === '"' || c === '?') out += `\\${c}`;
+    else if (byte >= 0x20 && byte < 0x7f) out += c;
+    else out += `\\${byte.toString(8).padStart(3, '0')}`;
+  }
+  return `${out}"`;
+}
+
 function cType(slot: Slot): string {
   switch (slot.field.kind) {
     case 'enum':
@@ -104,11 +129,11 @@ export function generateC(schema: PayloadSchema): GeneratedC {
     .map((s) => {
       const values = (s.field as { values: readonly string[] }).values;
       const items = values.map((v, i) => `  ${up}_${s.name.toUpperCase()}_${v.toUpperCase()} = ${i}`);
-      return `/* Values of '${s.name}'. */\nenum ${base}_${s.name} {\n${items.join(',\n')}\n};`;
+      return `/* Values of '${cCommentLine(s.name)}'. */\nenum ${base}_${s.name} {\n${items.join(',\n')}\n};`;
     });
   const members = plan.slots.map((s) => {
     const dims = s.length ? `[${s.length}]` : '';
-    return `  ${cType(s)} ${s.name}${dims}; /* ${cCommentText(`${describe(s)}${s.field.description ? `: ${s.field.description}` : ''}`)} */`;
+    return `  ${cType(s)} ${s.name}${dims}; /* ${cCommentLine(`${describe(s)}${s.field.description ? `: ${s.field.description}` : ''}`)} */`;
   });
   const header = `${banner}\n${cIncludeGuard(
     `${up}_H`,
@@ -161,7 +186,7 @@ export function generateC(schema: PayloadSchema): GeneratedC {
     const loc = s.length
       ? `${s.length} x ${s.bits} bits from bit ${s.bitOffset}`
       : `${s.bits} bits at bit ${s.bitOffset}`;
-    quantizeBody.push(`  /* ${s.name}: ${s.field.kind}, ${loc} */`);
+    quantizeBody.push(`  /* ${cCommentLine(s.name)}: ${s.field.kind}, ${loc} */`);
     if (s.length) {
       quantizeBody.push(`  for (i = 0; i < ${s.length}u; i++) {`);
       quantizeBody.push(...quantizeStatements(s, `in->${s.name}[i]`, `${r}u + i`).map((l) => `    ${l}`));
@@ -228,7 +253,7 @@ function cborItem(slot: Slot, raw: string): string {
   return `murmur_payload_cbor_head(out, n, 0u, ${raw})`;
 }
 
-const cString = (text: string): string => `${JSON.stringify(text)}, ${Buffer.byteLength(text)}u`;
+const cString = (text: string): string => `${cStringLiteral(text)}, ${Buffer.byteLength(text)}u`;
 
 /** The SenML-CBOR writer: helpers and one unrolled record per element, inside a `DBL_MANT_DIG >= 53` guard. */
 function senmlSource(schema: PayloadSchema, base: string, struct: string): string[] {
@@ -242,9 +267,7 @@ function senmlSource(schema: PayloadSchema, base: string, struct: string): strin
     const f = s.field;
     if (f.kind === 'enum') {
       const labels = `${s.name.toUpperCase()}_LABELS`;
-      tables.push(
-        `static const char *const ${labels}[] = {${f.values.map((v) => JSON.stringify(v)).join(', ')}};`,
-      );
+      tables.push(`static const char *const ${labels}[] = {${f.values.map(cStringLiteral).join(', ')}};`);
       tables.push(
         `static const uint32_t ${labels}_LENGTHS[] = {${f.values.map((v) => `${Buffer.byteLength(v)}u`).join(', ')}};`,
       );
@@ -253,7 +276,7 @@ function senmlSource(schema: PayloadSchema, base: string, struct: string): strin
       const raw = `raw[${r + i}u]`;
       const unit = senmlUnit(s);
       const first = records++ === 0;
-      body.push(`  /* ${senmlName(s, i)} */`);
+      body.push(`  /* ${cCommentLine(senmlName(s, i))} */`);
       body.push(
         `  n = murmur_payload_cbor_head(out, n, 5u, ${2 + (first ? 1 : 0) + (unit === undefined ? 0 : 1)}u);`,
       );

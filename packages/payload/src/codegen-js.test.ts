@@ -2,11 +2,16 @@ import { describe, expect, it } from 'vitest';
 import * as acorn from 'acorn';
 import fc from 'fast-check';
 import { MurmurError } from '@murmur/core';
-import { decode, decodeDownlink, encodeDownlink, type DecodeResult } from './codec';
+import { decode, decodeDownlink, encode, encodeDownlink, type DecodeResult } from './codec';
 import { generateCodecJs } from './codegen-js';
 import { definePayload, t, type PayloadSchema } from './schema';
-import { loadCodec } from './testing';
-import { predictiveMaintenance as pdm, ppgTriage as ppg, wearableActivity as wear } from './fixtures';
+import { appSchemas, arbitraryFPort, arbitraryHostileBytes, loadCodec } from './testing';
+import {
+  predictiveMaintenance as pdm,
+  ppgTriage as ppg,
+  ppgTriageExamples as ppgExamples,
+  wearableActivity as wear,
+} from './fixtures';
 
 const apps = [pdm, wear, ppg] as PayloadSchema[];
 
@@ -111,5 +116,94 @@ describe('TS013 codec JS', () => {
       ),
       { seed: 13, numRuns: 3000 },
     );
+  });
+
+  it('keeps a unit holding U+2028 or U+2029 inside its ES5 string', () => {
+    const s = definePayload({
+      name: 'u',
+      fPort: 1,
+      version: 0,
+      fields: { x: t.uint(4, { unit: 'a\u2028b\u2029c' }) },
+    });
+    expect(() => acorn.parse(generateCodecJs(s), { ecmaVersion: 5, sourceType: 'script' })).not.toThrow();
+  });
+});
+
+describe('TS013 codec JS on hostile input', () => {
+  const call = loadCodec(generateCodecJs(ppg));
+  const good = (): unknown[] => Array.from(encode(ppg, ppgExamples[0]!.value));
+  const both = (bytes: unknown, fPort: unknown): [unknown, unknown] => [
+    call('decodeUplink', { bytes, fPort }),
+    plain(decode(ppg, bytes as never, fPort as never)),
+  ];
+
+  it("checks every element to be an integer 0..255, with the TS decoder's errors", () => {
+    const cases: [number, unknown, string][] = [
+      [2, 256, 'byte 2: 256 is not a byte value'],
+      [0, -1, 'byte 0: -1 is not a byte value'],
+      [1, 1.5, 'byte 1: 1.5 is not a byte value'],
+      [1, NaN, 'byte 1: NaN is not a byte value'],
+      [3, '213', 'byte 3: "213" is not a byte value'],
+      [4, null, 'byte 4: null is not a byte value'],
+    ];
+    for (const [i, v, error] of cases) {
+      const bytes = Object.assign(good(), { [i]: v });
+      const [codec, ts] = both(bytes, 14);
+      expect(codec).toEqual({ warnings: [], errors: [error] });
+      expect(codec).toEqual(ts);
+    }
+    const sparse = good();
+    delete sparse[2];
+    expect(both(sparse, 14)[0]).toEqual({ warnings: [], errors: ['byte 2: undefined is not a byte value'] });
+    const floats = Float64Array.from(Object.assign(good(), { 1: 1.5 }) as number[]);
+    expect(both(floats, 14)[0]).toEqual({ warnings: [], errors: ['byte 1: 1.5 is not a byte value'] });
+    const [codec, ts] = both(Int16Array.from(Object.assign(good(), { 0: 300 }) as number[]), 14);
+    expect(codec).toEqual({ warnings: [], errors: ['byte 0: 300 is not a byte value'] });
+    expect(codec).toEqual(ts);
+  });
+
+  it("returns the TS decoder's error for missing or non-array bytes and a non-integer fPort", () => {
+    for (const [bytes, fPort] of [
+      [null, 14],
+      [undefined, 14],
+      [{ '0': 1, '1': 2 }, 14],
+      ['abc', 14],
+      [good(), 14.5],
+      [good(), '14'],
+      [good(), undefined],
+    ]) {
+      const [codec, ts] = both(bytes, fPort);
+      expect(codec).toEqual(ts);
+      expect((codec as DecodeResult).errors).toHaveLength(1);
+    }
+    expect(call('decodeUplink', null)).toEqual({
+      warnings: [],
+      errors: ['fPort undefined is not an integer'],
+    });
+    const down = loadCodec(generateCodecJs(pdm));
+    expect(down('decodeDownlink', { bytes: null, fPort: pdm.downlink!.fPort })).toEqual(
+      plain(decodeDownlink(pdm, null as never, pdm.downlink!.fPort)),
+    );
+  });
+
+  it('equals the TS decoder on every hostile input, uplinks and downlinks (JSON-compared)', () => {
+    for (const s of appSchemas()) {
+      const codec = loadCodec(generateCodecJs(s));
+      type TsDecode = (bytes: unknown, fPort: unknown) => DecodeResult<unknown>;
+      const messages: [PayloadSchema, string, TsDecode][] = [
+        [s, 'decodeUplink', (b, p) => decode(s, b as never, p as never)],
+      ];
+      if (s.downlink)
+        messages.push([s.downlink, 'decodeDownlink', (b, p) => decodeDownlink(s, b as never, p as never)]);
+      for (const [message, fn, tsDecode] of messages) {
+        fc.assert(
+          fc.property(arbitraryHostileBytes(message), arbitraryFPort(message), (bytes, fPort) => {
+            const input = { bytes, fPort, recvTime: '2026-01-01T00:00:00Z', variables: {} };
+            expect(codec(fn, input)).toEqual(plain(tsDecode(bytes, fPort)));
+          }),
+          { seed: 42, numRuns: 10_000 },
+        );
+      }
+    }
   });
 });

@@ -6,6 +6,7 @@
  */
 import { planOf, type Slot } from './plan';
 import type { PayloadSchema } from './schema';
+import { SHOWN_STRING_LENGTH } from './value-text';
 
 export const CODEC_GENERATOR = '@murmur/payload codegen-js';
 
@@ -28,6 +29,13 @@ function slotTable(slot: Slot): Record<string, unknown> {
   return row;
 }
 
+/** JSON that is also an ES5 literal: U+2028 and U+2029 (line terminators in an ES5 string) escaped. */
+function es5Json(value: unknown): string {
+  return JSON.stringify(value)
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
+}
+
 function messageTable(schema: PayloadSchema): string {
   const plan = planOf(schema);
   const head = {
@@ -38,7 +46,7 @@ function messageTable(schema: PayloadSchema): string {
     size: schema.size,
     bits: schema.bits,
   };
-  const lines = plan.slots.map((s) => `    ${JSON.stringify(slotTable(s))}`);
+  const lines = plan.slots.map((s) => `    ${es5Json(slotTable(s))}`);
   const headText = JSON.stringify(head).slice(0, -1);
   return `${headText},\n  "fields": [\n${lines.join(',\n')}\n  ]\n}`;
 }
@@ -100,15 +108,63 @@ function firstMissing(m, n) {
   return "field 'version', byte 0";
 }
 
-function decodeMessage(m, bytes, fPort) {
-  if (fPort !== m.fPort) return { warnings: [], errors: ['fPort ' + fPort + " is not the fPort of '" + m.name + "' (" + m.fPort + ')'] };
-  if (!bytes || typeof bytes.length !== 'number') return { warnings: [], errors: ['input.bytes is missing'] };
+function valueText(v) {
+  var type = typeof v;
+  if (type === 'string') return JSON.stringify(v.length > ${SHOWN_STRING_LENGTH} ? v.slice(0, ${SHOWN_STRING_LENGTH}) + '...' : v);
+  if (type === 'bigint') return String(v) + 'n';
+  if (v === null) return 'null';
+  if (type === 'object') return Array.isArray(v) ? 'an array' : 'an object';
+  if (type === 'number' || type === 'boolean' || type === 'undefined') return String(v);
+  return 'a ' + type;
+}
+
+function isInteger(v) {
+  return typeof v === 'number' && isFinite(v) && Math.floor(v) === v;
+}
+
+function isArrayLike(bytes) {
+  return typeof bytes === 'object' && bytes !== null && isInteger(bytes.length) && bytes.length >= 0;
+}
+
+function fPortError(m, fPort) {
+  if (!isInteger(fPort)) return 'fPort ' + valueText(fPort) + ' is not an integer';
+  if (fPort !== m.fPort) return 'fPort ' + fPort + " is not the fPort of '" + m.name + "' (" + m.fPort + ')';
+  return undefined;
+}
+
+function sizeError(m, bytes) {
+  if (!isArrayLike(bytes)) return 'bytes: ' + valueText(bytes) + ' is not an array of bytes';
   var n = bytes.length;
   var tail = " bytes, '" + m.name + "' has " + m.size;
-  if (n < m.size) return { warnings: [], errors: [firstMissing(m, n) + ': payload truncated: ' + n + tail] };
-  if (n > m.size) return { warnings: [], errors: ['byte ' + m.size + ': payload too long: ' + n + tail] };
+  if (n < m.size) return firstMissing(m, n) + ': payload truncated: ' + n + tail;
+  if (n > m.size) return 'byte ' + m.size + ': payload too long: ' + n + tail;
+  return undefined;
+}
+
+function notBytes(bytes) {
+  for (var i = 0; i < bytes.length; i++) {
+    var v = bytes[i];
+    if (!isInteger(v) || v < 0 || v > 255) return 'byte ' + i + ': ' + valueText(v) + ' is not a byte value';
+  }
+  return undefined;
+}
+
+function versionError(m, bytes) {
   var version = readBits(bytes, 0, m.versionBits);
-  if (version !== m.version) return { warnings: [], errors: ["field 'version', byte 0: version " + version + ', expected ' + m.version] };
+  return version === m.version ? undefined : "field 'version', byte 0: version " + version + ', expected ' + m.version;
+}
+
+function frameError(m, bytes, fPort) {
+  return fPortError(m, fPort) || sizeError(m, bytes) || notBytes(bytes) || versionError(m, bytes);
+}
+
+function inputField(input, key) {
+  return typeof input === 'object' && input !== null ? input[key] : undefined;
+}
+
+function decodeMessage(m, bytes, fPort) {
+  var frame = frameError(m, bytes, fPort);
+  if (frame !== undefined) return { warnings: [], errors: [frame] };
   var data = {};
   var errors = [];
   for (var s = 0; s < m.fields.length; s++) {
@@ -149,21 +205,16 @@ function fround(x) {
 `;
 
 const ENCODER = String.raw`
-function show(v) {
-  var j = JSON.stringify(v);
-  return j === undefined ? String(v) : j;
-}
-
 function quantize(f, v) {
   switch (f.kind) {
     case 'enum':
       var i = typeof v === 'string' ? f.values.indexOf(v) : -1;
-      return i >= 0 ? i : show(v) + ' is not one of ' + f.values.join('|');
+      return i >= 0 ? i : valueText(v) + ' is not one of ' + f.values.join('|');
     case 'bool':
-      return typeof v === 'boolean' ? (v ? 1 : 0) : show(v) + ' is not a boolean';
+      return typeof v === 'boolean' ? (v ? 1 : 0) : valueText(v) + ' is not a boolean';
     case 'uint':
     case 'int':
-      if (typeof v !== 'number' || v !== v) return show(v) + ' is not a number';
+      if (typeof v !== 'number' || v !== v) return valueText(v) + ' is not a number';
       if (isFinite(v) && Math.floor(v) !== v) return v + ' is not an integer';
       var lo = f.kind === 'int' ? -Math.pow(2, f.bits - 1) : 0;
       var hi = f.kind === 'int' ? Math.pow(2, f.bits - 1) - 1 : f.max;
@@ -174,7 +225,7 @@ function quantize(f, v) {
       }
       return x < 0 ? x + Math.pow(2, f.bits) : x;
     default:
-      if (typeof v !== 'number' || v !== v) return show(v) + ' is not a number';
+      if (typeof v !== 'number' || v !== v) return valueText(v) + ' is not a number';
       var q = f.kind === 'fixed' ? fround(fround(fround(v) - f.offset32) / f.scale32) : fround(fround(v) * f.max);
       if (q !== q) return v + ' is not a number';
       if (q < -0.5 || q >= f.max + 0.5) {
@@ -243,7 +294,7 @@ export function generateCodecJs(schema: PayloadSchema): string {
     [
       '/** TS013 uplink decoder: input { bytes, fPort, recvTime?, variables? } -> { data, warnings, errors }. */',
       'function decodeUplink(input) {',
-      '  return decodeMessage(UPLINK, input.bytes, input.fPort);',
+      "  return decodeMessage(UPLINK, inputField(input, 'bytes'), inputField(input, 'fPort'));",
       '}',
     ].join('\n'),
   );
@@ -252,14 +303,14 @@ export function generateCodecJs(schema: PayloadSchema): string {
       [
         '/** TS013 downlink encoder: input { data } -> { bytes, fPort, warnings, errors }. */',
         'function encodeDownlink(input) {',
-        '  var r = encodeMessage(DOWNLINK, input.data);',
+        "  var r = encodeMessage(DOWNLINK, inputField(input, 'data'));",
         '  if (r.errors) return { warnings: [], errors: r.errors };',
         '  return { bytes: r.bytes, fPort: DOWNLINK.fPort, warnings: [], errors: [] };',
         '}',
         '',
         '/** TS013 downlink decoder: input { bytes, fPort } -> { data, warnings, errors }. */',
         'function decodeDownlink(input) {',
-        '  return decodeMessage(DOWNLINK, input.bytes, input.fPort);',
+        "  return decodeMessage(DOWNLINK, inputField(input, 'bytes'), inputField(input, 'fPort'));",
         '}',
       ].join('\n'),
     );

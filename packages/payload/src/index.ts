@@ -10,7 +10,16 @@ export {
 export { planOf, rawToValue, type Slot } from './plan';
 export { encode, encodeDownlink, decode, decodeDownlink, toHex, fromHex, type DecodeResult } from './codec';
 export { generateCodecJs } from './codegen-js';
-export { cborCompactMaxSize, encodeCborCompact, decodeCborCompact, encodeSenml, decodeSenml } from './cbor';
+export {
+  cborCompactMaxSize,
+  cborMaxBytes,
+  CBOR_MAX_BYTES,
+  encodeCborCompact,
+  decodeCborCompact,
+  encodeSenml,
+  decodeSenml,
+  type CborDecodeOptions,
+} from './cbor';
 export { generateC } from './codegen-c';
 export { ttnCodecName, generateTtnRepoFiles, type PayloadExample } from './ttn-repo';
 export { payloadRuntimeDir, payloadRuntimeFiles, payloadRuntimeSource } from './c-runtime';

@@ -5,6 +5,7 @@
  */
 import type { Field, PayloadSchema, ScalarField } from './schema';
 import { decimalsOf } from './schema';
+import { valueText } from './value-text';
 
 export interface Slot {
   name: string;
@@ -140,47 +141,50 @@ export function invalidRawMessage(slot: Slot, raw: number): string {
 /**
  * Quantises one element value to its raw code. Returns the raw value, or a message saying why the value
  * cannot be encoded. Float fields quantise in float32 (`q = fround(fround(fround(v) - offset) / scale)`, unorm
- * `q = fround(v * rawMax)`) and round half up; out-of-range values saturate only when the field says so.
+ * `q = fround(v * rawMax)`) and round half up; out-of-range values saturate only when `saturate` is true (by
+ * default when the field says so; decoders pass false, so that a received value out of range is an error).
  */
-export function quantize(slot: Slot, v: unknown): number | string {
+export function quantize(slot: Slot, v: unknown, saturate = fieldSaturates(slot.field)): number | string {
   const f = slot.field;
   switch (f.kind) {
     case 'enum': {
       const i = typeof v === 'string' ? (f.values as readonly string[]).indexOf(v) : -1;
-      return i >= 0 ? i : `${JSON.stringify(v) ?? String(v)} is not one of ${f.values.join('|')}`;
+      return i >= 0 ? i : `${valueText(v)} is not one of ${f.values.join('|')}`;
     }
     case 'bool':
-      return typeof v === 'boolean' ? (v ? 1 : 0) : `${JSON.stringify(v) ?? String(v)} is not a boolean`;
+      return typeof v === 'boolean' ? (v ? 1 : 0) : `${valueText(v)} is not a boolean`;
     case 'uint':
     case 'int': {
-      if (typeof v !== 'number' || Number.isNaN(v))
-        return `${JSON.stringify(v) ?? String(v)} is not a number`;
+      if (typeof v !== 'number' || Number.isNaN(v)) return `${valueText(v)} is not a number`;
       if (Number.isFinite(v) && !Number.isInteger(v)) return `${v} is not an integer`;
       const lo = f.kind === 'int' ? -(2 ** (f.bits - 1)) : 0;
       const hi = f.kind === 'int' ? 2 ** (f.bits - 1) - 1 : slot.rawMax;
       let x = v;
       if (x < lo || x > hi) {
-        if (!f.saturate) return `${v} is out of range ${lo}..${hi}`;
+        if (!saturate) return `${v} is out of range ${lo}..${hi}`;
         x = x < lo ? lo : hi;
       }
       return x < 0 ? x + 2 ** f.bits : x;
     }
     case 'fixed':
     case 'unorm': {
-      if (typeof v !== 'number' || Number.isNaN(v))
-        return `${JSON.stringify(v) ?? String(v)} is not a number`;
+      if (typeof v !== 'number' || Number.isNaN(v)) return `${valueText(v)} is not a number`;
       const q =
         f.kind === 'fixed'
           ? Math.fround(Math.fround(Math.fround(v) - slot.offset32) / slot.scale32)
           : Math.fround(Math.fround(v) * slot.rawMax);
       if (Number.isNaN(q)) return `${v} is not a number`;
       if (q < -0.5 || q >= slot.rawMax + 0.5) {
-        if (!f.saturate) return `${v} is out of range ${rangeText(slot)}`;
+        if (!saturate) return `${v} is out of range ${rangeText(slot)}`;
         return q < 0 ? 0 : slot.rawMax;
       }
       return q < 0 ? 0 : Math.round(q);
     }
   }
+}
+
+function fieldSaturates(f: ScalarField): boolean {
+  return 'saturate' in f && f.saturate === true;
 }
 
 function rangeText(slot: Slot): string {
