@@ -29,6 +29,7 @@ export const app: MurmurApp = {
     description: 'PPG front end, one channel of normalised pleth (e.g. MAX30101 or AFE4404)',
     range: [-10, 10],
     stuckSeconds: 4,
+    currentUa: 600, // MAX30101 class: about 0.6 mA with the LEDs pulsed at a low duty cycle
   },
   features: appFeatures,
   featureGraph,

@@ -20,6 +20,7 @@ export const app: MurmurApp = {
     description: 'vibration accelerometer in g (e.g. ADXL1002 at ±50 g)',
     range: [-50, 50],
     stuckSeconds: 0.05,
+    currentUa: 1000, // ADXL1002: 1.0 mA typical, always on
   },
   features: appFeatures,
   featureGraph,

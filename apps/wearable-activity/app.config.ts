@@ -20,6 +20,7 @@ export const app: MurmurApp = {
     description: '3-axis wrist accelerometer in m/s2 (e.g. LIS2DH12 or BMA400 at ±8 g)',
     range: [-78.4532, 78.4532],
     stuckSeconds: 2,
+    currentUa: 10, // LIS2DH12 or BMA400 at tens of Hz: about 4–15 µA
   },
   features: appFeatures,
   featureGraph,

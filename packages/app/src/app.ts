@@ -34,6 +34,8 @@ export interface SensorDescription {
   range: readonly [number, number];
   /** Seconds of equal consecutive samples on one channel from which the sensor counts as stuck. */
   stuckSeconds: number;
+  /** Average supply current while it samples, µA (the datasheet's typical figure; for the battery estimate). */
+  currentUa: number;
 }
 
 export interface MurmurApp {

@@ -58,6 +58,8 @@ export type FirmwareEvaluation = NamedReport & {
   /** Scored windows whose firmware class equals the TS int8 interpreter's on the device graph's features. */
   agreesWithCompressed: number;
   runs: number;
+  /** The subjects the scored windows come from. */
+  subjects: string[];
   /** Why some labelled windows were not run (flash per run, window or run cap). */
   note?: string;
 };
@@ -292,6 +294,7 @@ export async function evaluateFirmware(
     windowsEqual,
     agreesWithCompressed,
     runs,
+    subjects: [...new Set(scored.map((it) => it.rec.subject))].sort(),
     note:
       scored.length < labelled
         ? `${scored.length} of ${labelled} labelled windows run, spread evenly over them (at most ${limits.windows} windows${limits.runs ? ` in ${limits.runs} runs` : ''})`

@@ -1,57 +1,241 @@
 /**
- * The build report: report.json (the figures) and report.html (the same as plots, static, no scripts).
- * The battery estimate states its assumptions: cost per window from the emulator (cycles on AVR,
- * instructions on Cortex-M taken as cycles), the board's run/sleep/radio currents, SF-dependent airtime,
- * two receive windows of 30 ms per uplink, and a 2,400 mAh battery.
+ * The build report: report.json (the figures) and report.html (the same as plots and tables, static, no
+ * scripts). Every accuracy carries its windows, its subjects and a 95 % Wilson interval; every cost its
+ * unit (instructions from QEMU, cycles from simavr) and its time at the board's clock; the battery
+ * estimate states its assumptions (./battery).
  */
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type { Board } from '@murmur/boards';
-import { classifyInt8 } from '@murmur/kernels';
-import { classificationReport } from '@murmur/nn';
-import { uplinkBudget, uplinkAirtimeMs } from '@murmur/lpwan';
-import { bars, bitLayout, confusionMatrix, renderReport, scatter, stackedBars, type Section } from '@murmur/report';
+import { generateModelCode } from '@murmur/codegen';
+import {
+  classifyInt8,
+  compressedShapes,
+  isQuantizedWeightLayer,
+  weightTensorBytes,
+  type CompressedModel,
+} from '@murmur/kernels';
+import { classificationReport, predictClasses, type ClassificationReport } from '@murmur/nn';
+import { uplinkBudget } from '@murmur/lpwan';
+import {
+  bitLayout,
+  confusionMatrix,
+  groupedBars,
+  bars,
+  pairedDifferenceInterval,
+  renderReport,
+  scatter,
+  stackedBars,
+  wilsonInterval,
+  type Section,
+} from '@murmur/report';
 import type { MurmurApp } from '@murmur/app';
 import type { BuildResult } from './build';
+import { batteryEstimate } from './battery';
 
-export const BATTERY_MAH = 2400;
-const RX_WINDOWS_MS = 2 * 30;
+export {
+  BATTERY_MAH,
+  batteryEstimate,
+  sensorCurrent,
+  SELF_DISCHARGE_PER_YEAR,
+  type BatteryEstimate,
+} from './battery';
 
-export interface BatteryEstimate {
-  assumptions: string;
-  windowsPerDay: number;
-  uplinksPerDay: number;
-  /** mAh per day spent on each part. */
-  computeMahPerDay: number;
-  radioMahPerDay: number;
-  sleepMahPerDay: number;
-  days: number;
+const pct = (v: number): string => `${(100 * v).toFixed(1)} %`;
+const int = (v: number): string => Math.round(v).toLocaleString('en');
+const signedPp = (v: number): string => `${v > 0 ? '+' : v < 0 ? '−' : '±'}${Math.abs(100 * v).toFixed(1)}`;
+/** A share in per cent, to two significant figures below 10 %. */
+const share = (v: number): string =>
+  `${100 * v >= 10 ? (100 * v).toFixed(1) : Number((100 * v).toPrecision(2)).toString()} %`;
+const ms = (v: number): string => (v >= 100 ? int(v) : Number(v.toPrecision(3)).toString());
+
+/** An accuracy with what it was measured on. */
+export interface AccuracyFigure {
+  accuracy: number;
+  correct: number;
+  windows: number;
+  subjects: number;
+  /** 95 % Wilson interval of the accuracy. */
+  ci95: [number, number];
 }
 
-export function batteryEstimate(app: MurmurApp, board: Board, costPerWindow: number, appBytes: number, sf = 7): BatteryEstimate | undefined {
-  const p = board.power;
-  if (board.kind === 'host' || p.txCurrentMa === undefined || costPerWindow <= 0) return undefined;
-  const hopS = app.featureGraph.hop / app.featureGraph.rateHz;
-  const windowsPerDay = 86400 / hopS;
-  const uplinksPerDay = 86400 / app.uplink.periodS;
-  const computeS = (windowsPerDay * costPerWindow) / board.mcu.clockHz;
-  const computeMahPerDay = (computeS * p.runCurrentMa) / 3600;
-  const airtimeMs = uplinkAirtimeMs(appBytes, { spreadingFactor: sf });
-  const radioMahPerDay = (uplinksPerDay * (airtimeMs * p.txCurrentMa + RX_WINDOWS_MS * (p.rxCurrentMa ?? p.txCurrentMa / 3))) / 3.6e6;
-  const sleepMahPerDay = (p.sleepCurrentUa / 1000) * 24;
-  const total = computeMahPerDay + radioMahPerDay + sleepMahPerDay;
+function accuracyFigure(confusion: readonly (readonly number[])[], subjects: number): AccuracyFigure {
+  const windows = confusion.reduce((n, row) => n + row.reduce((a, b) => a + b, 0), 0);
+  const correct = confusion.reduce((n, row, i) => n + (row[i] ?? 0), 0);
+  const ci = wilsonInterval(correct, windows);
+  return { accuracy: windows ? correct / windows : 0, correct, windows, subjects, ci95: [ci.lo, ci.hi] };
+}
+
+/** "88.9 % (95 % CI 81.6–93.5 %) on 108 windows of 3 subjects" */
+export function describeAccuracy(a: AccuracyFigure): string {
+  return `${pct(a.accuracy)} (95 % CI ${(100 * a.ci95[0]).toFixed(1)}–${pct(a.ci95[1])}) on ${int(a.windows)} windows of ${a.subjects} subject${a.subjects === 1 ? '' : 's'}`;
+}
+
+/** A compressed model against the float model on the same windows. */
+export interface VersusFloat {
+  /** Accuracy difference, compressed minus float, in percentage points. */
+  pp: number;
+  /** 95 % interval of the difference (Newcombe, paired), in percentage points. */
+  ci95Pp: [number, number];
+  /** Windows only the float model got right, and only the compressed model. */
+  onlyFloatRight: number;
+  onlyCompressedRight: number;
+  windows: number;
+}
+
+export function versusFloat(
+  truth: readonly number[],
+  float: readonly number[],
+  compressed: readonly number[],
+): VersusFloat {
+  const counts = { both: 0, onlyFirst: 0, onlySecond: 0, neither: 0 };
+  truth.forEach((t, i) => {
+    const f = float[i] === t;
+    const c = compressed[i] === t;
+    if (f && c) counts.both++;
+    else if (f) counts.onlyFirst++;
+    else if (c) counts.onlySecond++;
+    else counts.neither++;
+  });
+  const d = pairedDifferenceInterval(counts);
   return {
-    assumptions: `${BATTERY_MAH} mAh battery; SF${sf} uplinks every ${app.uplink.periodS} s with two 30 ms receive windows; compute from the emulator's cost per window at ${board.mcu.clockHz / 1e6} MHz and ${p.runCurrentMa} mA; sleep at ${p.sleepCurrentUa} µA; sensor power not included`,
-    windowsPerDay,
-    uplinksPerDay,
-    computeMahPerDay,
-    radioMahPerDay,
-    sleepMahPerDay,
-    days: BATTERY_MAH / total,
+    pp: 100 * d.difference,
+    ci95Pp: [100 * d.lo, 100 * d.hi],
+    onlyFloatRight: counts.onlyFirst,
+    onlyCompressedRight: counts.onlySecond,
+    windows: truth.length,
   };
 }
 
-const pct = (v: number): string => `${(100 * v).toFixed(1)} %`;
+/** "+1.9 pp (95 % CI −1.2 to +5.0 pp)" */
+export function describeVersusFloat(v: VersusFloat): string {
+  return `${signedPp(v.pp / 100)} pp (95 % CI ${signedPp(v.ci95Pp[0] / 100)} to ${signedPp(v.ci95Pp[1] / 100)} pp)`;
+}
+
+/** One layer of the compressed model as the generated C runs it. */
+export interface LayerRow {
+  index: number;
+  op: string;
+  /** Weight format of a layer with weights (int8, int4-packed, sparse, clustered, binary). */
+  format?: string;
+  input: number[];
+  output: number[];
+  macs: number;
+  /** Flash of its constant arrays: weights, int32 bias and multiplier, int8 shift. */
+  weightBytes: number;
+  /** Arena bytes live while it runs: its input, its output and its scratch. */
+  arenaBytes: number;
+}
+
+/** The per-layer table of a compressed model: shapes, MACs, weight bytes and the arena the plan gives it. */
+export function modelLayers(model: CompressedModel): LayerRow[] {
+  const shapes = compressedShapes(model);
+  const plan = generateModelCode(model, { name: 'report' }).plan;
+  return model.layers.map((layer, i) => {
+    const output = shapes[i + 1]!;
+    const step = i + 1;
+    const arenaBytes = plan.buffers
+      .filter((b) => b.first <= step && step <= b.last)
+      .reduce((n, b) => n + b.size, 0);
+    if (!isQuantizedWeightLayer(layer))
+      return { index: i, op: layer.op, input: shapes[i]!, output, macs: 0, weightBytes: 0, arenaBytes };
+    const w = layer.weights;
+    return {
+      index: i,
+      op: layer.op,
+      format: w.format,
+      input: shapes[i]!,
+      output,
+      macs: (layer.op === 'dense' ? 1 : output[0]!) * w.rows * w.cols,
+      weightBytes:
+        weightTensorBytes(w) + 4 * layer.bias.length + 4 * layer.multiplier.length + layer.shift.length,
+      arenaBytes,
+    };
+  });
+}
+
+/** What the emulator counted and how it becomes time at the board's clock. */
+export function costTiming(
+  board: Board,
+  unit: string,
+): { timing: 'exact' | 'estimate' | 'none'; note: string } {
+  const mhz = `${board.mcu.clockHz / 1e6} MHz`;
+  if (unit === 'cycles')
+    return {
+      timing: 'exact',
+      note: `simavr counts the core's clock cycles, so ms = cycles / ${mhz} is exact for the emulated core (flash and peripherals cost what simavr models)`,
+    };
+  if (unit === 'instructions')
+    return {
+      timing: 'estimate',
+      note: `QEMU counts executed instructions (-icount), not cycles: ms = instructions / ${mhz} is an estimate assuming one instruction per cycle (loads, multiplies, branches and flash wait states take more on a real core, so the device is likely slower)`,
+    };
+  return {
+    timing: 'none',
+    note: 'the host build measures no cost: build for a board to measure it in its emulator',
+  };
+}
+
+/** One frame of the worst-case stack path. */
+export interface StackFrame {
+  function: string;
+  /** Frame bytes from gcc's -fstack-usage (.su); undefined for library code without compiler data. */
+  bytes?: number;
+}
+
+export interface StackFigure {
+  worstCaseBytes: number;
+  /** The deepest call chain from the entry and the deepest interrupt handler's chain (empty when only a total is known). */
+  path: StackFrame[];
+  interruptPath: StackFrame[];
+  /** Whether the figure may be too small (null: not known, only a total was recorded). */
+  lowerBound: boolean | null;
+  caveats: string[];
+  /** Where the figure comes from. */
+  source: string;
+}
+
+/** Frame bytes per function from the `.su` files (gcc -fstack-usage) beside a firmware's objects. */
+function stackFrames(objDir: string): Map<string, number | undefined> {
+  const frames = new Map<string, number | undefined>();
+  if (!existsSync(objDir)) return frames;
+  for (const f of readdirSync(objDir).filter((n) => n.endsWith('.su'))) {
+    for (const line of readFileSync(join(objDir, f), 'utf8').split('\n')) {
+      const m = /^(?:.*?:\d+:\d+:)?([^\t]+)\t(\d+)\t\S+$/.exec(line);
+      if (!m) continue;
+      const bytes = Number(m[2]);
+      // A static function defined in two files with different frames has no single figure.
+      frames.set(m[1]!, frames.has(m[1]!) && frames.get(m[1]!) !== bytes ? undefined : bytes);
+    }
+  }
+  return frames;
+}
+
+export function stackFigure(r: BuildResult): StackFigure | undefined {
+  const fw = r.firmware?.memory;
+  if (fw) {
+    const frames = stackFrames(join(dirname(r.firmware!.elf), 'obj'));
+    const frame = (name: string): StackFrame => ({ function: name, bytes: frames.get(name) });
+    return {
+      worstCaseBytes: fw.stack.worstCaseBytes,
+      path: fw.stack.path.map(frame),
+      interruptPath: fw.stack.interruptPath.map(frame),
+      lowerBound: fw.stack.lowerBound,
+      caveats: fw.stack.caveats,
+      source: "the firmware's call graph with gcc -fstack-usage frames (firmware/memory.json)",
+    };
+  }
+  if (r.verify.memory)
+    return {
+      worstCaseBytes: r.verify.memory.stack,
+      path: [],
+      interruptPath: [],
+      lowerBound: null,
+      caveats: [],
+      source: 'the verification image (only its total is recorded: no call path)',
+    };
+  return undefined;
+}
 
 /**
  * Flash, RAM (static + stack) and stack of the build: the board's own firmware image for a hardware board,
@@ -68,44 +252,432 @@ export function imageMemory(
 export function buildReportJson(app: MurmurApp, board: Board, r: BuildResult) {
   const chosen = r.compression.choice.chosen;
   const v = r.verify;
+  const validation = r.trained.validation;
+  const subjects = r.trained.validationSubjects.length;
+  const nClasses = r.trained.rows.classes.length;
+  const floatPred = predictClasses(r.trained.model, validation.x);
+  const predictions = new Map(
+    r.compression.results.map((x) => [
+      x.recipe,
+      validation.x.map((row) => classifyInt8(x.compressed, row).index),
+    ]),
+  );
+  const compressedPred = predictions.get(chosen.recipe)!;
+  const compressedReport: ClassificationReport = classificationReport(validation.y, compressedPred, nClasses);
   const cost = v.cost.features.mean + v.cost.model.mean;
-  const compressedPred = r.trained.validation.x.map((x) => classifyInt8(chosen.compressed, x).index);
-  const compressedReport = classificationReport(r.trained.validation.y, compressedPred, r.trained.rows.classes.length);
+  const clockHz = board.mcu.clockHz;
+  const toMs = (count: number): number | null => (v.unit === 'none' ? null : (1000 * count) / clockHz);
+  const timing = costTiming(board, v.unit);
+  // The app's uplink period in windows (the verification run may use a shorter one to fit the board).
+  const period = Math.max(
+    1,
+    Math.round((app.uplink.periodS * app.featureGraph.rateHz) / app.featureGraph.hop),
+  );
+  const evaluation = r.evaluation;
   return {
     app: app.id,
     board: board.id,
     classes: r.trained.rows.classes,
     split: { by: 'subject', validationSubjects: r.trained.validationSubjects },
     accuracy: {
-      float: r.trained.report,
-      compressed: compressedReport,
-      firmwareEqualsCompressed: { windows: v.windows, windowsEqual: v.windowsEqual, uplinks: v.uplinks, uplinksEqual: v.uplinksEqual },
+      float: { ...r.trained.report, ...accuracyFigure(r.trained.report.confusion, subjects) },
+      compressed: {
+        ...compressedReport,
+        ...accuracyFigure(compressedReport.confusion, subjects),
+        recipe: chosen.recipe,
+        vsFloat: versusFloat(validation.y, floatPred, compressedPred),
+      },
+      firmwareEqualsCompressed: {
+        windows: v.windows,
+        windowsEqual: v.windowsEqual,
+        uplinks: v.uplinks,
+        uplinksEqual: v.uplinksEqual,
+      },
       /** The firmware's own classes on labelled windows of the validation subjects, in the emulator. */
-      firmware: r.evaluation ?? null,
+      firmware: evaluation
+        ? {
+            ...evaluation,
+            subjectIds: evaluation.subjects,
+            ...accuracyFigure(evaluation.confusion, evaluation.subjects.length),
+          }
+        : null,
     },
     compression: {
       chosen: chosen.recipe,
       budget: r.compression.budget,
       float: r.compression.float,
-      recipes: r.compression.results.map(({ compressed: _c, ...rest }) => rest),
+      recipes: r.compression.results.map(({ compressed: _c, ...rest }) => ({
+        ...rest,
+        vsFloat: versusFloat(validation.y, floatPred, predictions.get(rest.recipe)!),
+      })),
     },
     library: r.library,
+    layers: modelLayers(chosen.compressed),
     memory: imageMemory(r) ?? null,
-    cost: { unit: v.unit, perWindow: cost, ...v.cost },
+    stack: stackFigure(r) ?? null,
+    cost: {
+      unit: v.unit,
+      perWindow: cost,
+      ...v.cost,
+      clockHz,
+      /** Milliseconds at the board's clock (null on the host); see `timing` and `timingNote`. */
+      ms: {
+        perWindow: toMs(cost),
+        features: toMs(v.cost.features.mean),
+        model: toMs(v.cost.model.mean),
+        payload: toMs(v.cost.payload.mean),
+      },
+      timing: timing.timing,
+      timingNote: timing.note,
+      /** Windows per uplink: the payload's cost is per uplink, the others per window. */
+      windowsPerUplink: period,
+    },
     payload: { bytes: app.payload.size, bits: app.payload.bits, fPort: app.payload.fPort },
-    airtime: [7, 8, 9, 10, 11, 12].map((sf) => ({ sf, ...uplinkBudget(app.payload.size, { spreadingFactor: sf }) })),
-    battery: batteryEstimate(app, board, cost, app.payload.size) ?? null,
+    airtime: [7, 8, 9, 10, 11, 12].map((sf) => ({
+      sf,
+      ...uplinkBudget(app.payload.size, { spreadingFactor: sf }),
+    })),
+    battery: batteryEstimate(app, board, cost, app.payload.size, 7, v.cost.payload.mean) ?? null,
     stages: r.stages,
   };
 }
 
 export type ReportJson = ReturnType<typeof buildReportJson>;
 
-export function buildReportHtml(app: MurmurApp, board: Board, r: BuildResult, json: ReportJson): string {
+function accuracySection(board: Board, r: BuildResult, json: ReportJson): Section {
   const classes = r.trained.rows.classes;
+  const a = json.accuracy;
+  const fw = a.firmware;
+  const where = board.emulator.kind === 'host' ? 'the host' : `the emulator of the ${board.mcu.core}`;
+  const rows: (string | number)[][] = [
+    [
+      'float model',
+      int(a.float.windows),
+      a.float.subjects,
+      pct(a.float.accuracy),
+      ci(a.float),
+      pct(a.float.macroF1),
+    ],
+    [
+      `compressed (${a.compressed.recipe})`,
+      int(a.compressed.windows),
+      a.compressed.subjects,
+      pct(a.compressed.accuracy),
+      ci(a.compressed),
+      pct(a.compressed.macroF1),
+    ],
+    ...(fw
+      ? [
+          [
+            `firmware on ${fw.emulator}`,
+            int(fw.windows),
+            fw.subjects,
+            pct(fw.accuracy),
+            ci(fw),
+            pct(fw.macroF1),
+          ],
+        ]
+      : []),
+  ];
+  return {
+    title: 'Accuracy on subjects the model never saw',
+    blocks: [
+      {
+        kind: 'table',
+        headers: ['model', 'windows', 'subjects', 'accuracy', '95 % CI (Wilson)', 'macro-F1'],
+        rows,
+        caption:
+          'Windows of the validation subjects (split by subject). The interval is the 95 % Wilson score interval of the accuracy on that many windows; windows of one subject are not independent, so the true uncertainty is larger.',
+      },
+      {
+        kind: 'plot',
+        svg: confusionMatrix({
+          title: `float model: ${describeAccuracy(a.float)}`,
+          labels: classes,
+          matrix: a.float.confusion,
+        }),
+      },
+      {
+        kind: 'plot',
+        svg: confusionMatrix({
+          title: `compressed (${a.compressed.recipe}): ${describeAccuracy(a.compressed)}`,
+          labels: classes,
+          matrix: a.compressed.confusion,
+        }),
+      },
+      ...(fw
+        ? [
+            {
+              kind: 'plot' as const,
+              svg: confusionMatrix({
+                title: `firmware on ${fw.emulator}: ${describeAccuracy(fw)}`,
+                labels: classes,
+                matrix: fw.confusion,
+              }),
+            },
+          ]
+        : []),
+      {
+        kind: 'text',
+        text:
+          `The firmware computes exactly what the compressed model's TS reference computes: ${r.verify.windowsEqual} of ${r.verify.windows} windows streamed through the generated library on ${where} gave the same class and margin, and ${r.verify.uplinksEqual} of ${r.verify.uplinks} uplinks the same bytes.` +
+          (fw
+            ? ` The firmware's own confusion matrix comes from ${int(fw.windows)} labelled windows of ${fw.subjects} subjects run in ${fw.emulator}${fw.note ? ` (${fw.note})` : ''}; on ${fw.agreesWithCompressed} of them its class equals the compressed model's.` +
+              (fw.windows < a.compressed.windows
+                ? ` On ${int(fw.windows)} windows rather than ${int(a.compressed.windows)} its interval is wider, so its accuracy is no measure of a difference from the compressed model's: the byte-equality above is.`
+                : '')
+            : ''),
+      },
+    ],
+  };
+}
+
+function ci(a: AccuracyFigure): string {
+  return `${(100 * a.ci95[0]).toFixed(1)}–${pct(a.ci95[1])}`;
+}
+
+function costSection(board: Board, json: ReportJson): Section {
+  const c = json.cost;
+  if (c.unit === 'none')
+    return { title: 'Cost', blocks: [{ kind: 'text', text: `Not measured: ${c.timingNote}.` }] };
+  const mhz = `${board.mcu.clockHz / 1e6} MHz`;
+  const stages = [
+    {
+      name: 'DSP',
+      what: 'sensor check and feature graph (push_samples)',
+      per: 'window',
+      count: c.features.mean,
+    },
+    { name: 'model', what: 'inference (infer)', per: 'window', count: c.model.mean },
+    {
+      name: 'policy + payload',
+      what: 'uplink policy and payload encoding (encode_uplink)',
+      per: `uplink (every ${c.windowsPerUplink} windows)`,
+      count: c.payload.mean,
+    },
+  ];
+  const perWindow = c.features.mean + c.model.mean + c.payload.mean / c.windowsPerUplink;
+  const time = (n: number): string => `${ms((1000 * n) / board.mcu.clockHz)} ms`;
+  return {
+    title: 'Cost',
+    blocks: [
+      {
+        kind: 'table',
+        headers: [
+          'stage',
+          'what it runs',
+          'per',
+          c.unit,
+          `ms at ${mhz}${c.timing === 'estimate' ? ' (estimate)' : ''}`,
+          'share per window',
+        ],
+        rows: stages.map((s, i) => [
+          s.name,
+          s.what,
+          s.per,
+          int(s.count),
+          time(s.count),
+          share((i === 2 ? s.count / c.windowsPerUplink : s.count) / perWindow),
+        ]),
+        caption: `Mean ${c.unit} measured in the emulator on recorded windows of the validation subjects. ${c.timingNote[0]!.toUpperCase()}${c.timingNote.slice(1)}. The payload's share is its cost spread over the windows of one uplink.`,
+      },
+      {
+        kind: 'plot',
+        svg: stackedBars({
+          title: `${c.unit} by stage: DSP vs model vs policy + payload (per uplink)`,
+          sharedScale: true,
+          format: (v) => `${int(v)} ${c.unit}`,
+          bars: stages.map((s) => ({
+            label: s.name,
+            segments: [{ name: s.name, value: s.count }],
+            note: `${int(s.count)} ${c.unit} · ${time(s.count)}${s.name === 'policy + payload' ? ' per uplink' : ''}`,
+          })),
+        }),
+      },
+    ],
+  };
+}
+
+function memorySection(board: Board, r: BuildResult, json: ReportJson): Section {
+  const mem = imageMemory(r);
+  if (!mem)
+    return { title: 'Memory', blocks: [{ kind: 'text', text: 'The host build has no memory budget.' }] };
+  const fw = r.firmware?.memory;
+  const stack = json.stack;
+  const ramSegments = fw
+    ? [
+        { name: 'model arena', value: r.library.arenaBytes },
+        { name: 'other static', value: Math.max(0, fw.ram.static - r.library.arenaBytes) },
+        { name: 'stack (worst case)', value: fw.ram.stack },
+        ...(fw.ram.stackReserve > fw.ram.stack
+          ? [{ name: 'stack reserve', value: fw.ram.stackReserve - fw.ram.stack }]
+          : []),
+      ]
+    : [
+        { name: 'model arena', value: r.library.arenaBytes },
+        { name: 'other static', value: Math.max(0, mem.ram - mem.stack - r.library.arenaBytes) },
+        { name: 'stack (worst case)', value: mem.stack },
+      ];
+  const blocks: Section['blocks'] = [
+    {
+      kind: 'plot',
+      svg: stackedBars({
+        title: `${mem.image === 'firmware' ? 'firmware' : 'verification image'} memory vs ${board.id}`,
+        bars: [
+          {
+            label: 'flash',
+            budget: board.memory.flash.size,
+            segments: [
+              { name: 'weights', value: r.library.weightBytes },
+              { name: 'code + tables', value: Math.max(0, mem.flash - r.library.weightBytes) },
+            ],
+          },
+          { label: 'RAM', budget: board.memory.ram.size, segments: ramSegments },
+        ],
+      }),
+    },
+  ];
+  if (stack) {
+    const frames = [...stack.path, ...stack.interruptPath];
+    if (frames.length) {
+      blocks.push({
+        kind: 'table',
+        headers: ['', 'function', 'frame bytes'],
+        rows: [
+          ...stack.path.map((f, i) => [
+            i === 0 ? 'entry' : `${i}`,
+            f.function,
+            f.bytes ?? '– (no compiler data)',
+          ]),
+          ...stack.interruptPath.map((f, i) => [
+            i === 0 ? 'interrupt' : '',
+            f.function,
+            f.bytes ?? '– (no compiler data)',
+          ]),
+          ['', 'worst case', stack.worstCaseBytes],
+        ],
+        caption: `Worst-case stack path from ${stack.source}: the deepest call chain from the entry plus the deepest interrupt handler's.${stack.lowerBound ? ` A lower bound: ${stack.caveats.join('; ')}.` : ''}`,
+      });
+    } else
+      blocks.push({
+        kind: 'text',
+        text: `Worst-case stack: ${stack.worstCaseBytes} B, from ${stack.source}.`,
+      });
+  }
+  return { title: 'Memory', blocks };
+}
+
+function layersSection(json: ReportJson, chosen: string): Section {
+  const layers = json.layers;
+  const totalMacs = layers.reduce((n, l) => n + l.macs, 0);
+  const shape = (s: number[]): string => `[${s.join(', ')}]`;
+  const c = json.cost;
+  return {
+    title: 'Model layers',
+    blocks: [
+      {
+        kind: 'table',
+        headers: [
+          '#',
+          'op',
+          'input',
+          'output',
+          'MACs',
+          'share of MACs',
+          'weight bytes (flash)',
+          'arena bytes live',
+        ],
+        rows: [
+          ...layers.map((l) => [
+            l.index,
+            l.format ? `${l.op} (${l.format})` : l.op,
+            shape(l.input),
+            shape(l.output),
+            int(l.macs),
+            totalMacs ? share(l.macs / totalMacs) : '–',
+            int(l.weightBytes),
+            int(l.arenaBytes),
+          ]),
+          [
+            '',
+            'total',
+            '',
+            '',
+            int(totalMacs),
+            '',
+            int(layers.reduce((n, l) => n + l.weightBytes, 0)),
+            `${int(json.library.arenaBytes)} (arena)`,
+          ],
+        ],
+        caption: `The compressed model (${chosen}) as the generated C runs it. Weight bytes are its constant arrays (weights, int32 bias and multiplier, int8 shift); arena bytes are the buffers the memory plan keeps live while the layer runs (input, output, scratch). ${c.unit === 'none' ? 'Cost is not measured on the host.' : `murmur build measures the model's cost as a whole (${int(c.model.mean)} ${c.unit} per inference), not per layer; murmur tflite build measures it per op.`}`,
+      },
+    ],
+  };
+}
+
+function compressionSection(r: BuildResult, json: ReportJson): Section {
   const chosen = r.compression.choice.chosen;
   const budget = r.compression.budget;
-  const mem = imageMemory(r);
+  const a = json.accuracy.float;
+  const recipes = json.compression.recipes;
+  return {
+    title: 'Compression recipes',
+    blocks: [
+      {
+        kind: 'plot',
+        svg: scatter({
+          title: `accuracy vs weight bytes (${int(a.windows)} windows of ${a.subjects} subjects)`,
+          xLabel: 'weight bytes',
+          yLabel: 'accuracy (%)',
+          logX: true,
+          formatX: (x) => int(x),
+          formatY: (y) => String(Number((100 * y).toFixed(1))),
+          formatPoint: (x, y) => `${int(x)} B, ${pct(y)}`,
+          points: [
+            { x: r.compression.float.bytes, y: r.compression.float.accuracy, label: 'float32' },
+            ...r.compression.results.map((x) => ({
+              x: x.weightBytes,
+              y: x.accuracy,
+              label: x.recipe,
+              highlight: x.recipe === chosen.recipe,
+              labelled: r.compression.choice.pareto.some((q) => q.recipe === x.recipe),
+            })),
+          ],
+          xMarkers: budget.flash > 0 ? [{ x: budget.flash, label: 'flash budget' }] : [],
+        }),
+      },
+      {
+        kind: 'table',
+        headers: [
+          'recipe',
+          'formats',
+          'weight bytes',
+          'ratio',
+          'activation RAM',
+          'accuracy',
+          'vs float (95 % CI)',
+        ],
+        rows: recipes.map((x) => [
+          x.recipe === chosen.recipe ? `${x.recipe} (chosen)` : x.recipe,
+          x.formats.split(',').join(', '),
+          int(x.weightBytes),
+          `${x.ratio.toFixed(1)}×`,
+          x.activationBytes,
+          pct(x.accuracy),
+          describeVersusFloat(x.vsFloat).replace(' (95 % CI ', ' (').replace(' pp)', ')'),
+        ]),
+        caption: `Accuracy on the same ${int(a.windows)} windows of ${a.subjects} validation subjects as the float model (${pct(a.accuracy)}). The difference's interval is Newcombe's for paired proportions: an interval that holds 0 means the recipe cannot be told from the float model on these windows.`,
+      },
+    ],
+  };
+}
+
+export function buildReportHtml(app: MurmurApp, board: Board, r: BuildResult, json: ReportJson): string {
+  const chosen = r.compression.choice.chosen;
+  const a = json.accuracy;
+  const vs = a.compressed.vsFloat;
+  const c = json.cost;
+  const b = json.battery;
   const sections: Section[] = [
     {
       title: 'Summary',
@@ -115,104 +687,113 @@ export function buildReportHtml(app: MurmurApp, board: Board, r: BuildResult, js
           kind: 'keyValues',
           items: [
             ['board', `${board.name} (${board.mcu.part}, ${board.mcu.core}, ${board.mcu.clockHz / 1e6} MHz)`],
-            ['validation', `${r.trained.validation.x.length} windows of ${r.trained.validationSubjects.length} subjects never used for training`],
-            ['float accuracy / macro-F1', `${pct(json.accuracy.float.accuracy)} / ${pct(json.accuracy.float.macroF1)}`],
-            ['compressed accuracy / macro-F1', `${pct(json.accuracy.compressed.accuracy)} / ${pct(json.accuracy.compressed.macroF1)} (${chosen.recipe})`],
-            ['firmware vs TS reference', `${r.verify.windowsEqual}/${r.verify.windows} windows, ${r.verify.uplinksEqual}/${r.verify.uplinks} uplinks byte-equal`],
-            ...(r.evaluation
-              ? ([['firmware accuracy / macro-F1', `${pct(r.evaluation.accuracy)} / ${pct(r.evaluation.macroF1)} on ${r.evaluation.windows} windows of the validation subjects`]] as [string, string][])
+            [
+              'validation',
+              `${int(a.float.windows)} windows of ${a.float.subjects} subjects never used for training (split by subject)`,
+            ],
+            ['float accuracy', `${describeAccuracy(a.float)}; macro-F1 ${pct(a.float.macroF1)}`],
+            [
+              'compressed accuracy',
+              `${describeAccuracy(a.compressed)}; macro-F1 ${pct(a.compressed.macroF1)} (${chosen.recipe})`,
+            ],
+            [
+              'compressed vs float',
+              `${describeVersusFloat(vs)} on the same windows: ${vs.ci95Pp[0] > 0 ? 'above' : vs.ci95Pp[1] < 0 ? 'below' : 'not distinguishable from'} the float model`,
+            ],
+            [
+              'firmware vs TS reference',
+              `${r.verify.windowsEqual}/${r.verify.windows} windows, ${r.verify.uplinksEqual}/${r.verify.uplinks} uplinks byte-equal`,
+            ],
+            ...(a.firmware
+              ? ([
+                  [
+                    'firmware accuracy',
+                    `${describeAccuracy(a.firmware)} in ${a.firmware.emulator}; macro-F1 ${pct(a.firmware.macroF1)}`,
+                  ],
+                ] as [string, string][])
               : []),
             ['weights', `${chosen.weightBytes} B (${chosen.ratio.toFixed(1)}× smaller than float32)`],
-            ['cost per window', `${Math.round(json.cost.perWindow)} ${r.verify.unit}`],
+            [
+              'cost per window',
+              c.unit === 'none'
+                ? 'not measured on the host'
+                : `${int(c.perWindow)} ${c.unit} = ${ms(c.ms.perWindow!)} ms at ${board.mcu.clockHz / 1e6} MHz (${c.timing === 'exact' ? 'exact: simavr counts cycles' : 'estimate: QEMU counts instructions, taken as 1 per cycle'})`,
+            ],
             ['uplink', `${app.payload.size} B on fPort ${app.payload.fPort}`],
-            ...(json.battery ? ([['battery life (estimate)', `${Math.round(json.battery.days)} days`]] as [string, string][]) : []),
+            ...(b
+              ? ([
+                  [
+                    'battery life (estimate)',
+                    `about ${describeLife(b.days)} with ${(100 * b.selfDischargePerYear).toFixed(0)} %/year self-discharge and a ${b.sensorCurrentUa} µA sensor (assumed; see Battery life)`,
+                  ],
+                ] as [string, string][])
+              : []),
           ],
         },
       ],
     },
-    {
-      title: 'Accuracy on subjects the model never saw',
-      blocks: [
-        { kind: 'plot', svg: confusionMatrix({ title: 'float model', labels: classes, matrix: json.accuracy.float.confusion }) },
-        { kind: 'plot', svg: confusionMatrix({ title: `compressed (${chosen.recipe})`, labels: classes, matrix: json.accuracy.compressed.confusion }) },
-        ...(r.evaluation
-          ? [
-              {
-                kind: 'plot' as const,
-                svg: confusionMatrix({
-                  title: `firmware on ${r.evaluation.emulator} (${r.evaluation.windows} windows, ${pct(r.evaluation.accuracy)})`,
-                  labels: classes,
-                  matrix: r.evaluation.confusion,
-                }),
-              },
-            ]
-          : []),
-        { kind: 'text', text: `The firmware computes exactly what the compressed model's TS reference computes: ${r.verify.windowsEqual} of ${r.verify.windows} windows streamed through the generated library on ${board.emulator.kind === 'host' ? 'the host' : `the emulator of the ${board.mcu.core}`} gave the same class and margin, and ${r.verify.uplinksEqual} of ${r.verify.uplinks} uplinks the same bytes.` },
-      ],
-    },
-    {
-      title: 'Compression recipes',
-      blocks: [
-        {
-          kind: 'plot',
-          svg: scatter({
-            title: 'accuracy vs weight bytes',
-            xLabel: 'weight bytes',
-            yLabel: 'accuracy',
-            logX: true,
-            points: [
-              { x: r.compression.float.bytes, y: r.compression.float.accuracy, label: 'float32' },
-              ...r.compression.results.map((x) => ({
-                x: x.weightBytes,
-                y: x.accuracy,
-                label: x.recipe,
-                highlight: x.recipe === chosen.recipe,
-                labelled: r.compression.choice.pareto.some((q) => q.recipe === x.recipe),
-              })),
-            ],
-            xMarkers: budget.flash > 0 ? [{ x: budget.flash, label: 'flash budget' }] : [],
-          }),
-        },
-        {
-          kind: 'table',
-          headers: ['recipe', 'formats', 'weight bytes', 'ratio', 'activation RAM', 'accuracy', 'vs float'],
-          rows: r.compression.results.map((x) => [x.recipe, x.formats, x.weightBytes, `${x.ratio.toFixed(1)}×`, x.activationBytes, pct(x.accuracy), `${(-x.dropPp).toFixed(1)} pp`]),
-        },
-      ],
-    },
-    {
-      title: 'Memory',
-      blocks: mem
-        ? [
-            {
-              kind: 'plot',
-              svg: stackedBars({
-                title: `${mem.image === 'firmware' ? 'firmware' : 'verification image'} memory vs ${board.id}`,
-                bars: [
-                  { label: 'flash', budget: board.memory.flash.size, segments: [{ name: 'weights', value: r.library.weightBytes }, { name: 'code + tables', value: Math.max(0, mem.flash - r.library.weightBytes) }] },
-                  { label: 'RAM', budget: board.memory.ram.size, segments: [{ name: 'arena', value: r.library.arenaBytes }, { name: 'static', value: Math.max(0, mem.ram - mem.stack - r.library.arenaBytes) }, { name: 'stack', value: mem.stack }] },
-                ],
-              }),
-            },
-          ]
-        : [{ kind: 'text', text: 'The host build has no memory budget.' }],
-    },
+    accuracySection(board, r, json),
+    compressionSection(r, json),
+    layersSection(json, chosen.recipe),
+    costSection(board, json),
+    memorySection(board, r, json),
     {
       title: 'Uplink',
       blocks: [
-        { kind: 'plot', svg: bitLayout({ title: `${app.payload.name} v${app.payload.version}`, fields: payloadBits(app) }) },
-        { kind: 'plot', svg: bars({ title: 'airtime per uplink (EU868, 125 kHz)', yLabel: 'ms', logY: true, bars: json.airtime.map((a) => ({ label: `SF${a.sf}`, value: a.airtimeMs })) }) },
-        { kind: 'plot', svg: bars({ title: 'uplinks per day allowed', yLabel: 'uplinks/day', logY: true, bars: json.airtime.flatMap((a) => [{ label: `SF${a.sf} 1%`, value: a.maxPerDayDutyCycle, note: 'EU868 1 % duty cycle' }, { label: `SF${a.sf} TTN`, value: a.maxPerDayTtnFairUse, note: 'TTN fair use, 30 s/day' }]) }) },
+        {
+          kind: 'plot',
+          svg: bitLayout({ title: `${app.payload.name} v${app.payload.version}`, fields: payloadBits(app) }),
+        },
+        {
+          kind: 'plot',
+          svg: bars({
+            title: 'airtime per uplink (EU868, 125 kHz)',
+            yLabel: 'ms',
+            logY: true,
+            bars: json.airtime.map((x) => ({ label: `SF${x.sf}`, value: x.airtimeMs })),
+          }),
+        },
+        {
+          kind: 'plot',
+          svg: groupedBars({
+            title: 'uplinks per day allowed',
+            yLabel: 'uplinks/day',
+            logY: true,
+            series: ['EU868 1 % duty cycle', 'TTN fair use (30 s airtime/day)'],
+            groups: json.airtime.map((x) => ({
+              label: `SF${x.sf}`,
+              values: [x.maxPerDayDutyCycle, x.maxPerDayTtnFairUse],
+            })),
+          }),
+          caption: `The app sends ${int(86400 / app.uplink.periodS)} uplinks a day (one every ${app.uplink.periodS} s).`,
+        },
       ],
     },
   ];
-  if (json.battery) {
-    const b = json.battery;
+  if (b) {
     sections.push({
       title: 'Battery life (estimate)',
       blocks: [
-        { kind: 'plot', svg: bars({ title: 'charge per day', yLabel: 'mAh/day', bars: [{ label: 'inference', value: b.computeMahPerDay }, { label: 'radio', value: b.radioMahPerDay }, { label: 'sleep', value: b.sleepMahPerDay }] }) },
-        { kind: 'text', text: `About ${Math.round(b.days)} days. ${b.assumptions}.` },
+        {
+          kind: 'plot',
+          svg: bars({
+            title: 'charge per day',
+            yLabel: 'mAh/day',
+            bars: b.parts.map((x) => ({ label: x.part, value: x.mahPerDay })),
+          }),
+        },
+        {
+          kind: 'text',
+          text: `About ${describeLife(b.days)} on one ${b.batteryMah} mAh lithium primary cell (Li-SOCl2, AA size): an estimate, from the charge per day below. Every current is taken as drawn from the cell directly: regulators, LEDs and the other parts of a development board are not included, nor are temperature, pulse loads or the cell ageing over many years.`,
+        },
+        {
+          kind: 'table',
+          headers: ['part', 'mAh/day', 'share', 'estimated from'],
+          rows: b.parts.map((x) => {
+            const total = b.parts.reduce((n, y) => n + y.mahPerDay, 0);
+            return [x.part, Number(x.mahPerDay.toPrecision(3)), share(x.mahPerDay / total), x.basis];
+          }),
+        },
       ],
     });
   }
@@ -224,10 +805,16 @@ export function buildReportHtml(app: MurmurApp, board: Board, r: BuildResult, js
   });
 }
 
+/** "4.9 years (1,790 days)" or "182 days". */
+export function describeLife(days: number): string {
+  return days >= 365.25 ? `${(days / 365.25).toFixed(1)} years (${int(days)} days)` : `${int(days)} days`;
+}
+
 function payloadBits(app: MurmurApp): { name: string; bits: number }[] {
   const fields: { name: string; bits: number }[] = [{ name: 'version', bits: app.payload.versionBits }];
   for (const [name, f] of Object.entries(app.payload.fields)) {
-    if (f.kind === 'array') for (let i = 0; i < f.length; i++) fields.push({ name: `${name}[${i}]`, bits: f.of.bits });
+    if (f.kind === 'array')
+      for (let i = 0; i < f.length; i++) fields.push({ name: `${name}[${i}]`, bits: f.of.bits });
     else fields.push({ name, bits: f.bits });
   }
   return fields;

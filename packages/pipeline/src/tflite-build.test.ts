@@ -80,6 +80,7 @@ describe('murmur tflite build', () => {
     });
     const check = await renderInChromium(result.report);
     expect(check.errors).toEqual([]);
+    expect(check.layoutProblems).toEqual([]);
     expect(check.plots.length).toBe(1);
     expect(check.plots[0]!.shapes).toBeGreaterThan(9);
   });

@@ -27,14 +27,17 @@ main{max-width:1180px;margin:0 auto;padding:8px 28px 40px}
 section{background:#fff;border:1px solid #e3e3e3;border-radius:6px;margin:18px 0;padding:10px 20px 16px}
 h2{font-size:17px;margin:8px 0 12px}
 .grid-plots{display:flex;flex-wrap:wrap;gap:18px}figure{margin:0}figcaption{font-size:12px;color:#666;max-width:560px}
-table{border-collapse:collapse;margin:6px 0 10px}td,th{border-bottom:1px solid #e6e6e6;padding:3px 10px;text-align:right}
-th{background:#f3f5f7}td:first-child,th:first-child{text-align:left}caption{caption-side:bottom;font-size:12px;color:#666;text-align:left}
+table{border-collapse:collapse;margin:6px 0 10px}td,th{border-bottom:1px solid #e6e6e6;padding:3px 10px;text-align:left;vertical-align:top}
+th{background:#f3f5f7}td.num,th.num{text-align:right;white-space:nowrap}caption{caption-side:bottom;font-size:12px;color:#666;text-align:left}
 dl{display:grid;grid-template-columns:max-content auto;gap:2px 16px}dt{color:#555}dd{margin:0;font-weight:600}
 svg.plot{background:#fff;font-size:11px}svg .title{font-size:13px;font-weight:600}svg .axis{stroke:#444}svg .grid{stroke:#eee}
 svg .axis-label{fill:#444}svg .marker,svg .budget{stroke:#D55E00;stroke-width:2;stroke-dasharray:4 3}svg .marker-label{fill:#D55E00}
-svg .over{fill:#D55E00;font-weight:700}svg .small{font-size:10px}svg .chosen{stroke:#000;stroke-width:2}svg .point-label{font-size:10px;fill:#333}
+svg .over{fill:#D55E00;font-weight:700}svg .small{font-size:10px}svg .chosen{stroke:#000;stroke-width:2}svg .point-label{font-size:10px;fill:#333}svg .leader{stroke:#888;stroke-width:1}
 footer{color:#777;font-size:12px;text-align:center;padding:10px}
 `;
+
+/** A cell that starts with a figure: a number, a signed or bracketed one, or a dash for none. */
+const figure = /^[-−+±[(]?\d|^–/;
 
 function block(b: Block): string {
   switch (b.kind) {
@@ -43,8 +46,18 @@ function block(b: Block): string {
     case 'keyValues':
       return `<dl>${b.items.map(([k, v]) => `<dt>${esc(k)}</dt><dd>${esc(v)}</dd>`).join('')}</dl>`;
     case 'table': {
-      const head = `<tr>${b.headers.map((h) => `<th>${esc(h)}</th>`).join('')}</tr>`;
-      const rows = b.rows.map((r) => `<tr>${r.map((c) => `<td>${esc(c)}</td>`).join('')}</tr>`).join('');
+      // Columns of figures are right-aligned and kept on one line; columns of words are left-aligned and wrap.
+      const numeric = b.headers.map((_, i) =>
+        b.rows.every((r) => {
+          const c = String(r[i] ?? '');
+          return c === '' || figure.test(c);
+        }),
+      );
+      const cls = (i: number): string => (numeric[i] ? ' class="num"' : '');
+      const head = `<tr>${b.headers.map((h, i) => `<th${cls(i)}>${esc(h)}</th>`).join('')}</tr>`;
+      const rows = b.rows
+        .map((r) => `<tr>${r.map((c, i) => `<td${cls(i)}>${esc(c)}</td>`).join('')}</tr>`)
+        .join('');
       return `<table>${b.caption ? `<caption>${esc(b.caption)}</caption>` : ''}<thead>${head}</thead><tbody>${rows}</tbody></table>`;
     }
     case 'plot':
