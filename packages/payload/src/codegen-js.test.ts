@@ -11,6 +11,7 @@ import {
   ppgTriage as ppg,
   ppgTriageExamples as ppgExamples,
   wearableActivity as wear,
+  wearableActivityExamples as wearExamples,
 } from './fixtures';
 
 const apps = [pdm, wear, ppg] as PayloadSchema[];
@@ -116,6 +117,75 @@ describe('TS013 codec JS', () => {
       ),
       { seed: 13, numRuns: 3000 },
     );
+  });
+
+  it('declares every function it calls (fround too, when no downlink field is a float)', () => {
+    const declared = (code: string): { defined: Set<string>; called: Set<string> } => {
+      const defined = new Set<string>();
+      const called = new Set<string>();
+      const walk = (node: unknown): void => {
+        if (typeof node !== 'object' || node === null) return;
+        const n = node as { type?: string; id?: { name: string }; callee?: { type: string; name: string } };
+        if (n.type === 'FunctionDeclaration') defined.add(n.id!.name);
+        if (n.type === 'CallExpression' && n.callee!.type === 'Identifier') called.add(n.callee!.name);
+        for (const child of Object.values(node)) walk(child);
+      };
+      walk(acorn.parse(code, { ecmaVersion: 5, sourceType: 'script' }));
+      return { defined, called };
+    };
+    const withoutFloats = definePayload(
+      { name: 'g', fPort: 1, version: 0, fields: { x: t.bool() } },
+      { name: 'g_down', fPort: 2, version: 1, fields: { on: t.bool(), n: t.uint(4) } },
+    );
+    for (const s of [...apps, withoutFloats]) {
+      for (const warningsInData of [false, true]) {
+        const { defined, called } = declared(generateCodecJs(s, { warningsInData }));
+        const builtins = new Set(['isFinite', 'String']);
+        expect(
+          [...called].filter((f) => !defined.has(f) && !builtins.has(f)),
+          s.name,
+        ).toEqual([]);
+      }
+    }
+    expect(generateCodecJs(pdm)).toMatch(/^function fround\(x\) \{$/m);
+  });
+
+  it('with warningsInData, also returns the uplink warnings in data.warnings, and changes nothing else', () => {
+    const plainCall = loadCodec(generateCodecJs(wear));
+    const folded = loadCodec(generateCodecJs(wear, { warningsInData: true }));
+    expect(generateCodecJs(wear, { warningsInData: true })).toContain(
+      'decodeUplink also returns its warnings in data.warnings (ChirpStack v4 keeps only data)',
+    );
+    fc.assert(
+      fc.property(
+        fc.uint8Array({ minLength: wear.size - 1, maxLength: wear.size }),
+        fc.constantFrom(wear.fPort, 3),
+        (bytes, fPort) => {
+          const input = { bytes: Array.from(bytes), fPort };
+          const expected = plain(decode(wear, bytes, fPort)) as DecodeResult<Record<string, unknown>>;
+          const got = folded('decodeUplink', input) as DecodeResult<Record<string, unknown>>;
+          if (expected.data === undefined) expect(got).toEqual(expected);
+          else expect(got).toEqual({ ...expected, data: { ...expected.data, warnings: expected.warnings } });
+          expect(plainCall('decodeUplink', input)).toEqual(expected);
+        },
+      ),
+      { seed: 14, numRuns: 2000 },
+    );
+    // wear packs 45 bits into 6 bytes: set the 3 padding bits.
+    const padded = Array.from(encode(wear, wearExamples[0]!.value));
+    padded[5]! |= 0x07;
+    const r = folded('decodeUplink', { bytes: padded, fPort: wear.fPort }) as DecodeResult<
+      Record<string, unknown>
+    >;
+    expect(r.warnings).toEqual(['byte 5: padding bits are not zero']);
+    expect(r.data!.warnings).toEqual(r.warnings);
+    const downlinks = loadCodec(generateCodecJs(pdm, { warningsInData: true }));
+    expect(downlinks('decodeDownlink', { bytes: [48, 0], fPort: 11 })).toEqual(
+      plain(decodeDownlink(pdm, new Uint8Array([48, 0]), 11)),
+    );
+    const clash = definePayload({ name: 'w', fPort: 1, version: 0, fields: { warnings: t.uint(4) } });
+    expect(() => generateCodecJs(clash, { warningsInData: true })).toThrow(/has a field named 'warnings'/);
+    expect(() => generateCodecJs(clash)).not.toThrow();
   });
 
   it('keeps a unit holding U+2028 or U+2029 inside its ES5 string', () => {

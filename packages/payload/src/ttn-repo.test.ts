@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import * as prettier from 'prettier';
 import { parse } from 'yaml';
 import { generateTtnRepoFiles, ttnCodecName, type PayloadExample } from './ttn-repo';
 import type { PayloadSchema } from './schema';
@@ -25,6 +27,11 @@ interface Example {
   input: Record<string, unknown>;
   output: unknown;
 }
+
+/** The device repository's Prettier settings (vendored with its schemas). */
+const repoPrettier = JSON.parse(
+  readFileSync(new URL('./testdata/lorawan-devices/.prettierrc', import.meta.url), 'utf8'),
+) as prettier.Options;
 
 describe('TTN device-repository files', () => {
   it('writes YAML that a YAML parser reads back as the same data', () => {
@@ -57,6 +64,12 @@ describe('TTN device-repository files', () => {
         expect(examples.length > 0).toBe(section === 'uplinkDecoder' || downlinks.length > 0);
         for (const ex of examples) expect(call(fn, ex.input), ex.description).toEqual(ex.output);
       }
+    });
+
+    it(`writes the '${schema.name}' codec YAML as the repository's Prettier settings print it`, async () => {
+      const text = generateTtnRepoFiles(schema, uplinks, downlinks)[`${ttnCodecName(schema)}.yaml`]!;
+      expect(await prettier.check(text, { ...repoPrettier, parser: 'yaml' })).toBe(true);
+      expect(text).toMatch(/^ {4}- description: '/m);
     });
   }
 });
