@@ -40,7 +40,7 @@ else
 fi
 
 # 3. Debian toolchains and emulators.
-packages=(gcc-arm-none-eabi libnewlib-arm-none-eabi gcc-avr avr-libc qemu-system-arm simavr chromium)
+packages=(gcc-arm-none-eabi libnewlib-arm-none-eabi gcc-avr avr-libc qemu-system-arm simavr chromium cmake)
 missing=()
 for p in "${packages[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Board } from '@murmur/boards';
 import { kernelDir, kernelFiles, type CompressedModel } from '@murmur/kernels';
-import { cBanner, cExternC, cFloat, cIncludeGuard, MurmurError } from '@murmur/core';
+import { cBanner, cExternC, cFloat, cFloatSemantics, cIncludeGuard, MurmurError } from '@murmur/core';
 import {
   checkSensorLimits,
   compileGraph,
@@ -20,7 +20,9 @@ import {
   type PayloadSchema,
 } from '@murmur/payload';
 import { compilePolicy, generatePolicyC, type CompiledPolicy, type UplinkPolicyDef } from '@murmur/policy';
+import { appArduinoExample } from './arduino-example';
 import { libraryBuildFiles, type LibraryFile } from './build-files';
+import { appLibraryUsage } from './library-usage';
 import { cIdentifier } from './c-emit';
 import { GENERATOR, generateModelCode, type GeneratedModel } from './model-codegen';
 
@@ -220,6 +222,7 @@ export function generateAppLibrary(options: AppLibraryOptions): AppLibrary {
   const pol = `murmur_${id}_uplink_policy`;
   const source = [
     banner,
+    cFloatSemantics(),
     `#include "${prefix}.h"`,
     '',
     `#include "${dsp}_features.h"`,
@@ -334,7 +337,8 @@ export function generateAppLibrary(options: AppLibraryOptions): AppLibrary {
     })),
   ];
   const sources = files.map((f) => f.path).filter(sourceName);
-  files.push(...buildFiles(id, options, sources));
+  const headers = files.map((f) => f.path).filter((path) => path.endsWith('.h'));
+  files.push(...buildFiles(id, options, sources, headers));
   return {
     id,
     files,
@@ -352,15 +356,33 @@ export function generateAppLibrary(options: AppLibraryOptions): AppLibrary {
   };
 }
 
-/** Makefile, CMakeLists.txt and library.properties. */
-function buildFiles(id: string, options: AppLibraryOptions, sources: string[]): LibraryFile[] {
+/** The build and packaging files: Make, CMake, Arduino, PlatformIO, Zephyr (build-files.ts). */
+function buildFiles(
+  id: string,
+  options: AppLibraryOptions,
+  sources: string[],
+  headers: string[],
+): LibraryFile[] {
+  const lib = `murmur_${id}`;
+  const g = options.featureGraph;
+  const windowsPerUplink = Math.max(1, Math.round((options.policy.periodS * g.rateHz) / g.hop));
   return libraryBuildFiles({
-    lib: `murmur_${id}`,
+    lib,
     board: options.board,
     sources,
-    name: `Murmur ${options.app}`,
+    headers,
+    title: `Murmur ${options.app}`,
     version: options.version,
     sentence: `On-device ${options.app} inference: features, int8 model and the LoRaWAN uplink.`,
     paragraph: `Generated from the '${options.app}' template (recipe ${options.model.recipe}). Push sensor frames, infer, encode the uplink.`,
+    keywords: ['murmur', 'tinyml', 'int8', 'inference', 'lpwan', 'lorawan', options.app],
+    example: appArduinoExample({
+      app: options.app,
+      prefix: lib,
+      channels: g.channels,
+      rateHz: g.rateHz,
+      windowsPerUplink,
+    }),
+    usage: appLibraryUsage(lib, g.channels, g.rateHz, windowsPerUplink),
   });
 }

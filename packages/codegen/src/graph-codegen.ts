@@ -4,7 +4,7 @@
  * ranges), one kernel call per op, and every activation in one arena planned at generation time — no
  * interpreter, no flatbuffer, no heap.
  */
-import { cBanner, cExternC, cIncludeGuard, MurmurError } from '@murmur/core';
+import { cBanner, cExternC, cFloatSemantics, cIncludeGuard, MurmurError } from '@murmur/core';
 import {
   elementCount,
   type AddParams,
@@ -347,6 +347,7 @@ function assemble(e: Emitter, name: string, origin: string, profile: boolean): G
   const usesStatus = g.ops.some((o) => o.op !== 'reshape');
   const source = [
     banner,
+    cFloatSemantics(),
     `#include "${headerName}"`,
     '',
     '#include <string.h>',

@@ -7,7 +7,7 @@ import {
   type QuantizedLayer,
   type QuantizedWeightLayer,
 } from '@murmur/kernels';
-import { cBanner, cExternC, cIncludeGuard, MurmurError } from '@murmur/core';
+import { cBanner, cExternC, cFloatSemantics, cIncludeGuard, MurmurError } from '@murmur/core';
 import { samePadLeft, type Conv1dLayer, type Pool1dLayer } from '@murmur/nn';
 import { cFloat } from '@murmur/core';
 import { cArray, cIdentifier } from './c-emit';
@@ -344,6 +344,7 @@ export function generateModelCode(model: CompressedModel, options: ModelCodeOpti
   );
   const source = [
     banner,
+    cFloatSemantics(),
     `#include "${prefix}.h"`,
     '',
     '#include <string.h>',

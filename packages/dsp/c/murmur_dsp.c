@@ -2,6 +2,15 @@
  * Murmur DSP runtime kernels (see murmur_dsp.h). The TypeScript reference of each kernel is in
  * packages/dsp/src/kernels.ts; keep the two in step, operation by operation.
  */
+/* Float semantics: no fused multiply-add, whatever the compiler flags (the TS reference never fuses). */
+#if defined(__clang__)
+#pragma STDC FP_CONTRACT OFF
+#pragma clang fp contract(off)
+#elif defined(__GNUC__)
+#pragma GCC optimize("fp-contract=off")
+#else
+#pragma STDC FP_CONTRACT OFF
+#endif
 #include "murmur_dsp.h"
 
 #include <float.h>

@@ -1,4 +1,13 @@
 /* Murmur sensor check: see murmur_sensor.h and packages/dsp/src/sensor-check.ts. */
+/* Float semantics: no fused multiply-add, whatever the compiler flags (the TS reference never fuses). */
+#if defined(__clang__)
+#pragma STDC FP_CONTRACT OFF
+#pragma clang fp contract(off)
+#elif defined(__GNUC__)
+#pragma GCC optimize("fp-contract=off")
+#else
+#pragma STDC FP_CONTRACT OFF
+#endif
 #include "murmur_sensor.h"
 
 #include <string.h>

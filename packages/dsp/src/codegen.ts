@@ -4,7 +4,7 @@
  * packages/dsp/c/ (murmur_dsp.h).
  * The generated API is streaming: frames arrive in chunks, a window is processed when it is full.
  */
-import { cBanner, cExternC, cFloat, cIncludeGuard } from '@murmur/core';
+import { cBanner, cExternC, cFloat, cFloatSemantics, cIncludeGuard } from '@murmur/core';
 import type { CompiledGraph, PlannedStep, Table } from './graph';
 import { blockOp, MOMENT_NAMES, streamOp, type BlockStep, type StreamStep } from './ops';
 
@@ -146,6 +146,7 @@ ${' '.repeat(id.length + 13)}int *ready);`,
     : '';
   const needsTmp = finish.some((l) => l.includes('tmp'));
   const source = `${banner}
+${cFloatSemantics()}
 #include "${headerName}"
 
 #include <math.h>

@@ -1,4 +1,13 @@
 /* Element-wise ADD of two int8 tensors (TFLite reference_integer_ops::Add), as src/graph/ops/add.ts. */
+/* Float semantics: no fused multiply-add, whatever the compiler flags (the TS reference never fuses). */
+#if defined(__clang__)
+#pragma STDC FP_CONTRACT OFF
+#pragma clang fp contract(off)
+#elif defined(__GNUC__)
+#pragma GCC optimize("fp-contract=off")
+#else
+#pragma STDC FP_CONTRACT OFF
+#endif
 #include "murmur_nn_support.h"
 
 murmur_status murmur_add_s8(MURMUR_ROM murmur_add_params *p, const int8_t *input1, const int8_t *input2,

@@ -1,5 +1,14 @@
 /* 2D convolution, regular and depthwise (TFLite ConvPerChannel / DepthwiseConvPerChannel), as
  * src/graph/ops/conv2d.ts and depthwise-conv2d.ts. */
+/* Float semantics: no fused multiply-add, whatever the compiler flags (the TS reference never fuses). */
+#if defined(__clang__)
+#pragma STDC FP_CONTRACT OFF
+#pragma clang fp contract(off)
+#elif defined(__GNUC__)
+#pragma GCC optimize("fp-contract=off")
+#else
+#pragma STDC FP_CONTRACT OFF
+#endif
 #include "murmur_nn_support.h"
 
 /* The filter taps [start, end) of one dimension whose input position lies inside [0, size). */

@@ -2,6 +2,15 @@
  * The op drivers shared by every weight format: build the input patch (x - input zero point as int16,
  * zero outside the input) and hand it to the format's row kernel.
  */
+/* Float semantics: no fused multiply-add, whatever the compiler flags (the TS reference never fuses). */
+#if defined(__clang__)
+#pragma STDC FP_CONTRACT OFF
+#pragma clang fp contract(off)
+#elif defined(__GNUC__)
+#pragma GCC optimize("fp-contract=off")
+#else
+#pragma STDC FP_CONTRACT OFF
+#endif
 #include "murmur_nn_support.h"
 
 void murmur_patch_reorder(int16_t *patch, uint16_t size) {

@@ -1,4 +1,13 @@
 /* Weight-free kernels: pooling, relu, argmax and input quantization. */
+/* Float semantics: no fused multiply-add, whatever the compiler flags (the TS reference never fuses). */
+#if defined(__clang__)
+#pragma STDC FP_CONTRACT OFF
+#pragma clang fp contract(off)
+#elif defined(__GNUC__)
+#pragma GCC optimize("fp-contract=off")
+#else
+#pragma STDC FP_CONTRACT OFF
+#endif
 #include "murmur_nn.h"
 
 static murmur_status murmur_pool_check(const murmur_pool1d_params *p) {

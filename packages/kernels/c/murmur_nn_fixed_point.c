@@ -1,4 +1,13 @@
 /* Fixed-point arithmetic of the TFLite int8 spec (gemmlowp), as packages/compress/src/fixed-point.ts. */
+/* Float semantics: no fused multiply-add, whatever the compiler flags (the TS reference never fuses). */
+#if defined(__clang__)
+#pragma STDC FP_CONTRACT OFF
+#pragma clang fp contract(off)
+#elif defined(__GNUC__)
+#pragma GCC optimize("fp-contract=off")
+#else
+#pragma STDC FP_CONTRACT OFF
+#endif
 #include "murmur_nn_support.h"
 
 static inline int32_t murmur_doubling_high_mul_s32(int32_t a, int32_t b) {

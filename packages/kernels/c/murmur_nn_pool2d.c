@@ -1,5 +1,14 @@
 /* 2D average and max pooling (TFLite AveragePool / MaxPool, int8), as src/graph/ops/avgpool2d.ts and
  * maxpool2d.ts: windows clipped to the input. */
+/* Float semantics: no fused multiply-add, whatever the compiler flags (the TS reference never fuses). */
+#if defined(__clang__)
+#pragma STDC FP_CONTRACT OFF
+#pragma clang fp contract(off)
+#elif defined(__GNUC__)
+#pragma GCC optimize("fp-contract=off")
+#else
+#pragma STDC FP_CONTRACT OFF
+#endif
 #include "murmur_nn_support.h"
 
 typedef int32_t (*murmur_pool_fn)(const int8_t *window, int32_t row_stride, int32_t rows, int32_t cols,

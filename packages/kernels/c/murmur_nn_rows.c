@@ -4,6 +4,15 @@
  * them (or, for the interleaved int8 kernels, as murmur_nn.h describes); every kernel reads only the bytes
  * of the rows it computes.
  */
+/* Float semantics: no fused multiply-add, whatever the compiler flags (the TS reference never fuses). */
+#if defined(__clang__)
+#pragma STDC FP_CONTRACT OFF
+#pragma clang fp contract(off)
+#elif defined(__GNUC__)
+#pragma GCC optimize("fp-contract=off")
+#else
+#pragma STDC FP_CONTRACT OFF
+#endif
 #include "murmur_nn_support.h"
 
 #if MURMUR_NN_DSP

@@ -1,4 +1,13 @@
 /* int8 softmax (TFLite reference_ops::Softmax with gemmlowp fixed point), as src/graph/ops/softmax.ts. */
+/* Float semantics: no fused multiply-add, whatever the compiler flags (the TS reference never fuses). */
+#if defined(__clang__)
+#pragma STDC FP_CONTRACT OFF
+#pragma clang fp contract(off)
+#elif defined(__GNUC__)
+#pragma GCC optimize("fp-contract=off")
+#else
+#pragma STDC FP_CONTRACT OFF
+#endif
 #include "murmur_nn_support.h"
 
 enum { MURMUR_SCALED_DIFF_INTEGER_BITS = 5, MURMUR_ACCUMULATION_INTEGER_BITS = 12 };

@@ -1,4 +1,13 @@
 /* The public dense and convolution kernels: one per op and weight format, all on the shared drivers. */
+/* Float semantics: no fused multiply-add, whatever the compiler flags (the TS reference never fuses). */
+#if defined(__clang__)
+#pragma STDC FP_CONTRACT OFF
+#pragma clang fp contract(off)
+#elif defined(__GNUC__)
+#pragma GCC optimize("fp-contract=off")
+#else
+#pragma STDC FP_CONTRACT OFF
+#endif
 #include "murmur_nn_support.h"
 
 #define MURMUR_FC(name, filter_type, format)                                                                       \

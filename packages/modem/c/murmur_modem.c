@@ -3,6 +3,15 @@
  * its template, splits the modem's output into lines, matches them against the step's replies and
  * handles deadlines and bounded retries. The command sets themselves are in sets/, one file each.
  */
+/* Float semantics: no fused multiply-add, whatever the compiler flags (the TS reference never fuses). */
+#if defined(__clang__)
+#pragma STDC FP_CONTRACT OFF
+#pragma clang fp contract(off)
+#elif defined(__GNUC__)
+#pragma GCC optimize("fp-contract=off")
+#else
+#pragma STDC FP_CONTRACT OFF
+#endif
 #include "murmur_modem.h"
 
 #include <string.h>

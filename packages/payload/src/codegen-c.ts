@@ -8,7 +8,7 @@
 import { cborCompactMaxSize, senmlBaseName, senmlMaxSize, senmlName, senmlUnit } from './cbor';
 import { planOf, type Slot } from './plan';
 import type { PayloadSchema } from './schema';
-import { cBanner, cCommentText, cFloat, cIncludeGuard } from '@murmur/core';
+import { cBanner, cCommentText, cFloat, cFloatSemantics, cIncludeGuard } from '@murmur/core';
 
 export const C_GENERATOR = '@murmur/payload codegen-c';
 
@@ -207,6 +207,7 @@ export function generateC(schema: PayloadSchema): GeneratedC {
 
   const source = [
     banner,
+    cFloatSemantics(),
     `#include "${base}.h"`,
     '',
     '#include "murmur_payload.h"',

@@ -5,7 +5,7 @@
  */
 import type { CompiledPolicy } from './policy';
 import { BASELINE_VARIANCE_FLOOR } from './policy';
-import { cBanner, cFloat, cIncludeGuard } from '@murmur/core';
+import { cBanner, cFloat, cFloatSemantics, cIncludeGuard } from '@murmur/core';
 
 export const POLICY_GENERATOR = '@murmur/policy codegen';
 
@@ -259,6 +259,7 @@ void murmur_${n}_policy_summary(const ${st} *s, uint8_t battery_pct, struct murm
     : ['  (void)s;'];
 
   const source = `${banner}
+${cFloatSemantics()}
 #include "${baseName}.h"
 #include <math.h>
 

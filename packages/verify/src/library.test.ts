@@ -58,7 +58,19 @@ describe('generated app libraries are byte-equal with the TS reference', () => {
         'src/murmur_wearable_activity.h',
       ]),
     );
-    expect(paths.filter((p) => !p.startsWith('src/'))).toHaveLength(3);
+    expect(paths.filter((p) => !p.startsWith('src/')).sort()).toEqual([
+      'CMakeLists.txt',
+      'LICENSE',
+      'Makefile',
+      'README.md',
+      'cmake/murmur_wearable_activityConfig.cmake',
+      'examples/PrintUplink/PrintUplink.ino',
+      'library.json',
+      'library.properties',
+      'zephyr/CMakeLists.txt',
+      'zephyr/Kconfig',
+      'zephyr/module.yml',
+    ]);
     const header = lib.files.find((f) => f.path === 'src/murmur_wearable_activity.h')!.text;
     for (const fn of ['_init(', '_push_samples(', '_ready(', '_infer(', '_encode_uplink(']) {
       expect(header).toContain(`murmur_wearable_activity${fn}`);

@@ -3,6 +3,15 @@
  * the environment variable MURMUR_MODEM_TCP_PORT (a modem simulator), the clock is CLOCK_MONOTONIC
  * and the wait is poll(2) for at most 1 ms. For running the device code on the host, not a device.
  */
+/* Float semantics: no fused multiply-add, whatever the compiler flags (the TS reference never fuses). */
+#if defined(__clang__)
+#pragma STDC FP_CONTRACT OFF
+#pragma clang fp contract(off)
+#elif defined(__GNUC__)
+#pragma GCC optimize("fp-contract=off")
+#else
+#pragma STDC FP_CONTRACT OFF
+#endif
 #define _POSIX_C_SOURCE 200809L
 
 #include "murmur_modem_port.h"

@@ -6,6 +6,15 @@
  * TX enable, bit 1 RX enable; BAUDDIV >= 16) and 4.1 "APB timer" (CTRL bit 0 enable; VALUE counts
  * down from RELOAD). Memory map: Arm AN386 (DAI 0386), "Memory map", APB subsystem.
  */
+/* Float semantics: no fused multiply-add, whatever the compiler flags (the TS reference never fuses). */
+#if defined(__clang__)
+#pragma STDC FP_CONTRACT OFF
+#pragma clang fp contract(off)
+#elif defined(__GNUC__)
+#pragma GCC optimize("fp-contract=off")
+#else
+#pragma STDC FP_CONTRACT OFF
+#endif
 #include "murmur_modem_port.h"
 
 #include <stddef.h>

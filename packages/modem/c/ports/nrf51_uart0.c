@@ -5,6 +5,15 @@
  * EVENTS_RXDRDY/TXDRDY, ENABLE = 4, RXD, TXD, BAUDRATE) and 18 "TIMER" (TASKS_START, TASKS_CAPTURE[0],
  * MODE, BITMODE = 3 for 32 bits, PRESCALER: 16 MHz / 2^PRESCALER, CC[0]).
  */
+/* Float semantics: no fused multiply-add, whatever the compiler flags (the TS reference never fuses). */
+#if defined(__clang__)
+#pragma STDC FP_CONTRACT OFF
+#pragma clang fp contract(off)
+#elif defined(__GNUC__)
+#pragma GCC optimize("fp-contract=off")
+#else
+#pragma STDC FP_CONTRACT OFF
+#endif
 #include "murmur_modem_port.h"
 
 #include <stddef.h>

@@ -4,6 +4,15 @@
  * mode): "OK" then "+QIOPEN: 0,0" (or "+QIOPEN: 0,<err>"); AT+QISEND=0,<len>: the prompt ">",
  * then the bytes, then "SEND OK" | "SEND FAIL" | "ERROR". 115200 baud.
  */
+/* Float semantics: no fused multiply-add, whatever the compiler flags (the TS reference never fuses). */
+#if defined(__clang__)
+#pragma STDC FP_CONTRACT OFF
+#pragma clang fp contract(off)
+#elif defined(__GNUC__)
+#pragma GCC optimize("fp-contract=off")
+#else
+#pragma STDC FP_CONTRACT OFF
+#endif
 #include "murmur_modem_set.h"
 
 static const MURMUR_MODEM_ROM murmur_modem_reply bg96_open_replies[] = {

@@ -5,6 +5,15 @@
  * replies +OK | +ERR | +ERR_PARAM | +ERR_BUSY | +ERR_PARAM_OVERFLOW | +ERR_NO_NETWORK |
  * +ERR_RX | +ERR_UNKNOWN. 19200 baud, 8N2.
  */
+/* Float semantics: no fused multiply-add, whatever the compiler flags (the TS reference never fuses). */
+#if defined(__clang__)
+#pragma STDC FP_CONTRACT OFF
+#pragma clang fp contract(off)
+#elif defined(__GNUC__)
+#pragma GCC optimize("fp-contract=off")
+#else
+#pragma STDC FP_CONTRACT OFF
+#endif
 #include "murmur_modem_set.h"
 
 static const MURMUR_MODEM_ROM murmur_modem_reply murata_replies[] = {

@@ -4,6 +4,15 @@
  * "+EVT:TX_DONE", or AT_ERROR | AT_PARAM_ERROR | AT_BUSY_ERROR | AT_TEST_PARAM_OVERFLOW |
  * AT_NO_NETWORK_JOINED | AT_RX_ERROR | AT_DUTYCYCLE_RESTRICTED. 115200 baud.
  */
+/* Float semantics: no fused multiply-add, whatever the compiler flags (the TS reference never fuses). */
+#if defined(__clang__)
+#pragma STDC FP_CONTRACT OFF
+#pragma clang fp contract(off)
+#elif defined(__GNUC__)
+#pragma GCC optimize("fp-contract=off")
+#else
+#pragma STDC FP_CONTRACT OFF
+#endif
 #include "murmur_modem_set.h"
 
 static const MURMUR_MODEM_ROM murmur_modem_reply rak3172_send_replies[] = {

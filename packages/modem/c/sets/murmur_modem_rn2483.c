@@ -5,6 +5,15 @@
  * frame_counter_err_rejoin_needed | busy | mac_paused | invalid_data_len, then after the
  * transmission mac_tx_ok | mac_rx <port> <data> | mac_err | invalid_data_len. 57600 baud, CR LF.
  */
+/* Float semantics: no fused multiply-add, whatever the compiler flags (the TS reference never fuses). */
+#if defined(__clang__)
+#pragma STDC FP_CONTRACT OFF
+#pragma clang fp contract(off)
+#elif defined(__GNUC__)
+#pragma GCC optimize("fp-contract=off")
+#else
+#pragma STDC FP_CONTRACT OFF
+#endif
 #include "murmur_modem_set.h"
 
 static const MURMUR_MODEM_ROM murmur_modem_reply rn2483_tx_replies[] = {

@@ -4,6 +4,15 @@
  * "+MSGHEX: Done", or "+MSGHEX: Please join network first", "LoRaWAN modem is busy",
  * "No free channel", "DR error", "Length error <n>", "ERROR(<code>)". 9600 baud.
  */
+/* Float semantics: no fused multiply-add, whatever the compiler flags (the TS reference never fuses). */
+#if defined(__clang__)
+#pragma STDC FP_CONTRACT OFF
+#pragma clang fp contract(off)
+#elif defined(__GNUC__)
+#pragma GCC optimize("fp-contract=off")
+#else
+#pragma STDC FP_CONTRACT OFF
+#endif
 #include "murmur_modem_set.h"
 
 static const MURMUR_MODEM_ROM murmur_modem_reply wio_e5_port_replies[] = {
