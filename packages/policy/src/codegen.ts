@@ -263,19 +263,7 @@ ${cFloatSemantics()}
 #include "${baseName}.h"
 #include <math.h>
 
-/* Float to integer field: floor(v + 0.5), clamped to the field's 32-bit range (NaN gives 0). */
-static inline uint32_t round_u32(float v) {
-  float r = floorf(v + 0.5f);
-  if (!(r >= 0.0f)) return 0u;
-  return r > 4294967040.0f ? 4294967040u : (uint32_t)r;
-}
-
-static inline int32_t round_i32(float v) {
-  float r = floorf(v + 0.5f);
-  if (!(r >= -2147483648.0f)) return r < 0.0f ? INT32_MIN : 0;
-  return r > 2147483520.0f ? 2147483520 : (int32_t)r;
-}
-
+${roundingHelpers(summary).join('\n')}
 void murmur_${n}_policy_new_period(${st} *s) {
 ${periodReset.join('\n')}
 }
@@ -304,4 +292,35 @@ ${summary.join('\n')}
 }
 `;
   return { baseName, header, source };
+}
+
+/** The float-to-integer helpers the summary calls (only those: an unused static function is a warning). */
+function roundingHelpers(summary: readonly string[]): string[] {
+  const uses = (fn: string): boolean => summary.some((line) => line.includes(`${fn}(`));
+  const out: string[] = [];
+  if (uses('round_u32') || uses('round_i32'))
+    out.push(
+      "/* Float to integer field: floor(v + 0.5), clamped to the field's 32-bit range (NaN gives 0). */",
+    );
+  if (uses('round_u32')) {
+    out.push(
+      'static inline uint32_t round_u32(float v) {',
+      '  float r = floorf(v + 0.5f);',
+      '  if (!(r >= 0.0f)) return 0u;',
+      '  return r > 4294967040.0f ? 4294967040u : (uint32_t)r;',
+      '}',
+      '',
+    );
+  }
+  if (uses('round_i32')) {
+    out.push(
+      'static inline int32_t round_i32(float v) {',
+      '  float r = floorf(v + 0.5f);',
+      '  if (!(r >= -2147483648.0f)) return r < 0.0f ? INT32_MIN : 0;',
+      '  return r > 2147483520.0f ? 2147483520 : (int32_t)r;',
+      '}',
+      '',
+    );
+  }
+  return out;
 }
