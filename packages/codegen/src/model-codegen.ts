@@ -27,6 +27,15 @@ export interface ModelCodeOptions {
    * can share one.
    */
   externArena?: string;
+  /**
+   * Per-layer cost probes, for a verification build in an emulator (never in a shipped library): the model
+   * reads the cost counter of `murmur_cost.h` (murmur_cost_end) before its first layer and after each one,
+   * and keeps what each layer took in `<prefix>_layer_cost[]` and what `_invoke` took to standardize and
+   * quantize the features in `<prefix>_input_cost`, for the caller to report once its own measurement has
+   * ended. The probes only read the counter, which has one start: the caller calls murmur_cost_begin()
+   * before the model runs, and its own murmur_cost_end() measures the whole, the probes' reads included.
+   */
+  profile?: boolean;
 }
 
 export interface GeneratedModel {
@@ -44,6 +53,8 @@ export interface GeneratedModel {
   weightBytes: number;
   /** Multiply-accumulates per inference (dense and convolution layers, nominal for sparse weights). */
   macs: number;
+  /** The options it was generated with. */
+  options: ModelCodeOptions;
 }
 
 const kernelSuffix: Record<QuantizedWeightLayer['weights']['format'], string> = {
@@ -214,6 +225,7 @@ export function generateModelCode(model: CompressedModel, options: ModelCodeOpti
   const outputSize = elements(shapes[shapes.length - 1]!);
   const n = model.layers.length;
 
+  const profile = options.profile === true;
   const definitions: string[] = [];
   const calls: string[] = [];
   let macs = 0;
@@ -224,6 +236,7 @@ export function generateModelCode(model: CompressedModel, options: ModelCodeOpti
     macs += macsOf(layer, outShape);
     const x = tensor(i);
     const y = tensor(i + 1);
+    if (profile && i > 0) calls.push(...probe(prefix, i - 1));
     calls.push(`  /* layer ${i}: ${describeLayer(layer, inShape, outShape)} */`);
     if (isQuantizedWeightLayer(layer)) {
       const { arrays, filter } = weightDefinitions(p, layer);
@@ -285,6 +298,7 @@ export function generateModelCode(model: CompressedModel, options: ModelCodeOpti
         break;
     }
   });
+  if (profile) calls.push(...probe(prefix, n - 1).slice(0, 2));
   const weightBytes = modelWeightBytes(model);
   const hasWeights = model.layers.some(isQuantizedWeightLayer);
   const hasPools = model.layers.some((l) => l.op.endsWith('pool1d'));
@@ -295,6 +309,11 @@ export function generateModelCode(model: CompressedModel, options: ModelCodeOpti
       `Input [${model.inputShape.join(', ')}] int8 (scale ${model.input.scale}, zero point ${model.input.zeroPoint}), ` +
         `output ${outputSize} int8 values.`,
       `Weights ${weightBytes} bytes, arena ${plan.size} bytes, ${macs} multiply-accumulates per inference.`,
+      ...(profile
+        ? [
+            'Verification build: per-layer cost probes (murmur_cost.h), for an emulator run only, not for a device.',
+          ]
+        : []),
     ],
     GENERATOR,
     `the compressed IR (version ${COMPRESSED_IR_VERSION})${options.app ? ` of app '${options.app}'` : ''}`,
@@ -323,6 +342,21 @@ export function generateModelCode(model: CompressedModel, options: ModelCodeOpti
         '',
         `/** Runs the layers on the input already in ${prefix}_input(). 0 or a murmur_status. */`,
         `int ${prefix}_run(int8_t *output);`,
+        ...(profile
+          ? [
+              '',
+              `#define ${upper}_LAYERS ${n}`,
+              '',
+              '/**',
+              ' * Verification build only: the cost counter (murmur_cost.h) is read before the first layer and',
+              ' * after each one. _layer_cost[i] is what layer i took in the latest run, _input_cost what the',
+              ' * latest _invoke took to standardize and quantize the features. The probes only read the counter:',
+              ' * call murmur_cost_begin() before the model runs.',
+              ' */',
+              `extern uint32_t ${prefix}_layer_cost[${upper}_LAYERS];`,
+              `extern uint32_t ${prefix}_input_cost;`,
+            ]
+          : []),
       ]),
       '',
     ].join('\n'),
@@ -350,6 +384,7 @@ export function generateModelCode(model: CompressedModel, options: ModelCodeOpti
     '#include <string.h>',
     '',
     '#include "murmur_nn.h"',
+    ...(profile ? ['#include "murmur_cost.h"'] : []),
     '',
     arena,
     `/* Arena plan (${plan.size} bytes; step 0 writes the input, layer i runs at step i + 1):`,
@@ -357,17 +392,21 @@ export function generateModelCode(model: CompressedModel, options: ModelCodeOpti
     ' */',
     '',
     ...definitions.flatMap((d) => [d, '']),
+    ...(profile
+      ? [`uint32_t ${prefix}_layer_cost[${upper}_LAYERS];`, `uint32_t ${prefix}_input_cost;`, '']
+      : []),
     `int8_t *${prefix}_input(void) { return ${tensor(0)}; }`,
     '',
     `int ${prefix}_run(int8_t *output) {`,
     ...(hasWeights ? ['  murmur_context ctx;'] : []),
     ...(hasWeights || hasPools ? ['  int status;'] : []),
+    ...(profile ? ['  uint32_t mark = murmur_cost_end(), now;'] : []),
     ...calls,
     `  memcpy(output, ${tensor(n)}, ${outputSize});`,
     '  return 0;',
     '}',
     '',
-    ...invokeSource(prefix, model, inputSize, tensor(0)),
+    ...invokeSource(prefix, model, inputSize, tensor(0), profile),
     '',
     `int ${prefix}_invoke_s8(const int8_t *input, int8_t *output) {`,
     `  for (uint16_t i = 0; i < ${inputSize}; i++) ${tensor(0)}[i] = input[i];`,
@@ -386,21 +425,40 @@ export function generateModelCode(model: CompressedModel, options: ModelCodeOpti
     outputSize,
     weightBytes,
     macs,
+    options: { ...options },
   };
 }
+
+/** The probe after layer i: what the layer took since the previous read of the cost counter (`mark`). */
+const probe = (prefix: string, i: number): string[] => [
+  '  now = murmur_cost_end();',
+  `  ${prefix}_layer_cost[${i}] = now - mark;`,
+  '  mark = now;',
+];
 
 /**
  * `<prefix>_invoke`: the float features standardized with the training statistics the model carries
  * ((x - mean) · invStd in float32, as the TS interpreter does), quantized to the input tensor, then the layers.
  */
-function invokeSource(prefix: string, model: CompressedModel, inputSize: number, input: string): string[] {
+function invokeSource(
+  prefix: string,
+  model: CompressedModel,
+  inputSize: number,
+  input: string,
+  profile: boolean,
+): string[] {
   const inverseScale = cFloat(Math.fround(1 / model.input.scale));
   const quantize = (from: string, n: string | number, to: string): string =>
     `murmur_quantize_s8(${from}, ${n}, ${inverseScale}, ${model.input.zeroPoint}, ${to});`;
+  // Profiled: the counter is read before and after the input's preparation (see ModelCodeOptions.profile).
+  const begin = profile ? ['  uint32_t mark = murmur_cost_end();'] : [];
+  const end = profile ? [`  ${prefix}_input_cost = murmur_cost_end() - mark;`] : [];
   if (!model.inputNorm)
     return [
       `int ${prefix}_invoke(const float *features, int8_t *output) {`,
+      ...begin,
       `  ${quantize('features', inputSize, input)}`,
+      ...end,
       `  return ${prefix}_run(output);`,
       '}',
     ];
@@ -411,10 +469,12 @@ function invokeSource(prefix: string, model: CompressedModel, inputSize: number,
     '',
     `int ${prefix}_invoke(const float *features, int8_t *output) {`,
     `  int8_t *input = ${input};`,
+    ...begin,
     `  for (uint16_t i = 0; i < ${inputSize}; i++) {`,
     `    float standardized = (features[i] - ${prefix}_input_mean[i]) * ${prefix}_input_inv_std[i];`,
     `    ${quantize('&standardized', 1, 'input + i')}`,
     '  }',
+    ...end,
     `  return ${prefix}_run(output);`,
     '}',
   ];

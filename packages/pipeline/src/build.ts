@@ -4,6 +4,7 @@
  *   compress   recipes on the validation subjects, the best that fits the budget   → model.compressed.json
  *   library    the generated C library (Makefile, CMakeLists.txt, Arduino layout)  → lib/
  *   verify     the library in the emulator of the board's core vs the TS reference → verify.json
+ *              (built with the model's per-layer cost probes, which lib/ does not have)
  *   evaluate   the firmware's own classes on labelled windows of the validation subjects (report)
  *   firmware   hardware boards: the app's main loop + library + board support       → firmware/ (.elf .hex .bin .map memory.json)
  *   codec      TTN / ChirpStack codec JS, TTN device-repository files              → codec/
@@ -197,7 +198,8 @@ export async function buildApp(opts: BuildOptions): Promise<BuildResult> {
       unit: 'run',
       quiet: opts.quiet,
     });
-    const result = await runLibraryCheck(board, libOptions, check);
+    // Only this build of the library has the model's per-layer cost probes; lib/ is the library as shipped.
+    const result = await runLibraryCheck(board, libOptions, { ...check, perLayer: true });
     progress.done(
       `${result.windowsEqual}/${result.windows} windows, ${result.uplinksEqual}/${result.uplinks} uplinks equal`,
     );

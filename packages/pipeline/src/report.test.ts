@@ -1,9 +1,10 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { getBoard } from '@murmur/boards';
 import { loadApp, type MurmurApp } from '@murmur/app';
+import { generateModelCode } from '@murmur/codegen';
 import { modelWeightBytes } from '@murmur/kernels';
 import { chromiumPath, renderInChromium } from '@murmur/report';
 import { testData } from '@murmur/datasets/testing';
@@ -161,6 +162,48 @@ describe.skipIf(data.skip || !chromiumPath)(data.title('the build report in Chro
     const known = [...stack.path, ...stack.interruptPath].reduce((n, f) => n + (f.bytes ?? 0), 0);
     expect(known).toBeGreaterThan(0);
     expect(known).toBeLessThanOrEqual(stack.worstCaseBytes);
+  });
+
+  it('gives each layer its measured cost, in its unit, in ms and as a share of the model', () => {
+    const { json, html, result } = builds.get('arduino-uno-rn2483')!;
+    const c = json.cost;
+    const p = c.perLayer!;
+    expect(p.windows).toBe(result.verify.perLayer!.windows);
+    expect(p.windows).toBeGreaterThan(0);
+    const layers = json.layers.map((l) => l.cost!);
+    for (const l of layers) {
+      expect(l.mean).toBeGreaterThan(0);
+      expect(l.ms).toBeCloseTo((1000 * l.mean) / 16e6, 9);
+      expect(l.shareOfModel).toBeCloseTo(l.mean / p.model.mean, 9);
+    }
+    // The input, the layers and the rest of infer make up the whole; the layers most of it.
+    const parts = p.input.mean + layers.reduce((n, l) => n + l.mean, 0);
+    expect(parts + p.rest.mean).toBeCloseTo(p.model.mean, 6);
+    expect(parts).toBeGreaterThan(0.95 * p.model.mean);
+    expect(c.perLayerNote).toMatch(/^Mean cycles per window over the \d+ windows the model ran on/);
+    expect(html).toContain('share of model');
+    expect(html).toContain('input: standardize and quantize');
+    const native = builds.get('native')!;
+    expect(native.json.cost.perLayer).toBeNull();
+    for (const l of native.json.layers) expect(l.cost).toBeNull();
+    expect(native.json.cost.perLayerNote).toMatch(/^Not measured per layer: the host build measures no cost/);
+    expect(native.html).toContain('Not measured per layer');
+    expect(native.html).not.toContain('share of model');
+  });
+
+  it("ships the library without the verification build's cost probes", () => {
+    for (const boardId of ['arduino-uno-rn2483', 'native']) {
+      const { result } = builds.get(boardId)!;
+      const model = generateModelCode(result.compression.choice.chosen.compressed, {
+        name: 'wearable_activity',
+        app: 'wearable-activity',
+      });
+      const lib = join(result.outDir, 'lib', 'src');
+      expect(readFileSync(join(lib, model.sourceName), 'utf8')).toBe(model.source);
+      expect(readFileSync(join(lib, model.headerName), 'utf8')).toBe(model.header);
+      for (const f of readdirSync(lib))
+        expect(readFileSync(join(lib, f), 'utf8'), f).not.toMatch(/murmur_cost|_layer_cost|_input_cost/);
+    }
   });
 
   it('counts self-discharge and the sensor in the battery estimate', () => {

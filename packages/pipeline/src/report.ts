@@ -30,6 +30,7 @@ import {
   type Section,
 } from '@murmur/report';
 import type { MurmurApp } from '@murmur/app';
+import type { LibraryCheckResult } from '@murmur/verify';
 import type { BuildResult } from './build';
 import { batteryEstimate } from './battery';
 
@@ -154,6 +155,65 @@ export function modelLayers(model: CompressedModel): LayerRow[] {
   });
 }
 
+/** One measured part of an inference: per window, in the run's unit and in ms at the board's clock. */
+export interface PartCost {
+  mean: number;
+  max: number;
+  ms: number;
+  /** Of the whole inference's mean on the same windows. */
+  shareOfModel: number;
+}
+
+/** The model's cost part by part, as the verification run measured it (null where nothing counts). */
+export interface ModelCostBreakdown {
+  unit: string;
+  /** Windows the model ran on (a faulty window is not classified); every mean is over these. */
+  windows: number;
+  /** The whole inference (infer), the probes' reads included. */
+  model: { mean: number; max: number; ms: number };
+  /** Standardizing and quantizing the features into the int8 input. */
+  input: PartCost;
+  /** Each layer, in order. */
+  layers: PartCost[];
+  /** The rest of infer: argmax, the uplink policy's window update, the calls (model minus the parts above). */
+  rest: Omit<PartCost, 'max'>;
+}
+
+/** The per-layer costs of a verification run in the board's time (absent on the host: nothing counts). */
+export function modelCostBreakdown(board: Board, v: LibraryCheckResult): ModelCostBreakdown | null {
+  const p = v.perLayer;
+  if (!p || v.unit === 'none') return null;
+  const toMs = (count: number): number => (1000 * count) / board.mcu.clockHz;
+  const part = (c: { mean: number; max: number }): PartCost => ({
+    mean: c.mean,
+    max: c.max,
+    ms: toMs(c.mean),
+    shareOfModel: p.model.mean ? c.mean / p.model.mean : 0,
+  });
+  const rest = Math.max(0, p.model.mean - p.input.mean - p.layers.reduce((n, l) => n + l.mean, 0));
+  return {
+    unit: v.unit,
+    windows: p.windows,
+    model: { ...p.model, ms: toMs(p.model.mean) },
+    input: part(p.input),
+    layers: p.layers.map(part),
+    rest: { mean: rest, ms: toMs(rest), shareOfModel: p.model.mean ? rest / p.model.mean : 0 },
+  };
+}
+
+/** How the per-layer costs were measured, or why they were not. */
+export function layerCostNote(board: Board, unit: string, breakdown: ModelCostBreakdown | null): string {
+  if (breakdown)
+    return (
+      `Mean ${unit} per window over the ${int(breakdown.windows)} windows the model ran on in the verification run, ` +
+      "from cost probes that read the emulator's counter before the input is prepared, before the first layer and after each one " +
+      '(only the verification build has them: the library in lib/ has none). Each figure includes one read of the counter ' +
+      '(what a layer that runs no code shows), and the whole inference includes them all.'
+    );
+  if (unit === 'none') return `Not measured per layer: ${costTiming(board, unit).note}.`;
+  return 'Not measured per layer: the verification run had no per-layer probes.';
+}
+
 /** What the emulator counted and how it becomes time at the board's clock. */
 export function costTiming(
   board: Board,
@@ -265,6 +325,7 @@ export function buildReportJson(app: MurmurApp, board: Board, r: BuildResult) {
   const compressedPred = predictions.get(chosen.recipe)!;
   const compressedReport: ClassificationReport = classificationReport(validation.y, compressedPred, nClasses);
   const cost = v.cost.features.mean + v.cost.model.mean;
+  const breakdown = modelCostBreakdown(board, v);
   const clockHz = board.mcu.clockHz;
   const toMs = (count: number): number | null => (v.unit === 'none' ? null : (1000 * count) / clockHz);
   const timing = costTiming(board, v.unit);
@@ -312,7 +373,8 @@ export function buildReportJson(app: MurmurApp, board: Board, r: BuildResult) {
       })),
     },
     library: r.library,
-    layers: modelLayers(chosen.compressed),
+    /** With `cost`: the layer's cost per inference (see `cost.perLayer`), null where it was not measured. */
+    layers: modelLayers(chosen.compressed).map((l, i) => ({ ...l, cost: breakdown?.layers[i] ?? null })),
     memory: imageMemory(r) ?? null,
     stack: stackFigure(r) ?? null,
     cost: {
@@ -331,6 +393,14 @@ export function buildReportJson(app: MurmurApp, board: Board, r: BuildResult) {
       timingNote: timing.note,
       /** Windows per uplink: the payload's cost is per uplink, the others per window. */
       windowsPerUplink: period,
+      /** The model's cost by part (input, each layer as in `layers[].cost`, the rest of infer); null on the host. */
+      perLayer: breakdown && {
+        windows: breakdown.windows,
+        model: breakdown.model,
+        input: breakdown.input,
+        rest: breakdown.rest,
+      },
+      perLayerNote: layerCostNote(board, v.unit, breakdown),
     },
     payload: { bytes: app.payload.size, bits: app.payload.bits, fPort: app.payload.fPort },
     airtime: [7, 8, 9, 10, 11, 12].map((sf) => ({
@@ -479,7 +549,7 @@ function costSection(board: Board, json: ReportJson): Section {
           time(s.count),
           share((i === 2 ? s.count / c.windowsPerUplink : s.count) / perWindow),
         ]),
-        caption: `Mean ${c.unit} measured in the emulator on recorded windows of the validation subjects. ${c.timingNote[0]!.toUpperCase()}${c.timingNote.slice(1)}. The payload's share is its cost spread over the windows of one uplink.`,
+        caption: `Mean ${c.unit} measured in the emulator on recorded windows of the validation subjects. ${c.timingNote[0]!.toUpperCase()}${c.timingNote.slice(1)}. The payload's share is its cost spread over the windows of one uplink.${c.perLayer ? " The model's figure includes the reads of its per-layer cost probes (see Model layers), which only the verification build has." : ''}`,
       },
       {
         kind: 'plot',
@@ -567,11 +637,20 @@ function memorySection(board: Board, r: BuildResult, json: ReportJson): Section 
   return { title: 'Memory', blocks };
 }
 
-function layersSection(json: ReportJson, chosen: string): Section {
+function layersSection(board: Board, json: ReportJson, chosen: string): Section {
   const layers = json.layers;
   const totalMacs = layers.reduce((n, l) => n + l.macs, 0);
   const shape = (s: number[]): string => `[${s.join(', ')}]`;
   const c = json.cost;
+  const p = c.perLayer;
+  const mhz = `${board.mcu.clockHz / 1e6} MHz`;
+  // The cost columns: the unit, ms at the clock and the share of the whole inference (only where measured).
+  const costCells = (
+    part: { mean: number; ms: number; shareOfModel: number } | null | undefined,
+  ): string[] => (!p ? [] : part ? [int(part.mean), ms(part.ms), share(part.shareOfModel)] : ['–', '–', '–']);
+  // The six columns between the op and the cost, empty on the rows that are not a layer.
+  const blank = ['', '', '', '', '', ''];
+  const inputs = layers[0]?.input ?? [];
   return {
     title: 'Model layers',
     blocks: [
@@ -586,8 +665,21 @@ function layersSection(json: ReportJson, chosen: string): Section {
           'share of MACs',
           'weight bytes (flash)',
           'arena bytes live',
+          ...(p
+            ? [c.unit, `ms at ${mhz}${c.timing === 'estimate' ? ' (estimate)' : ''}`, 'share of model']
+            : []),
         ],
         rows: [
+          ...(p
+            ? [
+                [
+                  '',
+                  `input: standardize and quantize ${elementsOf(inputs)} features`,
+                  ...blank,
+                  ...costCells(p.input),
+                ],
+              ]
+            : []),
           ...layers.map((l) => [
             l.index,
             l.format ? `${l.op} (${l.format})` : l.op,
@@ -597,7 +689,9 @@ function layersSection(json: ReportJson, chosen: string): Section {
             totalMacs ? share(l.macs / totalMacs) : '–',
             int(l.weightBytes),
             int(l.arenaBytes),
+            ...costCells(l.cost),
           ]),
+          ...(p ? [['', 'rest of infer: argmax, uplink policy, calls', ...blank, ...costCells(p.rest)]] : []),
           [
             '',
             'total',
@@ -607,13 +701,20 @@ function layersSection(json: ReportJson, chosen: string): Section {
             '',
             int(layers.reduce((n, l) => n + l.weightBytes, 0)),
             `${int(json.library.arenaBytes)} (arena)`,
+            ...costCells(p && { ...p.model, shareOfModel: 1 }),
           ],
         ],
-        caption: `The compressed model (${chosen}) as the generated C runs it. Weight bytes are its constant arrays (weights, int32 bias and multiplier, int8 shift); arena bytes are the buffers the memory plan keeps live while the layer runs (input, output, scratch). ${c.unit === 'none' ? 'Cost is not measured on the host.' : `murmur build measures the model's cost as a whole (${int(c.model.mean)} ${c.unit} per inference), not per layer; murmur tflite build measures it per op.`}`,
+        caption:
+          `The compressed model (${chosen}) as the generated C runs it. Weight bytes are its constant arrays (weights, int32 bias and multiplier, int8 shift); arena bytes are the buffers the memory plan keeps live while the layer runs (input, output, scratch). ` +
+          (p
+            ? `${c.perLayerNote} ${c.timingNote[0]!.toUpperCase()}${c.timingNote.slice(1)}. The total is infer() as a whole (${int(p.model.mean)} ${c.unit}); the share is of it.`
+            : c.perLayerNote),
       },
     ],
   };
 }
+
+const elementsOf = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
 
 function compressionSection(r: BuildResult, json: ReportJson): Section {
   const chosen = r.compression.choice.chosen;
@@ -734,7 +835,7 @@ export function buildReportHtml(app: MurmurApp, board: Board, r: BuildResult, js
     },
     accuracySection(board, r, json),
     compressionSection(r, json),
-    layersSection(json, chosen.recipe),
+    layersSection(board, json, chosen.recipe),
     costSection(board, json),
     memorySection(board, r, json),
     {

@@ -5,7 +5,9 @@ export {
   referenceRun,
   runLibraryCheck,
   CHECK_BATTERY_PCT,
+  type LayerCosts,
   type LibraryCheckResult,
+  type StageCost,
 } from './library-check';
 export { appLibraryOptions } from './app-parts';
 export { verifyGraph, type GraphCase, type GraphVerification } from './graph-program';
