@@ -1,0 +1,41 @@
+export { startServer, closeOnSignals, accessNotices, type RunningServer, type StartOptions } from './server';
+export { serve, type ServeOptions, type ServeIo } from './serve';
+export {
+  resolveConfig,
+  readConfigFile,
+  checkConfig,
+  secretEnvOf,
+  DEFAULT_PORT,
+  DEFAULT_HOST,
+  DEFAULT_DB_DIR,
+  DEFAULT_BODY_LIMIT,
+  type ServerConfig,
+  type ConfigFile,
+  type ConfigOverrides,
+  type QueueConfig,
+} from './config';
+export { Ingestor, alertReasons, type ReceivedUplink, type IngestOutcome } from './ingest';
+export {
+  GroupCommitQueue,
+  QueueFullError,
+  QueueClosedError,
+  DEFAULT_QUEUE,
+  type GroupCommitOptions,
+} from './queue';
+export { readTtsUplink, type ReadMessage } from './networks/tts';
+export { readChirpstackUp, chirpstackEvent, CHIRPSTACK_EVENTS } from './networks/chirpstack';
+export { AppCatalog, catalogOf, loadCatalog } from './catalog';
+export { DeviceRegistry } from './registry';
+export { UplinkHub } from './hub';
+export { ServerMetrics } from './metrics';
+export { checkAccess, isLoopback, secretOf, type Secret, type Access } from './auth';
+export {
+  replay,
+  replaySource,
+  replayMessages,
+  replayDevice,
+  type ReplaySource,
+  type ReplayResult,
+} from './replay';
+export * from './store';
+export type { ServerContext } from './context';
