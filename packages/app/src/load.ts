@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { defaultModelSettings, type AppModelSpec } from '@murmur/compress';
 import { MurmurError, UsageError, workspaceRoot } from '@murmur/core';
 import { checkSensorLimits, type SensorLimits } from '@murmur/dsp';
+import { windowsPerUplink } from '@murmur/policy';
 import type { MurmurApp } from './app';
 
 /** The apps of the workspace: the folders of apps/ that hold an app.config.ts, sorted. */
@@ -46,4 +47,9 @@ export function appSensorLimits(app: MurmurApp): SensorLimits {
   const [min, max] = app.sensor.range;
   const stuckSamples = Math.round(app.sensor.stuckSeconds * app.featureGraph.rateHz);
   return checkSensorLimits({ min, max, stuckSamples }, `apps/${app.id}/app.config.ts: sensor`);
+}
+
+/** Windows in one uplink period of the app (its policy's period over the feature graph's hop). */
+export function appWindowsPerUplink(app: MurmurApp): number {
+  return windowsPerUplink(app.uplink.periodS, app.featureGraph.rateHz, app.featureGraph.hop);
 }

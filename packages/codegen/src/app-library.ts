@@ -19,7 +19,13 @@ import {
   payloadRuntimeFiles,
   type PayloadSchema,
 } from '@murmur/payload';
-import { compilePolicy, generatePolicyC, type CompiledPolicy, type UplinkPolicyDef } from '@murmur/policy';
+import {
+  compilePolicy,
+  generatePolicyC,
+  windowsPerPeriod,
+  type CompiledPolicy,
+  type UplinkPolicyDef,
+} from '@murmur/policy';
 import { appArduinoExample } from './arduino-example';
 import { libraryBuildFiles, type LibraryFile } from './build-files';
 import { appLibraryUsage } from './library-usage';
@@ -338,7 +344,7 @@ export function generateAppLibrary(options: AppLibraryOptions): AppLibrary {
   ];
   const sources = files.map((f) => f.path).filter(sourceName);
   const headers = files.map((f) => f.path).filter((path) => path.endsWith('.h'));
-  files.push(...buildFiles(id, options, sources, headers));
+  files.push(...buildFiles(id, options, sources, headers, windowsPerPeriod(policy)));
   return {
     id,
     files,
@@ -362,10 +368,10 @@ function buildFiles(
   options: AppLibraryOptions,
   sources: string[],
   headers: string[],
+  windowsPerUplink: number,
 ): LibraryFile[] {
   const lib = `murmur_${id}`;
   const g = options.featureGraph;
-  const windowsPerUplink = Math.max(1, Math.round((options.policy.periodS * g.rateHz) / g.hop));
   return libraryBuildFiles({
     lib,
     board: options.board,

@@ -12,7 +12,7 @@
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { appSensorLimits, type MurmurApp } from '@murmur/app';
+import { appSensorLimits, appWindowsPerUplink, type MurmurApp } from '@murmur/app';
 import { isAvrCore, type Board } from '@murmur/boards';
 import { generateAppLibrary, type AppLibrary } from '@murmur/codegen';
 import { compressedToJson } from '@murmur/kernels';
@@ -177,10 +177,7 @@ export async function buildApp(opts: BuildOptions): Promise<BuildResult> {
     return { dir, generated };
   });
 
-  const period = Math.max(
-    1,
-    Math.round((app.uplink.periodS * app.featureGraph.rateHz) / app.featureGraph.hop),
-  );
+  const period = appWindowsPerUplink(app);
   const capacity = await recordedWindowCapacity(app, board);
   const wanted = Math.min(opts.verifyWindows ?? Math.min(2 * period, DEFAULT_VERIFY_WINDOWS), capacity);
   const recordings = await loadDataset(app.features.dataset, { dataDir: opts.dataDir });

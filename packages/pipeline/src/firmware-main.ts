@@ -5,7 +5,7 @@
  * vendor stack (STM32CubeWL, LoRaMac-node, RUI3, nRF Modem library) implements for an integrated radio.
  */
 import type { Board } from '@murmur/boards';
-import type { MurmurApp } from '@murmur/app';
+import { appWindowsPerUplink, type MurmurApp } from '@murmur/app';
 import { cTableOf } from '@murmur/modem';
 import { cBanner } from '@murmur/core';
 
@@ -17,7 +17,7 @@ export function firmwareMain(app: MurmurApp, board: Board): string {
   const id = app.id.replace(/-/g, '_');
   const p = `murmur_${id}`;
   const g = app.featureGraph;
-  const period = Math.max(1, Math.round((app.uplink.periodS * g.rateHz) / g.hop));
+  const period = appWindowsPerUplink(app);
   const modem = usesModem(board) && board.radio.technology !== 'none' ? board.radio : undefined;
   /* Cellular radios (NB-IoT / LTE-M) carry the compact CBOR form; the BG96 sends it over UDP to the uplink server. */
   const cbor = board.radio.technology !== 'none' && board.radio.technology !== 'lorawan';

@@ -29,7 +29,7 @@ import {
   wilsonInterval,
   type Section,
 } from '@murmur/report';
-import type { MurmurApp } from '@murmur/app';
+import { appWindowsPerUplink, type MurmurApp } from '@murmur/app';
 import type { LibraryCheckResult } from '@murmur/verify';
 import type { BuildResult } from './build';
 import { batteryEstimate } from './battery';
@@ -330,10 +330,7 @@ export function buildReportJson(app: MurmurApp, board: Board, r: BuildResult) {
   const toMs = (count: number): number | null => (v.unit === 'none' ? null : (1000 * count) / clockHz);
   const timing = costTiming(board, v.unit);
   // The app's uplink period in windows (the verification run may use a shorter one to fit the board).
-  const period = Math.max(
-    1,
-    Math.round((app.uplink.periodS * app.featureGraph.rateHz) / app.featureGraph.hop),
-  );
+  const period = appWindowsPerUplink(app);
   const evaluation = r.evaluation;
   return {
     app: app.id,

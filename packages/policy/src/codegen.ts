@@ -4,7 +4,7 @@
  * payload encoder packs). C99, no heap, no recursion, float32 arithmetic in the reference's order.
  */
 import type { CompiledPolicy } from './policy';
-import { BASELINE_VARIANCE_FLOOR } from './policy';
+import { BASELINE_VARIANCE_FLOOR, windowsPerPeriod } from './policy';
 import { cBanner, cFloat, cFloatSemantics, cIncludeGuard } from '@murmur/core';
 
 export const POLICY_GENERATOR = '@murmur/policy codegen';
@@ -65,7 +65,7 @@ ${cIncludeGuard(
 #include "murmur_${n}.h"
 
 /** Windows in one uplink period. */
-#define MURMUR_${N}_POLICY_WINDOWS_PER_PERIOD ${Math.max(1, Math.round((def.periodS * p.rateHz) / p.hopSamples))}u
+#define MURMUR_${N}_POLICY_WINDOWS_PER_PERIOD ${windowsPerPeriod(p)}u
 #define MURMUR_${N}_POLICY_FEATURES ${p.featureNames.length}
 
 ${st} {

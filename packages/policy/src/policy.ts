@@ -299,5 +299,10 @@ export function compilePolicy(def: UplinkPolicyDef, ctx: PolicyContext): Compile
 
 /** Windows in one period (the device counts windows, not seconds). */
 export function windowsPerPeriod(p: CompiledPolicy): number {
-  return Math.max(1, Math.round((p.def.periodS * p.rateHz) / p.hopSamples));
+  return windowsPerUplink(p.def.periodS, p.rateHz, p.hopSamples);
+}
+
+/** Windows in an uplink period of `periodS` seconds, windows starting every `hopSamples` at `rateHz` (at least 1). */
+export function windowsPerUplink(periodS: number, rateHz: number, hopSamples: number): number {
+  return Math.max(1, Math.round((periodS * rateHz) / hopSamples));
 }
