@@ -2,7 +2,8 @@
 # Murmur set-up: idempotent, and fast when nothing is missing.
 #  1. Node >= 20.
 #  2. npm ci when node_modules is missing or older than package-lock.json.
-#  3. The Debian toolchains and emulators: installed with apt-get when running as root,
+#  3. The Debian toolchains and emulators, and PostgreSQL and Mosquitto for the uplink server's tests:
+#     installed with apt-get when running as root,
 #     otherwise the exact command is printed and the host-only parts keep working.
 # Options: --quiet (print only problems), --no-apt (never call apt-get).
 set -euo pipefail
@@ -39,8 +40,8 @@ else
   say "npm packages up to date"
 fi
 
-# 3. Debian toolchains and emulators.
-packages=(gcc-arm-none-eabi libnewlib-arm-none-eabi gcc-avr avr-libc qemu-system-arm simavr chromium cmake)
+# 3. Debian toolchains and emulators; PostgreSQL and Mosquitto (the uplink server's tests and benchmark).
+packages=(gcc-arm-none-eabi libnewlib-arm-none-eabi gcc-avr avr-libc qemu-system-arm simavr chromium cmake postgresql mosquitto)
 missing=()
 for p in "${packages[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
@@ -58,5 +59,5 @@ elif [ "$use_apt" = 1 ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; 
 else
   echo "setup: missing Debian packages: ${missing[*]}" >&2
   echo "setup: install them with:  sudo apt-get update && sudo apt-get install -y ${missing[*]}" >&2
-  echo "setup: continuing: host-only builds work; firmware builds, emulator runs and report rendering need them." >&2
+  echo "setup: continuing: host-only builds work; firmware builds, emulator runs, report rendering and the uplink server's PostgreSQL and MQTT tests need them." >&2
 fi

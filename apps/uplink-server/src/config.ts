@@ -7,6 +7,9 @@ import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
 import { fieldPath, MurmurError } from '@murmur/core';
 import { secretOf, type Secret } from './auth';
+import { downlinkConfigSchema, resolveDownlinkConfig, type DownlinkConfig } from './downlinks/config';
+import { mqttConfigSchema, resolveMqttConfig, type MqttConfig } from './mqtt/config';
+import { resolveUdpConfig, udpConfigSchema, type UdpConfig } from './nbiot/config';
 import { DEFAULT_QUEUE, type GroupCommitOptions } from './queue';
 import type { ConfiguredDevice } from './store';
 import type { StoreLocation } from './store';
@@ -39,6 +42,12 @@ export interface ServerConfig {
   secrets: Partial<Record<SecretName, Secret>>;
   queue: QueueConfig;
   devices: ConfiguredDevice[];
+  /** Where downlinks go besides what the networks' messages say (ChirpStack's API, a TTS API key). */
+  downlinks?: DownlinkConfig;
+  /** The MQTT broker to take uplinks from (TTS or ChirpStack). */
+  mqtt?: MqttConfig;
+  /** Where NB-IoT datagrams are received. */
+  udp?: UdpConfig;
   /** The config file, for messages. */
   file?: string;
 }
@@ -99,6 +108,9 @@ const fileSchema = z
           .strict(),
       )
       .optional(),
+    downlinks: downlinkConfigSchema.optional(),
+    mqtt: mqttConfigSchema.optional(),
+    udp: udpConfigSchema.optional(),
   })
   .strict();
 
@@ -114,6 +126,10 @@ export interface ConfigOverrides {
   queue?: Partial<QueueConfig>;
   bodyLimit?: number;
   secrets?: Partial<Record<SecretName, string>>;
+  /** The MQTT broker's URL (`--mqtt`). */
+  mqtt?: string;
+  /** The UDP port of NB-IoT datagrams (`--udp`). */
+  udp?: number;
 }
 
 /** Reads and checks a config file. */
@@ -194,6 +210,10 @@ export function resolveConfig(
   else if (c.postgres !== undefined)
     throw new MurmurError('give db or postgres, not both', { ...(file ? { file } : {}), field: 'postgres' });
   else store = { kind: 'pglite', dir: resolve(fileDir, c.db ?? DEFAULT_DB_DIR) };
+  const port = o.port ?? c.port ?? DEFAULT_PORT;
+  const host = o.host ?? c.host ?? DEFAULT_HOST;
+  const mqtt = resolveMqttConfig(c.mqtt, o.mqtt, env, { ...(file ? { file } : {}), fileDir, port });
+  const udp = resolveUdpConfig(c.udp, o.udp, host, file);
   const secrets: Partial<Record<SecretName, Secret>> = {};
   for (const name of SECRET_NAMES) {
     const entry = name === 'api' ? c.api : c.integrations?.[name];
@@ -201,8 +221,8 @@ export function resolveConfig(
     if (s) secrets[name] = s;
   }
   return {
-    port: o.port ?? c.port ?? DEFAULT_PORT,
-    host: o.host ?? c.host ?? DEFAULT_HOST,
+    port,
+    host,
     store,
     bodyLimit: o.bodyLimit ?? c.bodyLimit ?? DEFAULT_BODY_LIMIT,
     logLevel: o.logLevel ?? c.logLevel ?? 'info',
@@ -214,6 +234,9 @@ export function resolveConfig(
       ...(d.deviceId === undefined ? {} : { deviceId: d.deviceId }),
       ...(d.network === undefined ? {} : { network: d.network }),
     })),
+    downlinks: resolveDownlinkConfig(c.downlinks, env, file),
+    ...(mqtt ? { mqtt } : {}),
+    ...(udp ? { udp } : {}),
     ...(file === undefined ? {} : { file }),
   };
 }

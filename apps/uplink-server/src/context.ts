@@ -1,6 +1,7 @@
 /** What the HTTP routes (and any later transport) share: the running server's parts. */
 import type { AppCatalog } from './catalog';
 import type { ServerConfig } from './config';
+import type { Downlinks } from './downlinks/service';
 import type { UplinkHub } from './hub';
 import type { Ingestor } from './ingest';
 import type { ServerMetrics } from './metrics';
@@ -15,6 +16,7 @@ export interface ServerContext {
   ingestor: Ingestor;
   metrics: ServerMetrics;
   hub: UplinkHub;
+  downlinks: Downlinks;
   /** Set when shutdown has begun: ingestion answers 503 and the live streams end. */
   stopping: boolean;
 }

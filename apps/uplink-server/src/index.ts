@@ -39,3 +39,26 @@ export {
 } from './replay';
 export * from './store';
 export type { ServerContext } from './context';
+export { startTransports, type Transports } from './transports';
+export { MqttSubscriber, NotAcknowledged, PUBACK_PAYLOAD_INVALID, topicKind } from './mqtt/subscriber';
+export {
+  resolveMqttConfig,
+  defaultTopic,
+  subscriptionOf,
+  MQTT_PASSWORD_ENV,
+  type MqttConfig,
+  type MqttNetwork,
+} from './mqtt/config';
+export { NbiotReceiver, readNbiotUplink, cborVersion } from './nbiot/udp';
+export {
+  readNbiotDatagram,
+  nbiotDatagram,
+  nbiotAck,
+  readNbiotAck,
+  nbiotKey,
+  NBIOT_ACK,
+  NBIOT_HEADER_BYTES,
+  type NbiotFrame,
+  type NbiotAckStatus,
+} from './nbiot/framing';
+export { resolveUdpConfig, type UdpConfig } from './nbiot/config';

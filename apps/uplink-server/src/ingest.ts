@@ -22,12 +22,27 @@ export interface ReceivedUplink {
   uplink: Uplink;
   /** The network's id of the device. */
   deviceId?: string;
+  /** The network's id of the device's application (TTS application_id, ChirpStack applicationId). */
+  applicationId?: string;
   frequencyHz?: number;
   airtimeMs?: number;
   /** Metadata of the message that was ignored, and why. */
   warnings?: string[];
   /** Field path of the reception time, for the message when it cannot be stored. */
   receivedAtField?: string;
+  /**
+   * Decodes the payload with the device's schema when it is not the bit-packed form (NB-IoT's CBOR body),
+   * with the schema version the payload carries (null when it carries none).
+   */
+  decode?: (schema: PayloadSchema) => PayloadDecoding;
+}
+
+/** A payload decoded by a transport's own `decode`. */
+export interface PayloadDecoding {
+  data?: Record<string, unknown>;
+  errors: string[];
+  warnings: string[];
+  version: number | null;
 }
 
 export type IngestOutcome =
@@ -77,8 +92,13 @@ export class Ingestor {
     const warnings = [...(received.warnings ?? [])];
     let data: Record<string, unknown> | null = null;
     let errors: string[];
+    let version: number | null = null;
     if (schema) {
-      const result = decode(schema, bytes, u.fPort);
+      const result = received.decode?.(schema) ?? {
+        ...decode(schema, bytes, u.fPort),
+        version: headerVersion(schema, bytes),
+      };
+      version = result.version;
       data = result.data ?? null;
       errors = result.errors;
       warnings.push(...result.warnings);
@@ -99,7 +119,7 @@ export class Ingestor {
       receivedAt,
       payload: u.bytes,
       schemaName: schema?.name ?? null,
-      schemaVersion: schema ? headerVersion(schema, bytes) : null,
+      schemaVersion: version,
       data,
       errors,
       warnings,

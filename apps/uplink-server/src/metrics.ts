@@ -140,9 +140,17 @@ export class ServerMetrics {
     [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000],
   );
   private readonly gauges: Gauge[] = [];
+  private readonly counters: Counter[] = [];
 
   gauge(name: string, help: string, read: () => number): void {
     this.gauges.push(new Gauge(name, help, read));
+  }
+
+  /** A counter of a transport started with the server (MQTT, NB-IoT). */
+  counter(name: string, help: string): Counter {
+    const c = new Counter(name, help);
+    this.counters.push(c);
+    return c;
   }
 
   render(): string {
@@ -153,6 +161,7 @@ export class ServerMetrics {
       this.rejected,
       this.queueFull,
       this.events,
+      ...this.counters,
       ...this.gauges,
       this.commitSeconds,
       this.batchSize,

@@ -19,6 +19,10 @@ export interface ServeOptions {
   /** The server to replay to (default http://127.0.0.1:<port>). */
   url?: string;
   logLevel?: string | false;
+  /** An MQTT broker to take uplinks from (the config file's `mqtt` gives the rest). */
+  mqtt?: string;
+  /** The UDP port of NB-IoT datagrams. */
+  udp?: number;
 }
 
 export interface ServeIo {
@@ -107,6 +111,8 @@ export async function serve(
     ...(options.db === undefined ? {} : { db: options.db }),
     ...(options.postgres === undefined ? {} : { postgres: options.postgres }),
     ...(options.logLevel === undefined ? {} : { logLevel: options.logLevel }),
+    ...(options.mqtt === undefined ? {} : { mqtt: options.mqtt }),
+    ...(options.udp === undefined ? {} : { udp: options.udp }),
   };
   const config = resolveConfig({
     ...(options.config === undefined ? {} : { file: options.config }),

@@ -12,9 +12,11 @@ import type { ServerContext } from './context';
 import { UplinkHub } from './hub';
 import { Ingestor } from './ingest';
 import { ServerMetrics } from './metrics';
+import { Downlinks } from './downlinks/service';
 import { DeviceRegistry } from './registry';
 import { openStore, type Store } from './store';
 import { buildHttpApp } from './http/app';
+import { startTransports, type Transports } from './transports';
 
 export interface StartOptions {
   config: ServerConfig;
@@ -34,6 +36,8 @@ export interface RunningServer {
   context: ServerContext;
   /** Every route the HTTP server has (method and URL). */
   routes: { method: string; url: string }[];
+  /** MQTT and NB-IoT (UDP), when the config names them. */
+  transports: Transports;
   /** What the server says when it starts (also logged): where it listens, its store, its access policy. */
   notices: string[];
   /** Stops gracefully; resolves once everything queued is committed and the store is closed. */
@@ -86,6 +90,12 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
       queue: config.queue,
       onCommitError: (err, uplinks) => http.app.log.error({ err, uplinks }, 'commit failed'),
     });
+    const downlinks = new Downlinks({
+      store,
+      catalog,
+      ...(config.downlinks ? { config: config.downlinks } : {}),
+      onError: (err) => http.app.log.error({ err }, 'downlink route not recorded'),
+    });
     const context: ServerContext = {
       config,
       store,
@@ -94,6 +104,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
       ingestor,
       metrics,
       hub,
+      downlinks,
       stopping: false,
     };
     const http = buildHttpApp(context, { logger });
@@ -107,6 +118,10 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
     metrics.gauge('murmur_stream_clients', 'Open /v1/stream connections.', () => http.streams.size);
 
     await http.app.listen({ port: config.port, host: config.host, backlog: 4096 });
+    const transports = await startTransports(context, http.app.log).catch(async (err: unknown) => {
+      await http.app.close();
+      throw err;
+    });
     const address = http.app.server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
     const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
@@ -121,6 +136,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
         .map((id) => `${id} (fPort ${[...catalog.apps.get(id)!.uplinks.keys()].join(', ')})`)
         .join(', ')}`,
       ...accessNotices(config),
+      ...transports.notices,
     ];
     for (const n of notices) {
       if (n.startsWith('no ')) http.app.log.warn(n);
@@ -131,13 +147,14 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
     const close = (): Promise<void> =>
       (closing ??= (async () => {
         context.stopping = true;
+        await transports.close();
         http.app.log.info({ queued: queue.depth }, 'shutting down: committing the queued uplinks');
         await queue.drain();
         await http.app.close();
         if (ownsStore) await store.close();
         http.app.log.info('stopped');
       })());
-    return { url, port, app: http.app, context, routes: http.registered, notices, close };
+    return { url, port, app: http.app, context, routes: http.registered, transports, notices, close };
   } catch (err) {
     if (ownsStore) await store.close().catch(() => undefined);
     throw err;

@@ -194,7 +194,7 @@ export async function until(check: () => boolean | Promise<boolean>): Promise<vo
 }
 
 /** The folder of PostgreSQL's programs (initdb, postgres), or undefined when they are not installed. */
-function postgresBin(): string | undefined {
+export function postgresBin(): string | undefined {
   const which = spawnSync('sh', ['-c', 'command -v initdb'], { encoding: 'utf8' }).stdout.trim();
   if (which) return join(which, '..');
   const base = '/usr/lib/postgresql';
@@ -205,7 +205,7 @@ function postgresBin(): string | undefined {
 }
 
 /** The uid and gid of the `postgres` user (PostgreSQL refuses to run as root). */
-function postgresUser(): { uid: number; gid: number } | undefined {
+export function postgresUser(): { uid: number; gid: number } | undefined {
   const id = (flag: string): number =>
     Number(spawnSync('id', [flag, 'postgres'], { encoding: 'utf8' }).stdout.trim());
   const uid = id('-u');

@@ -7,10 +7,12 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { checkAccess } from '../auth';
 import type { ServerContext } from '../context';
+import { downlinkRoutes } from './downlinks';
 import { errorReply, refuse } from './errors';
 import { ingestRoutes } from './ingest';
 import { openapiDocument } from './openapi';
 import { opsRoutes } from './ops';
+import { pageRoutes } from './page';
 import { queryRoutes } from './query';
 import type { Route } from './routes';
 import { StreamClients, streamRoutes } from './stream';
@@ -106,6 +108,8 @@ export function buildHttpApp(ctx: ServerContext, opts: HttpOptions): HttpApp {
   const routes: Route[] = [
     ...ingestRoutes(ctx),
     ...queryRoutes(ctx),
+    ...downlinkRoutes(ctx),
+    ...pageRoutes(ctx),
     ...streamRoutes(ctx, streams),
     ...opsRoutes(ctx, () => (doc ??= openapiDocument(routes.map((r) => r.spec)))),
   ];

@@ -3,6 +3,7 @@
  * (`POST /v1/ingest/chirpstack?event=...`). Each answers 2xx only once the uplink is committed, 4xx with the
  * field at fault for a message it will never store, and 503 with Retry-After when it cannot store one now.
  */
+import type { IncomingHttpHeaders } from 'node:http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { MurmurError } from '@murmur/core';
 import type { ServerContext } from '../context';
@@ -61,6 +62,7 @@ async function answer(
   network: Network,
   reply: FastifyReply,
   read: () => ReadMessage,
+  headers?: IncomingHttpHeaders,
 ): Promise<FastifyReply> {
   const m = ctx.metrics;
   const retryAfter = String(ctx.config.queue.retryAfterSeconds);
@@ -77,6 +79,7 @@ async function answer(
   try {
     const msg = read();
     const outcome = await ctx.ingestor.ingest(msg.received, msg.key);
+    await ctx.downlinks.observe(msg.received, outcome, headers);
     return reply.code(200).send(result(outcome));
   } catch (err) {
     if (err instanceof MurmurError) {
@@ -121,7 +124,7 @@ export function ingestRoutes(ctx: ServerContext): Route[] {
       responses: ingestResponses(),
     },
     handler: (req: FastifyRequest, reply: FastifyReply) =>
-      answer(ctx, 'tts', reply, () => readTtsUplink(bodyOf(req), limits)),
+      answer(ctx, 'tts', reply, () => readTtsUplink(bodyOf(req), limits), req.headers),
   };
   const chirpstack: Route = {
     rawBody: true,

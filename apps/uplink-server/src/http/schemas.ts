@@ -1,4 +1,6 @@
 /** The JSON Schemas of the API's bodies: the OpenAPI document's components. */
+import { downlinkComponentSchemas } from './downlinks';
+import { fleetComponentSchemas } from './page';
 
 const nullable = (type: string, extra: Record<string, unknown> = {}): Record<string, unknown> => ({
   type: [type, 'null'],
@@ -100,4 +102,6 @@ export const componentSchemas: Record<string, Record<string, unknown>> = {
       warnings: { type: 'array', items: { type: 'string' } },
     },
   },
+  ...downlinkComponentSchemas,
+  ...fleetComponentSchemas,
 };

@@ -30,6 +30,11 @@ export function readChirpstackUp(body: Uint8Array, opts: JsonIngestOptions = {})
       network: 'chirpstack',
       uplink,
       deviceId: optionalText(at(event, 'deviceInfo', 'deviceName'), 'deviceInfo.deviceName', warnings),
+      applicationId: optionalText(
+        at(event, 'deviceInfo', 'applicationId'),
+        'deviceInfo.applicationId',
+        warnings,
+      ),
       frequencyHz: optionalHz(at(event, 'txInfo', 'frequency'), 'txInfo.frequency', warnings),
       warnings,
       receivedAtField: 'time',

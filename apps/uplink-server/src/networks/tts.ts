@@ -28,6 +28,11 @@ export function readTtsUplink(body: Uint8Array, opts: JsonIngestOptions = {}): R
     network: 'tts',
     uplink,
     deviceId: optionalText(at(msg, 'end_device_ids', 'device_id'), 'end_device_ids.device_id', warnings),
+    applicationId: optionalText(
+      at(msg, 'end_device_ids', 'application_ids', 'application_id'),
+      'end_device_ids.application_ids.application_id',
+      warnings,
+    ),
     frequencyHz: optionalHz(at(up, 'settings', 'frequency'), 'uplink_message.settings.frequency', warnings),
     airtimeMs: optionalDurationMs(at(up, 'consumed_airtime'), 'uplink_message.consumed_airtime', warnings),
     warnings,
