@@ -1,9 +1,6 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import mqtt, { type MqttClient } from 'mqtt';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { resolveConfig, type ServerConfig } from '../config';
+import { checkConfig, type ServerConfig } from '../config';
 import { startServer, type RunningServer } from '../server';
 import type { Store } from '../store';
 import { chirpstackUp, rows, tempPgliteStore, testCatalog, testConfig, ttsMessage, until } from '../testing';
@@ -54,8 +51,7 @@ describe('MQTT config', () => {
     expect(() => resolve({ url: 'http://h' })).toThrow("field 'mqtt.url'");
     expect(() => resolve({ topic: 'a/b' })).toThrow("field 'mqtt.url'");
     expect(() => resolve({ url: 'mqtt://h', sessions: 2 })).toThrow("field 'mqtt.sessions'");
-    const file = (mqtt: unknown) => () =>
-      resolveConfig({ overrides: { port: 0 }, env: {}, file: writeConfig({ mqtt }) });
+    const file = (mqtt: unknown) => () => checkConfig({ mqtt }, 'server.json');
     expect(file({ url: 'mqtt://h', topic: 'a/#/b' })).toThrow("field 'mqtt.topic'");
     expect(file({ url: 'mqtt://h', topic: '$share/g/a' })).toThrow("field 'mqtt.topic'");
     expect(file({ url: 'mqtt://h', sharedGroup: 'a/b' })).toThrow("field 'mqtt.sharedGroup'");
@@ -72,12 +68,6 @@ describe('MQTT config', () => {
     });
   });
 });
-
-function writeConfig(json: unknown): string {
-  const file = join(mkdtempSync(join(tmpdir(), 'murmur-mqtt-config-')), 'server.json');
-  writeFileSync(file, JSON.stringify(json));
-  return file;
-}
 
 const skip = mosquittoUnavailable();
 const title = (t: string): string => (skip ? `${t} [skipped: ${skip}]` : t);

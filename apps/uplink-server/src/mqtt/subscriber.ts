@@ -57,6 +57,8 @@ export class MqttSubscriber {
   private readonly subscribed = new Set<string>();
   private readonly messages: Counter;
   private readonly limits: { maxMessageBytes: number };
+  /** Refusals logged as warnings; the rest are logged at debug level (all are counted). */
+  private refusalsWarned = 0;
 
   constructor(
     private readonly ctx: ServerContext,
@@ -91,6 +93,8 @@ export class MqttSubscriber {
       protocolVersion: c.protocolVersion,
       keepalive: 30,
       reconnectPeriod: 1000,
+      // A broker that refuses the connection now (unavailable, or credentials still being set up) is tried again.
+      reconnectOnConnackError: true,
       connectTimeout: 30_000,
       // Subscribed below on every connection whose session the broker did not keep.
       resubscribe: false,
@@ -99,7 +103,11 @@ export class MqttSubscriber {
       ...(c.ca === undefined ? {} : { ca: c.ca }),
       ...(v5
         ? {
-            properties: { sessionExpiryInterval: c.sessionExpirySeconds },
+            properties: {
+              sessionExpiryInterval: c.sessionExpirySeconds,
+              // The broker sends nothing larger than a message the server would read, plus topic and header.
+              maximumPacketSize: this.limits.maxMessageBytes + 4096,
+            },
             customHandleAcks: (topic, payload, packet, done) => {
               if ((packet as IPublishPacket).qos === 0) return done(0);
               this.handle(topic, payload).then(
@@ -120,18 +128,25 @@ export class MqttSubscriber {
         (err: unknown) => callback(err instanceof Error ? err : new Error(String(err))),
       );
     };
+    // One warning until the session connects again, not one per attempt.
+    let failing = false;
     client.on('error', (err) => {
       if (err instanceof NotAcknowledged) return;
-      this.log.warn({ err: err.message, clientId }, 'mqtt: error');
+      this.log[failing ? 'debug' : 'warn']({ err: err.message, clientId }, 'mqtt: error; retrying');
+      failing = true;
     });
     client.on('close', () => this.subscribed.delete(clientId));
-    client.on('offline', () => this.log.warn({ clientId }, 'mqtt: disconnected; reconnecting'));
+    client.on('offline', () => {
+      if (!failing) this.log.warn({ clientId }, 'mqtt: disconnected; reconnecting');
+      failing = true;
+    });
     const topic = subscriptionOf(c);
     let subscribed = false;
     return new Promise<void>((resolve, reject) => {
       client.on('connect', (connack) => {
         // PUBACKs are small and go one at a time: Nagle's algorithm would hold each for the broker's ACK.
         (client.stream as { setNoDelay?: (on: boolean) => void }).setNoDelay?.(true);
+        failing = false;
         this.log.info({ clientId, sessionPresent: connack.sessionPresent }, 'mqtt: connected');
         if (subscribed && connack.sessionPresent) return void this.subscribed.add(clientId);
         client.subscribe(topic, { qos: 1 }, (err, granted) => {
@@ -198,7 +213,8 @@ export class MqttSubscriber {
     if (!(err instanceof MurmurError)) throw err;
     this.messages.inc({ result: 'refused' });
     this.ctx.metrics.rejected.inc({ network: this.config.network, status: '400' });
-    this.log.warn({ topic, err: err.message }, 'mqtt: message refused (acknowledged, not stored)');
+    const level = this.refusalsWarned++ < 10 ? 'warn' : 'debug';
+    this.log[level]({ topic, err: err.message }, 'mqtt: message refused (acknowledged, not stored)');
     return PUBACK_PAYLOAD_INVALID;
   }
 
