@@ -7,9 +7,8 @@ import { MurmurError } from '@murmur/core';
 import type { ServerContext } from '../context';
 import { DownlinkRefused } from '../downlinks/service';
 import type { DownlinkMode } from '../downlinks/store';
-import type { DeviceRecord } from '../store';
-import { cleanText } from '../values';
 import { murmurErrorBody, refuse } from './errors';
+import { deviceOr } from './query';
 import { errorResponse, ref, type ObjectSchema, type Route } from './routes';
 
 const MAX_PAGE = 1000;
@@ -62,32 +61,6 @@ export const downlinkComponentSchemas: Record<string, Record<string, unknown>> =
     },
   },
 };
-
-/** The one device `id` names, or a 404/409 sent. */
-async function deviceOr(
-  ctx: ServerContext,
-  id: string,
-  reply: FastifyReply,
-): Promise<DeviceRecord | undefined> {
-  const found = await ctx.store.findDevices(cleanText(id));
-  if (found.length === 0) {
-    refuse(reply, 404, 'not_found', `no device with DevEUI or device id '${id.slice(0, 64)}'`, {
-      field: 'id',
-    });
-    return undefined;
-  }
-  if (found.length > 1 && found[0]!.devEui !== id.toLowerCase()) {
-    refuse(
-      reply,
-      409,
-      'ambiguous',
-      `device id '${id.slice(0, 64)}' names ${found.length} devices (${found.map((d) => d.devEui).join(', ')}); use the DevEUI`,
-      { field: 'id' },
-    );
-    return undefined;
-  }
-  return found[0]!;
-}
 
 const access = {
   '401': errorResponse('Missing or wrong API secret'),

@@ -5,7 +5,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { MurmurError } from '@murmur/core';
 import type { ServerContext } from '../context';
-import type { Position, UplinkQuery, UplinkRecord } from '../store';
+import type { DeviceRecord, Position, UplinkQuery, UplinkRecord } from '../store';
 import { cleanText, instantOf } from '../values';
 import { refuse } from './errors';
 import { errorResponse, ref, type ObjectSchema, type Route } from './routes';
@@ -95,7 +95,11 @@ async function page(
 }
 
 /** The one device `id` names, or a 404/409 sent. */
-async function deviceOr(ctx: ServerContext, id: string, reply: FastifyReply) {
+export async function deviceOr(
+  ctx: ServerContext,
+  id: string,
+  reply: FastifyReply,
+): Promise<DeviceRecord | undefined> {
   const found = await ctx.store.findDevices(cleanText(id));
   if (found.length === 0) {
     refuse(reply, 404, 'not_found', `no device with DevEUI or device id '${id.slice(0, 64)}'`, {
