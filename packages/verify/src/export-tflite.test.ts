@@ -4,6 +4,7 @@ import { createRng } from '@murmur/core';
 import { prepareGraph, quantizeModelInput, runGraph, runInt8, type CompressedModel } from '@murmur/kernels';
 import { buildCnn, buildMlp, type ModelIR } from '@murmur/nn';
 import { compressedToGraph, exportTflite, importTflite } from '@murmur/tflite';
+import { loadTfliteRuntime } from '@murmur/tflite/tflite-runtime';
 
 /** A Murmur model quantized on random calibration samples, with the given weight encodings. */
 function quantized(model: ModelIR, inputs: number, encodings: WeightEncoding[], seed: number) {
@@ -61,6 +62,43 @@ describe("Murmur's own models exported to .tflite", () => {
       });
       const { compressed, samples } = quantized(model, 96, [], 5);
       expectSameLogits(compressed, samples);
+    }
+  });
+
+  it('TensorFlow Lite runs the exported MLP and CNN: every class Murmur computes, every output within 1 LSB', async () => {
+    const cases = [
+      quantized(buildMlp({ inputs: 30, hidden: [24, 16], classes: 6, seed: 3 }), 30, [], 3),
+      quantized(
+        buildCnn({
+          steps: 32,
+          channels: 3,
+          blocks: [
+            { kind: 'conv', filters: 8, kernelSize: 5, padding: 'same', pool: { op: 'maxpool1d', size: 2 } },
+            { kind: 'separable', filters: 12, kernelSize: 3, strides: 2, pool: { op: 'avgpool1d', size: 2 } },
+          ],
+          head: 'global',
+          hidden: [10],
+          classes: 4,
+          seed: 5,
+        }),
+        96,
+        [],
+        5,
+      ),
+    ];
+    for (const { compressed, samples } of cases) {
+      const graph = compressedToGraph(compressed, 'exported');
+      const prepared = prepareGraph(graph);
+      const tflite = await loadTfliteRuntime(exportTflite(graph), 'exported.tflite');
+      let maxDifference = 0;
+      for (const sample of samples) {
+        const input = quantizeModelInput(compressed, sample);
+        const murmur = runGraph(prepared, [input])[graph.outputs[0]!] as Int8Array;
+        const [fromTflite] = tflite.run([input]);
+        murmur.forEach((v, i) => (maxDifference = Math.max(maxDifference, Math.abs(v - fromTflite![i]!))));
+      }
+      tflite.close();
+      expect(maxDifference).toBeLessThanOrEqual(1);
     }
   });
 });
