@@ -84,15 +84,15 @@ const matrix: [app: string, board: string, windows: number, stream: 'recorded' |
   ['wearable-activity', 'qemu-microbit', 300, 'recorded'],
   ['wearable-activity', 'simavr-atmega328p', 300, 'recorded'],
   // Flash holds few recorded windows on the ATmega328P; the generated stream costs no flash.
-  ['wearable-activity', 'simavr-atmega328p', 60, 'generated'],
+  ['wearable-activity', 'simavr-atmega328p', 20, 'generated'],
   ['wearable-activity', 'simavr-atmega1284p', 300, 'recorded'],
   ['predictive-maintenance', 'native', 300, 'recorded'],
-  ['predictive-maintenance', 'qemu-mps2-an385', 100, 'recorded'],
+  ['predictive-maintenance', 'qemu-mps2-an385', 50, 'recorded'],
   ['predictive-maintenance', 'qemu-mps2-an386', 300, 'recorded'],
   ['predictive-maintenance', 'qemu-mps2-an505', 300, 'recorded'],
-  ['predictive-maintenance', 'qemu-microbit', 100, 'recorded'],
+  ['predictive-maintenance', 'qemu-microbit', 40, 'recorded'],
   ['predictive-maintenance', 'simavr-atmega1284p', 300, 'recorded'],
-  ['predictive-maintenance', 'simavr-atmega1284p', 20, 'generated'],
+  ['predictive-maintenance', 'simavr-atmega1284p', 8, 'generated'],
   // 90 windows of 32 s: every window of the shipped sample's six patients.
   ['ppg-triage', 'native', 90, 'recorded'],
   ['ppg-triage', 'qemu-mps2-an385', 90, 'recorded'],
@@ -100,7 +100,7 @@ const matrix: [app: string, board: string, windows: number, stream: 'recorded' |
   ['ppg-triage', 'qemu-mps2-an505', 90, 'recorded'],
   ['ppg-triage', 'qemu-microbit', 90, 'recorded'],
   ['ppg-triage', 'simavr-atmega1284p', 300, 'recorded'],
-  ['ppg-triage', 'simavr-atmega1284p', 20, 'generated'],
+  ['ppg-triage', 'simavr-atmega1284p', 8, 'generated'],
 ];
 
 interface VerifyJson {
@@ -124,7 +124,7 @@ const datasetOf = new Map(
 const rows = matrix.map(([app, board, windows, stream]) => {
   const data = testData(datasetOf.get(app)!);
   if (stream === 'generated' || !data.skip) return [app, board, windows, stream, data.dataDir] as const;
-  const generated = board.startsWith('simavr') ? Math.min(windows, 20) : windows;
+  const generated = board.startsWith('simavr') ? Math.min(windows, 8) : windows;
   return [app, board, generated, `generated: no ${app} data here`, ''] as const;
 });
 
