@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { MurmurError } from '@murmur/core';
 import { resolveConfig } from './config';
+import { Sealer } from './downlinks/seal';
 import { tempDir } from './testing';
 
 const tmp = tempDir();
@@ -79,6 +80,9 @@ describe('config', () => {
       [{ integrations: { tts: { secretEnv: 'UNSET_VARIABLE' } } }, 'integrations.tts.secretEnv'],
       [{ queue: { maxBatch: 0 } }, 'queue.maxBatch'],
       [{ db: 'a', postgres: 'postgres://x/y' }, 'postgres'],
+      [{ storeKey: { key: 'too-short' } }, 'storeKey.key'],
+      [{ storeKey: { keyEnv: 'UNSET_VARIABLE' } }, 'storeKey.keyEnv'],
+      [{ queue: { maxInFlight: 0 } }, 'queue.maxInFlight'],
     ];
     for (const [json, field] of cases) {
       const path = file('bad.json', json);
@@ -91,5 +95,24 @@ describe('config', () => {
     expect(error(() => resolveConfig({ file: join(tmp.dir, 'missing.json'), env: {} })).message).toContain(
       'cannot read',
     );
+  });
+
+  it('reads the store key (hex or base64, file or environment) and seals with it, bound to the row', () => {
+    const hex = 'a1'.repeat(32);
+    expect(resolveConfig({ env: {} }).storeKey).toBeUndefined();
+    expect(resolveConfig({ env: { MURMUR_STORE_KEY: hex } }).storeKey).toEqual(Buffer.from(hex, 'hex'));
+    const b64 = Buffer.alloc(32, 9).toString('base64');
+    const path = file('key.json', { storeKey: { keyEnv: 'MY_KEY' } });
+    expect(resolveConfig({ file: path, env: { MY_KEY: b64 } }).storeKey).toEqual(Buffer.alloc(32, 9));
+    const sealer = new Sealer(Buffer.from(hex, 'hex'));
+    const sealed = sealer.seal('NNSXS.SECRET', 'row 1');
+    expect(sealed).toMatch(/^v1\./);
+    expect(sealed).not.toContain('NNSXS');
+    expect(sealer.seal('NNSXS.SECRET', 'row 1')).not.toBe(sealed); // a fresh IV each time
+    expect(sealer.open(sealed, 'row 1')).toBe('NNSXS.SECRET');
+    expect(sealer.open(sealed, 'row 2')).toBeUndefined();
+    expect(new Sealer(Buffer.alloc(32)).open(sealed, 'row 1')).toBeUndefined();
+    expect(sealer.open(`${sealed.slice(0, -2)}AA`, 'row 1')).toBeUndefined();
+    expect(sealer.open('NNSXS.PLAIN', 'row 1')).toBeUndefined();
   });
 });

@@ -9,6 +9,7 @@ import { fieldPath, MurmurError } from '@murmur/core';
 import { secretOf, type Secret } from './auth';
 import { downlinkConfigSchema, resolveDownlinkConfig, type DownlinkConfig } from './downlinks/config';
 import { mqttConfigSchema, resolveMqttConfig, type MqttConfig } from './mqtt/config';
+import { parseStoreKey, STORE_KEY_ENV } from './downlinks/seal';
 import { resolveUdpConfig, udpConfigSchema, type UdpConfig } from './nbiot/config';
 import { DEFAULT_QUEUE, type GroupCommitOptions } from './queue';
 import type { ConfiguredDevice } from './store';
@@ -48,6 +49,8 @@ export interface ServerConfig {
   mqtt?: MqttConfig;
   /** Where NB-IoT datagrams are received. */
   udp?: UdpConfig;
+  /** The 32-byte key sealing the credentials kept in the database (TTS downlink API keys); none: memory only. */
+  storeKey?: Buffer;
   /** The config file, for messages. */
   file?: string;
 }
@@ -92,6 +95,7 @@ const fileSchema = z
         maxDepth: z.number().int().min(1).max(1_000_000).optional(),
         maxBatch: z.number().int().min(1).max(10_000).optional(),
         delayMs: z.number().min(0).max(10_000).optional(),
+        maxInFlight: z.number().int().min(1).max(32).optional(),
         retryAfterSeconds: z.number().int().min(1).max(3600).optional(),
       })
       .strict()
@@ -111,6 +115,16 @@ const fileSchema = z
     downlinks: downlinkConfigSchema.optional(),
     mqtt: mqttConfigSchema.optional(),
     udp: udpConfigSchema.optional(),
+    storeKey: z
+      .object({
+        key: z.string().min(1).max(200).optional(),
+        keyEnv: z
+          .string()
+          .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name')
+          .optional(),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 
@@ -220,6 +234,20 @@ export function resolveConfig(
     const s = secretFrom(name, entry, o.secrets?.[name], env, file);
     if (s) secrets[name] = s;
   }
+  let storeKey: Buffer | undefined;
+  const keyField = c.storeKey?.key !== undefined ? 'storeKey.key' : 'storeKey.keyEnv';
+  let keyText = c.storeKey?.key;
+  if (keyText === undefined && c.storeKey?.keyEnv !== undefined) {
+    keyText = env[c.storeKey.keyEnv];
+    if (keyText === undefined || keyText === '')
+      throw new MurmurError(`environment variable ${c.storeKey.keyEnv} is not set`, {
+        ...(file === undefined ? {} : { file }),
+        field: 'storeKey.keyEnv',
+      });
+  }
+  if (keyText !== undefined)
+    storeKey = parseStoreKey(keyText, { ...(file === undefined ? {} : { file }), field: keyField });
+  else if (env[STORE_KEY_ENV]) storeKey = parseStoreKey(env[STORE_KEY_ENV], { field: STORE_KEY_ENV });
   return {
     port,
     host,
@@ -237,6 +265,7 @@ export function resolveConfig(
     downlinks: resolveDownlinkConfig(c.downlinks, env, file),
     ...(mqtt ? { mqtt } : {}),
     ...(udp ? { udp } : {}),
+    ...(storeKey ? { storeKey } : {}),
     ...(file === undefined ? {} : { file }),
   };
 }

@@ -55,6 +55,9 @@ export {
   nbiotDatagram,
   nbiotAck,
   readNbiotAck,
+  nbiotDownlink,
+  readNbiotDownlink,
+  NBIOT_DOWNLINK_FLAG,
   nbiotKey,
   NBIOT_ACK,
   NBIOT_HEADER_BYTES,
@@ -62,3 +65,4 @@ export {
   type NbiotAckStatus,
 } from './nbiot/framing';
 export { resolveUdpConfig, type UdpConfig } from './nbiot/config';
+export { Sealer, parseStoreKey, STORE_KEY_ENV } from './downlinks/seal';

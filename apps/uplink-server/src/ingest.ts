@@ -64,6 +64,14 @@ function headerVersion(schema: PayloadSchema, bytes: Uint8Array): number | null 
   return bytes.length === 0 ? null : bytes[0]! >> (8 - schema.versionBits);
 }
 
+/**
+ * Batches committing at once by default: PostgreSQL commits several on separate pool connections, so a
+ * slow commit (an fsync that stalls) does not hold up the next; PGlite runs one transaction at a time.
+ */
+export function defaultInFlight(kind: Store['kind']): number {
+  return kind === 'postgres' ? 2 : 1;
+}
+
 export interface IngestorOptions {
   store: Store;
   catalog: AppCatalog;
@@ -79,7 +87,11 @@ export class Ingestor {
   readonly queue: GroupCommitQueue<NewUplink, CommitResult>;
 
   constructor(private readonly o: IngestorOptions) {
-    this.queue = new GroupCommitQueue((batch) => this.commit(batch), { ...DEFAULT_QUEUE, ...o.queue });
+    this.queue = new GroupCommitQueue((batch) => this.commit(batch), {
+      ...DEFAULT_QUEUE,
+      ...o.queue,
+      maxInFlight: o.queue?.maxInFlight ?? defaultInFlight(o.store.kind),
+    });
   }
 
   /** The uplink decoded and ready to store (throws MurmurError for a reception time it cannot store). */

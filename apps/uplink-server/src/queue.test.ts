@@ -51,6 +51,28 @@ describe('GroupCommitQueue', () => {
     expect(q.depth).toBe(0);
   });
 
+  it('commits up to maxInFlight batches at once; what arrives beyond them waits for one to finish', async () => {
+    const c = gatedCommit();
+    const q = new GroupCommitQueue(c.commit, { maxDepth: 100, maxBatch: 2, delayMs: 1e9, maxInFlight: 2 });
+    c.close();
+    const all = [1, 2, 3, 4, 5, 6].map((i) => q.submit(i));
+    await tick();
+    expect(c.batches).toEqual([
+      [1, 2],
+      [3, 4],
+    ]);
+    expect(q.depth).toBe(6);
+    c.release();
+    expect(await Promise.all(all)).toEqual([1, 2, 3, 4, 5, 6].map((i) => `ok ${i}`));
+    expect(c.batches).toEqual([
+      [1, 2],
+      [3, 4],
+      [5, 6],
+    ]);
+    await q.drain();
+    expect(q.depth).toBe(0);
+  });
+
   it('refuses beyond maxDepth, counting the batch in flight', async () => {
     const c = gatedCommit();
     c.close();

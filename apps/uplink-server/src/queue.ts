@@ -1,9 +1,11 @@
 /**
  * Group commit: uplinks wait in a bounded queue and are committed together, one transaction per batch, and
  * each waiter is answered only once its batch has committed. A batch commits when `maxBatch` items wait or
- * `delayMs` after the first of them arrived, whichever comes first; one batch is in flight at a time, and
- * what arrives meanwhile forms the next. When `maxDepth` items are waiting or in flight, `submit` refuses at
- * once (the HTTP layer answers 503 with Retry-After) instead of holding more in memory.
+ * `delayMs` after the first of them arrived, whichever comes first. Up to `maxInFlight` batches commit at
+ * once (PostgreSQL: each on its own pool connection, so a slow commit does not hold up the uplinks that
+ * arrive meanwhile; the unique key still decides between two batches carrying the same uplink); when that
+ * many are in flight, what arrives gathers into the next. When `maxDepth` items are waiting or in flight,
+ * `submit` refuses at once (the HTTP layer answers 503 with Retry-After) instead of holding more in memory.
  */
 
 /** The queue holds `maxDepth` items: come back later. */
@@ -23,6 +25,8 @@ export interface GroupCommitOptions {
   maxBatch: number;
   /** How long the first item of a batch waits for others, in ms (default 5). */
   delayMs: number;
+  /** Most batches committing at once (default 1). */
+  maxInFlight?: number;
 }
 
 export const DEFAULT_QUEUE: GroupCommitOptions = { maxDepth: 10_000, maxBatch: 500, delayMs: 5 };
@@ -38,10 +42,12 @@ interface Waiter<I, R> {
 
 export class GroupCommitQueue<I, R> {
   private waiting: Waiter<I, R>[] = [];
+  /** Items in the batches being committed. */
   private inFlight = 0;
   private timer: NodeJS.Timeout | undefined;
   private due = false;
-  private flushing: Promise<void> | undefined;
+  /** The batches being committed. */
+  private readonly flushing = new Set<Promise<void>>();
   private closed = false;
 
   constructor(
@@ -69,10 +75,10 @@ export class GroupCommitQueue<I, R> {
   /** Takes nothing more, commits everything queued and resolves when the last batch has committed. */
   async drain(): Promise<void> {
     this.closed = true;
-    while (this.waiting.length > 0 || this.flushing) {
+    while (this.waiting.length > 0 || this.flushing.size > 0) {
       this.due = this.waiting.length > 0;
       this.kick();
-      await this.flushing;
+      await Promise.race(this.flushing);
     }
     this.clearTimer();
   }
@@ -99,20 +105,23 @@ export class GroupCommitQueue<I, R> {
     this.timer = undefined;
   }
 
-  /** Starts a commit of the due items unless one is in flight. */
+  /** Starts commits of the due items while fewer than `maxInFlight` batches are in flight. */
   private kick(): void {
-    if (this.flushing || !this.due || this.waiting.length === 0) return;
-    this.due = false;
-    this.clearTimer();
-    const batch = this.waiting.splice(0, this.options.maxBatch);
-    this.arm();
-    this.inFlight = batch.length;
-    this.flushing = this.run(batch).finally(() => {
-      this.inFlight = 0;
-      this.flushing = undefined;
+    const most = Math.max(1, this.options.maxInFlight ?? 1);
+    while (this.flushing.size < most && this.due && this.waiting.length > 0) {
+      this.due = false;
+      this.clearTimer();
+      const batch = this.waiting.splice(0, this.options.maxBatch);
       this.arm();
-      this.kick();
-    });
+      this.inFlight += batch.length;
+      const flush: Promise<void> = this.run(batch).finally(() => {
+        this.inFlight -= batch.length;
+        this.flushing.delete(flush);
+        this.arm();
+        this.kick();
+      });
+      this.flushing.add(flush);
+    }
   }
 
   private async run(batch: Waiter<I, R>[]): Promise<void> {

@@ -316,8 +316,16 @@ describe('authentication', () => {
     expect((await t.get('/v1/devices')).status).toBe(401);
     expect((await t.get('/metrics')).status).toBe(401);
     expect((await t.get('/v1/devices', bearer(secrets.api))).status).toBe(200);
+    // The query and downlink API has its own token: an ingestion secret does not open it, nor it ingestion.
+    const downlink = (headers: Record<string, string>) =>
+      t.post('/v1/devices/70b3d57ed0000001/downlinks', { restart_baseline: true }, headers);
+    expect((await downlink({})).status).toBe(401);
+    expect((await downlink(bearer(secrets.tts))).status).toBe(401);
+    expect((await t.get('/v1/devices/70b3d57ed0000001/downlinks', bearer(secrets.tts))).status).toBe(401);
+    expect((await downlink(bearer(secrets.api))).status).toBe(409); // authorised; ppg-triage has no downlink
+    expect((await t.post('/v1/ingest/tts', ttsMessage(), bearer(secrets.api))).status).toBe(401);
     expect((await t.get('/healthz')).status).toBe(200);
-    expect(t.server.context.metrics.rejected.get({ network: 'tts', status: '401' })).toBe(2);
+    expect(t.server.context.metrics.rejected.get({ network: 'tts', status: '401' })).toBe(3);
   });
 
   it('without secrets takes loopback clients only, and says so when it starts', async () => {
@@ -325,6 +333,10 @@ describe('authentication', () => {
     expect(t.server.notices.join('\n')).toMatch(
       /no secret for tts, chirpstack: ingestion is accepted from loopback clients only/,
     );
+    expect(t.server.notices.join('\n')).toMatch(
+      /no API secret: the query API, downlinks \(POST \/v1\/devices\/:id\/downlinks\), the stream and \/metrics answer loopback clients only/,
+    );
+    expect(t.server.notices.join('\n')).toMatch(/no store key: TTS downlink API keys .* kept in memory only/);
     // The tests run on loopback: accepted (the policy for other addresses is tested in auth.test.ts).
     expect((await t.post('/v1/ingest/tts', ttsMessage())).status).toBe(200);
   });

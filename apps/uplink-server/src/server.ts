@@ -12,6 +12,7 @@ import type { ServerContext } from './context';
 import { UplinkHub } from './hub';
 import { Ingestor } from './ingest';
 import { ServerMetrics } from './metrics';
+import { Sealer, STORE_KEY_ENV } from './downlinks/seal';
 import { Downlinks } from './downlinks/service';
 import { DeviceRegistry } from './registry';
 import { openStore, type Store } from './store';
@@ -56,7 +57,11 @@ export function accessNotices(config: ServerConfig): string[] {
     );
   if (!config.secrets.api)
     out.push(
-      `no API secret: the query API, the stream and /metrics answer loopback clients only (set ${secretEnvOf('api')})`,
+      `no API secret: the query API, downlinks (POST /v1/devices/:id/downlinks), the stream and /metrics answer loopback clients only (set ${secretEnvOf('api')} or the config file's api)`,
+    );
+  if (!config.storeKey)
+    out.push(
+      `no store key: TTS downlink API keys learned from webhooks (X-Downlink-Apikey) are kept in memory only, not in the database (set ${STORE_KEY_ENV} or the config file's storeKey, 32 bytes, to keep them sealed with AES-256-GCM)`,
     );
   return out;
 }
@@ -94,6 +99,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
       store,
       catalog,
       ...(config.downlinks ? { config: config.downlinks } : {}),
+      ...(config.storeKey ? { sealer: new Sealer(config.storeKey) } : {}),
       onError: (err) => http.app.log.error({ err }, 'downlink route not recorded'),
     });
     const context: ServerContext = {
@@ -121,6 +127,10 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
     const transports = await startTransports(context, http.app.log).catch(async (err: unknown) => {
       await http.app.close();
       throw err;
+    });
+    downlinks.attach({
+      ...(transports.mqtt ? { mqtt: transports.mqtt } : {}),
+      ...(transports.udp ? { udp: transports.udp } : {}),
     });
     const address = http.app.server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;

@@ -4,7 +4,7 @@
  * programs are installed.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { chownSync, cpSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encode } from '@murmur/payload';
@@ -158,6 +158,18 @@ export async function startTestServer(store: SqlStore, config: ServerConfig): Pr
   };
 }
 
+/** The environment variable naming a migrated PGlite data directory to copy (set by `src/test-setup.ts`). */
+export const PGLITE_TEMPLATE_ENV = 'MURMUR_TEST_PGLITE_TEMPLATE';
+
+/**
+ * Fills `dir` with a copy of the test run's migrated PGlite template, when there is one; else leaves it for
+ * PGlite to create. The store opened there then has nothing to migrate.
+ */
+export function seedPgliteDir(dir: string): void {
+  const template = process.env[PGLITE_TEMPLATE_ENV];
+  if (template && existsSync(template)) cpSync(template, dir, { recursive: true });
+}
+
 /** A PGlite store in a temporary folder, migrated; `reset` empties it between tests. */
 export async function tempPgliteStore(): Promise<{
   store: SqlStore;
@@ -166,6 +178,7 @@ export async function tempPgliteStore(): Promise<{
   close: () => Promise<void>;
 }> {
   const tmp = tempDir();
+  seedPgliteDir(join(tmp.dir, 'db'));
   const store = new SqlStore(await openPglite(join(tmp.dir, 'db')));
   await store.migrate();
   return {

@@ -4,9 +4,10 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { MurmurError } from '@murmur/core';
 import { encodeDownlink } from '@murmur/payload';
 import { predictiveMaintenance } from '@murmur/payload/fixtures';
+import type { ServerConfig } from '../config';
 import type { DownlinkConfig } from './config';
 import { resolveDownlinkConfig } from './config';
-import { routeOf } from './route';
+import { downlinkTopic, routeOf } from './route';
 import {
   chirpstackUp,
   examplePayload,
@@ -88,13 +89,16 @@ afterAll(async () => {
 });
 afterEach(() => t?.server.close());
 
-async function start(downlinks: Partial<DownlinkConfig> = {}): Promise<TestServer> {
+async function start(
+  downlinks: Partial<DownlinkConfig> = {},
+  extra: Partial<ServerConfig> = {},
+): Promise<TestServer> {
   await db.store.db.exec(
     'TRUNCATE uplinks, devices, downlinks, downlink_routes, device_redeliveries RESTART IDENTITY',
   );
   net.received.length = 0;
   net.answer(200, '{}');
-  const config = testConfig(db.dir);
+  const config = { ...testConfig(db.dir), ...extra };
   config.downlinks = { timeoutMs: 10_000, ...downlinks };
   t = await startTestServer(db.store, config);
   return t;
@@ -197,15 +201,43 @@ describe('downlinks through The Things Stack', () => {
     expect(net.received[0]!.headers.authorization).toBe('Bearer NNSXS.FROMCONFIG');
   });
 
-  it('keeps the latest route: a new push URL or key replaces the stored one, and survives a restart', async () => {
+  it('keeps the latest route: a new push URL or key replaces the stored one; the key sealed, it survives a restart', async () => {
+    const storeKey = Buffer.alloc(32, 7);
+    await t.server.close();
+    await start({}, { storeKey });
     await pmUplinkViaTts(ttsHeaders('pump-1', 'NNSXS.OLD'), 1);
     await pmUplinkViaTts(ttsHeaders('pump-1b', 'NNSXS.NEW'), 2);
+    // Sealed at rest (AES-256-GCM), never in plain text.
+    const [route] = await rows(db.store, 'SELECT api_key_sealed FROM downlink_routes');
+    expect(route!.api_key_sealed).toMatch(/^v1\.[A-Za-z0-9_-]+$/);
+    const dump = JSON.stringify(await rows(db.store, 'SELECT * FROM downlink_routes'));
+    expect(dump).not.toContain('NNSXS');
     await t.server.close();
-    const config = testConfig(db.dir);
-    t = await startTestServer(db.store, config);
+    t = await startTestServer(db.store, { ...testConfig(db.dir), storeKey });
     expect((await t.post(`/v1/devices/${PM_EUI}/downlinks`, COMMISSION)).status).toBe(201);
     expect(net.received[0]!.url).toMatch(/\/devices\/pump-1b\/down\/push$/);
     expect(net.received[0]!.headers.authorization).toBe('Bearer NNSXS.NEW');
+    // Another key does not open it: the route is there, the key is not.
+    await t.server.close();
+    t = await startTestServer(db.store, { ...testConfig(db.dir), storeKey: Buffer.alloc(32, 8) });
+    expect(await json(await t.post(`/v1/devices/${PM_EUI}/downlinks`, COMMISSION))).toMatchObject({
+      error: 'no_api_key',
+    });
+  });
+
+  it('without a store key keeps the API key in memory only: not in the database, not after a restart', async () => {
+    await pmUplinkViaTts(ttsHeaders('pump-1', 'NNSXS.MEMORY'), 1);
+    expect(JSON.stringify(await rows(db.store, 'SELECT * FROM downlink_routes'))).not.toContain('NNSXS');
+    expect((await t.post(`/v1/devices/${PM_EUI}/downlinks`, COMMISSION)).status).toBe(201);
+    expect(net.received[0]!.headers.authorization).toBe('Bearer NNSXS.MEMORY');
+    await t.server.close();
+    t = await startTestServer(db.store, testConfig(db.dir));
+    const refused = await json(await t.post(`/v1/devices/${PM_EUI}/downlinks`, COMMISSION));
+    expect(refused).toMatchObject({ error: 'no_api_key' });
+    expect(refused.message).toContain('in memory only');
+    // The next uplink brings it again.
+    await pmUplinkViaTts(ttsHeaders('pump-1', 'NNSXS.MEMORY'), 2);
+    expect((await t.post(`/v1/devices/${PM_EUI}/downlinks`, COMMISSION)).status).toBe(201);
   });
 
   it('records a failure when the network answers 500 and answers 502', async () => {
@@ -367,27 +399,56 @@ describe('downlinks through ChirpStack', () => {
 
 describe('downlink routes and configuration', () => {
   it('reads the TTS webhook headers, leaving out what is not a URL or a key', () => {
+    const http = (headers: Record<string, string>) => ({ transport: 'http' as const, headers });
     expect(
-      routeOf('tts', 'ab', 'app1', {
-        'x-downlink-push':
-          'https://eu1.cloud.thethings.network/api/v3/as/applications/a/webhooks/w/devices/d/down/push',
-        'x-downlink-replace': 'javascript:alert(1)',
-        'x-downlink-apikey': 'NNSXS.ABC',
-      }),
+      routeOf(
+        'tts',
+        'ab',
+        'app1',
+        http({
+          'x-downlink-push':
+            'https://eu1.cloud.thethings.network/api/v3/as/applications/a/webhooks/w/devices/d/down/push',
+          'x-downlink-replace': 'javascript:alert(1)',
+          'x-downlink-apikey': 'NNSXS.ABC',
+        }),
+      ),
     ).toEqual({
       devEui: 'ab',
       network: 'tts',
+      transport: 'http',
       pushUrl: 'https://eu1.cloud.thethings.network/api/v3/as/applications/a/webhooks/w/devices/d/down/push',
       replaceUrl: null,
       apiKey: 'NNSXS.ABC',
       applicationId: 'app1',
+      mqttTopic: null,
     });
     expect(
-      routeOf('tts', 'ab', undefined, { 'x-downlink-push': 'https://user:pw@host/x' }).pushUrl,
+      routeOf('tts', 'ab', undefined, http({ 'x-downlink-push': 'https://user:pw@host/x' })).pushUrl,
     ).toBeNull();
-    expect(routeOf('tts', 'ab', undefined, { 'x-downlink-apikey': 'a b' }).apiKey).toBeNull();
+    expect(routeOf('tts', 'ab', undefined, http({ 'x-downlink-apikey': 'a b' })).apiKey).toBeNull();
     // Headers of a ChirpStack request are not TTS routes.
-    expect(routeOf('chirpstack', 'ab', 'app', { 'x-downlink-push': 'https://h/p' }).pushUrl).toBeNull();
+    expect(routeOf('chirpstack', 'ab', 'app', http({ 'x-downlink-push': 'https://h/p' })).pushUrl).toBeNull();
+    // A redelivery adds what it has, but does not change the transport.
+    expect(routeOf('tts', 'ab', undefined, http({}), false).transport).toBeNull();
+  });
+
+  it('makes the downlink topic from the uplink topic, and keeps no topic it cannot', () => {
+    const mqttRoute = (network: 'tts' | 'chirpstack', topic: string) =>
+      routeOf(network, 'ab', undefined, { transport: 'mqtt', topic }).mqttTopic;
+    expect(mqttRoute('tts', 'v3/murmur@ttn/devices/pump-1/up')).toBe('v3/murmur@ttn/devices/pump-1/up');
+    expect(downlinkTopic('tts', 'v3/murmur@ttn/devices/pump-1/up', 'push')).toBe(
+      'v3/murmur@ttn/devices/pump-1/down/push',
+    );
+    expect(downlinkTopic('tts', 'v3/murmur@ttn/devices/pump-1/up', 'replace')).toBe(
+      'v3/murmur@ttn/devices/pump-1/down/replace',
+    );
+    const cs = 'application/8a1b/device/0004a30b001c00a2/event/up';
+    expect(mqttRoute('chirpstack', cs)).toBe(cs);
+    expect(downlinkTopic('chirpstack', cs, 'push')).toBe(
+      'application/8a1b/device/0004a30b001c00a2/command/down',
+    );
+    expect(mqttRoute('tts', 'v3/murmur@ttn/devices/+/up')).toBeNull();
+    expect(mqttRoute('chirpstack', 'application/a/device/not-an-eui/event/up')).toBeNull();
   });
 
   it('reads the config: ChirpStack URL and token from the file or the environment, TTS key, timeout', () => {

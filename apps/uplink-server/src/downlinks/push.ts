@@ -1,12 +1,14 @@
 /**
- * Asking a network server to queue a downlink, over its HTTP API:
+ * Asking a network server to queue a downlink, over its HTTP API (over MQTT: the same bodies, published by
+ * `src/mqtt/subscriber.ts`):
  *
  * - The Things Stack: `POST` to the webhook's push (or replace) URL, `Authorization: Bearer <API key>`,
  *   body `{ "downlinks": [{ "f_port", "frm_payload" (base64), "priority": "NORMAL" }] }`.
  * - ChirpStack v4 REST API: `POST {apiUrl}/api/devices/{devEui}/queue` with the token both as
  *   `Grpc-Metadata-Authorization: Bearer` (the REST proxy's form) and `Authorization: Bearer`, body
  *   `{ "queueItem": { "confirmed", "fPort", "data" (base64) } }`; a replace first empties the queue
- *   (`DELETE` on the same path).
+ *   (`DELETE` on the same path). Over MQTT, ChirpStack's `DownlinkCommand`
+ *   `{ "id", "devEui", "confirmed", "fPort", "data" (base64) }`.
  *
  * Every answer but a 2xx, a connection error or no answer within the timeout is a failure, with the reason.
  */
@@ -33,16 +35,39 @@ export function ttsRequest(
     method: 'POST',
     url,
     headers: { authorization: `Bearer ${apiKey}` },
-    body: {
-      downlinks: [
-        {
-          f_port: d.fPort,
-          frm_payload: Buffer.from(d.bytes).toString('base64'),
-          priority: 'NORMAL',
-          ...(d.confirmed ? { confirmed: true } : {}),
-        },
-      ],
-    },
+    body: ttsDownlinkBody(d),
+  };
+}
+
+/** The body of a TTS downlink, over a webhook's push/replace URL or MQTT `.../down/push|replace`. */
+export function ttsDownlinkBody(d: { fPort: number; bytes: Uint8Array; confirmed: boolean }): unknown {
+  return {
+    downlinks: [
+      {
+        f_port: d.fPort,
+        frm_payload: Buffer.from(d.bytes).toString('base64'),
+        priority: 'NORMAL',
+        ...(d.confirmed ? { confirmed: true } : {}),
+      },
+    ],
+  };
+}
+
+/**
+ * ChirpStack v4's downlink command (`integration.DownlinkCommand` in its JSON form), published to
+ * `application/{application_id}/device/{dev_eui}/command/down`; `id` becomes the queue item's id.
+ */
+export function chirpstackCommand(
+  id: string,
+  devEui: string,
+  d: { fPort: number; bytes: Uint8Array; confirmed: boolean },
+): unknown {
+  return {
+    id,
+    devEui,
+    confirmed: d.confirmed,
+    fPort: d.fPort,
+    data: Buffer.from(d.bytes).toString('base64'),
   };
 }
 

@@ -5,7 +5,7 @@
 import type { SqlQueries } from '../store/driver';
 import type { Network } from '../store';
 import { iso, num, numOrNull } from '../values';
-import type { DownlinkRoute } from './route';
+import type { DownlinkRoute, Transport } from './route';
 
 export type DownlinkStatus = 'pending' | 'sent' | 'failed';
 export type DownlinkMode = 'push' | 'replace';
@@ -69,41 +69,58 @@ function recordOf(r: Row): DownlinkRecord {
   };
 }
 
-function routeOfRow(r: Row): DownlinkRoute {
+/** A route as the table keeps it: the API key sealed (or absent). */
+export type StoredRoute = Omit<DownlinkRoute, 'apiKey'> & { apiKeySealed: string | null };
+
+function routeOfRow(r: Row): StoredRoute {
   return {
     devEui: r.dev_eui as string,
     network: r.network as Network,
+    transport: (r.transport as Transport | null) ?? null,
     pushUrl: (r.push_url as string | null) ?? null,
     replaceUrl: (r.replace_url as string | null) ?? null,
-    apiKey: (r.api_key as string | null) ?? null,
+    apiKeySealed: (r.api_key_sealed as string | null) ?? null,
     applicationId: (r.application_id as string | null) ?? null,
+    mqttTopic: (r.mqtt_topic as string | null) ?? null,
   };
 }
 
 export class DownlinkStore {
   constructor(private readonly db: SqlQueries) {}
 
-  async route(devEui: string, network: Network): Promise<DownlinkRoute | undefined> {
+  async route(devEui: string, network: Network): Promise<StoredRoute | undefined> {
     const [row] = await this.db.query<Row>(
-      `SELECT dev_eui, network, push_url, replace_url, api_key, application_id FROM downlink_routes
-       WHERE dev_eui = $1 AND network = $2`,
+      `SELECT dev_eui, network, transport, push_url, replace_url, api_key_sealed, application_id, mqtt_topic
+       FROM downlink_routes WHERE dev_eui = $1 AND network = $2`,
       [devEui, network],
     );
     return row ? routeOfRow(row) : undefined;
   }
 
-  /** Keeps a route; a field the new one lacks keeps its stored value. */
-  async saveRoute(r: DownlinkRoute): Promise<void> {
+  /** Keeps a route; a field the new one lacks (null) keeps its stored value. */
+  async saveRoute(r: StoredRoute): Promise<void> {
     await this.db.query(
-      `INSERT INTO downlink_routes (dev_eui, network, push_url, replace_url, api_key, application_id)
-       VALUES ($1, $2, $3, $4, $5, $6)
+      `INSERT INTO downlink_routes (dev_eui, network, transport, push_url, replace_url, api_key_sealed,
+         application_id, mqtt_topic)
+       VALUES ($1, $2, COALESCE($3, 'http'), $4, $5, $6, $7, $8)
        ON CONFLICT (dev_eui, network) DO UPDATE SET
+         transport = COALESCE($3, downlink_routes.transport),
          push_url = COALESCE(EXCLUDED.push_url, downlink_routes.push_url),
          replace_url = COALESCE(EXCLUDED.replace_url, downlink_routes.replace_url),
-         api_key = COALESCE(EXCLUDED.api_key, downlink_routes.api_key),
+         api_key_sealed = COALESCE(EXCLUDED.api_key_sealed, downlink_routes.api_key_sealed),
          application_id = COALESCE(EXCLUDED.application_id, downlink_routes.application_id),
+         mqtt_topic = COALESCE(EXCLUDED.mqtt_topic, downlink_routes.mqtt_topic),
          updated_at = now()`,
-      [r.devEui, r.network, r.pushUrl, r.replaceUrl, r.apiKey, r.applicationId],
+      [
+        r.devEui,
+        r.network,
+        r.transport,
+        r.pushUrl,
+        r.replaceUrl,
+        r.apiKeySealed,
+        r.applicationId,
+        r.mqttTopic,
+      ],
     );
   }
 

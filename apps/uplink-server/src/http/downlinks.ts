@@ -13,6 +13,8 @@ import { errorResponse, ref, type ObjectSchema, type Route } from './routes';
 
 const MAX_PAGE = 1000;
 
+const NETWORK_NAMES = { tts: 'The Things Stack', chirpstack: 'ChirpStack', nbiot: 'NB-IoT' } as const;
+
 const idParams: ObjectSchema = {
   type: 'object',
   properties: {
@@ -34,11 +36,22 @@ export const downlinkComponentSchemas: Record<string, Record<string, unknown>> =
       confirmed: { type: 'boolean' },
       mode: { type: 'string', enum: ['push', 'replace'] },
       network: { type: 'string', enum: ['tts', 'chirpstack', 'nbiot'] },
-      target: { type: ['string', 'null'], description: 'the URL the network was asked at' },
+      target: {
+        type: ['string', 'null'],
+        description:
+          'where it went: the URL the network was asked at, the broker and topic it was published to (mqtt://host:port/topic), or the device address (udp://address:port)',
+      },
       status: { type: 'string', enum: ['pending', 'sent', 'failed'] },
-      responseCode: { type: ['integer', 'null'], description: "the network's HTTP status" },
+      responseCode: {
+        type: ['integer', 'null'],
+        description: "the network's HTTP status (null over MQTT and UDP)",
+      },
       error: { type: ['string', 'null'], description: 'why it failed' },
-      networkRef: { type: ['string', 'null'], description: "the network's id of the queued downlink" },
+      networkRef: {
+        type: ['string', 'null'],
+        description:
+          "the network's id of the queued downlink (ChirpStack's queue item id; NB-IoT: the datagram's sequence number)",
+      },
       createdAt: { type: 'string', format: 'date-time' },
       completedAt: { type: ['string', 'null'], format: 'date-time' },
     },
@@ -76,7 +89,7 @@ export function downlinkRoutes(ctx: ServerContext): Route[] {
         operationId: 'sendDownlink',
         summary: 'Send a downlink to a device',
         description:
-          "The body is a value of the device's app's downlink schema (predictive-maintenance: `{ \"restart_baseline\": true, \"uplink_period_min\": 0 }`). It is encoded with the app's generated encoder and queued through the network of the device's latest uplink: The Things Stack (the webhook's X-Downlink-Push or X-Downlink-Replace URL, with X-Downlink-Apikey or the config's key) or ChirpStack's REST API (the config's apiUrl and token). The downlink is recorded with the network's answer.",
+          "The body is a value of the device's app's downlink schema (predictive-maintenance: `{ \"restart_baseline\": true, \"uplink_period_min\": 0 }`). It is encoded with the app's generated encoder and sent through the network and transport of the device's latest uplink: over MQTT when that uplink came over the network's MQTT integration and this server is connected to it (The Things Stack `v3/{app}@{tenant}/devices/{device_id}/down/push|replace`, ChirpStack `application/{application_id}/device/{dev_eui}/command/down`; sent once the broker acknowledges it); else The Things Stack's webhook URL (X-Downlink-Push or X-Downlink-Replace, with X-Downlink-Apikey or the config's key) or ChirpStack's REST API (the config's apiUrl and token); NB-IoT: a downlink datagram to the address and port of the device's latest datagram, within udp.downlinkWindowSeconds of it. The downlink is recorded with the outcome. Needs the API secret (the query and downlink API's bearer token), not an ingestion secret.",
         tags: ['downlinks'],
         access: 'api',
         params: idParams,
@@ -103,7 +116,7 @@ export function downlinkRoutes(ctx: ServerContext): Route[] {
           ...access,
           '404': errorResponse('No such device'),
           '409': errorResponse(
-            'Not possible now: the device has no app, its app no downlink, it sent no uplink yet, or the route or credentials for its network are missing',
+            'Not possible now: the device has no app, its app no downlink, it sent no uplink yet, the route or credentials for its network are missing, or (NB-IoT) it is not reachable: no datagram from it within the downlink window',
           ),
           '415': errorResponse('Not JSON'),
           '502': {
@@ -125,7 +138,7 @@ export function downlinkRoutes(ctx: ServerContext): Route[] {
           if (record.status === 'sent') return reply.code(201).send(record);
           return reply.code(502).send({
             error: 'network_failed',
-            message: `the ${record.network === 'tts' ? 'The Things Stack' : 'ChirpStack'} downlink failed: ${record.error ?? 'no reason given'}`,
+            message: `the ${NETWORK_NAMES[record.network]} downlink failed: ${record.error ?? 'no reason given'}`,
             downlink: record,
           });
         } catch (err) {

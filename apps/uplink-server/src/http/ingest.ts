@@ -79,7 +79,10 @@ async function answer(
   try {
     const msg = read();
     const outcome = await ctx.ingestor.ingest(msg.received, msg.key);
-    await ctx.downlinks.observe(msg.received, outcome, headers);
+    await ctx.downlinks.observe(msg.received, outcome, {
+      transport: 'http',
+      ...(headers ? { headers } : {}),
+    });
     return reply.code(200).send(result(outcome));
   } catch (err) {
     if (err instanceof MurmurError) {

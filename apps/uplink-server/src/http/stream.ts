@@ -93,12 +93,14 @@ export function streamRoutes(ctx: ServerContext, clients: StreamClients): Route[
         res.write('retry: 3000\n: murmur uplink stream\n\n');
         clients.add(res);
 
-        let sentUpTo = since ?? 0;
+        // While catching up: the ids sent, so that an uplink both replayed and held is sent once. Live
+        // uplinks come once each from the hub, not always in id order (batches commit concurrently).
+        let replayed: Set<number> | undefined;
         let pending: UplinkRecord[] | undefined = since === undefined ? undefined : [];
         const send = (u: UplinkRecord): void => {
-          if (!wanted(u) || u.id <= sentUpTo) return;
+          if (!wanted(u) || (since !== undefined && u.id <= since)) return;
+          if (replayed?.has(u.id)) return;
           if (res.writableLength > MAX_BUFFERED_BYTES) return void res.destroy();
-          sentUpTo = u.id;
           res.write(eventText(u));
         };
         // Subscribed before catching up, so nothing committed in between is lost; held until caught up.
@@ -113,14 +115,19 @@ export function streamRoutes(ctx: ServerContext, clients: StreamClients): Route[
         res.on('close', close);
         if (ctx.stopping) return void res.end();
         if (since !== undefined && pending) {
+          replayed = new Set();
           try {
-            for (const u of await ctx.store.uplinksAfter(since, CATCH_UP_LIMIT)) send(u);
+            for (const u of await ctx.store.uplinksAfter(since, CATCH_UP_LIMIT)) {
+              send(u);
+              replayed.add(u.id);
+            }
           } catch (err) {
             req.log.error({ err }, 'stream catch-up failed');
           }
           const held = pending;
           pending = undefined;
           for (const u of held) send(u);
+          replayed = undefined;
         }
       },
     },

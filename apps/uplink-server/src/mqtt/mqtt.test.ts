@@ -3,7 +3,19 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { checkConfig, type ServerConfig } from '../config';
 import { startServer, type RunningServer } from '../server';
 import type { Store } from '../store';
-import { chirpstackUp, rows, tempPgliteStore, testCatalog, testConfig, ttsMessage, until } from '../testing';
+import { encodeDownlink } from '@murmur/payload';
+import { predictiveMaintenance } from '@murmur/payload/fixtures';
+import {
+  chirpstackUp,
+  examplePayload,
+  PORTS,
+  rows,
+  tempPgliteStore,
+  testCatalog,
+  testConfig,
+  ttsMessage,
+  until,
+} from '../testing';
 import { mosquittoUnavailable, startMosquitto, type Broker } from '../testing-services';
 import { defaultTopic, resolveMqttConfig, subscriptionOf, type MqttConfig } from './config';
 import { topicKind } from './subscriber';
@@ -91,7 +103,9 @@ describe.skipIf(skip !== undefined)(title('MQTT ingestion (Mosquitto)'), () => {
     await db?.close();
     await broker?.stop();
   });
-  beforeEach(() => db.reset());
+  beforeEach(() =>
+    db.store.db.exec('TRUNCATE uplinks, devices, downlinks, downlink_routes RESTART IDENTITY'),
+  );
 
   let clientIds = 0;
   function config(o: Partial<MqttConfig> = {}): ServerConfig {
@@ -223,6 +237,107 @@ describe.skipIf(skip !== undefined)(title('MQTT ingestion (Mosquitto)'), () => {
     const client = server.transports.mqtt!.clients[0]!;
     const refusal = await new Promise<Error>((resolve) => client.once('error', resolve));
     expect(refusal.message).toMatch(/Not authorized|Bad User Name or Password/i);
+    await server.close();
+  });
+  /** Subscribes the test's client to `filter`; returns the messages received on it. */
+  async function listen(filter: string): Promise<{ topic: string; body: any }[]> {
+    const got: { topic: string; body: any }[] = [];
+    publisher.on('message', (topic, payload) => {
+      if (topic.includes('/down/') || topic.includes('/command/'))
+        got.push({ topic, body: JSON.parse(payload.toString()) });
+    });
+    await publisher.subscribeAsync(filter, { qos: 1 });
+    return got;
+  }
+
+  const postDownlink = (server: RunningServer, id: string, query = '') =>
+    fetch(`${server.url}/v1/devices/${id}/downlinks${query}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ restart_baseline: true, uplink_period_min: 0 }),
+    });
+  const commission = Buffer.from(
+    encodeDownlink(predictiveMaintenance, { restart_baseline: true, uplink_period_min: 0 }),
+  ).toString('base64');
+
+  it('publishes the downlink of a device whose latest uplink came over TTS MQTT to its down/push topic', async () => {
+    const got = await listen('v3/murmur@ttn/devices/+/down/#');
+    const server = await start(config());
+    const eui = '70b3d57ed00000b1';
+    await publish(
+      'v3/murmur@ttn/devices/pump-2/up',
+      ttsMessage({
+        devEui: eui,
+        deviceId: 'pump-2',
+        fPort: PORTS.pm,
+        payload: examplePayload.pm(0),
+        fCnt: 1,
+      }),
+    );
+    await until(() => acked(server, 'acked') === 1);
+    const res = await postDownlink(server, 'pump-2');
+    expect(res.status).toBe(201);
+    expect(await res.json()).toMatchObject({
+      network: 'tts',
+      status: 'sent',
+      fPort: 11,
+      target: `${broker.url}/v3/murmur@ttn/devices/pump-2/down/push`,
+      responseCode: null,
+    });
+    await until(() => got.length === 1);
+    expect(got[0]).toEqual({
+      topic: 'v3/murmur@ttn/devices/pump-2/down/push',
+      body: { downlinks: [{ f_port: 11, frm_payload: commission, priority: 'NORMAL' }] },
+    });
+    expect((await postDownlink(server, eui, '?mode=replace')).status).toBe(201);
+    await until(() => got.length === 2);
+    expect(got[1]!.topic).toBe('v3/murmur@ttn/devices/pump-2/down/replace');
+    // A later uplink over the webhook (without downlink headers) makes the webhook the route: no URL, 409.
+    const webhook = await fetch(`${server.url}/v1/ingest/tts`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(
+        ttsMessage({
+          devEui: eui,
+          deviceId: 'pump-2',
+          fPort: PORTS.pm,
+          payload: examplePayload.pm(0),
+          fCnt: 2,
+        }),
+      ),
+    });
+    expect(webhook.status).toBe(200);
+    expect(await (await postDownlink(server, eui)).json()).toMatchObject({ error: 'no_route' });
+    await server.close();
+  });
+
+  it("publishes ChirpStack's downlink command to command/down, and keeps its id", async () => {
+    const got = await listen('application/+/device/+/command/#');
+    const server = await start(config({ network: 'chirpstack', topic: 'application/+/device/+/event/up' }));
+    const eui = '0004a30b001c00b2';
+    await publish(
+      `application/8a1b/device/${eui}/event/up`,
+      chirpstackUp({ devEui: eui, dedup: 'mqtt-dl-1' }),
+    );
+    await until(() => acked(server, 'acked') === 1);
+    const res = await postDownlink(server, eui, '?confirmed=true');
+    expect(res.status).toBe(201);
+    const record = (await res.json()) as Record<string, any>;
+    expect(record).toMatchObject({ network: 'chirpstack', status: 'sent', confirmed: true });
+    expect(record.networkRef).toMatch(/^[0-9a-f-]{36}$/);
+    await until(() => got.length === 1);
+    expect(got[0]).toEqual({
+      topic: `application/8a1b/device/${eui}/command/down`,
+      body: { id: record.networkRef, devEui: eui, confirmed: true, fPort: 11, data: commission },
+    });
+    // MQTT cannot flush ChirpStack's queue: replace needs the REST API.
+    expect(await (await postDownlink(server, eui, '?mode=replace')).json()).toMatchObject({
+      error: 'unsupported',
+    });
+    const list = (await (await fetch(`${server.url}/v1/devices/${eui}/downlinks`)).json()) as any;
+    expect(list.items.map((d: any) => [d.status, d.target])).toEqual([
+      ['sent', `${broker.url}/application/8a1b/device/${eui}/command/down`],
+    ]);
     await server.close();
   });
 });

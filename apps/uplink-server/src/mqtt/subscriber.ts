@@ -12,10 +12,14 @@
  * mqtt.js hands a session its messages one at a time, so a session takes one message per commit; servers
  * sharing a subscription (`$share/<group>/...`) can open several sessions each (`sessions`) to have more
  * messages in flight.
+ *
+ * Each stored uplink's topic becomes its device's downlink route, and `publishDownlink` publishes a downlink
+ * to the broker (QoS 1) from a connected session: TTS `.../down/push`, ChirpStack `.../command/down`.
  */
 import mqtt, { type IClientOptions, type IPublishPacket, type MqttClient } from 'mqtt';
 import { MurmurError } from '@murmur/core';
 import type { ServerContext } from '../context';
+import type { DownlinkOutcome } from '../downlinks/store';
 import type { Counter } from '../metrics';
 import { readChirpstackUp } from '../networks/chirpstack';
 import { readTtsUplink, type ReadMessage } from '../networks/tts';
@@ -195,7 +199,8 @@ export class MqttSubscriber {
     for (let attempt = 0; ; attempt++) {
       if (this.closing || this.ctx.stopping) return this.unacked();
       try {
-        await this.ctx.ingestor.ingest(msg.received, msg.key);
+        const outcome = await this.ctx.ingestor.ingest(msg.received, msg.key);
+        await this.ctx.downlinks.observe(msg.received, outcome, { transport: 'mqtt', topic });
         this.messages.inc({ result: 'acked' });
         return 0;
       } catch (err) {
@@ -221,6 +226,54 @@ export class MqttSubscriber {
   private unacked(): never {
     this.messages.inc({ result: 'unacked' });
     throw new NotAcknowledged('left to the broker to deliver again');
+  }
+
+  /** Where a downlink published on `topic` went, for its record: the broker (no credentials) and the topic. */
+  target(topic: string): string {
+    try {
+      const u = new URL(this.config.url);
+      return `${u.protocol}//${u.host}/${topic}`;
+    } catch {
+      return topic;
+    }
+  }
+
+  /**
+   * Publishes a downlink at QoS 1 from a connected session: sent once the broker acknowledges it (PUBACK),
+   * failed when no session is connected, the broker refuses it, or no PUBACK comes within `timeoutMs`.
+   */
+  async publishDownlink(topic: string, body: unknown, timeoutMs: number): Promise<DownlinkOutcome> {
+    const failed = (error: string): DownlinkOutcome => ({
+      status: 'failed',
+      responseCode: null,
+      error,
+      networkRef: null,
+    });
+    const client = this.clients.find((c) => c.connected);
+    if (!client || this.closing)
+      return failed(`not connected to the MQTT broker ${redactedBrokerUrl(this.config.url)}`);
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await Promise.race([
+        client.publishAsync(topic, JSON.stringify(body), { qos: 1 }),
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(
+            () =>
+              reject(
+                new Error(
+                  `no PUBACK within ${timeoutMs} ms (the session may still deliver it when it reconnects)`,
+                ),
+              ),
+            timeoutMs,
+          );
+        }),
+      ]);
+      return { status: 'sent', responseCode: null, error: null, networkRef: null };
+    } catch (err) {
+      return failed(`the broker did not take it: ${err instanceof Error ? err.message : String(err)}`);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   /** What the server says when it starts. */

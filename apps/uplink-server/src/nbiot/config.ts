@@ -8,13 +8,21 @@ export interface UdpConfig {
   host: string;
   /** The largest CBOR body read (default 1,460 bytes). */
   maxBodyBytes: number;
+  /**
+   * How long after a device's latest datagram a downlink is sent to its address, in seconds (default 30;
+   * 0: never). Carrier NATs drop idle UDP bindings, and a device in power saving stops listening.
+   */
+  downlinkWindowSeconds: number;
 }
+
+export const DEFAULT_DOWNLINK_WINDOW_SECONDS = 30;
 
 export const udpConfigSchema = z
   .object({
     port: z.number().int().min(0).max(65535).optional(),
     host: z.string().min(1).optional(),
     maxBodyBytes: z.number().int().min(16).max(65_000).optional(),
+    downlinkWindowSeconds: z.number().int().min(0).max(86_400).optional(),
   })
   .strict();
 
@@ -36,5 +44,10 @@ export function resolveUdpConfig(
       });
     return undefined;
   }
-  return { port, host: c?.host ?? host, maxBodyBytes: c?.maxBodyBytes ?? DEFAULT_MAX_DATAGRAM_BYTES };
+  return {
+    port,
+    host: c?.host ?? host,
+    maxBodyBytes: c?.maxBodyBytes ?? DEFAULT_MAX_DATAGRAM_BYTES,
+    downlinkWindowSeconds: c?.downlinkWindowSeconds ?? DEFAULT_DOWNLINK_WINDOW_SECONDS,
+  };
 }

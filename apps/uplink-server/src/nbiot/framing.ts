@@ -17,6 +17,12 @@
  * duplicate of one already stored, `0x02` refused (the datagram will never be stored: do not send it
  * again). When the server cannot store it now (queue full, store unavailable, shutting down) it answers
  * nothing, and the device sends the same datagram again. The ack is never larger than the datagram.
+ *
+ * A downlink datagram (server to device) has the uplink's layout with the top bit of byte 0 set (`0x81`
+ * EUI-64, `0x82` IMEI): the device id, a downlink sequence number (the server's downlink id, modulo 2^32),
+ * the fPort of the app's downlink schema, and the downlink payload as the app's encoder writes it (the
+ * bytes a LoRaWAN device gets in FRMPayload). It goes to the address and port the device's latest datagram
+ * came from, so it passes the carrier's NAT while that binding lasts; the device does not answer it.
  */
 import { MurmurError } from '@murmur/core';
 
@@ -89,6 +95,33 @@ export function nbiotDatagram(o: {
   out[13] = o.fPort;
   out.set(o.body, NBIOT_HEADER_BYTES);
   return out;
+}
+
+/** Byte 0's flag of a downlink datagram (server to device). */
+export const NBIOT_DOWNLINK_FLAG = 0x80;
+
+/** A downlink datagram: the header of `devEui`, downlink `sequence` and `fPort` (byte 0 flagged), then the payload. */
+export function nbiotDownlink(o: {
+  devEui: string;
+  sequence: number;
+  fPort: number;
+  body: Uint8Array;
+}): Uint8Array {
+  const out = nbiotDatagram(o);
+  out[0] = out[0]! | NBIOT_DOWNLINK_FLAG;
+  return out;
+}
+
+/** Reads a downlink datagram (what a device does); undefined when it is not one. */
+export function readNbiotDownlink(datagram: Uint8Array): NbiotFrame | undefined {
+  if (datagram.length < NBIOT_HEADER_BYTES || (datagram[0]! & NBIOT_DOWNLINK_FLAG) === 0) return undefined;
+  const copy = Uint8Array.from(datagram);
+  copy[0] = copy[0]! & ~NBIOT_DOWNLINK_FLAG;
+  try {
+    return readNbiotDatagram(copy);
+  } catch {
+    return undefined;
+  }
 }
 
 /** The ack of an uplink datagram: its first 13 bytes and the status. */

@@ -2,8 +2,10 @@ import { createSocket, type Socket } from 'node:dgram';
 import fc from 'fast-check';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { MurmurError } from '@murmur/core';
-import { encodeCborCompact, encodeSenml } from '@murmur/payload';
+import { encodeCborCompact, encodeDownlink, encodeSenml } from '@murmur/payload';
 import {
+  predictiveMaintenance,
+  predictiveMaintenanceExamples,
   ppgTriage,
   ppgTriageExamples,
   wearableActivity,
@@ -12,7 +14,15 @@ import {
 import { startServer, type RunningServer } from '../server';
 import type { Store } from '../store';
 import { rows, tempPgliteStore, testCatalog, testConfig, until } from '../testing';
-import { nbiotAck, nbiotDatagram, readNbiotAck, readNbiotDatagram, NBIOT_HEADER_BYTES } from './framing';
+import {
+  nbiotAck,
+  nbiotDatagram,
+  nbiotDownlink,
+  readNbiotAck,
+  readNbiotDatagram,
+  readNbiotDownlink,
+  NBIOT_HEADER_BYTES,
+} from './framing';
 import { resolveUdpConfig } from './config';
 import { cborVersion, readNbiotUplink } from './udp';
 
@@ -47,6 +57,20 @@ describe('NB-IoT framing', () => {
     expect(readNbiotAck(ack)).toEqual({ devEui: IMEI, sequence: 9, status: 'duplicate' });
     expect(readNbiotAck(nbiotAck(d, 'stored'))!.status).toBe('stored');
     expect(readNbiotAck(new Uint8Array(3))).toBeUndefined();
+  });
+
+  it('frames a downlink like an uplink with the top bit of byte 0 set, never mistaken for an ack', () => {
+    const d = nbiotDownlink({ devEui: IMEI, sequence: 3, fPort: 11, body: new Uint8Array([0x81, 0x00]) });
+    expect(d[0]).toBe(0x82);
+    expect(d.length).toBe(NBIOT_HEADER_BYTES + 2);
+    const r = readNbiotDownlink(d)!;
+    expect({ ...r, body: [...r.body] }).toEqual({ devEui: IMEI, sequence: 3, fPort: 11, body: [0x81, 0x00] });
+    expect(readNbiotAck(d)).toBeUndefined();
+    expect(
+      readNbiotDownlink(
+        nbiotAck(nbiotDatagram({ devEui: EUI, sequence: 3, fPort: 10, body: ppgBody() }), 'stored'),
+      ),
+    ).toBeUndefined();
   });
 
   it('names the field of a malformed header, and reads any bytes without another exception', () => {
@@ -84,11 +108,13 @@ describe('NB-IoT framing', () => {
       port: 5683,
       host: '127.0.0.1',
       maxBodyBytes: 1460,
+      downlinkWindowSeconds: 30,
     });
     expect(resolveUdpConfig({ port: 1, host: '::', maxBodyBytes: 512 }, 5684, '0.0.0.0')).toEqual({
       port: 5684,
       host: '::',
       maxBodyBytes: 512,
+      downlinkWindowSeconds: 30,
     });
     expect(() => resolveUdpConfig({ host: '::' }, undefined, '0.0.0.0', 'server.json')).toThrow(
       "field 'udp.port'",
@@ -216,5 +242,47 @@ describe('NB-IoT over UDP', () => {
     await until(() => answers.length === 3);
     expect(statuses().slice(1)).toEqual([`${IMEI}:4:stored`, `${IMEI}:5:stored`]);
     await s.close();
+  });
+  it('sends a downlink back to where the latest datagram came from, while that is recent; else 409', async () => {
+    const server = await start();
+    const pmBody = encodeCborCompact(predictiveMaintenance, predictiveMaintenanceExamples[0]!.value);
+    const commission = { restart_baseline: true, uplink_period_min: 0 };
+    const post = (to: RunningServer) =>
+      fetch(`${to.url}/v1/devices/${IMEI}/downlinks`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(commission),
+      });
+    send(
+      server,
+      nbiotDatagram({ devEui: IMEI, sequence: 1, fPort: predictiveMaintenance.fPort, body: pmBody }),
+    );
+    await until(() => answers.length === 1);
+    const res = await post(server);
+    expect(res.status).toBe(201);
+    const record = (await res.json()) as Record<string, unknown>;
+    expect(record).toMatchObject({
+      network: 'nbiot',
+      status: 'sent',
+      fPort: 11,
+      target: `udp://127.0.0.1:${device.address().port}`,
+    });
+    await until(() => answers.length === 2);
+    const got = readNbiotDownlink(answers[1]!)!;
+    expect({ ...got, body: [...got.body] }).toEqual({
+      devEui: IMEI,
+      sequence: record.id,
+      fPort: 11,
+      body: [...encodeDownlink(predictiveMaintenance, commission)],
+    });
+    // A server that has not received a datagram from the device since it started cannot reach it.
+    await server.close();
+    const again = await start();
+    const refused = await post(again);
+    expect(refused.status).toBe(409);
+    const body = (await refused.json()) as { error: string; message: string };
+    expect(body.error).toBe('not_reachable');
+    expect(body.message).toContain('udp.downlinkWindowSeconds');
+    await again.close();
   });
 });

@@ -2,7 +2,9 @@
  * NB-IoT over UDP: each datagram is one uplink in the framing of `framing.ts` (device id, sequence number,
  * fPort, CBOR body). It is read with `fromNbiotDatagram` of @murmur/lpwan, ingested under the key
  * `<device id>:<sequence>`, and acknowledged with an ack datagram only once it is committed; a datagram the
- * server cannot store now gets no answer, so the device sends it again.
+ * server cannot store now gets no answer, so the device sends it again. The receiver remembers where each
+ * device's latest datagram came from (in memory: a downlink can only leave from this socket), and sends a
+ * downlink datagram there while that is recent (`downlinkWindowSeconds`).
  */
 import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
 import type { FastifyBaseLogger } from 'fastify';
@@ -12,8 +14,16 @@ import type { PayloadSchema } from '@murmur/payload';
 import type { ServerContext } from '../context';
 import type { PayloadDecoding, ReceivedUplink } from '../ingest';
 import type { Counter } from '../metrics';
+import type { DownlinkOutcome } from '../downlinks/store';
 import type { UdpConfig } from './config';
-import { NBIOT_HEADER_BYTES, nbiotAck, nbiotKey, readNbiotDatagram, type NbiotAckStatus } from './framing';
+import {
+  NBIOT_HEADER_BYTES,
+  nbiotAck,
+  nbiotDownlink,
+  nbiotKey,
+  readNbiotDatagram,
+  type NbiotAckStatus,
+} from './framing';
 
 export type TransportLog = Pick<FastifyBaseLogger, 'info' | 'warn' | 'error' | 'debug'>;
 
@@ -59,11 +69,23 @@ export function readNbiotUplink(
   return { received: { network: 'nbiot', uplink, decode }, key: nbiotKey(frame) };
 }
 
+/** Where a device's latest datagram came from, and when (ms since the epoch). */
+export interface DatagramSender {
+  address: string;
+  port: number;
+  at: number;
+}
+
+/** Devices whose latest sender is remembered, at most (the oldest are forgotten first). */
+const MAX_SENDERS = 100_000;
+
 /** The UDP receiver of NB-IoT uplinks. */
 export class NbiotReceiver {
   private closing = false;
   private readonly inFlight = new Set<Promise<void>>();
   private readonly datagrams: Counter;
+  /** Each device's latest sender, oldest first. */
+  private readonly senders = new Map<string, DatagramSender>();
 
   private constructor(
     private readonly ctx: ServerContext,
@@ -109,6 +131,49 @@ export class NbiotReceiver {
     });
   }
 
+  /** The window in which a device is reachable after its latest datagram, in ms. */
+  get downlinkWindowMs(): number {
+    return this.config.downlinkWindowSeconds * 1000;
+  }
+
+  /** Where the device's latest datagram (stored or a duplicate) came from, if this server received one. */
+  sender(devEui: string): DatagramSender | undefined {
+    return this.senders.get(devEui);
+  }
+
+  private remember(devEui: string, from: RemoteInfo): void {
+    this.senders.delete(devEui);
+    this.senders.set(devEui, { address: from.address, port: from.port, at: Date.now() });
+    if (this.senders.size > MAX_SENDERS) this.senders.delete(this.senders.keys().next().value!);
+  }
+
+  /** Sends a downlink datagram to `to`; resolves with the outcome (sent once the socket has sent it). */
+  sendDownlink(
+    to: DatagramSender,
+    d: { devEui: string; sequence: number; fPort: number; bytes: Uint8Array },
+  ): Promise<DownlinkOutcome> {
+    const datagram = nbiotDownlink({
+      devEui: d.devEui,
+      sequence: d.sequence >>> 0,
+      fPort: d.fPort,
+      body: d.bytes,
+    });
+    return new Promise((resolve) => {
+      this.socket.send(datagram, to.port, to.address, (err) =>
+        resolve(
+          err
+            ? {
+                status: 'failed',
+                responseCode: null,
+                error: `udp: not sent: ${err.message}`,
+                networkRef: null,
+              }
+            : { status: 'sent', responseCode: null, error: null, networkRef: String(d.sequence >>> 0) },
+        ),
+      );
+    });
+  }
+
   private async receive(datagram: Buffer, from: RemoteInfo): Promise<void> {
     if (this.closing || this.ctx.stopping) {
       this.datagrams.inc({ result: 'unanswered' });
@@ -117,6 +182,8 @@ export class NbiotReceiver {
     try {
       const msg = readNbiotUplink(datagram, { maxBodyBytes: this.config.maxBodyBytes });
       const outcome = await this.ctx.ingestor.ingest(msg.received, msg.key);
+      this.remember(msg.received.uplink.devEui, from);
+      await this.ctx.downlinks.observe(msg.received, outcome, { transport: 'udp' });
       this.datagrams.inc({ result: 'acked' });
       this.answer(datagram, outcome.status, from);
     } catch (err) {

@@ -99,7 +99,8 @@ function uplinkParam(u: NewUplink): Row {
   };
 }
 
-const INSERT_UPLINKS = `
+/** The uplinks of a batch, inserted in arrival order (PGlite: one transaction at a time). */
+const INSERT_UPLINKS_SERIAL = `
 INSERT INTO uplinks (network, dedup_key, dev_eui, device_id, app, f_port, f_cnt, received_at, payload,
   schema_name, schema_version, data, errors, warnings, rssi, snr, spreading_factor, frequency_hz, airtime_ms,
   gateways, alert, alert_reasons)
@@ -111,6 +112,33 @@ FROM jsonb_to_recordset($1::jsonb) AS x(network text, dedup_key text, dev_eui te
   data jsonb, errors jsonb, warnings jsonb, rssi double precision, snr double precision,
   spreading_factor integer, frequency_hz bigint, airtime_ms double precision, gateways jsonb, alert boolean,
   alert_reasons jsonb)
+ON CONFLICT ON CONSTRAINT uplinks_dedup DO NOTHING
+RETURNING id, network, dedup_key, ingested_at`;
+
+/**
+ * The uplinks of a batch on PostgreSQL, given in arrival order: ids are drawn in that order (so a device's uplinks in one
+ * batch keep theirs), and rows are inserted in (network, dedup_key) order, so that transactions committing at
+ * once (overlapping batches, several servers) take the unique key's locks in one order and never wait for
+ * each other in a cycle.
+ */
+const INSERT_UPLINKS = `
+WITH x AS (
+  SELECT nextval(pg_get_serial_sequence('uplinks', 'id')) AS id, r.*
+  FROM jsonb_to_recordset($1::jsonb) AS r(network text, dedup_key text, dev_eui text,
+    device_id text, app text, f_port integer, f_cnt bigint, received_at text, payload text, schema_name text,
+    schema_version integer, data jsonb, errors jsonb, warnings jsonb, rssi double precision,
+    snr double precision, spreading_factor integer, frequency_hz bigint, airtime_ms double precision,
+    gateways jsonb, alert boolean, alert_reasons jsonb, ord bigint)
+  ORDER BY r.ord
+)
+INSERT INTO uplinks (id, network, dedup_key, dev_eui, device_id, app, f_port, f_cnt, received_at, payload,
+  schema_name, schema_version, data, errors, warnings, rssi, snr, spreading_factor, frequency_hz, airtime_ms,
+  gateways, alert, alert_reasons)
+SELECT x.id, x.network, x.dedup_key, x.dev_eui, x.device_id, x.app, x.f_port, x.f_cnt,
+  x.received_at::timestamptz, decode(x.payload, 'hex'), x.schema_name, x.schema_version, x.data, x.errors,
+  x.warnings, x.rssi, x.snr, x.spreading_factor, x.frequency_hz, x.airtime_ms, x.gateways, x.alert,
+  x.alert_reasons
+FROM x ORDER BY x.network, x.dedup_key
 ON CONFLICT ON CONSTRAINT uplinks_dedup DO NOTHING
 RETURNING id, network, dedup_key, ingested_at`;
 
@@ -189,7 +217,9 @@ export class SqlStore implements Store {
   async commit(uplinks: NewUplink[]): Promise<CommitResult[]> {
     if (uplinks.length === 0) return [];
     const inserted = await this.db.transaction(async (tx) => {
-      const rows = await tx.query<Row>(INSERT_UPLINKS, [JSON.stringify(uplinks.map(uplinkParam))]);
+      const param = uplinks.map((u, ord) => ({ ...uplinkParam(u), ord }));
+      const insert = this.db.kind === 'pglite' ? INSERT_UPLINKS_SERIAL : INSERT_UPLINKS;
+      const rows = await tx.query<Row>(insert, [JSON.stringify(param)]);
       const byKey = new Map(rows.map((r) => [`${r.network as string} ${r.dedup_key as string}`, r]));
       // Only the first uplink of an inserted key was stored; a copy later in the batch is a duplicate.
       const seen = new Set<string>();

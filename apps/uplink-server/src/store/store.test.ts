@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { openPglite, openPostgres, SqlStore, migrationFiles, type NewUplink } from './index';
-import { postgresUnavailable, startTempPostgres, tempDir } from '../testing';
+import { postgresUnavailable, seedPgliteDir, startTempPostgres, tempDir } from '../testing';
 
 function uplink(o: Partial<NewUplink> = {}): NewUplink {
   return {
@@ -60,6 +60,7 @@ const drivers: {
 describe('PGlite data directory', () => {
   it('belongs to one store at a time', async () => {
     const tmp = tempDir();
+    seedPgliteDir(tmp.dir);
     const first = await openPglite(tmp.dir);
     await expect(openPglite(tmp.dir)).rejects.toThrow(
       `the data directory is in use by process ${process.pid}`,
@@ -89,6 +90,25 @@ for (const driver of drivers) {
         'SELECT name FROM schema_migrations ORDER BY name',
       );
       expect(applied.map((r) => r.name)).toEqual(migrationFiles());
+    });
+
+    it('commits batches at once that share keys in opposite orders: each uplink stored once, no batch fails', async () => {
+      const keys = Array.from({ length: 3000 }, (_, i) => `overlap-${String(i).padStart(4, '0')}`);
+      const batch = (ks: string[]) =>
+        ks.map((k) => uplink({ dedupKey: k, devEui: `70b3d57ed00001${k.slice(-2)}` }));
+      // Connections open beforehand, so the three transactions start together.
+      await Promise.all([1, 2, 3].map(() => store.db.transaction((tx) => tx.query('SELECT 1'))));
+      const results = await Promise.all([
+        store.commit(batch(keys)),
+        store.commit(batch([...keys].reverse())),
+        store.commit(batch(keys.filter((_, i) => i % 2 === 1))),
+      ]);
+      const stored = results.flat().filter((r) => r.status === 'stored');
+      expect(stored).toHaveLength(keys.length);
+      const [n] = await store.db.query<{ n: number }>('SELECT count(*)::int AS n FROM uplinks');
+      expect(n!.n).toBe(keys.length);
+      const [u] = await store.db.query<{ n: number }>('SELECT sum(uplinks)::int AS n FROM devices');
+      expect(u!.n).toBe(keys.length);
     });
 
     it('stores an uplink once per (network, key), also within one batch, and round-trips every field', async () => {
