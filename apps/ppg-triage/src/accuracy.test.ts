@@ -1,9 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadDataset, type Recording } from '@murmur/datasets';
 import { extractAppFeatures, type AppFeatureTable } from '@murmur/dsp';
-import type { RowKey } from '@murmur/app';
-import { crossValidate } from '@murmur/pipeline';
-import { app, leaveOneRecordingOut } from '../app.config';
+import { app } from '../app.config';
+import { RESP_ESTIMATOR, RR_QUALITY_THRESHOLD } from './features';
 import { testData } from '@murmur/datasets/testing';
 
 const data = testData('ppg-triage', { full: true });
@@ -34,17 +33,20 @@ describe.skipIf(data.skip)(data.title('ppg-triage accuracy on the BIDMC developm
   it('estimates the respiratory rate within the 2.5 breaths/min goal (MAE), rejected windows included', () => {
     expect(task['windows']).toBe(345);
     expect(task['recordings']).toBe(23);
-    expect(task['rrMae'].all).toBeLessThan(2.5);
+    expect(task['rrMae'].all).toBeLessThan(2.0); // measured 1.63 (the RIIV-only estimator: 1.92)
     expect(task['rrMae'].trusted).toBeLessThan(1.5);
     expect(task['rrMae'].rejected).toBeGreaterThan(3 * task['rrMae'].trusted);
+    const [lo, hi] = task['interval95'].maeAll;
+    expect(lo).toBeLessThan(task['rrMae'].all);
+    expect(hi).toBeGreaterThan(task['rrMae'].all);
   });
 
-  it('counts the windows it rejects as low quality (about one in six)', () => {
+  it('counts the windows it rejects as low quality (about one in eleven)', () => {
     const rejected = task['rejected'];
-    expect(rejected.windows).toBe(57);
-    expect(rejected.share).toBeCloseTo(57 / 345, 6);
+    expect(rejected.windows).toBe(30);
+    expect(rejected.share).toBeCloseTo(30 / 345, 6);
     expect(Object.values(rejected.byReferenceClass as Record<string, number>).reduce((a, b) => a + b)).toBe(
-      57,
+      30,
     );
     expect((task['breathing'] as Report).windows + rejected.windows).toBe(345);
   });
@@ -58,29 +60,26 @@ describe.skipIf(data.skip)(data.title('ppg-triage accuracy on the BIDMC developm
     expect(b.accuracy).toBeGreaterThan(normal);
   });
 
-  it('reports the same rule on every window, rejected ones included (macro-F1 floor 0.66, measured 0.680)', () => {
+  it('reports the same rule on every window, rejected ones included (macro-F1 floor 0.70, measured 0.714)', () => {
     const b = task['breathingWithoutQualityGate'] as Report;
     expect(b.windows).toBe(345);
-    expect(b.macroF1).toBeGreaterThan(0.66);
+    expect(b.macroF1).toBeGreaterThan(0.7);
   });
 
-  it("measures the heart rate within 2 beats/min of the monitor's pulse rate", () => {
+  it("measures the heart rate within 1 beat/min of the monitor's pulse rate", () => {
     expect(task['hrMae'].windows).toBe(345);
-    expect(task['hrMae'].mae).toBeLessThan(2);
+    expect(task['hrMae'].mae).toBeLessThan(1);
   });
 
-  it('holds out every recording once in its cross-validation scheme; int8 stays within 2 pp of float', async () => {
-    expect(app.crossValidation).toEqual({ recordings: leaveOneRecordingOut });
-    const keys: RowKey[] = recordings.map((r) => ({ group: r.subject, recording: r.id }));
-    const cv = await crossValidate(app, {
-      dataDir: data.dataDir,
-      folds: leaveOneRecordingOut(keys),
-      quiet: true,
-    });
-    expect(cv.folds.map((f) => f.testGroups)).toEqual(
-      [...new Set(recordings.map((r) => r.id))].sort().map((id) => [id]),
-    );
-    expect(cv.predictions.length).toBe(345);
-    expect(Math.abs(cv.compressed.accuracy - cv.float.accuracy)).toBeLessThan(0.02);
-  }, 120_000);
+  it('chooses the estimator and threshold it ships by nested leave-one-recording-out CV, which meets the targets', () => {
+    const cv = task['nestedCv'];
+    expect(cv.chosen).toEqual({ estimator: RESP_ESTIMATOR, threshold: RR_QUALITY_THRESHOLD });
+    expect(cv.rule.windows).toBe(345);
+    expect(cv.rule.recordings).toBe(23);
+    expect(cv.rule.maeAll).toBeLessThanOrEqual(2.5); // measured 1.71
+    expect(cv.rule.macroF1).toBeGreaterThanOrEqual(0.7); // measured 0.769
+    expect(cv.rule.rejected).toBeLessThanOrEqual(0.2); // measured 8.7 %
+    // The learned gate in place of the threshold does not beat it (why the firmware has no model).
+    expect(cv.learnedGate.macroF1).toBeLessThan(cv.rule.macroF1);
+  });
 });

@@ -17,7 +17,27 @@ describe('ppg-triage feature graph', () => {
     );
     expect(g.memory.ringFloats).toBe(0);
     expect(g.vectors['pulse']!.type).toMatchObject({ kind: 'signal', rateHz: 25 });
-    expect(g.memory.ramBytes).toBeLessThan(12 * 1024);
+    expect(g.memory.ramBytes).toBeLessThan(13.5 * 1024);
+  });
+
+  it('keeps the breathing peak when slow baseline waves (Mayer waves, 0.08–0.12 Hz) are much stronger', () => {
+    // 32 s of synthetic PPG: pulses at 80/min whose baseline, amplitude and timing follow 15 breaths/min,
+    // plus a baseline wave below the band ten times as strong as the respiratory one (the RIIV-only
+    // estimator with the largest bin of 0.1–0.7 Hz read 6.1 and 7.2 breaths/min at 0.1 and 0.12 Hz).
+    const rate = 125;
+    for (const mayerHz of [0.08, 0.1, 0.12]) {
+      let phase = 0;
+      const x = Float32Array.from({ length: 32 * rate }, (_, i) => {
+        const t = i / rate;
+        const breath = Math.sin(2 * Math.PI * 0.25 * t);
+        phase += (2 * Math.PI * (80 / 60) * (1 + 0.04 * breath)) / rate;
+        const pulse = (1 + 0.15 * breath) * Math.max(0, Math.sin(phase)) ** 3;
+        return 2 + pulse + 0.1 * breath + Math.sin(2 * Math.PI * mayerHz * t + 1);
+      });
+      const [w] = computeAll(g, [x]);
+      expect(Math.abs(w!.features[index('rr_rate')]! - 15)).toBeLessThan(1);
+      expect(w!.features[index('rr_quality')]!).toBeGreaterThanOrEqual(RR_QUALITY_THRESHOLD);
+    }
   });
 });
 

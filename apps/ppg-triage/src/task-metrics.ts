@@ -14,6 +14,7 @@ import type { AppFeatureTable } from '@murmur/dsp';
 import type { ClassificationReport } from '@murmur/nn';
 import type { TaskMetrics } from '@murmur/app';
 import { compilePolicy, ruleClass, type CompiledClassRule } from '@murmur/policy';
+import { bootstrapFigures, BOOTSTRAP, selectEstimator } from './estimator-selection';
 import { featureGraph } from './features';
 import { payloadSchema } from './payload';
 import { uplinkPolicy } from './policy';
@@ -130,8 +131,9 @@ async function heartRateError(
 /**
  * The figures `murmur eval` prints under `task`: respiratory-rate MAE (all, trusted and rejected windows),
  * rejected windows (count, share, by reference class), the device's breathing class on the trusted windows
- * (rejected windows are sent as no class), the same rule applied to every window for comparison, and the
- * heart-rate MAE.
+ * (rejected windows are sent as no class), the same rule applied to every window for comparison, the
+ * heart-rate MAE, 95 % recording-level bootstrap intervals of these figures (`interval95`), and the
+ * nested leave-one-recording-out cross-validation of the estimator's choices (`nestedCv`).
  */
 export async function triageMetrics(input: {
   dataDir?: string;
@@ -176,5 +178,33 @@ export async function triageMetrics(input: {
       classes,
     ),
     hrMae: await heartRateError(windows, rateHz, input.dataDir),
+    // Recording-level bootstrap of the figures above (the estimator's choices are fixed here).
+    interval95: {
+      ...bootstrapFigures(
+        windows.map((w) => ({
+          recording: w.recording,
+          reference: w.referenceRate,
+          rate: w.rate,
+          trusted: w.deviceClass !== null,
+        })),
+      ),
+      method: `recording-level bootstrap, ${BOOTSTRAP.resamples} resamples, seed '${BOOTSTRAP.seed}'`,
+    },
+    // The estimator's choices made by nested leave-one-recording-out cross-validation (./estimator-selection).
+    nestedCv: nestedCv(input.recordings),
+  };
+}
+
+/** The nested cross-validation of the estimator's choices, without the per-estimator grid. */
+function nestedCv(recordings: readonly Recording[]): Record<string, unknown> {
+  const { grid: _grid, folds, ...rest } = selectEstimator(recordings);
+  const choices = new Map<string, number>();
+  for (const f of folds) {
+    const key = JSON.stringify({ ...f.estimator, threshold: f.threshold });
+    choices.set(key, (choices.get(key) ?? 0) + 1);
+  }
+  return {
+    ...rest,
+    foldChoices: [...choices].map(([choice, folds]) => ({ ...JSON.parse(choice), folds })),
   };
 }

@@ -21,9 +21,11 @@ import type { FeatureRow } from '@murmur/dsp';
 import { rocAuc } from '@murmur/nn';
 import type { Fold, RowKey, TaskMetrics, TaskMetricsInput } from '@murmur/app';
 import { compilePolicy, PolicyRunner } from '@murmur/policy';
+import { baselineFalseAlarms } from './baseline-false-alarms';
 import { featureGraph } from './features';
 import { payloadSchema } from './payload';
 import { uplinkPolicy } from './policy';
+import { vibrationSensorLimits } from './sensor';
 
 const HEALTHY = 'normal';
 
@@ -81,7 +83,7 @@ interface SubjectAnomaly {
  * windows (the CWRU healthy data exist at 0 HP only, so faults at other loads differ from it by the
  * load as well). Both are NaN when nothing can be evaluated.
  */
-export function anomalyMetrics({ table, classes }: TaskMetricsInput): TaskMetrics {
+export function anomalyMetrics({ table, classes, recordings }: TaskMetricsInput): TaskMetrics {
   const baseline = uplinkPolicy.baseline!;
   const threshold = uplinkPolicy.alert?.anomalyAbove ?? Infinity;
   const featureNames = table.features.map((f) => f.name);
@@ -140,6 +142,8 @@ export function anomalyMetrics({ table, classes }: TaskMetricsInput): TaskMetric
     pooled.own.push(...healthyScores, ...own);
     pooled.ownFaulty.push(...healthyScores.map(() => false), ...own.map(() => true));
   }
+  // The baseline on machines the classifier never saw: subjects with healthy recordings only (IMS).
+  const falseAlarms = baselineFalseAlarms(recordings, classes, vibrationSensorLimits);
   return {
     anomalyRocAuc: rocAuc(pooled.all, pooled.allFaulty),
     anomalyRocAucSameSubject: rocAuc(pooled.own, pooled.ownFaulty),
@@ -152,5 +156,6 @@ export function anomalyMetrics({ table, classes }: TaskMetricsInput): TaskMetric
       skipped,
       recordingsNotAnalysed: table.skipped.length,
     },
+    ...(falseAlarms ? { baselineFalseAlarms: falseAlarms as unknown as Record<string, unknown> } : {}),
   };
 }

@@ -52,8 +52,12 @@ export interface MurmurApp {
   features: AppFeatures;
   /** The feature graph the device runs (the one built for the device's nominal configuration). */
   featureGraph: FeatureGraph;
-  /** Model family and training settings (defaults in @murmur/compress). */
-  model: Partial<AppModelSettings>;
+  /**
+   * Model family and training settings (defaults in @murmur/compress), or null for an app that ships no
+   * model: its uplink policy's class rule gives every window's class (it must have one), builds skip
+   * training and compression, and the generated library has no model.
+   */
+  model: Partial<AppModelSettings> | null;
   /** Largest accuracy drop (percentage points) a compressed model may have against the float model. */
   compression: { maxDropPp: number };
   payload: PayloadSchema;

@@ -37,8 +37,15 @@ export async function loadApp(id: string | undefined): Promise<MurmurApp> {
   return mod.app;
 }
 
-/** The app's model as @murmur/compress trains it: its settings over the defaults, classes in output order. */
+/**
+ * The app's model as @murmur/compress trains it: its settings over the defaults, classes in output order.
+ * UsageError for an app that ships no model (`model: null`).
+ */
 export function appModelSpec(app: MurmurApp): AppModelSpec {
+  if (!app.model)
+    throw new UsageError(
+      `${app.id} ships no model (model: null in apps/${app.id}/app.config.ts): its classes come from the uplink policy's class rule`,
+    );
   return { name: app.id, settings: { ...defaultModelSettings, classes: [...app.classes], ...app.model } };
 }
 

@@ -13,7 +13,7 @@ const rowCache = new Map<string, Promise<AppRows>>();
  * Kept for the life of the process (train then compress in one run extract features once); read-only.
  */
 export function appRows(app: MurmurApp, opts: { dataDir?: string } = {}): Promise<AppRows> {
-  const classes = appModelSpec(app).settings.classes;
+  const classes = app.model ? appModelSpec(app).settings.classes : [...app.classes];
   // Keyed by the directory the data is read from, however it was named (flag, environment, cache, sample).
   const { dataDir } = resolveDataSource(app.features.dataset, opts.dataDir);
   const key = JSON.stringify([app.id, dataDir, classes]);

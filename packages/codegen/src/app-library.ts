@@ -45,7 +45,8 @@ export interface AppLibraryOptions {
   featureGraph: FeatureGraph;
   /** The sensor's range and stuck length: windows that break them are faulty, never classified. */
   sensor: SensorLimits;
-  model: CompressedModel;
+  /** The int8 model; absent for an app without one (the policy's class rule gives every class). */
+  model?: CompressedModel;
   payload: PayloadSchema;
   /** The model's classes in output order. */
   classes: readonly string[];
@@ -58,7 +59,8 @@ export interface AppLibraryOptions {
 export interface AppLibrary {
   id: string;
   files: LibraryFile[];
-  model: GeneratedModel;
+  /** The generated model (absent for an app without one). */
+  model?: GeneratedModel;
   featureNames: string[];
   classes: string[];
   /** The uplink policy compiled against the library's payload (C names `murmur_<app>_uplink_*`). */
@@ -116,8 +118,12 @@ export function generateAppLibrary(options: AppLibraryOptions): AppLibrary {
     rateHz: graph.graph.rateHz,
   });
   const policyC = generatePolicyC(policy);
-  const model = generateModelCode(options.model, { name: id, app: options.app });
-  if (model.inputSize !== featureNames.length) {
+  if (!options.model && !policy.classRule)
+    throw new MurmurError(`app '${options.app}' has no model, so its uplink policy needs a class rule`, {
+      field: 'model',
+    });
+  const model = options.model && generateModelCode(options.model, { name: id, app: options.app });
+  if (model && model.inputSize !== featureNames.length) {
     throw new MurmurError(
       `the model takes ${model.inputSize} inputs but the feature graph gives ${featureNames.length}`,
       {
@@ -125,7 +131,7 @@ export function generateAppLibrary(options: AppLibraryOptions): AppLibrary {
       },
     );
   }
-  if (model.outputSize !== classes.length) {
+  if (model && model.outputSize !== classes.length) {
     throw new MurmurError(`the model has ${model.outputSize} outputs for ${classes.length} classes`, {
       field: 'model',
     });
@@ -139,8 +145,10 @@ export function generateAppLibrary(options: AppLibraryOptions): AppLibrary {
   const board = options.board ? ` for board '${options.board.id}'` : '';
   const banner = cBanner(
     [
-      `${prefix}: the library API of app '${options.app}'${board} over the feature graph, the model`,
-      `(recipe '${options.model.recipe}'), the uplink policy and the payload encoder.`,
+      `${prefix}: the library API of app '${options.app}'${board} over the feature graph, ${options.model ? 'the model' : 'the uplink policy'}`,
+      options.model
+        ? `(recipe '${options.model.recipe}'), the uplink policy and the payload encoder.`
+        : '(its class rule gives the class: no model) and the payload encoder.',
     ],
     GENERATOR,
     `apps/${options.app}/app.config.ts`,
@@ -177,7 +185,13 @@ export function generateAppLibrary(options: AppLibraryOptions): AppLibrary {
         `/** Classes: ${classes.map((c, i) => `${i} ${c}`).join(', ')}. */`,
         'typedef struct {',
         '  /** Bits of MURMUR_SENSOR_* (murmur_sensor.h): 0 when the window is sound. A faulty window is not',
-        `   *  classified: class_index is ${ID}_CLASSES, margin and anomaly 0, and it raises no alert. */`,
+        `   *  classified: class_index is ${ID}_CLASSES, margin and anomaly 0, and it raises no alert.${model ? ' */' : ''}`,
+        ...(model
+          ? []
+          : [
+              `   *  This library has no model: class_index is always ${ID}_CLASSES and margin 0; the uplink`,
+              "   *  policy's class rule gives each window's class. */",
+            ]),
         '  uint8_t sensor_fault;',
         '  uint16_t class_index;',
         '  /** Top-1 minus top-2 int8 logit (0..255); the confidence given to the uplink policy is margin / 255. */',
@@ -232,8 +246,7 @@ export function generateAppLibrary(options: AppLibraryOptions): AppLibrary {
     `#include "${prefix}.h"`,
     '',
     `#include "${dsp}_features.h"`,
-    `#include "murmur_model_${id}.h"`,
-    '#include "murmur_nn.h"',
+    ...(model ? [`#include "murmur_model_${id}.h"`, '#include "murmur_nn.h"'] : []),
     `#include "${payload.baseName}.h"`,
     `#include "${policyC.baseName}.h"`,
     '#include "murmur_sensor.h"',
@@ -283,17 +296,22 @@ export function generateAppLibrary(options: AppLibraryOptions): AppLibrary {
     `const float *${prefix}_features(void) { return feature_vector; }`,
     '',
     `int ${prefix}_infer(${prefix}_result *result) {`,
-    `  int8_t logits[${classes.length}];`,
+    ...(model ? [`  int8_t logits[${classes.length}];`] : []),
     '  if (!window_ready) return -3;',
     '  uint8_t margin = 0;',
     `  uint16_t index = ${ID}_CLASSES;`,
-    '  if (!window_fault) {',
-    `    int status = murmur_model_${id}_invoke(feature_vector, logits);`,
-    '    if (status != 0) return status;',
-    `    index = murmur_argmax_s8(logits, ${classes.length}, &margin);`,
-    '  }',
+    ...(model
+      ? [
+          '  if (!window_fault) {',
+          `    int status = murmur_model_${id}_invoke(feature_vector, logits);`,
+          '    if (status != 0) return status;',
+          `    index = murmur_argmax_s8(logits, ${classes.length}, &margin);`,
+          '  }',
+        ]
+      : []),
     '  float anomaly = 0.0f;',
-    `  int alert = ${pol}_push(&policy, window_fault, (uint8_t)index, (float)margin / 255.0f, feature_vector, &anomaly);`,
+    // Without a model the policy gets class 0 and its class rule replaces it.
+    `  int alert = ${pol}_push(&policy, window_fault, ${model ? '(uint8_t)index' : '0u'}, (float)margin / 255.0f, feature_vector, &anomaly);`,
     '  window_ready = 0;',
     '  if (result) {',
     '    result->sensor_fault = window_fault;',
@@ -326,8 +344,12 @@ export function generateAppLibrary(options: AppLibraryOptions): AppLibrary {
     { path: `src/${prefix}.c`, text: source },
     { path: `src/${features.headerName}`, text: features.header },
     { path: `src/${features.sourceName}`, text: features.source },
-    { path: `src/${model.headerName}`, text: model.header },
-    { path: `src/${model.sourceName}`, text: model.source },
+    ...(model
+      ? [
+          { path: `src/${model.headerName}`, text: model.header },
+          { path: `src/${model.sourceName}`, text: model.source },
+        ]
+      : []),
     { path: `src/${payload.baseName}.h`, text: payload.header },
     { path: `src/${payload.baseName}.c`, text: payload.source },
     { path: `src/${policyC.baseName}.h`, text: policyC.header },
@@ -336,7 +358,10 @@ export function generateAppLibrary(options: AppLibraryOptions): AppLibrary {
       path: `src/${f}`,
       text: readFileSync(join(dspRuntimeDir, f), 'utf8'),
     })),
-    ...kernelFiles.map((f) => ({ path: `src/${f}`, text: readFileSync(join(kernelDir, f), 'utf8') })),
+    ...(model ? kernelFiles : []).map((f) => ({
+      path: `src/${f}`,
+      text: readFileSync(join(kernelDir, f), 'utf8'),
+    })),
     ...payloadRuntimeFiles.map((f) => ({
       path: `src/${f}`,
       text: readFileSync(join(payloadRuntimeDir, f), 'utf8'),
@@ -379,8 +404,8 @@ function buildFiles(
     headers,
     title: `Murmur ${options.app}`,
     version: options.version,
-    sentence: `On-device ${options.app} inference: features, int8 model and the LoRaWAN uplink.`,
-    paragraph: `Generated from the '${options.app}' template (recipe ${options.model.recipe}). Push sensor frames, infer, encode the uplink.`,
+    sentence: `On-device ${options.app} inference: features, ${options.model ? 'int8 model' : 'class rule'} and the LoRaWAN uplink.`,
+    paragraph: `Generated from the '${options.app}' template (${options.model ? `recipe ${options.model.recipe}` : 'no model'}). Push sensor frames, infer, encode the uplink.`,
     keywords: ['murmur', 'tinyml', 'int8', 'inference', 'lpwan', 'lorawan', options.app],
     example: appArduinoExample({
       app: options.app,

@@ -12,7 +12,10 @@ import {
   type DepthwiseConv2dParams,
   type FullyConnectedParams,
   type GraphOp,
+  type MeanParams,
+  type PadParams,
   type Pool2dParams,
+  type QuantizeParams,
   type PreparedGraph,
   type SoftmaxParams,
 } from '@murmur/kernels';
@@ -32,8 +35,43 @@ export interface GeneratedGraphModel {
   constantBytes: number;
 }
 
-/** Ops whose kernel may write its output over an input that dies there (element i reads only element i). */
-const IN_PLACE: Partial<Record<GraphOp['op'], true>> = { reshape: true, add: true, softmax: true };
+/**
+ * Whether an op's kernel may write its output over its first input when that input dies there:
+ * element-wise ops (element i reads only element i); a 1 x 1 convolution with stride 1, no padding and no more
+ * output than input channels (a pixel's input is in the patch before its outputs, which cover only that pixel's
+ * and earlier pixels' bytes, are written); a depthwise convolution with stride 1 and depth multiplier 1 whose
+ * output has the input's shape (murmur_depthwise_conv2d_s8_in_place keeps the input rows still needed in its
+ * scratch: filter_h rows).
+ */
+export function runsInPlace(op: GraphOp, params: unknown): boolean {
+  if (op.op === 'reshape' || op.op === 'add' || op.op === 'softmax' || op.op === 'quantize') return true;
+  if (op.op === 'conv2d') {
+    const p = params as Conv2dParams;
+    return (
+      p.filter[0] === 1 &&
+      p.filter[1] === 1 &&
+      p.stride[0] === 1 &&
+      p.stride[1] === 1 &&
+      p.pad[0] === 0 &&
+      p.pad[1] === 0 &&
+      p.output[1] === p.input[1] &&
+      p.output[2] === p.input[2] &&
+      p.output[3] <= p.input[3]
+    );
+  }
+  if (op.op === 'depthwise_conv2d') {
+    const p = params as DepthwiseConv2dParams;
+    return (
+      p.stride[0] === 1 &&
+      p.stride[1] === 1 &&
+      p.dilation[0] === 1 &&
+      p.depthMultiplier === 1 &&
+      p.output.every((d, k) => d === p.input[k]) &&
+      p.pad[0] < p.filter[0]
+    );
+  }
+  return false;
+}
 
 /** Which arena buffer holds each activation, and the buffers' lifetimes: op i runs at step i + 1. */
 function lifetimes(prepared: PreparedGraph): { buffers: BufferLifetime[]; bufferOf: Map<number, number> } {
@@ -56,26 +94,39 @@ function lifetimes(prepared: PreparedGraph): { buffers: BufferLifetime[]; buffer
   for (const t of g.inputs) add(t, 0);
   g.ops.forEach((op, i) => {
     const out = op.outputs[0];
-    const host = IN_PLACE[op.op]
-      ? op.inputs.find((t) => t >= 0 && bufferOf.has(t) && lastUse.get(t) === i + 1 && !g.inputs.includes(t))
+    // A convolution writes over its activation input only; an ADD over an input of the output's size (not one broadcast).
+    const outputSize = elementCount(g.tensors[out]!.shape);
+    const candidates =
+      op.op === 'conv2d' || op.op === 'depthwise_conv2d'
+        ? [op.inputs[0]]
+        : op.inputs.filter((t) => t >= 0 && elementCount(g.tensors[t]!.shape) === outputSize);
+    const host = runsInPlace(op, prepared.params[i])
+      ? candidates.find((t) => t >= 0 && bufferOf.has(t) && lastUse.get(t) === i + 1 && !g.inputs.includes(t))
       : undefined;
     if (host !== undefined) {
       const b = bufferOf.get(host)!;
       bufferOf.set(out, b);
       buffers[b]!.last = Math.max(buffers[b]!.last, lastUse.get(out) ?? i + 1);
     } else add(out, i + 1);
-    const scratch = scratchOf(op, prepared.params[i]);
+    const scratch = scratchOf(op, prepared.params[i], host !== undefined);
     if (scratch) buffers.push({ name: `scratch${i}`, size: scratch, first: i + 1, last: i + 1 });
   });
   return { buffers, bufferOf };
 }
 
-/** Scratch bytes of an op's kernel (its `_get_buffer_size`): one int16 patch of the filter window. */
-function scratchOf(op: GraphOp, params: unknown): number {
+/**
+ * Scratch bytes of an op's kernel (its `_get_buffer_size`): one int16 patch of the filter window; in place, a
+ * depthwise convolution's filter_h rows of input.
+ */
+function scratchOf(op: GraphOp, params: unknown, inPlace: boolean): number {
   if (op.op === 'fully_connected') return 2 * (params as FullyConnectedParams).inputs;
   if (op.op === 'conv2d') {
     const p = params as Conv2dParams;
     return 2 * p.filter[0] * p.filter[1] * p.input[3];
+  }
+  if (op.op === 'depthwise_conv2d' && inPlace) {
+    const p = params as Conv2dParams;
+    return p.filter[0] * p.input[2] * p.input[3];
   }
   return 0;
 }
@@ -135,7 +186,7 @@ class Emitter {
     this.definitions.push(cArray(this.rom, 'int8_t', `${p}_shift`, Int8Array.from(q.shift)));
     this.constantBytes += q.shift.length;
     this.definitions.push(
-      `${this.rom} murmur_quant_params ${p}_quant = {${q.inputOffset}, ${q.outputOffset}, ${q.activationMin}, ${q.activationMax}, ${p}_bias, ${p}_multiplier, ${p}_shift};`,
+      `${this.rom} murmur_quant_params ${p}_quant = {${q.inputOffset}, ${q.outputOffset}, ${q.activationMin}, ${q.activationMax}, ${p}_bias, ${p}_multiplier, ${p}_shift, 0, 0};`,
     );
     return `&${p}_quant`;
   }
@@ -164,7 +215,10 @@ const emitConv: OpEmit<GraphOp & { op: 'conv2d' | 'depthwise_conv2d' }> = (e, op
   const [x, y] = [e.at(op.inputs[0]), e.at(op.outputs[0])];
   if (op.op === 'depthwise_conv2d') {
     e.array('int8_t', `${p}_filter`, weights);
-    e.check(`murmur_depthwise_conv2d_s8(&${p}_params, ${quant}, ${x}, ${p}_filter, ${y})`);
+    if (x === y) {
+      e.scratch(i);
+      e.check(`murmur_depthwise_conv2d_s8_in_place(&ctx, &${p}_params, ${quant}, ${y}, ${p}_filter)`);
+    } else e.check(`murmur_depthwise_conv2d_s8(&${p}_params, ${quant}, ${x}, ${p}_filter, ${y})`);
     return;
   }
   // Rows = output channels, columns = the filter window: the matrix the row kernels read.
@@ -237,9 +291,16 @@ const emitAdd: OpEmit<GraphOp & { op: 'add' }> = (e, op, params, _i, p) => {
     `${e.rom} murmur_add_params ${p}_params = {${q.size}u, ${q.input1Offset}, ${q.input2Offset}, ${q.outputOffset}, ${q.activationMin}, ${q.activationMax}, ` +
       `${q.leftShift}, ${q.input1Shift}, ${q.input2Shift}, ${q.outputShift}, ${int32Literal(q.input1Multiplier)}, ${int32Literal(q.input2Multiplier)}, ${int32Literal(q.outputMultiplier)}};`,
   );
-  e.check(
-    `murmur_add_s8(&${p}_params, ${e.at(op.inputs[0])}, ${e.at(op.inputs[1])}, ${e.at(op.outputs[0])})`,
+  const [a, b, y] = [e.at(op.inputs[0]), e.at(op.inputs[1]), e.at(op.outputs[0])];
+  if (!q.broadcast) {
+    e.check(`murmur_add_s8(&${p}_params, ${a}, ${b}, ${y})`);
+    return;
+  }
+  const { output, stride1, stride2 } = q.broadcast;
+  e.definitions.push(
+    `${e.rom} murmur_add_broadcast ${p}_broadcast = {${dims(output)}, {${stride1.join(', ')}}, {${stride2.join(', ')}}};`,
   );
+  e.check(`murmur_add_broadcast_s8(&${p}_params, &${p}_broadcast, ${a}, ${b}, ${y})`);
 };
 
 const emitReshape: OpEmit<GraphOp & { op: 'reshape' }> = (e, op) => {
@@ -257,6 +318,31 @@ const emitSoftmax: OpEmit<GraphOp & { op: 'softmax' }> = (e, op, params, _i, p) 
   e.check(`murmur_softmax_s8(&${p}_params, ${e.at(op.inputs[0])}, ${e.at(op.outputs[0])})`);
 };
 
+const emitPad: OpEmit<GraphOp & { op: 'pad' }> = (e, op, params, _i, p) => {
+  const q = params as PadParams;
+  e.definitions.push(
+    `${e.rom} murmur_pad_params ${p}_params = {${dims(q.input)}, ${dims(q.output)}, ${dims(q.before)}, ${q.padValue}};`,
+  );
+  e.check(`murmur_pad_s8(&${p}_params, ${e.at(op.inputs[0])}, ${e.at(op.outputs[0])})`);
+};
+
+const emitMean: OpEmit<GraphOp & { op: 'mean' }> = (e, op, params, _i, p) => {
+  const q = params as MeanParams;
+  e.definitions.push(
+    `${e.rom} murmur_mean_params ${p}_params = {${dims(q.input)}, ${q.reduceHeight ? 1 : 0}, ${q.reduceWidth ? 1 : 0}, ` +
+      `${q.inputZeroPoint}, ${q.outputZeroPoint}, ${q.shift}, ${int32Literal(q.multiplier)}};`,
+  );
+  e.check(`murmur_mean_s8(&${p}_params, ${e.at(op.inputs[0])}, ${e.at(op.outputs[0])})`);
+};
+
+const emitQuantize: OpEmit<GraphOp & { op: 'quantize' }> = (e, op, params, _i, p) => {
+  const q = params as QuantizeParams;
+  e.definitions.push(
+    `${e.rom} murmur_requantize_params ${p}_params = {${q.size}u, ${q.inputZeroPoint}, ${q.outputZeroPoint}, ${q.shift}, ${int32Literal(q.multiplier)}};`,
+  );
+  e.check(`murmur_requantize_s8(&${p}_params, ${e.at(op.inputs[0])}, ${e.at(op.outputs[0])})`);
+};
+
 /** Each op's C: its constant definitions and its kernel call. */
 const EMIT: { [O in GraphOp as O['op']]: OpEmit<O> } = {
   conv2d: emitConv,
@@ -267,6 +353,9 @@ const EMIT: { [O in GraphOp as O['op']]: OpEmit<O> } = {
   add: emitAdd,
   reshape: emitReshape,
   softmax: emitSoftmax,
+  pad: emitPad,
+  mean: emitMean,
+  quantize: emitQuantize,
 };
 
 /** Generates `murmur_<name>.h/.c` for a prepared int8 graph. */
@@ -340,7 +429,7 @@ function assemble(e: Emitter, name: string, origin: string, profile: boolean): G
     (b) =>
       ` *   ${b.name.padEnd(10)} offset ${String(b.offset).padStart(6)}  ${String(b.size).padStart(6)} B  steps ${b.first}..${b.last}`,
   );
-  const usesFc = g.ops.some((o) => o.op === 'fully_connected' || o.op === 'conv2d');
+  const usesScratch = plan.buffers.some((b) => b.name.startsWith('scratch'));
   const usesBatches = g.ops.some(
     (o, i) => o.op === 'fully_connected' && (prepared.params[i] as FullyConnectedParams).batches > 1,
   );
@@ -368,7 +457,7 @@ function assemble(e: Emitter, name: string, origin: string, profile: boolean): G
     '',
     ...e.definitions.flatMap((d) => [d, '']),
     `int ${prefix}_invoke(const int8_t *input, int8_t *output) {`,
-    ...(usesFc ? ['  murmur_context ctx;'] : []),
+    ...(usesScratch ? ['  murmur_context ctx;'] : []),
     ...(usesBatches ? ['  uint32_t b;'] : []),
     ...(usesStatus ? ['  murmur_status status;'] : []),
     `  memcpy(${e.at(g.inputs[0]!)}, input, ${inputSize}u);`,

@@ -187,12 +187,17 @@ function weightDefinitions(p: string, layer: QuantizedWeightLayer): { arrays: st
       break;
     }
   }
+  // The bias as int32_t[rows] or, when it fits, int16_t[rows] (bias16, bias NULL); the multiplier and shift
+  // one per row, or one for the layer (per_tensor).
+  const bias16 = layer.bias instanceof Int16Array;
+  const perTensor = layer.multiplier.length === 1 ? 1 : 0;
   arrays.push(
-    cArray(rom, 'int32_t', `${p}_bias`, layer.bias),
+    cArray(rom, bias16 ? 'int16_t' : 'int32_t', `${p}_bias`, layer.bias),
     cArray(rom, 'int32_t', `${p}_multiplier`, layer.multiplier),
     cArray(rom, 'int8_t', `${p}_shift`, layer.shift),
     `${rom} murmur_quant_params ${p}_quant = {${-layer.input.zeroPoint}, ${layer.output.zeroPoint}, ` +
-      `${layer.activationMin}, ${layer.activationMax}, ${p}_bias, ${p}_multiplier, ${p}_shift};`,
+      `${layer.activationMin}, ${layer.activationMax}, ${bias16 ? '0' : `${p}_bias`}, ${p}_multiplier, ${p}_shift, ` +
+      `${bias16 ? `${p}_bias` : '0'}, ${perTensor}};`,
   );
   return { arrays, filter };
 }

@@ -1,4 +1,5 @@
 import { createRng } from '@murmur/core';
+import type { FineTuneData } from './finetune';
 import {
   buildMlp,
   evaluateClassifier,
@@ -27,6 +28,13 @@ export interface AppModelSettings {
   seed: number;
   /** Class names in output order (default: the sorted labels found in the data). */
   classes?: string[];
+  /**
+   * Epochs of fine-tuning per compression step (structured pruning, gradual pruning, clustering,
+   * binarization, QAT): fixed, never chosen on held-out rows. Default: a third of `epochs`, at least 5.
+   */
+  fineTuneEpochs?: number;
+  /** Learning rate of that fine-tuning (default: `learningRate`). */
+  fineTuneLearningRate?: number;
 }
 
 export const defaultModelSettings: AppModelSettings = {
@@ -38,6 +46,14 @@ export const defaultModelSettings: AppModelSettings = {
   validationFraction: 0.25,
   seed: 1,
 };
+
+/** Fine-tuning epochs and learning rate of an app's compression steps (see AppModelSettings). */
+export function fineTuneSettings(s: AppModelSettings): { epochs: number; learningRate: number } {
+  return {
+    epochs: s.fineTuneEpochs ?? Math.max(5, Math.round(s.epochs / 3)),
+    learningRate: s.fineTuneLearningRate ?? s.learningRate,
+  };
+}
 
 /** An app's model as this package trains it: the app's name and its settings. */
 export interface AppModelSpec {
@@ -118,6 +134,24 @@ export async function trainAppModel(
     validation,
     result,
     report: evaluateClassifier(result.model, validation.x, validation.y, rows.classes.length),
+  };
+}
+
+/** The fine-tuning data of an app's compression recipes on `rows` (its settings' epochs, rate and seed). */
+export function appFineTuneData(
+  app: AppModelSpec,
+  rows: AppRows,
+  opts: { quiet?: boolean } = {},
+): FineTuneData {
+  return {
+    x: rows.x,
+    y: rows.y,
+    groups: rows.groups,
+    classes: rows.classes.length,
+    seed: app.settings.seed,
+    batchSize: app.settings.batchSize,
+    ...fineTuneSettings(app.settings),
+    quiet: opts.quiet,
   };
 }
 

@@ -1,6 +1,5 @@
 import { MurmurError } from '@murmur/core';
 import { loadBoards, type Board } from '@murmur/boards';
-import type { RecipeResult } from './recipes';
 
 /** What the rest of the firmware takes from the board before the model gets any memory. */
 export interface FirmwareFootprint {
@@ -30,38 +29,148 @@ export function memoryBudget(board: Board, footprint: FirmwareFootprint, margin 
   };
 }
 
-/** Recipes not beaten by a smaller-or-equal one: ascending bytes, strictly rising accuracy. */
-export function paretoFront(results: readonly RecipeResult[]): RecipeResult[] {
-  const sorted = [...results].sort((a, b) => a.weightBytes - b.weightBytes || b.accuracy - a.accuracy);
-  const front: RecipeResult[] = [];
-  for (const r of sorted) if (!front.length || r.accuracy > front[front.length - 1]!.accuracy) front.push(r);
-  return front;
-}
-
-export const fits = (r: RecipeResult, b: MemoryBudget): boolean =>
-  r.weightBytes <= b.flash && r.activationBytes <= b.ram;
-
-export interface BudgetChoice {
-  chosen: RecipeResult;
-  pareto: RecipeResult[];
-  fitting: RecipeResult[];
-  budget: MemoryBudget;
+/**
+ * A cross-validated estimate of a candidate model: pooled over the held-out predictions of every fold
+ * (folds by subject or recording), with 95 % intervals; `dropPp` is the float model's accuracy minus the
+ * candidate's on the same rows, each fold's candidate made from that fold's float model.
+ */
+export interface CvEstimate {
+  /** Scheme name and number of folds, e.g. `subjects` and 5. */
+  scheme: string;
+  folds: number;
+  /** Held-out windows and the groups (subjects, recordings) they come from. */
+  windows: number;
+  groups: number;
+  accuracy: number;
+  macroF1: number;
+  floatAccuracy: number;
+  floatMacroF1: number;
+  /** 100 · (float accuracy − accuracy), percentage points (negative: better than float). */
+  dropPp: number;
+  /** 95 % intervals: of the accuracy, macro-F1 and drop (pp), by `method`. */
+  accuracyCi: [number, number];
+  macroF1Ci: [number, number];
+  dropCi: [number, number];
+  /** How the intervals were computed, e.g. `subject bootstrap, 2000 resamples, seed 1`. */
+  method: string;
 }
 
 /**
- * The most accurate recipe that fits the budget (ties: fewer bytes). When none fits, throws a MurmurError
- * saying by how many bytes the smallest recipe misses and which boards it would fit.
+ * What the budget solver compares: any model that could be flashed (a compression recipe of the MLP, a
+ * tree ensemble, ...) with its exact flash and RAM and an accuracy estimate against the float reference.
  */
-export function chooseRecipe(
-  results: readonly RecipeResult[],
+export interface BudgetCandidate {
+  /** Its name, e.g. `int8` or `structured50+prune50+cluster8`. */
+  recipe: string;
+  /** Flash of its constant data (bytes). */
+  weightBytes: number;
+  /** RAM of its activations (bytes). */
+  activationBytes: number;
+  /** Accuracy on held-out rows of a single split (NaN when none): shown, never chosen by when `cv` is there. */
+  accuracy: number;
+  /** Drop against the float model on those rows (pp). */
+  dropPp: number;
+  /** The cross-validated estimate the budget solver chooses by. */
+  cv?: CvEstimate;
+}
+
+/** The drop the solver judges a candidate by: cross-validated when known, else the single split's. */
+export const selectionDropPp = (r: BudgetCandidate): number => r.cv?.dropPp ?? r.dropPp;
+
+/** The accuracy the solver ranks a candidate by: cross-validated when known, else the single split's. */
+export const selectionAccuracy = (r: BudgetCandidate): number => r.cv?.accuracy ?? r.accuracy;
+
+/** Candidates not beaten by a smaller-or-equal one: ascending bytes, strictly rising accuracy. */
+export function paretoFront<T extends BudgetCandidate>(results: readonly T[]): T[] {
+  const score = (r: T): number => (Number.isNaN(selectionAccuracy(r)) ? -Infinity : selectionAccuracy(r));
+  const sorted = [...results].sort((a, b) => a.weightBytes - b.weightBytes || score(b) - score(a));
+  const front: T[] = [];
+  for (const r of sorted) if (!front.length || score(r) > score(front[front.length - 1]!)) front.push(r);
+  return front;
+}
+
+export const fits = (r: BudgetCandidate, b: MemoryBudget): boolean =>
+  r.weightBytes <= b.flash && r.activationBytes <= b.ram;
+
+export interface BudgetChoice<T extends BudgetCandidate = BudgetCandidate> {
+  chosen: T;
+  pareto: T[];
+  fitting: T[];
+  budget: MemoryBudget;
+  /** The tolerance the choice was made with (pp). */
+  maxDropPp: number;
+  /** False when no fitting candidate is within the tolerance (the chosen one then drops least). */
+  withinTolerance: boolean;
+  /** Fitting candidates smaller than the chosen one (all outside the tolerance), smallest first. */
+  smallerRejected: T[];
+  /** One sentence: what was chosen and why. */
+  reason: string;
+}
+
+/** Ascending bytes; on equal bytes the smaller drop, then the smaller RAM, then the name. */
+export function bySize(a: BudgetCandidate, b: BudgetCandidate): number {
+  const da = dropKey(a);
+  const db = dropKey(b);
+  return (
+    a.weightBytes - b.weightBytes ||
+    da - db ||
+    a.activationBytes - b.activationBytes ||
+    (a.recipe < b.recipe ? -1 : a.recipe > b.recipe ? 1 : 0)
+  );
+}
+
+const dropKey = (r: BudgetCandidate): number =>
+  Number.isNaN(selectionDropPp(r)) ? Infinity : selectionDropPp(r);
+
+const signedPp = (v: number): string => `${v > 0 ? '+' : v < 0 ? '−' : '±'}${Math.abs(v).toFixed(1)}`;
+
+/** A candidate's drop as text: `+0.4 pp (95 % CI −0.8 to +1.6; 5 folds by subjects, 1020 windows of 28 subjects)`. */
+export function describeDrop(r: BudgetCandidate): string {
+  const cv = r.cv;
+  if (!cv)
+    return Number.isNaN(r.dropPp) ? 'no accuracy estimate' : `${signedPp(r.dropPp)} pp on one held-out split`;
+  return (
+    `${signedPp(cv.dropPp)} pp (95 % CI ${signedPp(cv.dropCi[0])} to ${signedPp(cv.dropCi[1])}; ` +
+    `${cv.folds} folds by ${cv.scheme}, ${cv.windows} windows of ${cv.groups} subjects)`
+  );
+}
+
+/**
+ * The budget solver: of the candidates that fit the budget, the SMALLEST (fewest weight bytes) whose
+ * accuracy drop against the float model — cross-validated where `cv` is attached — is at most `maxDropPp`;
+ * ties on bytes go to the smaller drop, then the smaller RAM, then the name. When no fitting candidate is
+ * within the tolerance, the one that drops least (ties: fewer bytes), and `withinTolerance` is false.
+ * When none fits, throws a MurmurError saying by how many bytes the smallest misses and which boards it
+ * would fit.
+ */
+export function chooseRecipe<T extends BudgetCandidate>(
+  results: readonly T[],
   budget: MemoryBudget,
-  boards: Board[] = loadBoards(),
-): BudgetChoice {
+  opts: { maxDropPp: number; boards?: Board[] },
+): BudgetChoice<T> {
   const pareto = paretoFront(results);
-  const fitting = results.filter((r) => fits(r, budget));
+  const fitting = results.filter((r) => fits(r, budget)).sort(bySize);
   if (fitting.length) {
-    const chosen = [...fitting].sort((a, b) => b.accuracy - a.accuracy || a.weightBytes - b.weightBytes)[0]!;
-    return { chosen, pareto, fitting, budget };
+    const within = fitting.filter((r) => dropKey(r) <= opts.maxDropPp);
+    const chosen = within[0] ?? [...fitting].sort((a, b) => dropKey(a) - dropKey(b) || bySize(a, b))[0]!;
+    const smallerRejected = fitting.filter((r) => bySize(r, chosen) < 0);
+    const size = `${chosen.weightBytes} B of ${budget.flash} B flash, ${chosen.activationBytes} B of ${budget.ram} B RAM`;
+    const reason = within.length
+      ? `${chosen.recipe}: the smallest model that fits (${size}) whose accuracy drop against float, ${describeDrop(chosen)}, is within ${opts.maxDropPp} pp` +
+        (smallerRejected.length
+          ? `; smaller: ${smallerRejected.map((r) => `${r.recipe} (${r.weightBytes} B) ${describeDrop(r)}`).join('; ')}`
+          : '')
+      : `${chosen.recipe}: no model that fits is within ${opts.maxDropPp} pp of float; this one drops least, ${describeDrop(chosen)} (${size})`;
+    return {
+      chosen,
+      pareto,
+      fitting,
+      budget,
+      maxDropPp: opts.maxDropPp,
+      withinTolerance: within.length > 0,
+      smallerRejected,
+      reason,
+    };
   }
   const smallest = [...results].sort(
     (a, b) => a.weightBytes + a.activationBytes - (b.weightBytes + b.activationBytes),
@@ -75,7 +184,7 @@ export function chooseRecipe(
     over.push(
       `${smallest.activationBytes - budget.ram} B of RAM (needs ${smallest.activationBytes} B, ${budget.ram} B left)`,
     );
-  const larger = boards
+  const larger = (opts.boards ?? loadBoards())
     .filter((b) => fits(smallest, memoryBudget(b, budget.footprint, budget.margin)))
     .sort((a, b) => a.memory.flash.size - b.memory.flash.size)
     .slice(0, 3)

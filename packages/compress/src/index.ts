@@ -1,10 +1,19 @@
-export { calibrate, toSparse, quantizeModel, type WeightEncoding } from './quantize';
+export {
+  calibrate,
+  toSparse,
+  quantizeModel,
+  choosePerTensor,
+  defaultPerTensorRule,
+  type PerTensorRule,
+  type WeightEncoding,
+} from './quantize';
 export {
   floatWeightBytes,
   floatAccuracy,
   runRecipe,
   runRecipes,
   defaultRecipes,
+  evaluateCompressed,
   type Recipe,
   type RecipeResult,
 } from './recipes';
@@ -13,6 +22,12 @@ export {
   paretoFront,
   chooseRecipe,
   fits,
+  bySize,
+  describeDrop,
+  selectionDropPp,
+  selectionAccuracy,
+  type BudgetCandidate,
+  type CvEstimate,
   type FirmwareFootprint,
   type MemoryBudget,
   type BudgetChoice,
@@ -22,6 +37,8 @@ export {
   selectGroups,
   trainAppModel,
   fitAppModel,
+  appFineTuneData,
+  fineTuneSettings,
   defaultModelSettings,
   type AppModelSettings,
   type AppModelSpec,

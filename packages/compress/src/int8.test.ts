@@ -29,6 +29,7 @@ import {
   activationQuantFromRange,
   calibrate,
   dequantizeWeights,
+  choosePerTensor,
   encodeWeights,
   quantizeModel,
 } from './quantize';
@@ -54,7 +55,7 @@ describe('quantization', () => {
       ['int8', 127],
       ['int4', 7],
     ] as const) {
-      const t = encodeWeights(w, rows, cols, enc);
+      const t = encodeWeights(w, rows, cols, enc, true, false);
       const back = dequantizeWeights(t);
       for (let r = 0; r < rows; r++) {
         for (let c = 0; c < cols; c++) {
@@ -68,6 +69,80 @@ describe('quantization', () => {
         );
       }
     }
+  });
+  it('quantizes a layer per tensor unless per-channel scales gain something', () => {
+    const rng = createRng(2);
+    const rows = 8;
+    const cols = 20;
+    // Rows of similar magnitude: one scale loses almost nothing.
+    const even = Float64Array.from({ length: rows * cols }, () => rng.normal() * 0.3);
+    const a = choosePerTensor(even, rows, cols, 127);
+    expect(a.perTensor).toBe(true);
+    expect(a.sqnrPerTensorDb).toBeGreaterThan(30);
+    const t = encodeWeights(even, rows, cols, 'int8');
+    expect(new Set(t.scales).size).toBe(1);
+    // Rows spread over 3.5 decades: one scale would round the smallest rows to almost nothing.
+    const spread = Float64Array.from(even, (v, i) => v * 10 ** -(Math.floor(i / cols) / 2));
+    const b = choosePerTensor(spread, rows, cols, 127);
+    expect(b.perTensor).toBe(false);
+    expect(b.sqnrPerChannelDb - b.sqnrPerTensorDb).toBeGreaterThan(1);
+    expect(new Set(encodeWeights(spread, rows, cols, 'int8').scales).size).toBe(rows);
+    // int4 has 16 times fewer levels: per-channel where it helps, even for even rows.
+    const c = choosePerTensor(even, rows, cols, 7);
+    expect(c.sqnrPerTensorDb).toBeLessThan(30);
+    // A single row is the same either way.
+    expect(choosePerTensor(even.subarray(0, cols), 1, cols, 7).perTensor).toBe(true);
+    // The rule can be set.
+    expect(choosePerTensor(even, rows, cols, 127, { minSqnrDb: 99, minGainDb: 0 }).perTensor).toBe(false);
+  });
+  it('stores one multiplier and shift for a per-tensor layer and an int16 bias where it fits', () => {
+    const model = buildMlp({ inputs: 30, hidden: [32, 16], classes: 6, seed: 4 });
+    const rng = createRng(4);
+    for (const layer of model.layers) {
+      const bias = (layer.tensors as Record<string, { data: Float32Array } | undefined>).bias;
+      if (bias) bias.data.forEach((_, i) => (bias.data[i] = 0.2 * rng.normal()));
+    }
+    const samples = Array.from({ length: 64 }, () => Float32Array.from({ length: 30 }, () => rng.normal()));
+    const acts = calibrate(model, samples);
+    const narrow = quantizeModel(model, acts, { allowSparse: false });
+    const wide = quantizeModel(model, acts, { allowSparse: false, perTensor: false, narrowBias: false });
+    const layers = narrow.layers.filter((l): l is QuantizedWeightLayer => 'weights' in l);
+    for (const l of layers) {
+      expect(l.multiplier).toHaveLength(1);
+      expect(l.shift).toHaveLength(1);
+      expect(l.bias).toBeInstanceOf(Int16Array);
+    }
+    // 30·32 + 32·16 + 16·6 int8 weights; int16 biases; 5 bytes of multiplier and shift per layer.
+    const weights = 30 * 32 + 32 * 16 + 16 * 6;
+    expect(modelWeightBytes(narrow)).toBe(weights + 2 * (32 + 16 + 6) + 3 * 5);
+    expect(modelWeightBytes(wide)).toBe(weights + 9 * (32 + 16 + 6));
+    const floatBytes = 4 * (weights + 32 + 16 + 6);
+    expect(floatBytes / modelWeightBytes(narrow)).toBeGreaterThanOrEqual(3.7);
+    // The same logits either way but for the scales' rounding: both track float.
+    for (const x of samples.slice(0, 8)) {
+      const f = argmax(runFloat(model, x));
+      expect(argmaxInt8(runInt8(narrow, quantizeInput(x, narrow.input))).index).toBe(f);
+    }
+    // A bias beyond 16 bits at its scale stays int32; the JSON form keeps either.
+    const big = structuredClone(model);
+    (big.layers[0]!.tensors as { bias: { data: Float32Array } }).bias.data[0] = 500;
+    const b = quantizeModel(big, calibrate(big, samples));
+    expect((b.layers[0] as QuantizedWeightLayer).bias).toBeInstanceOf(Int32Array);
+    const back = compressedFromJson(compressedToJson(narrow));
+    expect((back.layers[0] as QuantizedWeightLayer).bias).toBeInstanceOf(Int16Array);
+    expect(back.version).toBe(2);
+  });
+  it('reads version 1 models (int32 bias, a multiplier per row) and refuses inconsistent arrays', () => {
+    const model = buildMlp({ inputs: 4, hidden: [3], classes: 2, seed: 1 });
+    const samples = [Float32Array.from([1, 2, 3, 4]), Float32Array.from([-1, 0, 1, 2])];
+    const v1 = quantizeModel(model, calibrate(model, samples), { perTensor: false, narrowBias: false });
+    const json = compressedToJson({ ...v1, version: 1 as 2 });
+    expect(compressedFromJson(json).version).toBe(2);
+    const bad = structuredClone(v1);
+    (bad.layers[0] as QuantizedWeightLayer).shift = new Int8Array(2);
+    expect(() => compressedFromJson(compressedToJson(bad))).toThrow(
+      /bias, multiplier and shift must have 3 values/,
+    );
   });
   it('packs int4 two per byte, low nibble first', () => {
     const packed = packBits([1, -1, 7, -7, 3], 4);
@@ -154,9 +229,9 @@ describe('int8 interpreter vs float', () => {
       const back = compressedFromJson(compressedToJson(q));
       const x = randomInputs(model, 1, 12)[0]!;
       expect(runInt8(back, quantizeInput(x, back.input))).toEqual(runInt8(q, quantizeInput(x, q.input)));
-      expect((back.layers.find((l) => l.op === 'dense') as QuantizedWeightLayer).bias).toBeInstanceOf(
-        Int32Array,
-      );
+      const dense = (m: typeof q) => m.layers.find((l) => l.op === 'dense') as QuantizedWeightLayer;
+      expect(dense(back).bias.constructor).toBe(dense(q).bias.constructor);
+      expect([...dense(back).bias]).toEqual([...dense(q).bias]);
     });
   }
   it('standardizes raw inputs like the float model before quantizing', () => {

@@ -58,15 +58,23 @@ export function maskProjection(masks: Map<number, Uint8Array>): (params: TfParam
 export interface UnstructuredPruneOptions {
   /** Final fraction of zero weights per prunable layer, e.g. 0.75. */
   sparsity: number;
-  /** Pruning steps of the polynomial schedule (one fine-tune epoch each; default 4). */
+  /**
+   * Pruning steps of the polynomial schedule, one fine-tune epoch each (default: half the fine-tune
+   * epochs, at least 4).
+   */
   steps?: number;
-  /** Extra fine-tune epochs at the final sparsity (default: the fine-tune epochs, 5). */
+  /** Fine-tune epochs at the final sparsity after the last step (default: the fine-tune epochs, 5). */
   finalEpochs?: number;
 }
 
+/** Pruning steps of gradual magnitude pruning with `epochs` fine-tune epochs: half of them, at least 4. */
+export const pruneSteps = (epochs: number): number => Math.max(4, Math.round(epochs / 2));
+
 /**
- * Unstructured magnitude pruning with a polynomial schedule: at step t every prunable kernel is masked to
- * sparsity s_t and fine-tuned for an epoch with the mask re-applied after every optimizer step.
+ * Gradual magnitude pruning (Zhu & Gupta 2017): the sparsity rises along the polynomial (cubic) schedule
+ * s_t = s_final · (1 - (1 - t/T)^3) over T steps of one fine-tune epoch each — every prunable kernel masked
+ * to its s_t smallest magnitudes, the mask re-applied after every optimizer step — then the model is
+ * fine-tuned at the final sparsity with the mask fixed.
  */
 export async function pruneUnstructured(
   model: ModelIR,
@@ -76,7 +84,7 @@ export async function pruneUnstructured(
   if (!(opts.sparsity >= 0 && opts.sparsity < 1))
     throw new MurmurError(`sparsity must be in [0, 1): ${opts.sparsity}`, { field: 'sparsity' });
   let current = cloneModel(model);
-  const steps = opts.steps ?? 4;
+  const steps = opts.steps ?? pruneSteps(data.epochs ?? 5);
   let masks = new Map<number, Uint8Array>();
   const applyMasks = (m: ModelIR, s: number): void => {
     masks = new Map();

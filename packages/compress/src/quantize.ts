@@ -17,8 +17,9 @@ import {
 } from '@murmur/kernels';
 
 /**
- * Post-training quantization to the TFLite int8 spec: per-row symmetric weights, asymmetric activations
- * calibrated on a representative set, int32 bias, Q31 multiplier + shift per output channel.
+ * Post-training quantization to the TFLite int8 spec: symmetric weights (per tensor, or per output channel
+ * where that gains something), asymmetric activations calibrated on a representative set, int32 bias
+ * (stored as int16 where it fits), Q31 multiplier + shift per output channel or per tensor.
  */
 
 export interface CalibrationOptions {
@@ -151,6 +152,73 @@ export function quantizeRows(
   return { q, scales };
 }
 
+/** Symmetric per-tensor quantization: one scale = max|w| / qmax for every row (stored once per row). */
+export function quantizeTensor(
+  w: Float64Array,
+  rows: number,
+  cols: number,
+  qmax: number,
+): { q: Int8Array; scales: Float32Array } {
+  let m = 0;
+  for (const v of w) m = Math.max(m, Math.abs(v));
+  const s = m > 0 ? Math.fround(m / qmax) : 1;
+  const q = Int8Array.from(w, (v) => Math.max(-qmax, Math.min(qmax, roundHalfAway(v / s))));
+  return { q, scales: new Float32Array(rows).fill(s) };
+}
+
+/**
+ * Signal-to-quantization-noise ratio (dB) of the worst row of weights `w` against their quantized values
+ * `q · scales[r]` (rows of zeros left out): a per-tensor scale set by the largest row can crush a row of
+ * small weights, and that neuron's output, while the layer's total error stays small.
+ */
+export function weightSqnrDb(
+  w: Float64Array,
+  rows: number,
+  cols: number,
+  quantized: { q: Int8Array; scales: Float32Array },
+): number {
+  let worst = Infinity;
+  for (let r = 0; r < rows; r++) {
+    let signal = 0;
+    let noise = 0;
+    for (let c = 0; c < cols; c++) {
+      const v = w[r * cols + c]!;
+      signal += v * v;
+      noise += (v - quantized.q[r * cols + c]! * quantized.scales[r]!) ** 2;
+    }
+    if (signal === 0) continue;
+    worst = Math.min(worst, noise === 0 ? Infinity : 10 * Math.log10(signal / noise));
+  }
+  return worst;
+}
+
+/**
+ * Per-tensor or per-channel scales for a layer: per-channel costs a multiplier and a shift per output row
+ * (5 bytes), so a layer gets it only where it gains something. A layer stays per-tensor when the SQNR of
+ * its worst row (weightSqnrDb) is at least `minSqnrDb` per tensor (the weights' quantization noise is then
+ * below the int8 activations' own, about 40 dB at best) or per-channel scales raise it by less than
+ * `minGainDb`.
+ */
+export interface PerTensorRule {
+  minSqnrDb: number;
+  minGainDb: number;
+}
+
+export const defaultPerTensorRule: PerTensorRule = { minSqnrDb: 30, minGainDb: 1 };
+
+export function choosePerTensor(
+  w: Float64Array,
+  rows: number,
+  cols: number,
+  qmax: number,
+  rule: PerTensorRule = defaultPerTensorRule,
+): { perTensor: boolean; sqnrPerTensorDb: number; sqnrPerChannelDb: number } {
+  const tensor = weightSqnrDb(w, rows, cols, quantizeTensor(w, rows, cols, qmax));
+  const channel = weightSqnrDb(w, rows, cols, quantizeRows(w, rows, cols, qmax));
+  const perTensor = rows === 1 || tensor >= rule.minSqnrDb || !(channel - tensor >= rule.minGainDb);
+  return { perTensor, sqnrPerTensorDb: tensor, sqnrPerChannelDb: channel };
+}
+
 /** Compressed-rows form of int8 weights (see ir.ts). */
 export function toSparse(q: Int8Array, rows: number, cols: number, scales: Float32Array): SparseWeights {
   const rowStart = new Uint16Array(rows + 1);
@@ -170,24 +238,35 @@ export function toSparse(q: Int8Array, rows: number, cols: number, scales: Float
   return { format: 'sparse', rows, cols, scales, rowStart, colIndex, values: Int8Array.from(values) };
 }
 
-/** Encodes one layer's float weights in the requested format. */
+/**
+ * Encodes one layer's float weights in the requested format. int8 and int4 weights are quantized per
+ * tensor or per channel by `perTensor` ('auto': choosePerTensor's rule).
+ */
 export function encodeWeights(
   w: Float64Array,
   rows: number,
   cols: number,
   encoding: WeightEncoding,
   allowSparse = true,
+  perTensor: boolean | 'auto' | PerTensorRule = 'auto',
 ): CompressedWeights {
+  const scaled = (qmax: number): { q: Int8Array; scales: Float32Array } => {
+    const tensor =
+      typeof perTensor === 'boolean'
+        ? perTensor
+        : choosePerTensor(w, rows, cols, qmax, perTensor === 'auto' ? undefined : perTensor).perTensor;
+    return tensor ? quantizeTensor(w, rows, cols, qmax) : quantizeRows(w, rows, cols, qmax);
+  };
   switch (encoding) {
     case 'int8': {
-      const { q, scales } = quantizeRows(w, rows, cols, 127);
+      const { q, scales } = scaled(127);
       const dense: CompressedWeights = { format: 'int8', rows, cols, scales, data: q };
       if (!allowSparse || rows * cols > 0xffff * 4) return dense;
       const sparse = toSparse(q, rows, cols, scales);
       return weightTensorBytes(sparse) < weightTensorBytes(dense) ? sparse : dense;
     }
     case 'int4': {
-      const { q, scales } = quantizeRows(w, rows, cols, 7);
+      const { q, scales } = scaled(7);
       return { format: 'int4-packed', rows, cols, scales, data: packBits(q, 4) };
     }
     case 'binary': {
@@ -248,6 +327,13 @@ export interface QuantizeOptions {
   encodings?: WeightEncoding[];
   /** Store int8 layers sparse where that is smaller (default true). */
   allowSparse?: boolean;
+  /**
+   * int8 and int4 scales per tensor or per channel: 'auto' (default) per layer by choosePerTensor's rule,
+   * or a rule of its own, or true / false for every layer.
+   */
+  perTensor?: boolean | 'auto' | PerTensorRule;
+  /** Store a layer's bias as int16 when every value fits (default true; false: always int32). */
+  narrowBias?: boolean;
   recipe?: string;
 }
 
@@ -273,10 +359,20 @@ export function quantizeModel(
     const encoding = opts.encodings?.[weightIndex] ?? 'int8';
     weightIndex++;
     const { rows, cols, w, bias } = weightMatrix(layer);
-    const weights = encodeWeights(w, rows, cols, encoding, opts.allowSparse ?? true);
+    const weights = encodeWeights(
+      w,
+      rows,
+      cols,
+      encoding,
+      opts.allowSparse ?? true,
+      opts.perTensor ?? 'auto',
+    );
     const qBias = new Int32Array(rows);
-    const multiplier = new Int32Array(rows);
-    const shift = new Int8Array(rows);
+    // One multiplier and shift for the layer when every row has the same weight scale (the multiplier
+    // depends on nothing else), else one per row.
+    const shared = weights.scales.every((s) => s === weights.scales[0]);
+    const multiplier = new Int32Array(shared ? 1 : rows);
+    const shift = new Int8Array(shared ? 1 : rows);
     let maxBias = 0;
     for (let r = 0; r < rows; r++) {
       const accScale = input.scale * weights.scales[r]!;
@@ -288,10 +384,12 @@ export function quantizeModel(
       }
       qBias[r] = b;
       maxBias = Math.max(maxBias, Math.abs(b));
+      if (shared && r > 0) continue;
       const m = quantizeMultiplier(accScale / output.scale);
       multiplier[r] = m.multiplier;
       shift[r] = m.shift;
     }
+    const narrow = (opts.narrowBias ?? true) && maxBias <= 32767;
     if (cols * 255 * maxAbsWeight(weights) + maxBias > INT32_MAX) {
       throw new MurmurError(`int32 accumulator could overflow (${cols} inputs)`, { field: `layers[${i}]` });
     }
@@ -302,7 +400,7 @@ export function quantizeModel(
       input,
       output,
       weights,
-      bias: qBias,
+      bias: narrow ? Int16Array.from(qBias) : qBias,
       multiplier,
       shift,
       activationMin: relu ? Math.max(-128, output.zeroPoint) : -128,

@@ -1,4 +1,5 @@
-import { MurmurError } from '@murmur/core';
+import { createRng, MurmurError } from '@murmur/core';
+import type { BudgetCandidate } from './budget';
 import {
   argmax,
   classificationReport,
@@ -27,7 +28,8 @@ import { calibrate, quantizeModel, type CalibrationOptions, type WeightEncoding 
  * measured by the int8 interpreter on validation rows.
  */
 export type RecipeStep =
-  | { kind: 'prune'; sparsity: number }
+  /** Gradual magnitude pruning to `sparsity` (polynomial schedule over `steps` epochs, then fine-tuning). */
+  | { kind: 'prune'; sparsity: number; steps?: number }
   | { kind: 'structured'; fraction: number }
   | { kind: 'cluster'; k: number }
   | { kind: 'binarize' }
@@ -39,6 +41,9 @@ export interface Recipe {
   /** int8 everywhere, int4 everywhere, or int4/int8 per layer by measured sensitivity. */
   weights: 'int8' | 'int4' | 'mixed';
 }
+
+/** Structured pruning fine-tunes this many times the fine-tune epochs (a smaller network retrains). */
+export const STRUCTURED_EPOCHS_FACTOR = 2;
 
 /** The candidate recipes the budget solver evaluates, from plain int8 to the strongest combination. */
 export const defaultRecipes: Recipe[] = [
@@ -54,6 +59,14 @@ export const defaultRecipes: Recipe[] = [
     name: 'prune50+cluster16',
     steps: [
       { kind: 'prune', sparsity: 0.5 },
+      { kind: 'cluster', k: 16 },
+    ],
+    weights: 'int8',
+  },
+  {
+    name: 'structured50+cluster16',
+    steps: [
+      { kind: 'structured', fraction: 0.5 },
       { kind: 'cluster', k: 16 },
     ],
     weights: 'int8',
@@ -112,7 +125,7 @@ export interface MixedPrecisionResult {
 
 /**
  * Mixed precision by measured sensitivity: each weight layer alone is quantized to int4 (others int8) and
- * the validation accuracy drop recorded. Layers then go to int4 from least to most sensitive: with
+ * the accuracy drop on `val` recorded (runRecipe gives it training rows, so no held-out row is looked at). Layers then go to int4 from least to most sensitive: with
  * `budgetBytes`, until the weights fit; without, every layer whose drop is at most `tolerancePp`.
  */
 export function chooseMixedPrecision(
@@ -145,7 +158,12 @@ export function chooseMixedPrecision(
   return { int4Layers: [...chosen].sort((a, b) => a - b), sensitivity };
 }
 
-export interface RecipeResult {
+/**
+ * One recipe applied to a float model: its exact bytes, and its accuracy on the held-out rows it was given
+ * (NaN without any). The budget solver (chooseRecipe) chooses by `cv`, the cross-validated estimate, when
+ * the caller attached one.
+ */
+export interface RecipeResult extends BudgetCandidate {
   recipe: string;
   /** Weight formats used, e.g. `sparse,int8,int8`. */
   formats: string;
@@ -153,9 +171,10 @@ export interface RecipeResult {
   /** float32 weight bytes divided by weightBytes. */
   ratio: number;
   activationBytes: number;
+  /** On the held-out rows given to runRecipe (NaN without). */
   accuracy: number;
   macroF1: number;
-  /** Accuracy drop versus the float model, percentage points (negative = better). */
+  /** Accuracy drop versus the float model on those rows, percentage points (negative = better). */
   dropPp: number;
   seconds: number;
   compressed: CompressedModel;
@@ -164,10 +183,10 @@ export interface RecipeResult {
 export interface RecipeRunOptions {
   /** The trained float model. */
   model: ModelIR;
-  /** Training rows for fine-tuning and calibration. */
+  /** Training rows for fine-tuning, calibration and mixed precision's layer choice. */
   train: FineTuneData;
-  /** Held-out rows (validation subjects) for accuracy. */
-  validation: Validation;
+  /** Held-out rows (validation subjects) whose accuracy the result reports; nothing is chosen on them. */
+  validation?: Validation;
   calibration?: CalibrationOptions;
   /** Rows used for calibration (default: the first 512 training rows). */
   calibrationRows?: number;
@@ -189,6 +208,17 @@ export function floatAccuracy(model: ModelIR, val: Validation, classes: number):
   ).accuracy;
 }
 
+/** Up to `n` row indices of `length`, a seeded sample in ascending order (all of them when n ≥ length). */
+function sampleIndices(length: number, n: number, seed: number): number[] {
+  const all = Array.from({ length }, (_, i) => i);
+  if (length <= n) return all;
+  return createRng(seed)
+    .fork('mixed-precision sample')
+    .shuffle(all)
+    .slice(0, n)
+    .sort((a, b) => a - b);
+}
+
 /** Runs one recipe on the trained float model. */
 export async function runRecipe(recipe: Recipe, opts: RecipeRunOptions): Promise<RecipeResult> {
   const start = performance.now();
@@ -199,10 +229,16 @@ export async function runRecipe(recipe: Recipe, opts: RecipeRunOptions): Promise
   let int4Layers = new Set<number>();
   const calibrationRows = train.x.slice(0, opts.calibrationRows ?? 512);
   if (recipe.weights === 'mixed') {
+    // Sensitivity on the training rows (a seeded sample of 512): the layer choice sees no held-out row.
+    const sample = sampleIndices(train.x.length, 512, train.seed);
     int4Layers = new Set(
-      chooseMixedPrecision(model, calibrationRows, validation, train.classes, {
-        budgetBytes: opts.mixedBudgetBytes,
-      }).int4Layers,
+      chooseMixedPrecision(
+        model,
+        calibrationRows,
+        { x: sample.map((i) => train.x[i]!), y: sample.map((i) => train.y[i]!) },
+        train.classes,
+        { budgetBytes: opts.mixedBudgetBytes },
+      ).int4Layers,
     );
   }
   if (recipe.weights === 'int4') {
@@ -211,10 +247,12 @@ export async function runRecipe(recipe: Recipe, opts: RecipeRunOptions): Promise
   for (const step of recipe.steps) {
     switch (step.kind) {
       case 'prune':
-        model = await pruneUnstructured(model, train, { sparsity: step.sparsity });
+        model = await pruneUnstructured(model, train, { sparsity: step.sparsity, steps: step.steps });
         break;
       case 'structured':
+        // Removing whole neurons leaves a smaller network to retrain: twice the fine-tune epochs.
         model = await fineTune(pruneStructured(model, step.fraction), train, {
+          epochs: STRUCTURED_EPOCHS_FACTOR * (train.epochs ?? 5),
           label: 'structured fine-tune',
         });
         break;
@@ -238,8 +276,10 @@ export async function runRecipe(recipe: Recipe, opts: RecipeRunOptions): Promise
     encodings: encodingsFor(model, 'int8', clustered, binary, int4Layers),
     recipe: recipe.name,
   });
-  const { accuracy, macroF1 } = evaluateCompressed(compressed, validation, train.classes);
-  const base = floatAccuracy(opts.model, validation, train.classes);
+  const { accuracy, macroF1 } = validation?.x.length
+    ? evaluateCompressed(compressed, validation, train.classes)
+    : { accuracy: NaN, macroF1: NaN };
+  const base = validation?.x.length ? floatAccuracy(opts.model, validation, train.classes) : NaN;
   const weightBytes = modelWeightBytes(compressed);
   return {
     recipe: recipe.name,

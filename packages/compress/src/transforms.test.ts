@@ -13,7 +13,7 @@ import {
   type DenseLayer,
   type ModelIR,
 } from '@murmur/nn';
-import { chooseRecipe, memoryBudget, paretoFront } from './budget';
+import { chooseRecipe, memoryBudget, paretoFront, type BudgetCandidate } from './budget';
 import { clusterWeights, distinctKernelValues } from './cluster';
 import { binarizeHiddenDense } from './fake-quant';
 import type { FineTuneData } from './finetune';
@@ -22,6 +22,7 @@ import {
   kernelSparsity,
   magnitudeMask,
   polynomialSparsity,
+  pruneSteps,
   pruneStructured,
   pruneUnstructured,
 } from './prune';
@@ -71,6 +72,19 @@ describe('magnitude pruning', () => {
     expect(polynomialSparsity(0, 4, 0.8)).toBe(0);
     expect(polynomialSparsity(4, 4, 0.8)).toBeCloseTo(0.8);
     expect(polynomialSparsity(2, 4, 0.8)).toBeCloseTo(0.8 * (1 - 0.125));
+  });
+  it('ramps the sparsity up fast, then slowly (gradual pruning), over half the fine-tune epochs', () => {
+    const steps = pruneSteps(20);
+    expect(steps).toBe(10);
+    expect(pruneSteps(5)).toBe(4);
+    const s = Array.from({ length: steps + 1 }, (_, t) => polynomialSparsity(t, steps, 0.5));
+    const rises = s.slice(1).map((v, t) => v - s[t]!);
+    rises.forEach((r, t) => {
+      expect(r).toBeGreaterThanOrEqual(0);
+      if (t > 0) expect(r).toBeLessThan(rises[t - 1]!);
+    });
+    expect(s[steps]).toBeCloseTo(0.5, 12);
+    expect(polynomialSparsity(steps + 3, steps, 0.5)).toBeCloseTo(0.5, 12);
   });
   it('keeps pruned weights at zero through fine-tuning', async () => {
     const pruned = await pruneUnstructured(base, data, { sparsity: 0.7, steps: 2, finalEpochs: 2 });
@@ -235,28 +249,110 @@ describe('budget solver', () => {
     weightBytes: number,
     accuracy: number,
     activationBytes = 50,
-  ): RecipeResult => ({ recipe, weightBytes, accuracy, activationBytes }) as RecipeResult;
+  ): RecipeResult =>
+    ({ recipe, weightBytes, accuracy, activationBytes, dropPp: 100 * (0.9 - accuracy) }) as RecipeResult;
+  /** A candidate with a cross-validated drop (pp). */
+  const cv = (
+    recipe: string,
+    weightBytes: number,
+    dropPp: number,
+    activationBytes = 50,
+  ): BudgetCandidate => ({
+    recipe,
+    weightBytes,
+    activationBytes,
+    accuracy: NaN,
+    dropPp: NaN,
+    cv: {
+      scheme: 'subjects',
+      folds: 5,
+      windows: 1000,
+      groups: 30,
+      accuracy: 0.9 - dropPp / 100,
+      macroF1: 0.9 - dropPp / 100,
+      floatAccuracy: 0.9,
+      floatMacroF1: 0.9,
+      dropPp,
+      accuracyCi: [0.85, 0.92],
+      macroF1Ci: [0.85, 0.92],
+      dropCi: [dropPp - 1, dropPp + 1],
+      method: 'test',
+    },
+  });
   const results = [
     result('int8', 3000, 0.9),
     result('int4', 1700, 0.88),
     result('binary', 900, 0.8),
     result('bad', 2000, 0.7),
   ];
-  it('returns the Pareto front and the most accurate recipe that fits', () => {
+  const uno = getBoard('simavr-atmega328p');
+  const roomy = memoryBudget(uno, { flash: 20000, ram: 1200 });
+
+  it('returns the Pareto front and the smallest recipe that fits within the tolerance', () => {
     expect(paretoFront(results).map((r) => r.recipe)).toEqual(['binary', 'int4', 'int8']);
-    const uno = getBoard('simavr-atmega328p');
     const budget = memoryBudget(uno, { flash: 27500, ram: 1200 });
     expect(budget.flash).toBe(Math.floor(32768 * 0.9) - 27500);
-    const choice = chooseRecipe(results, budget);
+    const choice = chooseRecipe(results, budget, { maxDropPp: 3 });
     expect(choice.chosen.recipe).toBe('int4');
-    expect(choice.fitting.map((r) => r.recipe).sort()).toEqual(['binary', 'int4']);
+    expect(choice.withinTolerance).toBe(true);
+    expect(choice.fitting.map((r) => r.recipe)).toEqual(['binary', 'int4']);
+    expect(choice.smallerRejected.map((r) => r.recipe)).toEqual(['binary']);
   });
+
+  it('chooses the smallest within the tolerance by the cross-validated drop, not the most accurate', () => {
+    const candidates = [
+      cv('int8', 1700, -0.2),
+      cv('cluster16', 950, 0.6),
+      cv('tiny', 350, 4.1),
+      cv('mid', 700, 1.4),
+    ];
+    const choice = chooseRecipe(candidates, roomy, { maxDropPp: 1 });
+    expect(choice.chosen.recipe).toBe('cluster16');
+    expect(choice.smallerRejected.map((r) => r.recipe)).toEqual(['tiny', 'mid']);
+    expect(choice.reason).toMatch(
+      /^cluster16: the smallest model that fits .* \+0\.6 pp \(95 % CI −0\.4 to \+1\.6/,
+    );
+    expect(chooseRecipe(candidates, roomy, { maxDropPp: 1.5 }).chosen.recipe).toBe('mid');
+    // A single split's luck does not count where a cross-validated estimate exists.
+    const lucky = { ...cv('lucky', 300, 5), dropPp: -3 };
+    expect(chooseRecipe([...candidates, lucky], roomy, { maxDropPp: 1 }).chosen.recipe).toBe('cluster16');
+  });
+
+  it('skips what does not fit, whatever its drop', () => {
+    const tight = memoryBudget(uno, { flash: Math.floor(32768 * 0.9) - 800, ram: 1200 });
+    expect(tight.flash).toBe(800);
+    const candidates = [cv('int8', 1700, -0.2), cv('small', 700, 0.9), cv('ram-hungry', 400, 0, 5000)];
+    const choice = chooseRecipe(candidates, tight, { maxDropPp: 1 });
+    expect(choice.chosen.recipe).toBe('small');
+    expect(choice.fitting.map((r) => r.recipe)).toEqual(['small']);
+  });
+
+  it('breaks ties on bytes by the smaller drop, then the smaller RAM, then the name', () => {
+    const choice = chooseRecipe(
+      [cv('b', 900, 0.8), cv('a', 900, 0.3), cv('c', 900, 0.3, 40), cv('d', 900, 0.3, 40)],
+      roomy,
+      { maxDropPp: 1 },
+    );
+    expect(choice.chosen.recipe).toBe('c');
+    expect(chooseRecipe([cv('y', 900, 0.5), cv('x', 900, 0.5)], roomy, { maxDropPp: 1 }).chosen.recipe).toBe(
+      'x',
+    );
+  });
+
+  it('takes the one that drops least when none is within the tolerance, and says so', () => {
+    const choice = chooseRecipe([cv('int8', 1700, 1.6), cv('small', 700, 3), cv('same', 1800, 1.6)], roomy, {
+      maxDropPp: 1,
+    });
+    expect(choice.chosen.recipe).toBe('int8');
+    expect(choice.withinTolerance).toBe(false);
+    expect(choice.reason).toMatch(/no model that fits is within 1 pp of float/);
+  });
+
   it('fails saying by how many bytes and what would fit', () => {
-    const uno = getBoard('simavr-atmega328p');
     const budget = memoryBudget(uno, { flash: 28900, ram: 1200 });
     let error: unknown;
     try {
-      chooseRecipe(results, budget);
+      chooseRecipe(results, budget, { maxDropPp: 1 });
     } catch (e) {
       error = e;
     }

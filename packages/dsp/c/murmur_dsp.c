@@ -309,7 +309,7 @@ void murmur_autocorr_period_f32(const float *x, uint32_t n, uint32_t min_lag, ui
 }
 
 void murmur_beats_f32(const float *pf, const float *x, uint32_t n, float threshold_k, uint32_t refractory,
-                      uint32_t capacity, float *beats) {
+                      uint32_t capacity, uint32_t interpolate, float *beats) {
   float mean = murmur_mean_f32(pf, n), ss = 0.0f, threshold;
   uint32_t i, j, count = 0;
   for (i = 0; i < n; i++) {
@@ -341,6 +341,17 @@ void murmur_beats_f32(const float *pf, const float *x, uint32_t n, float thresho
     beats[1 + j] = 0.0f;
     beats[1 + capacity + j] = 0.0f;
     beats[1 + 2 * capacity + j] = 0.0f;
+  }
+  if (interpolate) {
+    for (j = 0; j < count; j++) {
+      uint32_t at = (uint32_t)beats[1 + j];
+      float a = pf[at - 1], b = pf[at], c = pf[at + 1];
+      float den = (a - 2.0f * b) + c, delta = 0.0f;
+      if (den < 0.0f) delta = (0.5f * (a - c)) / den;
+      if (delta > 0.5f) delta = 0.5f;
+      if (delta < -0.5f) delta = -0.5f;
+      beats[1 + j] = (float)at + delta;
+    }
   }
 }
 
@@ -398,13 +409,27 @@ void murmur_heart_rate_f32(const float *beats, float rate_hz, float *work, float
   out[0] = (60.0f * rate_hz) / median;
 }
 
-void murmur_peak_frequency_f32(const float *p, uint32_t lo, uint32_t hi, float bin_hz, float first_bin, float scale,
-                               float out[2]) {
+void murmur_peak_frequency_f32(const float *p, uint32_t n, uint32_t lo, uint32_t hi, float bin_hz, float first_bin,
+                               float scale, uint32_t local_max, float out[2]) {
   uint32_t k, best = lo;
+  int found = 0;
   float sum = 0.0f, delta = 0.0f;
   for (k = lo; k <= hi; k++) {
     sum = sum + p[k];
-    if (p[k] > p[best]) best = k;
+    if (local_max) {
+      int peak = (k == 0 || p[k] > p[k - 1]) && (k + 1 >= n || p[k] >= p[k + 1]);
+      if (peak && (!found || p[k] > p[best])) {
+        best = k;
+        found = 1;
+      }
+    } else if (p[k] > p[best]) {
+      best = k;
+    }
+  }
+  if (local_max && !found) {
+    for (k = lo; k <= hi; k++)
+      if (p[k] > p[best]) best = k;
+    sum = 0.0f;
   }
   if (best > lo && best < hi) {
     float a = p[best - 1], b = p[best], c = p[best + 1];
@@ -427,6 +452,22 @@ void murmur_fuse_f32(const float *estimates, uint32_t k, float out[2]) {
   agreement = lo > 0.0f ? 1.0f - (hi - lo) / (hi + lo) : 0.0f;
   out[0] = estimates[0];
   out[1] = estimates[1] * agreement;
+}
+
+void murmur_mix_spectra_f32(const float *const *xs, const float *w, uint32_t k, uint32_t n, uint32_t lo, uint32_t hi,
+                            float wsum, float *y) {
+  float c[MURMUR_MIX_SPECTRA_MAX];
+  uint32_t i, j;
+  for (i = 0; i < k; i++) {
+    float s = 0.0f;
+    for (j = lo; j <= hi; j++) s = s + xs[i][j];
+    c[i] = s > 0.0f ? w[i] / (s * wsum) : 0.0f;
+  }
+  for (j = 0; j < n; j++) {
+    float acc = c[0] * xs[0][j];
+    for (i = 1; i < k; i++) acc = acc + c[i] * xs[i][j];
+    y[j] = acc;
+  }
 }
 
 void murmur_moments_update_f32(float *s, float x) {

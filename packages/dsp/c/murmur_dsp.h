@@ -82,16 +82,21 @@ void murmur_autocorr_period_f32(const float *x, uint32_t n, uint32_t min_lag, ui
                                 float *work, float out[2]);
 /* Pulse detection; beats = [count, index[capacity], intensity[capacity], amplitude[capacity]]. */
 void murmur_beats_f32(const float *pf, const float *x, uint32_t n, float threshold_k, uint32_t refractory,
-                      uint32_t capacity, float *beats);
+                      uint32_t capacity, uint32_t interpolate, float *beats);
 /* Evenly resampled beat series (kind 0 intensity, 1 amplitude, 2 inter-beat interval) at t_j = j * step. */
 void murmur_resp_series_f32(const float *beats, uint32_t capacity, uint32_t kind, float step, float *y, uint32_t n);
 /* Insertion sort, ascending. */
 void murmur_sort_f32(float *x, uint32_t n);
 /* out = [rate per minute from the median inter-beat interval, beat count]; work of capacity floats. */
 void murmur_heart_rate_f32(const float *beats, float rate_hz, float *work, float out[2]);
-/* out = [peak frequency * scale, peak power / power in p[lo..hi]] with parabolic interpolation. */
-void murmur_peak_frequency_f32(const float *p, uint32_t lo, uint32_t hi, float bin_hz, float first_bin, float scale,
-                               float out[2]);
+/* out = [peak frequency * scale, peak power / power in p[lo..hi]] with parabolic interpolation; with local_max the
+ * largest local maximum of p[lo..hi] of the n bins (none: the largest bin, quality 0). */
+void murmur_peak_frequency_f32(const float *p, uint32_t n, uint32_t lo, uint32_t hi, float bin_hz, float first_bin,
+                               float scale, uint32_t local_max, float out[2]);
+/* y = weighted mean of k (<= MURMUR_MIX_SPECTRA_MAX) spectra of n bins, each scaled to unit power in bins lo..hi. */
+#define MURMUR_MIX_SPECTRA_MAX 8u
+void murmur_mix_spectra_f32(const float *const *xs, const float *w, uint32_t k, uint32_t n, uint32_t lo, uint32_t hi,
+                            float wsum, float *y);
 /* Fuses k [value, quality] pairs: the first (primary) value, its quality times the agreement of all values. */
 void murmur_fuse_f32(const float *estimates, uint32_t k, float out[2]);
 

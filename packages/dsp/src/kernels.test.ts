@@ -334,6 +334,61 @@ describe('pulses and respiratory series', () => {
     k.peakFrequencyF32(power(y), 2, 60, 1, 0, 1, out);
     expect(Math.abs(out[0] - 10.3)).toBeLessThan(0.15);
   });
+  it('interpolated beat times are not quantised to the sample period', () => {
+    // 25 Hz, a pulse of 77/min (period 19.48 samples): sample-index beats step by 19 or 20 samples.
+    const rate = 25;
+    const n = 32 * rate;
+    const hz = 77 / 60;
+    const x = Float32Array.from({ length: n }, (_, i) => Math.cos(2 * Math.PI * hz * (i / rate)));
+    const cap = 120;
+    const spread = (interpolate: boolean): number => {
+      const beats = new Float32Array(1 + 3 * cap);
+      k.beatsF32(x, x, 0.3, 8, cap, beats, interpolate);
+      const ibi = Array.from({ length: beats[0] - 1 }, (_, j) => beats[2 + j] - beats[1 + j]);
+      return Math.max(...ibi.map((v) => Math.abs(v - rate / hz)));
+    };
+    expect(spread(false)).toBeGreaterThan(0.4);
+    expect(spread(true)).toBeLessThan(0.05);
+  });
+  it('a local-maximum peak ignores the slope of a stronger component below the range', () => {
+    // Falling from bin 0 (drift) into the range, with a smaller true peak at bin 20.
+    const p = Float32Array.from({ length: 64 }, (_, i) => 100 / (1 + i) + (i === 20 ? 5 : 0));
+    const out = new Float32Array(2);
+    k.peakFrequencyF32(p, 5, 40, 1, 0, 1, out);
+    expect(out[0]).toBe(5);
+    k.peakFrequencyF32(p, 5, 40, 1, 0, 1, out, true);
+    expect(Math.round(out[0])).toBe(20);
+    expect(out[1]).toBeGreaterThan(0);
+    // No local maximum in the range: the largest bin, quality 0.
+    k.peakFrequencyF32(
+      Float32Array.from({ length: 64 }, (_, i) => 64 - i),
+      5,
+      40,
+      1,
+      0,
+      1,
+      out,
+      true,
+    );
+    expect(Array.from(out)).toEqual([5, 0]);
+  });
+  it('mixes spectra scaled to unit power in the range, so mixes chain', () => {
+    const a = Float32Array.from([9, 1, 2, 1, 0]);
+    const b = Float32Array.from([0, 0, 4, 4, 8]);
+    const c = Float32Array.from([1, 3, 1, 0, 0]);
+    const ab = new Float32Array(5);
+    k.mixSpectraF32([a, b], Float32Array.from([1, 1]), 1, 3, 2, ab);
+    expect(ab[1]! + ab[2]! + ab[3]!).toBeCloseTo(1, 6);
+    expect(ab[2]).toBeCloseTo(0.5 * (2 / 4) + 0.5 * (4 / 8), 6);
+    const chained = new Float32Array(5);
+    k.mixSpectraF32([ab, c], Float32Array.from([2, 1]), 1, 3, 3, chained);
+    const once = new Float32Array(5);
+    k.mixSpectraF32([a, b, c], Float32Array.from([1, 1, 1]), 1, 3, 3, once);
+    for (let j = 0; j < 5; j++) expect(chained[j]).toBeCloseTo(once[j]!, 6);
+    // A spectrum with no power in the range adds nothing.
+    k.mixSpectraF32([a, new Float32Array(5)], Float32Array.from([1, 1]), 1, 3, 2, ab);
+    expect(ab[2]).toBeCloseTo(0.5 * (2 / 4), 6);
+  });
   it('sort and fuse', () => {
     const v = Float32Array.from([3, 1, 2, 5, 4]);
     k.sortF32(v, 5);

@@ -419,7 +419,9 @@ export function autocorrFinishF32(
  * Pulse detection on a band-passed PPG `pf` (raw `x` for intensity): local maxima above
  * `thresholdK`·std(pf), at least `refractory` samples apart (the larger of two close peaks wins).
  * Writes beats = [count, index[capacity], intensity[capacity], amplitude[capacity]]; amplitude is the
- * peak minus the lowest pf since the previous beat (or `refractory`·2 samples before the first).
+ * peak minus the lowest pf since the previous beat (or `refractory`·2 samples before the first). With
+ * `interpolate`, each index is refined last to the vertex of the parabola through the peak sample and its
+ * neighbours (within ±0.5 sample), so beat times are not quantised to the sample period.
  */
 export function beatsF32(
   pf: Float32Array,
@@ -428,6 +430,7 @@ export function beatsF32(
   refractory: number,
   capacity: number,
   beats: Float32Array,
+  interpolate = false,
 ): void {
   const n = pf.length;
   const mean = meanF32(pf);
@@ -462,6 +465,21 @@ export function beatsF32(
     beats[1 + j] = 0;
     beats[1 + capacity + j] = 0;
     beats[1 + 2 * capacity + j] = 0;
+  }
+  // Sub-sample beat times: the vertex of the parabola through the peak and its two neighbours.
+  if (interpolate) {
+    for (let j = 0; j < count; j++) {
+      const at = idx(j);
+      const a = pf[at - 1];
+      const b = pf[at];
+      const c = pf[at + 1];
+      const den = f(f(a - f(2 * b)) + c);
+      let delta = 0;
+      if (den < 0) delta = f(f(0.5 * f(a - c)) / den);
+      if (delta > 0.5) delta = 0.5;
+      if (delta < -0.5) delta = -0.5;
+      beats[1 + j] = f(at + delta);
+    }
   }
 }
 
@@ -541,7 +559,10 @@ export function heartRateF32(
 
 /**
  * Spectral peak in p[lo..hi] with parabolic interpolation: out = [frequency · scale, quality] where
- * quality = peak power / total power in the range (0 when empty).
+ * quality = peak power / total power in the range (0 when empty). With `localMax`, the peak is the largest
+ * local maximum of the range (neighbours outside it count), so the slope of a stronger component just
+ * outside the range (slow drift, Mayer waves below the band) is never taken for a peak at the band's edge;
+ * a range without a local maximum gives the largest bin and quality 0.
  */
 export function peakFrequencyF32(
   p: Float32Array,
@@ -551,12 +572,25 @@ export function peakFrequencyF32(
   firstBin: number,
   scale: number,
   out: Float32Array,
+  localMax = false,
 ): void {
   let best = lo;
   let sum = 0;
+  let found = false;
   for (let k = lo; k <= hi; k++) {
     sum = f(sum + p[k]);
-    if (p[k] > p[best]) best = k;
+    if (localMax) {
+      // Only a bin above its lower and not below its upper neighbour (outside the range too) is a peak.
+      const peak = (k === 0 || p[k] > p[k - 1]) && (k + 1 >= p.length || p[k] >= p[k + 1]);
+      if (peak && (!found || p[k] > p[best])) {
+        best = k;
+        found = true;
+      }
+    } else if (p[k] > p[best]) best = k;
+  }
+  if (localMax && !found) {
+    for (let k = lo; k <= hi; k++) if (p[k] > p[best]) best = k;
+    sum = 0;
   }
   let delta = 0;
   if (best > lo && best < hi) {
@@ -587,6 +621,32 @@ export function fuseF32(estimates: Float32Array, k: number, out: Float32Array): 
   const agreement = lo > 0 ? f(1 - f(f(hi - lo) / f(hi + lo))) : 0;
   out[0] = estimates[0];
   out[1] = f(estimates[1] * agreement);
+}
+
+/**
+ * Weighted mean of k spectra, each first scaled to unit power in bins [lo..hi]:
+ * y[j] = Σ_i c_i · x_i[j] with c_i = w_i / (S_i · wsum), S_i = Σ_{lo..hi} x_i (c_i = 0 when S_i is 0).
+ * The result has unit power in the range when every S_i > 0, so mixes chain. y may be x_0.
+ */
+export function mixSpectraF32(
+  xs: readonly Float32Array[],
+  w: Float32Array,
+  lo: number,
+  hi: number,
+  wsum: number,
+  y: Float32Array,
+): void {
+  const c = new Float32Array(xs.length);
+  for (let i = 0; i < xs.length; i++) {
+    let s = 0;
+    for (let j = lo; j <= hi; j++) s = f(s + xs[i][j]);
+    c[i] = s > 0 ? f(w[i] / f(s * wsum)) : 0;
+  }
+  for (let j = 0; j < y.length; j++) {
+    let acc = f(c[0] * xs[0][j]);
+    for (let i = 1; i < xs.length; i++) acc = f(acc + f(c[i] * xs[i][j]));
+    y[j] = acc;
+  }
 }
 
 /** Running statistics of one channel, state = [n, mean, m2, min, max] (Welford). */

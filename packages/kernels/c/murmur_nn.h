@@ -34,9 +34,11 @@
  * inconsistent dimensions. Nothing asserts.
  *
  * Fast paths: with the Arm DSP extension (__ARM_FEATURE_DSP: Cortex-M4/M7/M33) the int8 matrix
- * kernels use dual 16-bit multiply-accumulates (SMLAD, SXTB16 from arm_acle.h) on four rows at a time;
- * other cores (Cortex-M0/M0+/M3, AVR, host) run plain loops. Define MURMUR_NN_NO_DSP to force the plain
- * loops. Both paths give identical results. The generated models use the _s8_interleaved kernels on
+ * kernels use dual 16-bit multiply-accumulates (SMLAD, SXTB16 from arm_acle.h) on four rows at a time and
+ * depthwise convolutions four channels per step; on the Cortex-M0/M0+ (Armv6-M) the dense rows and depthwise
+ * taps run in Thumb-1 assembly loops and requantization multiplies in 16-bit halves; other cores (Cortex-M3,
+ * AVR, host) run plain loops. Define MURMUR_NN_NO_DSP to force the plain loops on a DSP core. Every path gives
+ * identical results. The generated models use the _s8_interleaved kernels on
  * the DSP path: the same weight bytes in the order those loops read them (one aligned LDM of four
  * words per block of four rows by four columns).
  */
@@ -75,7 +77,12 @@ typedef struct {
   uint16_t size;
 } murmur_context;
 
-/** Per-output-channel requantization of a dense or convolution layer. */
+/**
+ * Requantization of a dense or convolution layer. The bias is int32_t[rows] (`bias`), or int16_t[rows]
+ * (`bias16`, with `bias` NULL) when every value fits 16 bits; the multiplier and shift are one per output
+ * channel, or with `per_tensor` one for the whole layer (multiplier[0], shift[0]). The 2-D graph ops read
+ * only `bias`, `multiplier` and `shift`, per channel.
+ */
 typedef struct {
   /** Minus the input zero point, in [-127, 128]. */
   int16_t input_offset;
@@ -84,10 +91,14 @@ typedef struct {
   /** Output clamp, in [-128, 127]. */
   int16_t activation_min;
   int16_t activation_max;
-  /** int32_t[rows] bias, Q31 multiplier and power-of-two exponent (positive: left shift). */
+  /** int32_t[rows] bias (NULL when bias16 holds it), Q31 multiplier and power-of-two exponent (positive: left shift). */
   MURMUR_ROM int32_t *bias;
   MURMUR_ROM int32_t *multiplier;
   MURMUR_ROM int8_t *shift;
+  /** int16_t[rows] bias, used when `bias` is NULL. */
+  MURMUR_ROM int16_t *bias16;
+  /** 1: multiplier[0] and shift[0] serve every output channel; 0: one per channel. */
+  uint8_t per_tensor;
 } murmur_quant_params;
 
 /** Dense layer: input [input_size] to output [output_size]. */
@@ -290,7 +301,11 @@ typedef struct {
 /** Scratch of a regular convolution: one int16 patch of filter_h * filter_w * input.c values. */
 uint16_t murmur_conv2d_get_buffer_size(MURMUR_ROM murmur_conv2d_params *params);
 
-/** Regular convolution; the bias must be present (all zeros when the model has none). */
+/**
+ * Regular convolution; the bias must be present (all zeros when the model has none). A 1 x 1 convolution with
+ * stride 1, no padding and output.c <= input.c may run in place (output == input): each pixel's input is in the
+ * patch before its outputs are written, and they cover only that pixel's and earlier pixels' bytes.
+ */
 murmur_status murmur_conv2d_s8(const murmur_context *ctx, MURMUR_ROM murmur_conv2d_params *params,
                                MURMUR_ROM murmur_quant_params *quant, const int8_t *input, MURMUR_ROM int8_t *filter,
                                int8_t *output);
@@ -303,6 +318,16 @@ murmur_status murmur_conv2d_s8_interleaved(const murmur_context *ctx, MURMUR_ROM
 murmur_status murmur_depthwise_conv2d_s8(MURMUR_ROM murmur_conv2d_params *params,
                                          MURMUR_ROM murmur_quant_params *quant, const int8_t *input,
                                          MURMUR_ROM int8_t *filter, int8_t *output);
+
+/**
+ * A depthwise convolution that writes its output over its input (`data`): stride 1, dilation 1 across rows,
+ * depth multiplier 1, output shape = input shape (SAME) and pad_h < filter_h, else MURMUR_ERROR_ARGUMENT. The
+ * scratch holds the input rows the next output rows still need: filter_h rows of the input.
+ */
+uint16_t murmur_depthwise_conv2d_in_place_get_buffer_size(MURMUR_ROM murmur_conv2d_params *params);
+murmur_status murmur_depthwise_conv2d_s8_in_place(const murmur_context *ctx, MURMUR_ROM murmur_conv2d_params *params,
+                                                  MURMUR_ROM murmur_quant_params *quant, int8_t *data,
+                                                  MURMUR_ROM int8_t *filter);
 
 /**
  * 2D pooling over filter_h x filter_w windows clipped to the input (padding is never averaged in);
@@ -350,6 +375,20 @@ typedef struct {
 murmur_status murmur_add_s8(MURMUR_ROM murmur_add_params *params, const int8_t *input1, const int8_t *input2,
                             int8_t *output);
 
+/** Broadcasting: the output as four dimensions, and each input's element steps along them (0 where stretched). */
+typedef struct {
+  murmur_dims output;
+  uint32_t stride1[4];
+  uint32_t stride2[4];
+} murmur_add_broadcast;
+
+/**
+ * ADD of inputs whose shapes broadcast to the output's (params.size output elements). May run in place over an
+ * input of the output's shape (each of its elements is read before the output element at the same place).
+ */
+murmur_status murmur_add_broadcast_s8(MURMUR_ROM murmur_add_params *params, MURMUR_ROM murmur_add_broadcast *broadcast,
+                                      const int8_t *input1, const int8_t *input2, int8_t *output);
+
 /**
  * Softmax over the last dimension (rows x depth), TFLite's int8 form: exp of the differences to the
  * row's maximum (scaled by input_multiplier << input_left_shift into Q5.26; below diff_min exp is 0),
@@ -364,6 +403,47 @@ typedef struct {
 } murmur_softmax_params;
 
 murmur_status murmur_softmax_s8(MURMUR_ROM murmur_softmax_params *params, const int8_t *input, int8_t *output);
+
+/** PAD with pad_value (the output zero point): the input at offset `before` (n, h, w, c) of the output. */
+typedef struct {
+  murmur_dims input;
+  murmur_dims output;
+  murmur_dims before;
+  int8_t pad_value;
+} murmur_pad_params;
+
+murmur_status murmur_pad_s8(MURMUR_ROM murmur_pad_params *params, const int8_t *input, int8_t *output);
+
+/**
+ * MEAN over the height and/or width of an NHWC tensor: per output element, MultiplyByQuantizedMultiplier(sum -
+ * input_zero_point * count, multiplier, shift) + output_zero_point, clamped to int8 (the multiplier already
+ * holds 1 / count).
+ */
+typedef struct {
+  murmur_dims input;
+  uint8_t reduce_h;
+  uint8_t reduce_w;
+  int16_t input_zero_point;
+  int16_t output_zero_point;
+  int8_t shift;
+  int32_t multiplier;
+} murmur_mean_params;
+
+murmur_status murmur_mean_s8(MURMUR_ROM murmur_mean_params *params, const int8_t *input, int8_t *output);
+
+/**
+ * QUANTIZE of int8 to another int8 scale and zero point: MultiplyByQuantizedMultiplier(x - input_zero_point,
+ * multiplier, shift) + output_zero_point, clamped. May run in place.
+ */
+typedef struct {
+  uint32_t size;
+  int16_t input_zero_point;
+  int16_t output_zero_point;
+  int8_t shift;
+  int32_t multiplier;
+} murmur_requantize_params;
+
+murmur_status murmur_requantize_s8(MURMUR_ROM murmur_requantize_params *params, const int8_t *input, int8_t *output);
 
 #ifdef __cplusplus
 }

@@ -1,4 +1,4 @@
-/* Weight-free kernels: pooling, relu, argmax and input quantization. */
+/* Weight-free kernels: pooling, relu, argmax, input quantization, PAD and int8 requantization (QUANTIZE). */
 /* Float semantics: no fused multiply-add, whatever the compiler flags (the TS reference never fuses). */
 #if defined(__clang__)
 #pragma STDC FP_CONTRACT OFF
@@ -9,6 +9,8 @@
 #pragma STDC FP_CONTRACT OFF
 #endif
 #include "murmur_nn.h"
+
+#include <string.h>
 
 static murmur_status murmur_pool_check(const murmur_pool1d_params *p) {
   if (p->channels == 0 || p->output_steps == 0 || p->pool_size == 0 || p->stride == 0) return MURMUR_ERROR_ARGUMENT;
@@ -90,4 +92,33 @@ void murmur_quantize_s8(const float *input, uint16_t size, float inverse_scale, 
     q += zero_point;
     output[i] = (int8_t)(q < -128 ? -128 : q > 127 ? 127 : q);
   }
+}
+
+/* As src/graph/ops/pad.ts: the whole output at the pad value, then each input pixel's channels in place. */
+murmur_status murmur_pad_s8(MURMUR_ROM murmur_pad_params *params, const int8_t *input, int8_t *output) {
+  const murmur_pad_params p = *params;
+  const uint32_t out_size = (uint32_t)p.output.n * p.output.h * p.output.w * p.output.c;
+  uint32_t b, y, x;
+  if ((uint32_t)p.before.n + p.input.n > p.output.n || (uint32_t)p.before.h + p.input.h > p.output.h ||
+      (uint32_t)p.before.w + p.input.w > p.output.w || (uint32_t)p.before.c + p.input.c > p.output.c)
+    return MURMUR_ERROR_ARGUMENT;
+  memset(output, (uint8_t)p.pad_value, out_size);
+  for (b = 0; b < p.input.n; b++)
+    for (y = 0; y < p.input.h; y++)
+      for (x = 0; x < p.input.w; x++, input += p.input.c) {
+        const uint32_t at = (((b + p.before.n) * p.output.h + y + p.before.h) * p.output.w + x + p.before.w) * p.output.c;
+        memcpy(output + at + p.before.c, input, p.input.c);
+      }
+  return MURMUR_OK;
+}
+
+murmur_status murmur_requantize_s8(MURMUR_ROM murmur_requantize_params *params, const int8_t *input, int8_t *output) {
+  const murmur_requantize_params p = *params;
+  uint32_t i;
+  for (i = 0; i < p.size; i++) {
+    int32_t v = murmur_multiply_by_quantized_multiplier(input[i] - p.input_zero_point, p.multiplier, p.shift) +
+                p.output_zero_point;
+    output[i] = (int8_t)(v < -128 ? -128 : v > 127 ? 127 : v);
+  }
+  return MURMUR_OK;
 }

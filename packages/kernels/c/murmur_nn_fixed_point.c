@@ -51,8 +51,9 @@ int32_t murmur_requantize_row_general(int32_t acc, int32_t multiplier, int32_t s
 }
 
 int8_t murmur_requantize_row(int32_t dot, MURMUR_ROM murmur_quant_params *quant, uint16_t row) {
-  const int32_t acc = (int32_t)((uint32_t)quant->bias[row] + (uint32_t)dot);
-  return murmur_output_clamp(murmur_requantize_scaled(acc, quant->multiplier[row], quant->shift[row]),
+  const int32_t acc = (int32_t)((uint32_t)murmur_bias_of(quant, row) + (uint32_t)dot);
+  const uint16_t i = murmur_requant_index(quant, row);
+  return murmur_output_clamp(murmur_requantize_scaled(acc, quant->multiplier[i], quant->shift[i]),
                              murmur_output_range_of(quant));
 }
 

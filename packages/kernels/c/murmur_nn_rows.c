@@ -55,13 +55,35 @@ MURMUR_ALWAYS_INLINE int32_t murmur_requantize_scaled_dsp(int32_t acc, int32_t m
   return murmur_requantize_row_general(acc, multiplier, shift);
 }
 
-/* Where the next requantized row goes: its multiplier, shift and output, and the layer's output range. */
+/*
+ * Where the next requantized row goes: its multiplier, shift and output, the layer's output range, and how
+ * far the multiplier and shift move per row (1 per channel, 0 per tensor).
+ */
 typedef struct {
   const int32_t *multiplier;
   const int8_t *shift;
   int8_t *output;
   murmur_output_range range;
+  uint32_t step;
 } murmur_requant_cursor;
+
+/* The cursor at row `first_row` of a layer. */
+static murmur_requant_cursor murmur_requant_cursor_at(const murmur_quant_params *quant, uint16_t first_row,
+                                                      int8_t *output) {
+  const uint32_t step = quant->per_tensor ? 0u : 1u;
+  murmur_requant_cursor cursor = {quant->multiplier + step * first_row, quant->shift + step * first_row, output,
+                                  murmur_output_range_of(quant), step};
+  return cursor;
+}
+
+/* The bias of `count` consecutive rows from `row` into acc (int32 or int16 storage). */
+static inline void murmur_bias_load(const murmur_quant_params *quant, uint32_t row, uint32_t count, int32_t *acc) {
+  if (quant->bias) {
+    for (uint32_t i = 0; i < count; i++) acc[i] = quant->bias[row + i];
+  } else {
+    for (uint32_t i = 0; i < count; i++) acc[i] = quant->bias16[row + i];
+  }
+}
 
 /*
  * Requantizes `count` accumulators (bias included) of consecutive rows at the cursor and moves it on; one
@@ -72,16 +94,17 @@ static void murmur_requantize_rows_s8(const int32_t *acc, uint32_t count, murmur
   const int8_t *shift = cursor->shift;
   int8_t *output = cursor->output;
   const murmur_output_range r = cursor->range;
-  cursor->multiplier += count;
-  cursor->shift += count;
+  const uint32_t step = cursor->step;
+  cursor->multiplier += step * count;
+  cursor->shift += step * count;
   cursor->output += count;
   if (r.min == -128 && r.max == 127) {
-    for (; count > 0; count--) {
-      *output++ = (int8_t)__ssat(murmur_requantize_scaled_dsp(*acc++, *multiplier++, *shift++) + r.offset, 8);
+    for (; count > 0; count--, multiplier += step, shift += step) {
+      *output++ = (int8_t)__ssat(murmur_requantize_scaled_dsp(*acc++, *multiplier, *shift) + r.offset, 8);
     }
   } else {
-    for (; count > 0; count--) {
-      *output++ = murmur_output_clamp(murmur_requantize_scaled_dsp(*acc++, *multiplier++, *shift++), r);
+    for (; count > 0; count--, multiplier += step, shift += step) {
+      *output++ = murmur_output_clamp(murmur_requantize_scaled_dsp(*acc++, *multiplier, *shift), r);
     }
   }
 }
@@ -222,19 +245,21 @@ static void murmur_rows_s8_interleaved(MURMUR_ROM void *filter, uint16_t first_r
   const int8_t *w = (const int8_t *)filter;
   const uint32_t blocks = (uint32_t)cols >> 2;
   const uint32_t tail = cols - 4 * blocks;
-  const int32_t *bias = quant->bias;
-  const int32_t *const groups_end = bias + (row_count & ~3u);
-  const int32_t *const end = bias + row_count;
-  murmur_requant_cursor cursor = {quant->multiplier, quant->shift, output, murmur_output_range_of(quant)};
+  const uint32_t groups_end = row_count & ~3u;
+  murmur_requant_cursor cursor = murmur_requant_cursor_at(quant, 0, output);
+  uint32_t row = 0;
   (void)first_row;
-  for (; bias < groups_end; bias += 4) {
-    int32_t acc[4] = {bias[0], bias[1], bias[2], bias[3]};
+  for (; row < groups_end; row += 4) {
+    int32_t acc[4];
+    murmur_bias_load(quant, row, 4, acc);
     if (blocks > 0) w = murmur_dot4_s8_interleaved(patch, w, blocks, acc);
     if (tail > 0) w = murmur_rows_tail4_s8(patch + 4 * blocks, w, tail, acc);
     murmur_requantize_rows_s8(acc, 4, &cursor);
   }
-  for (; bias < end; bias++, w += cols) {
-    int32_t acc = murmur_rows_one_s8(patch, w, cols, *bias);
+  for (; row < row_count; row++, w += cols) {
+    int32_t acc;
+    murmur_bias_load(quant, row, 1, &acc);
+    acc = murmur_rows_one_s8(patch, w, cols, acc);
     murmur_requantize_rows_s8(&acc, 1, &cursor);
   }
 }
@@ -301,21 +326,23 @@ static void murmur_rows_s8(MURMUR_ROM void *filter, uint16_t first_row, uint16_t
 #if MURMUR_NN_DSP
   const uint32_t blocks = (uint32_t)cols >> 2;
   const uint32_t tail = cols - 4 * blocks;
-  const int32_t *bias = quant->bias + first_row;
-  const int32_t *const end = bias + row_count;
-  murmur_requant_cursor cursor = {quant->multiplier + first_row, quant->shift + first_row, output,
-                                  murmur_output_range_of(quant)};
+  uint32_t row = first_row;
+  const uint32_t end = (uint32_t)first_row + row_count;
+  murmur_requant_cursor cursor = murmur_requant_cursor_at(quant, first_row, output);
   /* Four rows at a time share each patch load; the accumulators start at the bias. */
   if (blocks > 0) {
-    for (; end - bias >= 4; bias += 4, w += 4u * cols) {
-      int32_t acc[4] = {bias[0], bias[1], bias[2], bias[3]};
+    for (; end - row >= 4; row += 4, w += 4u * cols) {
+      int32_t acc[4];
+      murmur_bias_load(quant, row, 4, acc);
       murmur_dot4_s8(patch, w, cols, blocks, acc);
       if (tail > 0) murmur_rows_tail_s8(acc, 4, patch + 4 * blocks, w + 4 * blocks, cols, tail);
       murmur_requantize_rows_s8(acc, 4, &cursor);
     }
   }
-  for (; bias < end; bias++, w += cols) {
-    int32_t acc = murmur_rows_one_s8(patch, w, cols, *bias);
+  for (; row < end; row++, w += cols) {
+    int32_t acc;
+    murmur_bias_load(quant, row, 1, &acc);
+    acc = murmur_rows_one_s8(patch, w, cols, acc);
     murmur_requantize_rows_s8(&acc, 1, &cursor);
   }
 #else

@@ -27,31 +27,40 @@ static int32_t murmur_leading_zeros(uint32_t x) {
   return n;
 }
 
+/* Rows up to this depth (a classifier's head) keep their exps on the stack for the second pass instead of computing them twice. */
+enum { MURMUR_SOFTMAX_KEPT_EXPS = 16 };
+
 murmur_status murmur_softmax_s8(MURMUR_ROM murmur_softmax_params *p, const int8_t *input, int8_t *output) {
+  const int32_t depth = p->depth, diff_min = p->diff_min;
+  const int keep = depth <= MURMUR_SOFTMAX_KEPT_EXPS;
+  int32_t exps[MURMUR_SOFTMAX_KEPT_EXPS];
   uint32_t r;
   int32_t c;
   for (r = 0; r < p->rows; r++) {
-    const int8_t *x = input + r * p->depth;
-    int8_t *y = output + r * p->depth;
+    const int8_t *x = input + r * (uint32_t)depth;
+    int8_t *y = output + r * (uint32_t)depth;
     int32_t max = -128, sum = 0, headroom, reciprocal, exponent;
-    for (c = 0; c < p->depth; c++)
+    for (c = 0; c < depth; c++)
       if (x[c] > max) max = x[c];
-    for (c = 0; c < p->depth; c++) {
+    for (c = 0; c < depth; c++) {
       const int32_t diff = x[c] - max;
-      if (diff >= p->diff_min)
-        sum = (int32_t)((uint32_t)sum + (uint32_t)murmur_multiply_by_pot(murmur_exp_of_difference(p, diff),
-                                                                        -MURMUR_ACCUMULATION_INTEGER_BITS));
+      if (diff >= diff_min) {
+        const int32_t e = murmur_exp_of_difference(p, diff);
+        if (keep) exps[c] = e;
+        sum = (int32_t)((uint32_t)sum + (uint32_t)murmur_multiply_by_pot(e, -MURMUR_ACCUMULATION_INTEGER_BITS));
+      }
     }
     /* GetReciprocal: sum = (1 + f) * 2^(bits over unit), f in [0, 1). */
     headroom = murmur_leading_zeros((uint32_t)sum);
     reciprocal = murmur_one_over_one_plus_x((int32_t)(((uint32_t)sum << headroom) - UINT32_C(0x80000000)));
     exponent = MURMUR_ACCUMULATION_INTEGER_BITS - headroom + 31 - 8;
     if (exponent < 0 || exponent > 31) return MURMUR_ERROR_ARGUMENT;
-    for (c = 0; c < p->depth; c++) {
+    for (c = 0; c < depth; c++) {
       const int32_t diff = x[c] - max;
       int32_t v = -128;
-      if (diff >= p->diff_min) {
-        v = murmur_divide_by_pot(murmur_doubling_high_mul(reciprocal, murmur_exp_of_difference(p, diff)), exponent) - 128;
+      if (diff >= diff_min) {
+        const int32_t e = keep ? exps[c] : murmur_exp_of_difference(p, diff);
+        v = murmur_divide_by_pot(murmur_doubling_high_mul(reciprocal, e), exponent) - 128;
         if (v > 127) v = 127;
         if (v < -128) v = -128;
       }

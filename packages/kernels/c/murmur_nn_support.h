@@ -41,8 +41,11 @@ typedef uint32_t murmur_index;
 /* The short helpers below are inlined into the hot loops. */
 #if defined(__GNUC__)
 #define MURMUR_ALWAYS_INLINE static inline __attribute__((always_inline))
+/* A hot loop kept in a function of its own, where it has the registers to itself. */
+#define MURMUR_NOINLINE __attribute__((noinline))
 #else
 #define MURMUR_ALWAYS_INLINE static inline
+#define MURMUR_NOINLINE
 #endif
 
 #if MURMUR_NN_DSP
@@ -76,10 +79,35 @@ int32_t murmur_requantize_row_general(int32_t acc, int32_t multiplier, int32_t s
  *   RoundingDivideByPOT(h, e) = ceil(floor((h - [h < 0]) / 2^(e - 1)) / 2) = q - (q >> 1), ties away from zero.
  * Other shifts go through murmur_requantize_row_general; both bound the value before adding the zero point.
  */
+#if defined(__ARM_ARCH_6M__)
+/*
+ * (a * m + 2^30) >> 31 for a, m not both INT32_MIN, from four 16 x 16-bit products: Armv6-M has no 32 x 32 ->
+ * 64-bit multiply, and the library's 64-bit one costs about twice these instructions. The product's low word is
+ * (mid << 16) | (ll & 0xFFFF) and its high word hh + (lh >> 16) + (hl >> 16) + (mid >> 16), plus the carry of
+ * the rounding constant.
+ */
+MURMUR_ALWAYS_INLINE int32_t murmur_doubling_high_mul_q31(int32_t a, int32_t m) {
+  const uint32_t al = (uint32_t)a & 0xFFFFu, ml = (uint32_t)m & 0xFFFFu;
+  const int32_t ah = a >> 16, mh = m >> 16;
+  const uint32_t ll = al * ml;
+  const int32_t lh = (int32_t)al * mh, hl = ah * (int32_t)ml;
+  const uint32_t mid = (ll >> 16) + ((uint32_t)lh & 0xFFFFu) + ((uint32_t)hl & 0xFFFFu);
+  const uint32_t lo = (mid << 16) | (ll & 0xFFFFu);
+  const uint32_t rounded = lo + UINT32_C(0x40000000);
+  const int32_t hi = ah * mh + (lh >> 16) + (hl >> 16) + (int32_t)(mid >> 16) + (rounded < lo);
+  return (int32_t)(((uint32_t)hi << 1) | (rounded >> 31));
+}
+#else
+/* (a * m + 2^30) >> 31 for a, m not both INT32_MIN, as one 64-bit product. */
+MURMUR_ALWAYS_INLINE int32_t murmur_doubling_high_mul_q31(int32_t a, int32_t m) {
+  return (int32_t)(((int64_t)a * m + (INT64_C(1) << 30)) >> 31);
+}
+#endif
+
 MURMUR_ALWAYS_INLINE int32_t murmur_requantize_scaled(int32_t acc, int32_t multiplier, int32_t shift) {
   const uint32_t right_minus_one = (uint32_t)~shift; /* -shift - 1 */
   if (right_minus_one < 31u && multiplier != INT32_MIN) {
-    const int32_t high = (int32_t)(((int64_t)acc * multiplier + (INT64_C(1) << 30)) >> 31);
+    const int32_t high = murmur_doubling_high_mul_q31(acc, multiplier);
     const int32_t q = (high + (high >> 31)) >> right_minus_one;
     return q - (q >> 1);
   }
@@ -103,6 +131,16 @@ MURMUR_ALWAYS_INLINE int8_t murmur_output_clamp(int32_t y, murmur_output_range r
   if (y < range.min) y = range.min;
   if (y > range.max) y = range.max;
   return (int8_t)y;
+}
+
+/** The bias of output channel `row`, int32 or int16 storage. */
+MURMUR_ALWAYS_INLINE int32_t murmur_bias_of(MURMUR_ROM murmur_quant_params *quant, uint16_t row) {
+  return quant->bias ? quant->bias[row] : (int32_t)quant->bias16[row];
+}
+
+/** Index of row `row`'s multiplier and shift: the row (per-channel) or 0 (per-tensor). */
+MURMUR_ALWAYS_INLINE uint16_t murmur_requant_index(MURMUR_ROM murmur_quant_params *quant, uint16_t row) {
+  return quant->per_tensor ? 0u : row;
 }
 
 /** bias[row] + dot, requantized, offset and clamped: the inline parts above as one shared function. */

@@ -108,7 +108,8 @@ export function saturatingRoundingMultiplyByPOT(x: number, exponent: number): nu
 }
 
 /** gemmlowp Rescale<to>(FixedPoint<from>): the same value with `to` integer bits. */
-export const rescale = (raw: number, from: number, to: number): number => saturatingRoundingMultiplyByPOT(raw, from - to);
+export const rescale = (raw: number, from: number, to: number): number =>
+  saturatingRoundingMultiplyByPOT(raw, from - to);
 
 /** gemmlowp RoundingHalfSum: (a + b) / 2 rounded half away from zero (64-bit sum). */
 export function roundingHalfSum(a: number, b: number): number {
@@ -134,7 +135,9 @@ export function expOnNegativeValues(a: number, integerBits: number): number {
   const fractionalBits = 31 - integerBits;
   const oneQuarter = 2 ** (fractionalBits - 2);
   const aModQuarterMinusOneQuarter = ((a & (oneQuarter - 1)) - oneQuarter) | 0;
-  let result = expOnIntervalBetweenNegativeOneQuarterAnd0Excl(rescale(aModQuarterMinusOneQuarter, integerBits, 0));
+  let result = expOnIntervalBetweenNegativeOneQuarterAnd0Excl(
+    rescale(aModQuarterMinusOneQuarter, integerBits, 0),
+  );
   const remainder = (aModQuarterMinusOneQuarter - a) | 0;
   const barrel: [number, number][] = [
     [-2, 1672461947], // exp(-1/4)
@@ -146,7 +149,8 @@ export function expOnNegativeValues(a: number, integerBits: number): number {
     [4, 242], // exp(-16)
   ];
   for (const [exponent, multiplier] of barrel) {
-    if (integerBits > exponent && remainder & (1 << (fractionalBits + exponent))) result = srdhm(result, multiplier);
+    if (integerBits > exponent && remainder & (1 << (fractionalBits + exponent)))
+      result = srdhm(result, multiplier);
   }
   if (integerBits > 5 && a < -(2 ** (36 - integerBits))) result = 0;
   return a === 0 ? INT32_MAX : result;
@@ -169,8 +173,14 @@ export function oneOverOnePlusXForXIn01(a: number): number {
 }
 
 /** TFLite GetReciprocal: 1 / x for x with `integerDigits` integer bits, as Q0.31 and the bits over unity. */
-export function getReciprocal(x: number, integerDigits: number): { reciprocal: number; bitsOverUnit: number } {
+export function getReciprocal(
+  x: number,
+  integerDigits: number,
+): { reciprocal: number; bitsOverUnit: number } {
   const headroomPlusOne = Math.clz32(x);
   const shiftedSumMinusOne = ((x >>> 0) * 2 ** headroomPlusOne - 2 ** 31) | 0;
-  return { reciprocal: oneOverOnePlusXForXIn01(shiftedSumMinusOne), bitsOverUnit: integerDigits - headroomPlusOne };
+  return {
+    reciprocal: oneOverOnePlusXForXIn01(shiftedSumMinusOne),
+    bitsOverUnit: integerDigits - headroomPlusOne,
+  };
 }

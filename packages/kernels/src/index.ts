@@ -1,5 +1,7 @@
 export {
   isQuantizedWeightLayer,
+  isPerTensor,
+  rowRequant,
   weightValues,
   packBits,
   readSignedBits,
@@ -54,3 +56,6 @@ export type { FullyConnectedParams } from './graph/ops/fully-connected';
 export type { Pool2dParams } from './graph/ops/pool2d';
 export type { AddParams } from './graph/ops/add';
 export type { SoftmaxParams } from './graph/ops/softmax';
+export type { PadParams } from './graph/ops/pad';
+export type { MeanParams } from './graph/ops/mean';
+export type { QuantizeParams } from './graph/ops/quantize';

@@ -11,6 +11,7 @@ import { clampInt8, multiplyByQuantizedMultiplier, roundHalfAway } from './fixed
 import {
   readBits,
   readSignedBits,
+  rowRequant,
   type ActivationQuant,
   type BinaryWeights,
   type ClusteredWeights,
@@ -112,7 +113,8 @@ export function dotRow(w: CompressedWeights, r: number, patch: Int32Array): numb
 /** acc → int8 output of row r: requantize, add the output zero point, clamp to the activation range. */
 export function requantizeRow(layer: QuantizedWeightLayer, r: number, dot: number): number {
   const acc = layer.bias[r]! + dot;
-  const scaled = multiplyByQuantizedMultiplier(acc, layer.multiplier[r]!, layer.shift[r]!);
+  const { multiplier, shift } = rowRequant(layer, r);
+  const scaled = multiplyByQuantizedMultiplier(acc, multiplier, shift);
   return Math.min(layer.activationMax, Math.max(layer.activationMin, scaled + layer.output.zeroPoint));
 }
 

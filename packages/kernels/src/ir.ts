@@ -30,8 +30,14 @@ import { MurmurError } from '@murmur/core';
  *   equal (one scale per tensor), so the codebook is shared by all rows.
  * - `binary`: a bit stream of 1-bit fields; bit 1 means w = +1, bit 0 means w = -1 (XNOR-Net: real weight
  *   = ±scales[r]). uint8_t[ceil(rows*cols/8)].
+ *
+ * ## Requantization arrays (version 2)
+ * `bias` is int32_t[rows], or int16_t[rows] when every bias of the layer fits 16 bits (the same values:
+ * only the storage is narrower). `multiplier` and `shift` hold one value per row (per-channel), or a single
+ * value for the whole layer (per-tensor: every row has the same weight scale, so the same multiplier).
+ * Version 1 models (always int32 bias, always per-row multipliers) are version 2 models as they are.
  */
-export const COMPRESSED_IR_VERSION = 1;
+export const COMPRESSED_IR_VERSION = 2;
 
 /** Asymmetric int8 activation quantization: real = scale * (q - zeroPoint), q in [-128, 127]. */
 export interface ActivationQuant {
@@ -86,11 +92,11 @@ export interface QuantizedWeightLayer {
   input: ActivationQuant;
   output: ActivationQuant;
   weights: CompressedWeights;
-  /** int32_t[rows]. */
-  bias: Int32Array;
-  /** Q31 multiplier per row, int32_t[rows], in [2^30, 2^31) or 0. */
+  /** int32_t[rows], or int16_t[rows] when every value fits 16 bits. */
+  bias: Int32Array | Int16Array;
+  /** Q31 multiplier, in [2^30, 2^31) or 0: int32_t[rows] (per-channel) or int32_t[1] (per-tensor). */
   multiplier: Int32Array;
-  /** Power-of-two exponent per row, int8_t[rows]: positive = left shift, negative = right shift. */
+  /** Power-of-two exponent, positive = left shift, negative = right shift: int8_t[rows] or int8_t[1]. */
   shift: Int8Array;
   /** Output clamp: [-128, 127], or [max(-128, output.zeroPoint), 127] with a fused relu. */
   activationMin: number;
@@ -123,6 +129,17 @@ export interface CompressedModel {
 
 export function isQuantizedWeightLayer(layer: QuantizedLayer): layer is QuantizedWeightLayer {
   return layer.op === 'dense' || layer.op === 'conv1d' || layer.op === 'depthwise_conv1d';
+}
+
+/** Whether one multiplier and shift serve every row of the layer (per-tensor requantization). */
+export function isPerTensor(layer: QuantizedWeightLayer): boolean {
+  return layer.multiplier.length === 1 && layer.weights.rows !== 1;
+}
+
+/** The multiplier and shift of row `r` (per-channel or per-tensor). */
+export function rowRequant(layer: QuantizedWeightLayer, r: number): { multiplier: number; shift: number } {
+  const i = layer.multiplier.length === 1 ? 0 : r;
+  return { multiplier: layer.multiplier[i]!, shift: layer.shift[i]! };
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -188,16 +205,17 @@ export function weightValues(w: CompressedWeights): Int8Array {
 /** One C array of a compressed layer: its element type and its exact bytes (little-endian). */
 export interface CArray {
   name: string;
-  ctype: 'int8_t' | 'uint8_t' | 'uint16_t' | 'int32_t';
+  ctype: 'int8_t' | 'uint8_t' | 'int16_t' | 'uint16_t' | 'int32_t';
   bytes: Uint8Array;
 }
 
-const bytesOf = (a: Int8Array | Uint8Array | Uint16Array | Int32Array): Uint8Array => {
+const bytesOf = (a: Int8Array | Uint8Array | Int16Array | Uint16Array | Int32Array): Uint8Array => {
   const out = new Uint8Array(a.length * a.BYTES_PER_ELEMENT);
   const view = new DataView(out.buffer);
   for (let i = 0; i < a.length; i++) {
     if (a instanceof Int32Array) view.setInt32(4 * i, a[i]!, true);
     else if (a instanceof Uint16Array) view.setUint16(2 * i, a[i]!, true);
+    else if (a instanceof Int16Array) view.setInt16(2 * i, a[i]!, true);
     else out[i] = a[i]! & 0xff;
   }
   return out;
@@ -230,12 +248,16 @@ export function weightArrays(w: CompressedWeights): CArray[] {
   }
 }
 
-/** Every constant array of a layer (weights, then int32 bias, int32 multiplier, int8 shift). */
+/** Every constant array of a layer (weights, then int32 or int16 bias, int32 multiplier, int8 shift). */
 export function layerArrays(layer: QuantizedLayer): CArray[] {
   if (!isQuantizedWeightLayer(layer)) return [];
   return [
     ...weightArrays(layer.weights),
-    { name: 'bias', ctype: 'int32_t', bytes: bytesOf(layer.bias) },
+    {
+      name: 'bias',
+      ctype: layer.bias instanceof Int16Array ? 'int16_t' : 'int32_t',
+      bytes: bytesOf(layer.bias),
+    },
     { name: 'multiplier', ctype: 'int32_t', bytes: bytesOf(layer.multiplier) },
     { name: 'shift', ctype: 'int8_t', bytes: bytesOf(layer.shift) },
   ];
@@ -271,8 +293,9 @@ export function peakActivationBytes(model: CompressedModel, shapes: number[][]):
 // ---------------------------------------------------------------------------------------------------------
 // JSON form
 
-type TypedArrayName = 'Int8Array' | 'Uint8Array' | 'Uint16Array' | 'Int32Array' | 'Float32Array';
-const typedArrays = { Int8Array, Uint8Array, Uint16Array, Int32Array, Float32Array };
+type TypedArrayName =
+  'Int8Array' | 'Uint8Array' | 'Int16Array' | 'Uint16Array' | 'Int32Array' | 'Float32Array';
+const typedArrays = { Int8Array, Uint8Array, Int16Array, Uint16Array, Int32Array, Float32Array };
 
 /** JSON form of a compressed model: typed arrays become `{ "$typed": "Int8Array", "values": [...] }`. */
 export function compressedToJson(model: CompressedModel): string {
@@ -302,11 +325,23 @@ export function compressedFromJson(json: string, file = 'model.compressed.json')
   }
   if (doc.format !== 'murmur-compressed-ir')
     throw new MurmurError(`expected format 'murmur-compressed-ir'`, { file, field: 'format' });
+  // Version 1 (int32 bias and per-row multipliers everywhere) is a subset of version 2.
+  if ((doc.version as number) === 1) doc.version = COMPRESSED_IR_VERSION;
   if (doc.version !== COMPRESSED_IR_VERSION) {
     throw new MurmurError(
-      `unsupported version ${String(doc.version)} (this build reads ${COMPRESSED_IR_VERSION})`,
+      `unsupported version ${String(doc.version)} (this build reads 1 and ${COMPRESSED_IR_VERSION})`,
       { file, field: 'version' },
     );
+  }
+  for (const [i, layer] of doc.layers.entries()) {
+    if (!isQuantizedWeightLayer(layer)) continue;
+    const rows = layer.weights.rows;
+    const n = layer.multiplier.length;
+    if (layer.bias.length !== rows || (n !== rows && n !== 1) || layer.shift.length !== n)
+      throw new MurmurError(
+        `bias, multiplier and shift must have ${rows} values (multiplier and shift: or 1), got ${layer.bias.length}, ${n} and ${layer.shift.length}`,
+        { file, field: `layers[${i}]` },
+      );
   }
   return doc;
 }

@@ -1,7 +1,8 @@
 /**
  * One build of an app for a board, the stages in order:
  *   model      float model on the training subjects (loaded or trained)           → model/
- *   compress   recipes on the validation subjects, the best that fits the budget   → model.compressed.json
+ *   compress   every recipe on the float model; the smallest that fits the budget within the app's
+ *              tolerance of float, cross-validated on the training subjects    → model.compressed.json
  *   library    the generated C library (Makefile, CMakeLists.txt, Arduino layout)  → lib/
  *   verify     the library in the emulator of the board's core vs the TS reference → verify.json
  *              (built with the model's per-layer cost probes, which lib/ does not have)
@@ -52,8 +53,9 @@ export interface BuildResult {
   app: string;
   board: string;
   outDir: string;
-  trained: TrainedModel;
-  compression: CompressionOutcome;
+  /** The float model and the chosen compression; absent for an app that ships no model (`model: null`). */
+  trained?: TrainedModel;
+  compression?: CompressionOutcome;
   library: {
     dir: string;
     files: string[];
@@ -145,20 +147,26 @@ export async function buildApp(opts: BuildOptions): Promise<BuildResult> {
   resolveDataSource(app.features.dataset, opts.dataDir);
   mkdirSync(outDir, { recursive: true });
 
-  const trained = await timed('model', () =>
-    ensureModel(app, { dataDir: opts.dataDir, modelDir: opts.modelDir, quiet: opts.quiet }),
-  );
+  const trained = app.model
+    ? await timed('model', () =>
+        ensureModel(app, { dataDir: opts.dataDir, modelDir: opts.modelDir, quiet: opts.quiet }),
+      )
+    : undefined;
   const graph = compileGraph(app.featureGraph);
   const footprint = firmwareFootprint(board, graph.memory.ramBytes, graph.memory.flashBytes);
-  const compression = await timed('compress', () =>
-    compressForBoard(app, trained, board, footprint, {
-      quiet: opts.quiet,
-      recipes: opts.recipes,
-      cacheDir: opts.modelDir && join(opts.modelDir, 'recipes'),
-    }),
-  );
-  const compressed = compression.choice.chosen.compressed;
-  writeFileSync(join(outDir, 'model.compressed.json'), compressedToJson(compressed));
+  const compression =
+    trained &&
+    (await timed('compress', () =>
+      compressForBoard(app, trained, board, footprint, {
+        quiet: opts.quiet,
+        recipes: opts.recipes,
+        cacheDir: opts.modelDir && join(opts.modelDir, 'recipes'),
+        cvCacheDir: opts.modelDir && join(opts.modelDir, 'cv'),
+      }),
+    ));
+  const compressed = compression?.choice.chosen.compressed;
+  if (compressed) writeFileSync(join(outDir, 'model.compressed.json'), compressedToJson(compressed));
+  else rmSync(join(outDir, 'model.compressed.json'), { force: true });
 
   const libOptions = {
     app: app.id,
@@ -181,7 +189,9 @@ export async function buildApp(opts: BuildOptions): Promise<BuildResult> {
   const capacity = await recordedWindowCapacity(app, board);
   const wanted = Math.min(opts.verifyWindows ?? Math.min(2 * period, DEFAULT_VERIFY_WINDOWS), capacity);
   const recordings = await loadDataset(app.features.dataset, { dataDir: opts.dataDir });
-  const stream = recordedStream(app, recordings, trained.validationSubjects, wanted);
+  // Without a model no subject was trained on: the recorded windows may come from any.
+  const subjects = trained?.validationSubjects ?? [...new Set(recordings.map((r) => r.subject))].sort();
+  const stream = recordedStream(app, recordings, subjects, wanted);
   if (stream.windows < 1) {
     throw new MurmurError(`no recorded window of the validation subjects fits ${board.id}'s flash`, {
       field: 'verify',
@@ -203,10 +213,12 @@ export async function buildApp(opts: BuildOptions): Promise<BuildResult> {
     return result;
   });
   const reference = referenceRun(libOptions, lib.generated, check);
-  const validationRecordings = recordings.filter((r) => trained.validationSubjects.includes(r.subject));
-  const evaluation = await timed('evaluate', () =>
-    evaluateFirmware(app, board, compressed, validationRecordings, FIRMWARE_EVALUATION, opts.quiet),
-  );
+  const validationRecordings = recordings.filter((r) => subjects.includes(r.subject));
+  const evaluation =
+    compressed &&
+    (await timed('evaluate', () =>
+      evaluateFirmware(app, board, compressed, validationRecordings, FIRMWARE_EVALUATION, opts.quiet),
+    ));
   writeFileSync(join(outDir, 'verify.json'), `${JSON.stringify(verify, null, 2)}\n`);
 
   const firmware =
@@ -237,9 +249,9 @@ export async function buildApp(opts: BuildOptions): Promise<BuildResult> {
     library: {
       dir: lib.dir,
       files: lib.generated.files.map((f) => f.path),
-      weightBytes: lib.generated.model.weightBytes,
-      arenaBytes: lib.generated.model.plan.size,
-      macs: lib.generated.model.macs,
+      weightBytes: lib.generated.model?.weightBytes ?? 0,
+      arenaBytes: lib.generated.model?.plan.size ?? 0,
+      macs: lib.generated.model?.macs ?? 0,
       uplinkBytes: lib.generated.uplinkBytes,
     },
     verify,

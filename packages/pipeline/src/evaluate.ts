@@ -16,7 +16,9 @@ import { compileGraph, computeWindow, extractAppFeatures } from '@murmur/dsp';
 import { classificationReport, loadModel, predictClasses, type ClassificationReport } from '@murmur/nn';
 import { appLibraryOptions, runLibraryCheck } from '@murmur/verify';
 import { defaultModelDir, ensureModel } from './model';
+import { estimate } from './intervals';
 import { recordedWindowCapacity } from './recorded';
+import { evaluateWithoutModel } from './task';
 
 /** A classification report with class names. */
 export interface NamedReport {
@@ -27,6 +29,11 @@ export interface NamedReport {
   /** confusion[true][predicted], rows and columns in `classes` order. */
   confusion: number[][];
   windows: number;
+  /** How many subjects the windows come from, and the 95 % intervals (./intervals), where known. */
+  groups?: number;
+  accuracyCi?: [number, number];
+  macroF1Ci?: [number, number];
+  method?: string;
 }
 
 export interface AppEvaluation {
@@ -42,8 +49,9 @@ export interface AppEvaluation {
   /** Subjects left out because the float model was trained on them. */
   trainingSubjectsExcluded: string[];
   windows: { labelled: number; unlabelled: number; nonFinite: number };
-  float: NamedReport;
-  compressed: NamedReport & { recipe: string };
+  /** The model's figures (absent for an app that ships no model: its figures are under `task`). */
+  float?: NamedReport;
+  compressed?: NamedReport & { recipe: string };
   firmware?: FirmwareEvaluation;
   /** The app's own figures, on every recording of the directory (see MurmurApp.taskMetrics). */
   task?: TaskMetrics;
@@ -91,11 +99,29 @@ export function namedReport(r: ClassificationReport, classes: readonly string[])
   };
 }
 
+/** The named report of predictions, with the subject-bootstrap intervals over `groups` (./intervals). */
+export function namedEstimate(
+  truth: readonly number[],
+  predicted: readonly number[],
+  groups: readonly string[],
+  classes: readonly string[],
+): NamedReport {
+  const e = estimate(truth, predicted, groups, classes.length);
+  return {
+    ...namedReport(classificationReport(truth, predicted, classes.length), classes),
+    groups: e.subjects,
+    accuracyCi: e.accuracyCi,
+    macroF1Ci: e.macroF1Ci,
+    method: e.method,
+  };
+}
+
 export async function evaluateApp(
   app: MurmurApp,
   board: Board,
   opts: EvaluateOptions = {},
 ): Promise<AppEvaluation> {
+  if (!app.model) return evaluateWithoutModel(app, board, opts);
   const file = join(
     opts.buildDir ?? join(workspaceRoot(), 'dist', 'apps', app.id, board.id),
     'model.compressed.json',
@@ -145,18 +171,21 @@ export async function evaluateApp(
   const labelled = unseen.filter((r) => r.label !== undefined && index.has(r.label));
   const rows = labelled.filter((r) => r.features.every(Number.isFinite));
   const truth = rows.map((r) => index.get(r.label!)!);
-  const float = classificationReport(
+  const subjects = rows.map((r) => r.subject);
+  const float = namedEstimate(
     truth,
     predictClasses(
       model,
       rows.map((r) => r.features),
     ),
-    app.classes.length,
+    subjects,
+    app.classes,
   );
-  const int8 = classificationReport(
+  const int8 = namedEstimate(
     truth,
     rows.map((r) => classifyInt8(compressed, r.features).index),
-    app.classes.length,
+    subjects,
+    app.classes,
   );
   const evaluation: AppEvaluation = {
     app: app.id,
@@ -180,8 +209,8 @@ export async function evaluateApp(
           uplinkClass: `the uplink's class comes from the policy's rule on '${app.uplink.classRule.feature}', not from the model: its figures are under task`,
         }
       : {}),
-    float: namedReport(float, app.classes),
-    compressed: { ...namedReport(int8, app.classes), recipe: compressed.recipe ?? 'unknown' },
+    float,
+    compressed: { ...int8, recipe: compressed.recipe ?? 'unknown' },
   };
   const budget = opts.firmwareWindows ?? 2000;
   if (budget > 0)
@@ -244,6 +273,7 @@ export async function evaluateFirmware(
   });
   const truth: number[] = [];
   const predicted: number[] = [];
+  const groups: string[] = [];
   let windowsEqual = 0;
   let windowsRun = 0;
   let agreesWithCompressed = 0;
@@ -274,6 +304,7 @@ export async function evaluateFirmware(
       if (classifyInt8(model, computeWindow(device, window)).index === cls) agreesWithCompressed++;
       truth.push(it.label);
       predicted.push(cls);
+      groups.push(it.rec.subject);
     });
     progress.update(truth.length);
   }
@@ -283,7 +314,7 @@ export async function evaluateFirmware(
     throw new MurmurError(`the firmware on ${board.id} gave no valid class for ${missing} windows`);
   const emulator = emulatorFor(board);
   return {
-    ...namedReport(classificationReport(truth, predicted, app.classes.length), app.classes),
+    ...namedEstimate(truth, predicted, groups, app.classes),
     emulator:
       emulator.kind === 'qemu'
         ? `qemu ${emulator.machine}`

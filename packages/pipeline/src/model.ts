@@ -1,20 +1,25 @@
 /**
  * The model stage of a build: the float model trained on the app's training subjects (loaded when it
- * exists, trained otherwise), then every compression recipe evaluated on the validation subjects and the
- * most accurate one that fits the board's budget chosen.
+ * exists, trained otherwise), then every compression recipe applied to it, and the smallest recipe that
+ * fits the board's budget and whose accuracy drop against float, cross-validated by subject on the
+ * training subjects, is within the app's tolerance chosen. The validation subjects are never chosen on:
+ * they are the build's held-out check (report, firmware run).
  */
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { appModelSpec, appRows, type MurmurApp } from '@murmur/app';
+import { appModelSpec, appRows, type Fold, type MurmurApp } from '@murmur/app';
 import type { Board } from '@murmur/boards';
 import {
+  appFineTuneData,
+  bySize,
   chooseRecipe,
   defaultRecipes,
+  fits,
   floatAccuracy,
   floatWeightBytes,
   memoryBudget,
-  runRecipes,
+  runRecipe,
   selectGroups,
   trainAppModel,
   type AppRows,
@@ -23,16 +28,27 @@ import {
   type MemoryBudget,
   type RecipeResult,
 } from '@murmur/compress';
-import { compressedFromJson, compressedToJson } from '@murmur/kernels';
+import { classifyInt8, compressedFromJson, compressedToJson } from '@murmur/kernels';
 import { MurmurError, workspaceRoot } from '@murmur/core';
 import {
   evaluateClassifier,
   loadModel,
+  predictClasses,
   saveModel,
   serializeModel,
   type ClassificationReport,
   type ModelIR,
 } from '@murmur/nn';
+import {
+  crossValidateRecipes,
+  CV_CACHE_VERSION,
+  defaultCvCacheDir,
+  groupFolds,
+  recipeByName,
+  recipeEstimate,
+  schemeFolds,
+} from './cross-validate';
+import { estimate, formatAccuracy, type Estimate } from './intervals';
 
 export function defaultModelDir(app: string): string {
   return join(workspaceRoot(), 'dist', 'apps', app, 'model');
@@ -108,23 +124,109 @@ function sameSubjects(model: ModelIR, rows: AppRows): boolean {
 }
 
 export interface RecipeEvaluation {
+  /** The float model: float32 bytes, and its accuracy on the validation subjects (a held-out check). */
   float: { bytes: number; accuracy: number };
+  /**
+   * Every recipe applied to the float model: exact bytes, and the accuracy on the validation subjects
+   * (shown, never chosen by); `cv` where the selection cross-validated it.
+   */
   results: RecipeResult[];
   budget: MemoryBudget;
 }
 
+/** How a build's choice was cross-validated. */
+export interface Selection {
+  /** The app's cross-validation scheme used (its first), and the folds made of the training subjects. */
+  scheme: string;
+  folds: number;
+  /** Why the folds are fewer than the scheme's, if they are. */
+  note?: string;
+  /** Training rows and subjects the cross-validation ran on. */
+  windows: number;
+  subjects: number;
+  /** The float model's cross-validated accuracy (the reference of every drop; absent when nothing was cross-validated). */
+  float?: Estimate;
+  /** Recipes cross-validated (smallest fitting first, until one was within the tolerance). */
+  evaluated: string[];
+  cache: { read: number; made: number };
+}
+
 export interface CompressionOutcome extends RecipeEvaluation {
-  choice: BudgetChoice;
+  choice: BudgetChoice<RecipeResult>;
+  selection: Selection;
+  /** The float and the chosen model on the validation subjects (held out; nothing chosen on them). */
+  heldOut: { float: Estimate; chosen: Estimate };
 }
 
 export interface CompressOptions {
   margin?: number;
   quiet?: boolean;
   recipes?: string[];
+  /** Where recipe results on the float model are kept (default dist/apps/<app>/model/recipes). */
   cacheDir?: string;
+  /** Where the selection's fold models are kept (default dist/apps/<app>/model/cv). */
+  cvCacheDir?: string;
 }
 
-/** Evaluates the recipes and chooses the most accurate one that fits; throws the budget message when none fits. */
+/**
+ * The recipes a build tries on tiny data (the shipped sample, see tinyData), so that `npm start` stays
+ * quick: two rungs of size (about 4× and 9× smaller than float32 on the apps' MLPs; int8 needs no
+ * fine-tuning); the full data tries every recipe.
+ */
+export const FEW_SUBJECTS_RECIPES = ['int8', 'structured50'];
+
+/** Below this many training subjects a numeric scheme's folds are capped (see selectionFolds). */
+export const FEW_SUBJECTS = 15;
+/** The folds of a selection on few subjects: fewer and bigger, so that each fold trains on enough people. */
+export const FEW_SUBJECTS_FOLDS = 3;
+
+/**
+ * The folds a build chooses with: the app's first cross-validation scheme on the training rows; a numeric
+ * scheme on fewer than FEW_SUBJECTS training subjects (the shipped sample) gets at most FEW_SUBJECTS_FOLDS
+ * folds, which keeps `npm start` quick, and says so.
+ */
+/** Whether a build runs on few training subjects (fewer folds, see selectionFolds). */
+export const fewSubjects = (train: AppRows): boolean => new Set(train.groups).size < FEW_SUBJECTS;
+
+/** Below this many training windows (the shipped sample) a build tries FEW_SUBJECTS_RECIPES only. */
+export const FEW_WINDOWS = 600;
+
+/** Whether the training data is as small as the shipped sample's (few subjects and windows). */
+export const tinyData = (train: AppRows): boolean => fewSubjects(train) && train.x.length < FEW_WINDOWS;
+
+export function selectionFolds(
+  app: MurmurApp,
+  train: AppRows,
+): { scheme: string; folds: Fold[]; note?: string } {
+  const [name, scheme] = Object.entries(app.crossValidation ?? { subjects: 5 })[0]!;
+  const seed = appModelSpec(app).settings.seed;
+  const subjects = new Set(train.groups).size;
+  if (typeof scheme === 'number' && fewSubjects(train) && scheme > FEW_SUBJECTS_FOLDS) {
+    return {
+      scheme: name,
+      folds: groupFolds(train.groups, FEW_SUBJECTS_FOLDS, seed),
+      note: `${FEW_SUBJECTS_FOLDS} folds instead of ${scheme}: only ${subjects} training subjects`,
+    };
+  }
+  try {
+    return { scheme: name, folds: schemeFolds(scheme, train, seed) };
+  } catch (e) {
+    // A scheme of the whole data may not apply to the training subjects alone (e.g. one load left).
+    if (typeof scheme === 'number' || subjects < 2) throw e;
+    const k = Math.min(5, subjects);
+    return {
+      scheme: `${k} subject folds`,
+      folds: groupFolds(train.groups, k, seed),
+      note: `the '${name}' scheme does not apply to the training subjects (${(e as Error).message})`,
+    };
+  }
+}
+
+/**
+ * Evaluates the recipes on the float model, cross-validates those that fit the board from the smallest
+ * up until one is within the app's `compression.maxDropPp` of float, and chooses the smallest within it
+ * (chooseRecipe); throws the budget message when none fits.
+ */
 export async function compressForBoard(
   app: MurmurApp,
   trained: TrainedModel,
@@ -133,12 +235,126 @@ export async function compressForBoard(
   opts: CompressOptions = {},
 ): Promise<CompressionOutcome> {
   const evaluation = await evaluateRecipes(app, trained, board, footprint, opts);
-  return { ...evaluation, choice: chooseRecipe(evaluation.results, evaluation.budget) };
+  const choose = (): BudgetChoice<RecipeResult> =>
+    chooseRecipe(evaluation.results, evaluation.budget, { maxDropPp: app.compression.maxDropPp });
+  // Nothing fits: the budget message, before any cross-validation.
+  if (!evaluation.results.some((r) => fits(r, evaluation.budget))) choose();
+  const selection = await crossValidateSelection(app, trained, evaluation, opts);
+  const choice = choose();
+  if (!opts.quiet) {
+    process.stderr.write(
+      `chose ${choice.reason}.\n` +
+        (selection.float
+          ? `Cross-validated with the '${selection.scheme}' scheme in ${selection.folds} folds of ${selection.windows} windows of ${selection.subjects} training subjects${selection.note ? ` (${selection.note})` : ''}; float ${formatAccuracy(selection.float.accuracy, selection.float.accuracyCi)}.\n`
+          : `${selection.note}.\n`),
+    );
+  }
+  const v = trained.validation;
+  const classes = trained.rows.classes.length;
+  const heldOut = {
+    float: estimate(v.y, predictClasses(trained.model, v.x), v.groups, classes),
+    chosen: estimate(
+      v.y,
+      v.x.map((x) => classifyInt8(choice.chosen.compressed, x).index),
+      v.groups,
+      classes,
+    ),
+  };
+  return { ...evaluation, choice, selection, heldOut };
 }
 
 /**
- * Evaluates the recipes on the validation subjects, with the memory budget the board leaves after
- * `footprint` (the rest of the firmware) and `margin`.
+ * Attaches the cross-validated estimate (`cv`) to the recipes that fit the budget, smallest first, until
+ * one is within the tolerance (every fitting one when none is): each recipe's drop is estimated by the app's
+ * scheme on the training subjects, each fold's compressed model made from that fold's float model.
+ */
+export async function crossValidateSelection(
+  app: MurmurApp,
+  trained: TrainedModel,
+  evaluation: RecipeEvaluation,
+  opts: CompressOptions = {},
+): Promise<Selection> {
+  const rows = trained.train;
+  const { scheme, folds, note: foldNote } = selectionFolds(app, rows);
+  const ladder = !opts.recipes && tinyData(rows);
+  const note =
+    [
+      foldNote,
+      ladder
+        ? `${evaluation.results.length} of ${defaultRecipes.length} recipes, a ladder of sizes: ${evaluation.results.map((r) => r.recipe).join(', ')}`
+        : '',
+    ]
+      .filter(Boolean)
+      .join('; ') || undefined;
+  const fitting = evaluation.results.filter((r) => fits(r, evaluation.budget)).sort(bySize);
+  if (fitting.length < 2) {
+    // One candidate (e.g. a build told to try int8 only): nothing to choose between, so no cross-validation.
+    return {
+      scheme,
+      folds: folds.length,
+      note: [foldNote, 'one recipe fits: nothing to choose between, nothing cross-validated']
+        .filter(Boolean)
+        .join('; '),
+      windows: rows.x.length,
+      subjects: new Set(rows.groups).size,
+      evaluated: [],
+      cache: { read: 0, made: 0 },
+    };
+  }
+  const cacheDir = opts.cvCacheDir ?? defaultCvCacheDir(app.id);
+  const evaluated: string[] = [];
+  const cache = { read: 0, made: 0 };
+  let floatPredictions: { truth: number[]; float: number[]; groups: string[] } | undefined;
+  const ensureFloat = async (): Promise<void> => {
+    if (floatPredictions) return;
+    const run = await crossValidateRecipes(app, { rows, folds, scheme, recipes: [], cacheDir, quiet: true });
+    cache.read += run.cache.read;
+    cache.made += run.cache.made;
+    floatPredictions = run;
+  };
+  for (const result of fitting) {
+    // A candidate that brings its own cross-validated estimate (another model family) is judged by it.
+    if (result.cv) {
+      evaluated.push(result.recipe);
+      if (result.cv.dropPp <= app.compression.maxDropPp) break;
+      continue;
+    }
+    const recipe = recipeByName(result.recipe);
+    const run = await crossValidateRecipes(app, {
+      rows,
+      folds,
+      scheme,
+      recipes: [recipe],
+      mixedBudgetBytes: evaluation.budget.flash,
+      cacheDir,
+      quiet: opts.quiet,
+      label: `cross-validating ${recipe.name}`,
+    });
+    cache.read += run.cache.read;
+    cache.made += run.cache.made;
+    floatPredictions ??= run;
+    result.cv = recipeEstimate(run, recipe.name);
+    evaluated.push(recipe.name);
+    if (result.cv.dropPp <= app.compression.maxDropPp) break;
+  }
+  await ensureFloat();
+  const f = floatPredictions!;
+  return {
+    scheme,
+    folds: folds.length,
+    note,
+    windows: rows.x.length,
+    subjects: new Set(rows.groups).size,
+    float: estimate(f.truth, f.float, f.groups, rows.classes.length),
+    evaluated,
+    cache,
+  };
+}
+
+/**
+ * Applies the recipes to the float model and measures them on the validation subjects (a held-out check
+ * the choice does not use), with the memory budget the board leaves after `footprint` (the rest of the
+ * firmware) and `margin`.
  * Recipe results do not depend on the board (but for mixed precision, which uses the flash budget), so each
  * is kept in `cacheDir` under the hash of the float model, its settings and its validation subjects, and
  * reused by the next board's build.
@@ -153,11 +369,14 @@ export async function evaluateRecipes(
   const mod = appModelSpec(app);
   const recipes = opts.recipes
     ? defaultRecipes.filter((r) => opts.recipes!.includes(r.name))
-    : defaultRecipes;
+    : tinyData(trained.train)
+      ? defaultRecipes.filter((r) => FEW_SUBJECTS_RECIPES.includes(r.name))
+      : defaultRecipes;
   const budget = memoryBudget(board, footprint, opts.margin ?? 0.1);
   const cacheDir = opts.cacheDir ?? join(defaultModelDir(app.id), 'recipes');
   const serialized = serializeModel(trained.model);
   const modelKey = createHash('sha256')
+    .update(CV_CACHE_VERSION)
     .update(serialized.json)
     .update(serialized.weights)
     .update(JSON.stringify({ settings: mod.settings, validation: trained.validationSubjects }))
@@ -175,25 +394,26 @@ export async function evaluateRecipes(
         })
       : undefined;
     if (cached?.key === key) {
-      results.push({ ...cached.result, compressed: compressedFromJson(cached.compressed) });
+      results.push({
+        ...cached.result,
+        // JSON has no NaN: a result without held-out rows comes back as null.
+        accuracy: cached.result.accuracy ?? NaN,
+        macroF1: cached.result.macroF1 ?? NaN,
+        dropPp: cached.result.dropPp ?? NaN,
+        compressed: compressedFromJson(cached.compressed),
+      });
       continue;
     }
-    const [result] = await runRecipes({
+    const result = await runRecipe(recipe, {
       model: trained.model,
       mixedBudgetBytes: budget.flash,
-      train: {
-        ...trained.train,
-        classes: trained.rows.classes.length,
-        seed: mod.settings.seed,
-        quiet: opts.quiet,
-      },
+      train: appFineTuneData(mod, trained.train, { quiet: opts.quiet }),
       validation: trained.validation,
-      recipes: [recipe],
     });
-    const { compressed, ...rest } = result!;
+    const { compressed, ...rest } = result;
     mkdirSync(cacheDir, { recursive: true });
     writeFileSync(file, JSON.stringify({ key, result: rest, compressed: compressedToJson(compressed) }));
-    results.push(result!);
+    results.push(result);
   }
   const float = {
     bytes: floatWeightBytes(trained.model),

@@ -110,7 +110,7 @@ describe.skipIf(data.skip || !chromiumPath)(data.title('the build report in Chro
 
   it('gives every accuracy its windows, subjects and 95 % interval', () => {
     const { json, html } = builds.get('arduino-uno-rn2483')!;
-    const a = json.accuracy;
+    const a = json.accuracy!;
     for (const fig of [a.float, a.compressed, a.firmware!]) {
       expect(fig.ci95[0]).toBeLessThanOrEqual(fig.accuracy);
       expect(fig.ci95[1]).toBeGreaterThanOrEqual(fig.accuracy);
@@ -126,7 +126,7 @@ describe.skipIf(data.skip || !chromiumPath)(data.title('the build report in Chro
     expect(vs.ci95Pp[0]).toBeLessThanOrEqual(vs.pp);
     expect(vs.ci95Pp[1]).toBeGreaterThanOrEqual(vs.pp);
     expect(html).toContain(describeVersusFloat(vs));
-    for (const r of json.compression.recipes) expect(r.vsFloat.windows).toBe(a.float.windows);
+    for (const r of json.compression!.recipes) expect(r.vsFloat.windows).toBe(a.float.windows);
     expect(html).toContain('true class');
     expect(html).toContain('predicted class');
   });
@@ -150,7 +150,7 @@ describe.skipIf(data.skip || !chromiumPath)(data.title('the build report in Chro
 
   it('lists the layers with their shapes, MACs and bytes, and the worst-case stack path', () => {
     const { json, result } = builds.get('arduino-uno-rn2483')!;
-    const model = result.compression.choice.chosen.compressed;
+    const model = result.compression!.choice.chosen.compressed;
     expect(json.layers).toHaveLength(model.layers.length);
     expect(json.layers.reduce((n, l) => n + l.weightBytes, 0)).toBe(modelWeightBytes(model));
     expect(json.layers.reduce((n, l) => n + l.macs, 0)).toBe(result.library.macs);
@@ -194,7 +194,7 @@ describe.skipIf(data.skip || !chromiumPath)(data.title('the build report in Chro
   it("ships the library without the verification build's cost probes", () => {
     for (const boardId of ['arduino-uno-rn2483', 'native']) {
       const { result } = builds.get(boardId)!;
-      const model = generateModelCode(result.compression.choice.chosen.compressed, {
+      const model = generateModelCode(result.compression!.choice.chosen.compressed, {
         name: 'wearable_activity',
         app: 'wearable-activity',
       });

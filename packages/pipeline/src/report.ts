@@ -56,15 +56,24 @@ export interface AccuracyFigure {
   correct: number;
   windows: number;
   subjects: number;
-  /** 95 % Wilson interval of the accuracy. */
+  /** 95 % interval of the accuracy: a subject bootstrap where one is given, else Wilson's. */
   ci95: [number, number];
+  /** How the interval was computed. */
+  interval?: string;
 }
 
-function accuracyFigure(confusion: readonly (readonly number[])[], subjects: number): AccuracyFigure {
+function accuracyFigure(
+  confusion: readonly (readonly number[])[],
+  subjects: number,
+  bootstrap?: { accuracyCi?: [number, number]; method?: string },
+): AccuracyFigure {
   const windows = confusion.reduce((n, row) => n + row.reduce((a, b) => a + b, 0), 0);
   const correct = confusion.reduce((n, row, i) => n + (row[i] ?? 0), 0);
+  const accuracy = windows ? correct / windows : 0;
+  if (bootstrap?.accuracyCi && bootstrap.method)
+    return { accuracy, correct, windows, subjects, ci95: bootstrap.accuracyCi, interval: bootstrap.method };
   const ci = wilsonInterval(correct, windows);
-  return { accuracy: windows ? correct / windows : 0, correct, windows, subjects, ci95: [ci.lo, ci.hi] };
+  return { accuracy, correct, windows, subjects, ci95: [ci.lo, ci.hi], interval: 'Wilson' };
 }
 
 /** "88.9 % (95 % CI 81.6–93.5 %) on 108 windows of 3 subjects" */
@@ -122,7 +131,7 @@ export interface LayerRow {
   input: number[];
   output: number[];
   macs: number;
-  /** Flash of its constant arrays: weights, int32 bias and multiplier, int8 shift. */
+  /** Flash of its constant arrays: weights, int32 or int16 bias, int32 multiplier and int8 shift per row or per layer. */
   weightBytes: number;
   /** Arena bytes live while it runs: its input, its output and its scratch. */
   arenaBytes: number;
@@ -149,7 +158,7 @@ export function modelLayers(model: CompressedModel): LayerRow[] {
       output,
       macs: (layer.op === 'dense' ? 1 : output[0]!) * w.rows * w.cols,
       weightBytes:
-        weightTensorBytes(w) + 4 * layer.bias.length + 4 * layer.multiplier.length + layer.shift.length,
+        weightTensorBytes(w) + layer.bias.byteLength + 4 * layer.multiplier.length + layer.shift.length,
       arenaBytes,
     };
   });
@@ -309,9 +318,11 @@ export function imageMemory(
   return r.verify.memory && { image: 'verification', ...r.verify.memory };
 }
 
-export function buildReportJson(app: MurmurApp, board: Board, r: BuildResult) {
-  const chosen = r.compression.choice.chosen;
+/** The model's part of the report: its accuracy, compression and layers (null for an app without a model). */
+function modelReport(r: BuildResult, breakdown: ReturnType<typeof modelCostBreakdown>) {
+  if (!r.trained || !r.compression) return null;
   const v = r.verify;
+  const chosen = r.compression.choice.chosen;
   const validation = r.trained.validation;
   const subjects = r.trained.validationSubjects.length;
   const nClasses = r.trained.rows.classes.length;
@@ -324,24 +335,18 @@ export function buildReportJson(app: MurmurApp, board: Board, r: BuildResult) {
   );
   const compressedPred = predictions.get(chosen.recipe)!;
   const compressedReport: ClassificationReport = classificationReport(validation.y, compressedPred, nClasses);
-  const cost = v.cost.features.mean + v.cost.model.mean;
-  const breakdown = modelCostBreakdown(board, v);
-  const clockHz = board.mcu.clockHz;
-  const toMs = (count: number): number | null => (v.unit === 'none' ? null : (1000 * count) / clockHz);
-  const timing = costTiming(board, v.unit);
-  // The app's uplink period in windows (the verification run may use a shorter one to fit the board).
-  const period = appWindowsPerUplink(app);
   const evaluation = r.evaluation;
   return {
-    app: app.id,
-    board: board.id,
     classes: r.trained.rows.classes,
     split: { by: 'subject', validationSubjects: r.trained.validationSubjects },
     accuracy: {
-      float: { ...r.trained.report, ...accuracyFigure(r.trained.report.confusion, subjects) },
+      float: {
+        ...r.trained.report,
+        ...accuracyFigure(r.trained.report.confusion, subjects, r.compression.heldOut.float),
+      },
       compressed: {
         ...compressedReport,
-        ...accuracyFigure(compressedReport.confusion, subjects),
+        ...accuracyFigure(compressedReport.confusion, subjects, r.compression.heldOut.chosen),
         recipe: chosen.recipe,
         vsFloat: versusFloat(validation.y, floatPred, compressedPred),
       },
@@ -356,12 +361,17 @@ export function buildReportJson(app: MurmurApp, board: Board, r: BuildResult) {
         ? {
             ...evaluation,
             subjectIds: evaluation.subjects,
-            ...accuracyFigure(evaluation.confusion, evaluation.subjects.length),
+            ...accuracyFigure(evaluation.confusion, evaluation.subjects.length, evaluation),
           }
         : null,
     },
     compression: {
       chosen: chosen.recipe,
+      /** Why: the smallest recipe that fits within `maxDropPp` of float, cross-validated (`selection`). */
+      reason: r.compression.choice.reason,
+      maxDropPp: r.compression.choice.maxDropPp,
+      withinTolerance: r.compression.choice.withinTolerance,
+      selection: r.compression.selection,
       budget: r.compression.budget,
       float: r.compression.float,
       recipes: r.compression.results.map(({ compressed: _c, ...rest }) => ({
@@ -369,9 +379,31 @@ export function buildReportJson(app: MurmurApp, board: Board, r: BuildResult) {
         vsFloat: versusFloat(validation.y, floatPred, predictions.get(rest.recipe)!),
       })),
     },
-    library: r.library,
     /** With `cost`: the layer's cost per inference (see `cost.perLayer`), null where it was not measured. */
     layers: modelLayers(chosen.compressed).map((l, i) => ({ ...l, cost: breakdown?.layers[i] ?? null })),
+  };
+}
+
+export function buildReportJson(app: MurmurApp, board: Board, r: BuildResult) {
+  const v = r.verify;
+  const cost = v.cost.features.mean + v.cost.model.mean;
+  const breakdown = modelCostBreakdown(board, v);
+  const clockHz = board.mcu.clockHz;
+  const toMs = (count: number): number | null => (v.unit === 'none' ? null : (1000 * count) / clockHz);
+  const timing = costTiming(board, v.unit);
+  // The app's uplink period in windows (the verification run may use a shorter one to fit the board).
+  const period = appWindowsPerUplink(app);
+  // Null for an app that ships no model (model: null): its class comes from the policy's class rule.
+  const model = modelReport(r, breakdown);
+  return {
+    app: app.id,
+    board: board.id,
+    classes: model?.classes ?? [...app.classes],
+    split: model?.split ?? null,
+    accuracy: model?.accuracy ?? null,
+    compression: model?.compression ?? null,
+    library: r.library,
+    layers: model?.layers ?? [],
     memory: imageMemory(r) ?? null,
     stack: stackFigure(r) ?? null,
     cost: {
@@ -411,9 +443,10 @@ export function buildReportJson(app: MurmurApp, board: Board, r: BuildResult) {
 
 export type ReportJson = ReturnType<typeof buildReportJson>;
 
+/** Only for a build with a model (as the next two sections). */
 function accuracySection(board: Board, r: BuildResult, json: ReportJson): Section {
-  const classes = r.trained.rows.classes;
-  const a = json.accuracy;
+  const classes = r.trained!.rows.classes;
+  const a = json.accuracy!;
   const fw = a.firmware;
   const where = board.emulator.kind === 'host' ? 'the host' : `the emulator of the ${board.mcu.core}`;
   const rows: (string | number)[][] = [
@@ -451,10 +484,9 @@ function accuracySection(board: Board, r: BuildResult, json: ReportJson): Sectio
     blocks: [
       {
         kind: 'table',
-        headers: ['model', 'windows', 'subjects', 'accuracy', '95 % CI (Wilson)', 'macro-F1'],
+        headers: ['model', 'windows', 'subjects', 'accuracy', '95 % CI', 'macro-F1'],
         rows,
-        caption:
-          'Windows of the validation subjects (split by subject). The interval is the 95 % Wilson score interval of the accuracy on that many windows; windows of one subject are not independent, so the true uncertainty is larger.',
+        caption: `Windows of the validation subjects (split by subject; nothing is chosen on them). The interval is a subject-level bootstrap (${a.float.interval ?? 'Wilson'}): windows of one subject are not independent, so the subjects are resampled, not the windows; over a single subject it is Wilson's score interval, which takes the windows as independent and is too narrow.`,
       },
       {
         kind: 'plot',
@@ -702,7 +734,7 @@ function layersSection(board: Board, json: ReportJson, chosen: string): Section 
           ],
         ],
         caption:
-          `The compressed model (${chosen}) as the generated C runs it. Weight bytes are its constant arrays (weights, int32 bias and multiplier, int8 shift); arena bytes are the buffers the memory plan keeps live while the layer runs (input, output, scratch). ` +
+          `The compressed model (${chosen}) as the generated C runs it. Weight bytes are its constant arrays (weights; bias, int32 or int16; multiplier and shift, per output channel or one for the layer); arena bytes are the buffers the memory plan keeps live while the layer runs (input, output, scratch). ` +
           (p
             ? `${c.perLayerNote} ${c.timingNote[0]!.toUpperCase()}${c.timingNote.slice(1)}. The total is infer() as a whole (${int(p.model.mean)} ${c.unit}); the share is of it.`
             : c.perLayerNote),
@@ -714,10 +746,11 @@ function layersSection(board: Board, json: ReportJson, chosen: string): Section 
 const elementsOf = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
 
 function compressionSection(r: BuildResult, json: ReportJson): Section {
-  const chosen = r.compression.choice.chosen;
-  const budget = r.compression.budget;
-  const a = json.accuracy.float;
-  const recipes = json.compression.recipes;
+  const compression = r.compression!;
+  const chosen = compression.choice.chosen;
+  const budget = compression.budget;
+  const a = json.accuracy!.float;
+  const recipes = json.compression!.recipes;
   return {
     title: 'Compression recipes',
     blocks: [
@@ -732,13 +765,13 @@ function compressionSection(r: BuildResult, json: ReportJson): Section {
           formatY: (y) => String(Number((100 * y).toFixed(1))),
           formatPoint: (x, y) => `${int(x)} B, ${pct(y)}`,
           points: [
-            { x: r.compression.float.bytes, y: r.compression.float.accuracy, label: 'float32' },
-            ...r.compression.results.map((x) => ({
+            { x: compression.float.bytes, y: compression.float.accuracy, label: 'float32' },
+            ...compression.results.map((x) => ({
               x: x.weightBytes,
               y: x.accuracy,
               label: x.recipe,
               highlight: x.recipe === chosen.recipe,
-              labelled: r.compression.choice.pareto.some((q) => q.recipe === x.recipe),
+              labelled: compression.choice.pareto.some((q) => q.recipe === x.recipe),
             })),
           ],
           xMarkers: budget.flash > 0 ? [{ x: budget.flash, label: 'flash budget' }] : [],
@@ -752,8 +785,10 @@ function compressionSection(r: BuildResult, json: ReportJson): Section {
           'weight bytes',
           'ratio',
           'activation RAM',
-          'accuracy',
-          'vs float (95 % CI)',
+          'CV accuracy (95 % CI)',
+          'CV vs float, pp (95 % CI)',
+          'validation accuracy',
+          'validation vs float (95 % CI)',
         ],
         rows: recipes.map((x) => [
           x.recipe === chosen.recipe ? `${x.recipe} (chosen)` : x.recipe,
@@ -761,21 +796,67 @@ function compressionSection(r: BuildResult, json: ReportJson): Section {
           int(x.weightBytes),
           `${x.ratio.toFixed(1)}×`,
           x.activationBytes,
+          x.cv
+            ? `${pct(x.cv.accuracy)} (${(100 * x.cv.accuracyCi[0]).toFixed(1)}–${pct(x.cv.accuracyCi[1])})`
+            : '–',
+          x.cv
+            ? `${signedPp(-x.cv.dropPp / 100)} (${signedPp(-x.cv.dropCi[1] / 100)} to ${signedPp(-x.cv.dropCi[0] / 100)})`
+            : '–',
           pct(x.accuracy),
           describeVersusFloat(x.vsFloat).replace(' (95 % CI ', ' (').replace(' pp)', ')'),
         ]),
-        caption: `Accuracy on the same ${int(a.windows)} windows of ${a.subjects} validation subjects as the float model (${pct(a.accuracy)}). The difference's interval is Newcombe's for paired proportions: an interval that holds 0 means the recipe cannot be told from the float model on these windows.`,
+        caption:
+          `Chosen: ${compression.choice.reason}. ` +
+          `The choice is made by cross-validation on the training subjects only (the '${compression.selection.scheme}' scheme, ${compression.selection.folds} folds${compression.selection.note ? `: ${compression.selection.note}` : ''}${compression.selection.float ? `; float ${pct(compression.selection.float.accuracy)}, 95 % CI ${(100 * compression.selection.float.accuracyCi[0]).toFixed(1)}–${pct(compression.selection.float.accuracyCi[1])}, ${compression.selection.float.method}` : ''}): each fold's compressed model is made from that fold's float model, and recipes are cross-validated from the smallest that fits up until one is within ${compression.choice.maxDropPp} pp of float ('–': not needed). ` +
+          `The validation columns are the same ${int(a.windows)} windows of ${a.subjects} validation subjects as the float model (${pct(a.accuracy)}): a held-out check that nothing is chosen by. Their difference's interval is Newcombe's for paired proportions: an interval that holds 0 means the recipe cannot be told from the float model on these windows.`,
       },
     ],
   };
 }
 
 export function buildReportHtml(app: MurmurApp, board: Board, r: BuildResult, json: ReportJson): string {
-  const chosen = r.compression.choice.chosen;
+  const chosen = r.compression?.choice.chosen;
   const a = json.accuracy;
-  const vs = a.compressed.vsFloat;
   const c = json.cost;
   const b = json.battery;
+  const verified: [string, string] = [
+    'firmware vs TS reference',
+    `${r.verify.windowsEqual}/${r.verify.windows} windows, ${r.verify.uplinksEqual}/${r.verify.uplinks} uplinks byte-equal`,
+  ];
+  const modelItems: [string, string][] =
+    a && chosen
+      ? [
+          [
+            'validation',
+            `${int(a.float.windows)} windows of ${a.float.subjects} subjects never used for training (split by subject)`,
+          ],
+          ['float accuracy', `${describeAccuracy(a.float)}; macro-F1 ${pct(a.float.macroF1)}`],
+          [
+            'compressed accuracy',
+            `${describeAccuracy(a.compressed)}; macro-F1 ${pct(a.compressed.macroF1)} (${chosen.recipe})`,
+          ],
+          [
+            'compressed vs float',
+            `${describeVersusFloat(a.compressed.vsFloat)} on the same windows: ${a.compressed.vsFloat.ci95Pp[0] > 0 ? 'above' : a.compressed.vsFloat.ci95Pp[1] < 0 ? 'below' : 'not distinguishable from'} the float model`,
+          ],
+          verified,
+          ...(a.firmware
+            ? ([
+                [
+                  'firmware accuracy',
+                  `${describeAccuracy(a.firmware)} in ${a.firmware.emulator}; macro-F1 ${pct(a.firmware.macroF1)}`,
+                ],
+              ] as [string, string][])
+            : []),
+          ['weights', `${chosen.weightBytes} B (${chosen.ratio.toFixed(1)}× smaller than float32)`],
+        ]
+      : [
+          [
+            'model',
+            `none: ${app.id} ships no model; each window's class comes from the uplink policy's class rule${app.uplink.classRule ? ` on ${app.uplink.classRule.feature}` : ''} (see the app's README for its accuracy)`,
+          ],
+          verified,
+        ];
   const sections: Section[] = [
     {
       title: 'Summary',
@@ -785,32 +866,7 @@ export function buildReportHtml(app: MurmurApp, board: Board, r: BuildResult, js
           kind: 'keyValues',
           items: [
             ['board', `${board.name} (${board.mcu.part}, ${board.mcu.core}, ${board.mcu.clockHz / 1e6} MHz)`],
-            [
-              'validation',
-              `${int(a.float.windows)} windows of ${a.float.subjects} subjects never used for training (split by subject)`,
-            ],
-            ['float accuracy', `${describeAccuracy(a.float)}; macro-F1 ${pct(a.float.macroF1)}`],
-            [
-              'compressed accuracy',
-              `${describeAccuracy(a.compressed)}; macro-F1 ${pct(a.compressed.macroF1)} (${chosen.recipe})`,
-            ],
-            [
-              'compressed vs float',
-              `${describeVersusFloat(vs)} on the same windows: ${vs.ci95Pp[0] > 0 ? 'above' : vs.ci95Pp[1] < 0 ? 'below' : 'not distinguishable from'} the float model`,
-            ],
-            [
-              'firmware vs TS reference',
-              `${r.verify.windowsEqual}/${r.verify.windows} windows, ${r.verify.uplinksEqual}/${r.verify.uplinks} uplinks byte-equal`,
-            ],
-            ...(a.firmware
-              ? ([
-                  [
-                    'firmware accuracy',
-                    `${describeAccuracy(a.firmware)} in ${a.firmware.emulator}; macro-F1 ${pct(a.firmware.macroF1)}`,
-                  ],
-                ] as [string, string][])
-              : []),
-            ['weights', `${chosen.weightBytes} B (${chosen.ratio.toFixed(1)}× smaller than float32)`],
+            ...modelItems,
             [
               'cost per window',
               c.unit === 'none'
@@ -830,9 +886,13 @@ export function buildReportHtml(app: MurmurApp, board: Board, r: BuildResult, js
         },
       ],
     },
-    accuracySection(board, r, json),
-    compressionSection(r, json),
-    layersSection(board, json, chosen.recipe),
+    ...(chosen
+      ? [
+          accuracySection(board, r, json),
+          compressionSection(r, json),
+          layersSection(board, json, chosen.recipe),
+        ]
+      : []),
     costSection(board, json),
     memorySection(board, r, json),
     {
@@ -897,7 +957,7 @@ export function buildReportHtml(app: MurmurApp, board: Board, r: BuildResult, js
   }
   return renderReport({
     title: `${app.title} on ${board.name}`,
-    subtitle: `${app.id} · ${board.id} · recipe ${chosen.recipe}`,
+    subtitle: `${app.id} · ${board.id} · ${chosen ? `recipe ${chosen.recipe}` : 'no model'}`,
     generator: 'Generated by @murmur/pipeline (murmur build).',
     sections,
   });

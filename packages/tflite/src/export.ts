@@ -18,10 +18,13 @@ import {
   ModelT,
   OperatorCodeT,
   OperatorT,
+  PadOptionsT,
   Padding,
   Pool2DOptionsT,
   QuantizationDetails,
   QuantizationParametersT,
+  QuantizeOptionsT,
+  ReducerOptionsT,
   ReshapeOptionsT,
   SoftmaxOptionsT,
   SubGraphT,
@@ -39,6 +42,9 @@ const OPERATORS: Record<GraphOp['op'], { code: BuiltinOperator; version: number 
   add: { code: BuiltinOperator.ADD, version: 2 },
   reshape: { code: BuiltinOperator.RESHAPE, version: 1 },
   softmax: { code: BuiltinOperator.SOFTMAX, version: 2 },
+  pad: { code: BuiltinOperator.PAD, version: 2 },
+  mean: { code: BuiltinOperator.MEAN, version: 2 },
+  quantize: { code: BuiltinOperator.QUANTIZE, version: 1 },
 };
 
 const ACTIVATIONS: Record<Activation, ActivationFunctionType> = {
@@ -115,6 +121,12 @@ function options(op: GraphOp): [BuiltinOptions, OperatorT['builtinOptions']] {
       return [BuiltinOptions.ReshapeOptions, new ReshapeOptionsT()];
     case 'softmax':
       return [BuiltinOptions.SoftmaxOptions, new SoftmaxOptionsT(op.beta)];
+    case 'pad':
+      return [BuiltinOptions.PadOptions, new PadOptionsT()];
+    case 'mean':
+      return [BuiltinOptions.ReducerOptions, new ReducerOptionsT(op.keepDims)];
+    case 'quantize':
+      return [BuiltinOptions.QuantizeOptions, new QuantizeOptionsT()];
   }
 }
 

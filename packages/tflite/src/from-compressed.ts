@@ -73,7 +73,7 @@ export function compressedToGraph(model: CompressedModel, name: string): Int8Gra
       shape: [layer.bias.length],
       type: 'int32',
       quant: { scale: biasScales, zeroPoint: biasScales.map(() => 0), axis: 0 },
-      data: layer.bias.slice(),
+      data: Int32Array.from(layer.bias), // int16 storage widens exactly
     });
     return [w, b] as const;
   };

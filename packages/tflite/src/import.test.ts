@@ -5,9 +5,9 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { MurmurError } from '@murmur/core';
 import { inferGraph, prepareGraph } from '@murmur/kernels';
-import { tinyGraph } from '@murmur/kernels/testing';
+import { reshapingGraph, tinyGraph } from '@murmur/kernels/testing';
 import { exportTflite } from './export';
-import { BuiltinOperator, Model } from './generated/tflite_schema';
+import { BuiltinOperator, Model, TensorType } from './generated/tflite_schema';
 import { importTflite, parseTflite } from './import';
 import { MLPERF_TINY_MODELS, mlperfTiny } from './testing';
 
@@ -31,6 +31,24 @@ function importsOrFailsTyped(bytes: Uint8Array): void {
 describe('tflite export and import', () => {
   it('round-trips a graph: import(export(g)) is g', () => {
     expect(importTflite(tinyBytes, 'tiny.tflite', 'tiny')).toEqual(tiny);
+  });
+
+  it('round-trips PAD, QUANTIZE (int8 to int8), MEAN and a broadcasting ADD', () => {
+    const g = reshapingGraph();
+    const back = importTflite(exportTflite(g), 'reshaping.tflite', 'reshaping');
+    expect(back).toEqual(g);
+    expect(back.ops.map((o) => o.op)).toEqual(['pad', 'quantize', 'mean', 'mean', 'add']);
+  });
+
+  it('names a QUANTIZE from float, its index and its tensor shapes', () => {
+    const model = parseTflite(exportTflite(reshapingGraph()));
+    const subgraph = model.subgraphs[0]!;
+    subgraph.tensors[subgraph.operators[1]!.inputs[0]!]!.type = TensorType.FLOAT32;
+    const builder = new flatbuffers.Builder(1024);
+    builder.finish(model.pack(builder), 'TFL3');
+    expect(() => importTflite(builder.asUint8Array(), 'float.tflite')).toThrow(
+      /float\.tflite.*operator 1 \(QUANTIZE; padded \[1, 8, 7, 4\], requantized \[1, 8, 7, 4\]\): only int8 to int8/,
+    );
   });
 
   it('writes every constant 16-byte aligned in a TFL3 file', () => {

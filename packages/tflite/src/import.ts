@@ -1,8 +1,8 @@
 /**
  * `.tflite` (TFL3 flatbuffer) → int8 graph IR, read with the flatbuffers runtime and the TypeScript that
- * flatc generated from TFLite's schema (./generated). Operators outside the supported set, float or
- * int16 tensors, sparse or external buffers fail with a MurmurError naming the file, the operator (its
- * index and name) and the tensor shapes.
+ * flatc generated from TFLite's schema (./generated). Operators outside the supported set (QUANTIZE only from
+ * int8; DEQUANTIZE not at all), float or int16 tensors, sparse or external buffers fail with a MurmurError
+ * naming the file, the operator (its index and name) and the tensor shapes.
  */
 import { readFileSync } from 'node:fs';
 import * as flatbuffers from 'flatbuffers';
@@ -27,6 +27,7 @@ import {
   type OperatorT,
   Padding,
   Pool2DOptionsT,
+  ReducerOptionsT,
   SoftmaxOptionsT,
   type SubGraphT,
   TensorType,
@@ -305,6 +306,19 @@ class Importer {
           outputs,
           beta: this.options(op, index, SoftmaxOptionsT).beta,
         };
+      case BuiltinOperator.PAD:
+        return { op: 'pad', inputs: [inputs[0], inputs[1]], outputs };
+      case BuiltinOperator.MEAN:
+        return {
+          op: 'mean',
+          inputs: [inputs[0], inputs[1]],
+          outputs,
+          keepDims: this.options(op, index, ReducerOptionsT).keepDims,
+        };
+      case BuiltinOperator.QUANTIZE:
+        if (this.subgraph.tensors[inputs[0]]?.type !== TensorType.INT8)
+          return this.fail('only int8 to int8 is supported (float model inputs are not)', index);
+        return { op: 'quantize', inputs: [inputs[0]], outputs };
       default:
         return this.fail('operator not supported', index);
     }

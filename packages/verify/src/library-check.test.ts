@@ -63,12 +63,12 @@ describe('per-layer cost in the library check', () => {
     expect(p.windows).toBe(windows);
     // No window of the check stream is faulty: the model ran on every one.
     expect(p.model).toEqual(profiled.cost.model);
-    expect(p.layers).toHaveLength(options.model.layers.length);
+    expect(p.layers).toHaveLength(options.model!.layers.length);
     const parts = p.input.mean + sum(p.layers.map((l) => l.mean));
     expect(parts).toBeLessThan(p.model.mean);
     // The rest of infer (argmax, the uplink policy's window update, the probes' reads) is small.
     expect(parts).toBeGreaterThan(0.95 * p.model.mean);
-    options.model.layers.forEach((layer, i) => {
+    options.model!.layers.forEach((layer, i) => {
       const cost = p.layers[i]!;
       expect(cost.mean).toBeGreaterThan(0);
       expect(cost.max).toBeGreaterThanOrEqual(cost.mean);
@@ -136,7 +136,7 @@ describe('per-layer cost in the library check', () => {
     for (const id of ['rak4631', 'arduino-uno-rn2483', 'native']) {
       const lib = generateAppLibrary({ ...options, board: getBoard(id) });
       for (const f of lib.files) expect(f.text, f.path).not.toMatch(/murmur_cost|_layer_cost|_input_cost/);
-      expect(lib.model.options.profile).toBeUndefined();
+      expect(lib.model!.options.profile).toBeUndefined();
     }
   });
 });

@@ -171,11 +171,14 @@ export function referenceRun(
   const uplinks: string[] = [];
   rows.forEach((row, w) => {
     const sensorFault = faults[w]!;
-    const { index, margin } = sensorFault
-      ? { index: lib.classes.length, margin: 0 }
-      : argmaxInt8(runInt8(options.model, quantizeModelInput(options.model, row.features)));
+    // Without a model the window has no class of its own: the policy gets class 0 and its class rule
+    // replaces it (as the generated infer does).
+    const { index, margin } =
+      sensorFault || !options.model
+        ? { index: lib.classes.length, margin: 0 }
+        : argmaxInt8(runInt8(options.model, quantizeModelInput(options.model, row.features)));
     const { alertNow } = policy.push({
-      classIndex: index,
+      classIndex: options.model || sensorFault ? index : 0,
       confidence: Math.fround(margin / 255),
       features: row.features,
       sensorFault,
@@ -313,13 +316,13 @@ export function libraryCheckProgram(
   const totalFrames = lib.window + (check.windows - 1) * lib.hop;
   // A profiled model (runLibraryCheck with perLayer) keeps each layer's cost; reported once the model's own
   // measurement has ended, for the windows it ran on.
-  const model = lib.model.prefix;
-  const layerReports = lib.model.options.profile
+  const model = lib.model?.prefix;
+  const layerReports = lib.model?.options.profile
     ? [
         '    if (!result.sensor_fault) {',
         `      murmur_cost_report("input", ${model}_input_cost);`,
         ...Array.from(
-          { length: options.model.layers.length },
+          { length: options.model!.layers.length },
           (_, i) => `      murmur_cost_report("layer${i}", ${model}_layer_cost[${i}]);`,
         ),
         '    }',
@@ -335,9 +338,10 @@ export function libraryCheckProgram(
     '#include "murmur_console.h"',
     '#include "murmur_cost.h"',
     ...(framesFile ? ['#include "murmur_host_file.h"'] : []),
-    '#include "murmur_nn.h"',
+    // MURMUR_ROM (the recorded frames in flash on AVR): from the model kernels, or the DSP runtime without a model.
+    lib.model ? '#include "murmur_nn.h"' : '#include "murmur_dsp.h"',
     `#include "${prefix}.h"`,
-    ...(layerReports.length ? [`#include "${lib.model.headerName}"`] : []),
+    ...(layerReports.length ? [`#include "${lib.model!.headerName}"`] : []),
     '',
     'void murmur_cost_report(const char *label, uint32_t value);',
     '',
@@ -443,6 +447,7 @@ export function layerCosts(costs: readonly { label: string; value: number }[], l
  * generated with the same options and `profile`.
  */
 function withLayerProbes(lib: AppLibrary, options: AppLibraryOptions): AppLibrary {
+  if (!options.model || !lib.model) return lib;
   const model = generateModelCode(options.model, { ...lib.model.options, profile: true });
   const text = new Map([
     [`src/${model.headerName}`, model.header],
@@ -521,14 +526,14 @@ export async function runLibraryCheck(
         model: stage(costs('model')),
         payload: stage(costs('payload')),
       },
-      ...(check.perLayer && run.costUnit !== 'none'
+      ...(check.perLayer && options.model && run.costUnit !== 'none'
         ? { perLayer: layerCosts(run.costs, options.model.layers.length) }
         : {}),
       memory: memory && { flash: memory.flash.used, ram: memory.ram.total, stack: memory.ram.stack },
-      modelFlash: memory ? await modelFlashBytes(board, run.image.elf) : undefined,
-      weightBytes: lib.model.weightBytes,
-      arenaBytes: lib.model.plan.size,
-      macs: lib.model.macs,
+      modelFlash: memory ? (lib.model ? await modelFlashBytes(board, run.image.elf) : 0) : undefined,
+      weightBytes: lib.model?.weightBytes ?? 0,
+      arenaBytes: lib.model?.plan.size ?? 0,
+      macs: lib.model?.macs ?? 0,
     };
   } finally {
     if (!build.outDir) rmSync(dir, { recursive: true, force: true });

@@ -47,6 +47,18 @@ describe('generated app libraries are byte-equal with the TS reference', () => {
     );
   });
 
+  it('generates no model for an app that ships none (ppg-triage: the class rule gives the class)', async () => {
+    const options = appLibraryOptions(await loadApp('ppg-triage'));
+    expect(options.model).toBeUndefined();
+    const lib = generateAppLibrary(options);
+    expect(lib.model).toBeUndefined();
+    expect(lib.files.map((f) => f.path).filter((p) => /murmur_(nn|model)/.test(p))).toEqual([]);
+    const header = lib.files.find((f) => f.path === 'src/murmur_ppg_triage.h')!.text;
+    expect(header).toMatch(/This library has no model: class_index is always MURMUR_PPG_TRIAGE_CLASSES/);
+    const wearable = appLibraryOptions(await loadApp('wearable-activity'));
+    expect(() => generateAppLibrary({ ...wearable, model: undefined })).toThrow(/needs a class rule/);
+  });
+
   it('lays the library out for Arduino, Make and CMake', async () => {
     const lib = generateAppLibrary(appLibraryOptions(await loadApp('wearable-activity')));
     const paths = lib.files.map((f) => f.path);

@@ -147,14 +147,22 @@ export function randomWeightLayer(
   }
   const weights = randomWeights(rng, format, rows, cols);
   const magnitude = Math.sqrt(cols) * 128 * (format === 'binary' ? 1 : format === 'int4-packed' ? 5 : 70);
-  const { multiplier, shift } = randomRequant(rng, rows, magnitude);
+  // Per-tensor requantization (one multiplier and shift) in a third of the layers; an int16 bias (its
+  // extremes included) in another third.
+  const { multiplier, shift } = randomRequant(rng, rng.next() < 1 / 3 ? 1 : rows, magnitude);
+  const bias =
+    rng.next() < 1 / 3
+      ? Int16Array.from({ length: rows }, () =>
+          rng.next() < 0.1 ? pick(rng, [-(2 ** 15), 2 ** 15 - 1]) : rng.int(-(2 ** 15), 2 ** 15 - 1),
+        )
+      : Int32Array.from({ length: rows }, () => rng.int(-(2 ** 16), 2 ** 16));
   return {
     op,
     params,
     input,
     output,
     weights,
-    bias: Int32Array.from({ length: rows }, () => rng.int(-(2 ** 16), 2 ** 16)),
+    bias,
     multiplier,
     shift,
     activationMin: activation === 'relu' ? Math.max(-128, output.zeroPoint) : -128,

@@ -15,6 +15,7 @@ import * as detrend from './detrend';
 import * as difference from './difference';
 import * as emit from './emit';
 import * as fuse from './fuse';
+import * as mixSpectra from './mix-spectra';
 import * as goertzel from './goertzel';
 import * as heartRate from './heart-rate';
 import * as magnitude from './magnitude';
@@ -64,6 +65,7 @@ export type BlockStep =
   | respSeries.RespSeriesStep
   | peakFrequency.PeakFrequencyStep
   | fuse.FuseStep
+  | mixSpectra.MixSpectraStep
   | stats.StatsStep
   | correlation.CorrelationStep
   | sma.SmaStep
@@ -102,6 +104,7 @@ export const BLOCK_OPS: { [S in BlockStep as S['op']]: BlockOp<S> } = {
   respSeries: respSeries.block,
   peakFrequency: peakFrequency.block,
   fuse: fuse.block,
+  mixSpectra: mixSpectra.block,
   stats: stats.block,
   correlation: correlation.block,
   sma: sma.block,

@@ -94,8 +94,39 @@ export interface SoftmaxOp {
   beta: number;
 }
 
+/** PAD with the zero point (TFLite PAD, int8): paddings a constant int32 [rank][2] of (before, after) counts. */
+export interface PadOp {
+  op: 'pad';
+  inputs: [TensorRef, TensorRef];
+  outputs: [TensorRef];
+}
+
+/** MEAN over the axes of a constant int32 tensor (TFLite MEAN, int8), rescaled to the output. */
+export interface MeanOp {
+  op: 'mean';
+  inputs: [TensorRef, TensorRef];
+  outputs: [TensorRef];
+  keepDims: boolean;
+}
+
+/** QUANTIZE of an int8 tensor to another int8 quantization (TFLite's Requantize). */
+export interface QuantizeOp {
+  op: 'quantize';
+  inputs: [TensorRef];
+  outputs: [TensorRef];
+}
+
 export type GraphOp =
-  Conv2dOp | DepthwiseConv2dOp | FullyConnectedOp | Pool2dOp | AddOp | ReshapeOp | SoftmaxOp;
+  | Conv2dOp
+  | DepthwiseConv2dOp
+  | FullyConnectedOp
+  | Pool2dOp
+  | AddOp
+  | ReshapeOp
+  | SoftmaxOp
+  | PadOp
+  | MeanOp
+  | QuantizeOp;
 export type GraphOpName = GraphOp['op'];
 
 export interface Int8Graph {
@@ -135,6 +166,9 @@ const REQUIRED_INPUTS: Record<GraphOpName, number> = {
   add: 2,
   reshape: 1,
   softmax: 1,
+  pad: 2,
+  mean: 2,
+  quantize: 1,
 };
 
 /**

@@ -6,10 +6,10 @@
 import { createRng } from '@murmur/core';
 import { INT8_GRAPH_VERSION, elementCount, type GraphOp, type GraphTensor, type Int8Graph } from './ir';
 
-export function tinyGraph(seed = 'tiny-graph'): Int8Graph {
+/** Tensors of a test graph under construction: activations, seeded random weights and biases. */
+function graphBuilder(seed: string) {
   const rng = createRng(seed);
   const tensors: GraphTensor[] = [];
-  const ops: GraphOp[] = [];
   const act = (name: string, shape: number[], scale: number, zeroPoint: number): number =>
     tensors.push({
       name,
@@ -52,6 +52,12 @@ export function tinyGraph(seed = 'tiny-graph'): Int8Graph {
       }) - 1
     );
   };
+  return { tensors, act, weights, bias };
+}
+
+export function tinyGraph(seed = 'tiny-graph'): Int8Graph {
+  const { tensors, act, weights, bias } = graphBuilder(seed);
+  const ops: GraphOp[] = [];
   const x = act('input', [1, 6, 6, 2], 0.05, 3);
   const cw = weights('conv/filter', [4, 3, 3, 2], 4, 0);
   const c = act('conv', [1, 6, 6, 4], 0.08, -128);
@@ -127,6 +133,113 @@ export function tinyGraph(seed = 'tiny-graph'): Int8Graph {
     format: 'murmur-int8-graph',
     version: INT8_GRAPH_VERSION,
     name: 'tiny',
+    tensors,
+    ops,
+    inputs: [x],
+    outputs: [y],
+  };
+}
+
+/**
+ * Convolutions that the generated C runs in place, in one chain: a 1 x 1 convolution from the input (not in
+ * place: the input is the graph's), a 3 x 3 depthwise one (stride 1, SAME; six channels: a group of four and
+ * two more), 1 x 1 convolutions to as many and to fewer channels, and a 5 x 3 depthwise one (padding 2 rows).
+ */
+export function inPlaceGraph(seed = 'in-place-graph'): Int8Graph {
+  const { tensors, act, weights, bias } = graphBuilder(seed);
+  const ops: GraphOp[] = [];
+  const conv = (
+    input: number,
+    inScale: number,
+    channels: number,
+    name: string,
+    scale: number,
+    zp: number,
+  ): number => {
+    const inChannels = tensors[input]!.shape[3]!;
+    const w = weights(`${name}/filter`, [channels, 1, 1, inChannels], channels, 0);
+    const y = act(name, [1, 7, 5, channels], scale, zp);
+    ops.push({
+      op: 'conv2d',
+      inputs: [input, w, bias(`${name}/bias`, inScale, w, channels)],
+      outputs: [y],
+      stride: [1, 1],
+      dilation: [1, 1],
+      padding: 'valid',
+      activation: 'relu',
+    });
+    return y;
+  };
+  const depthwise = (input: number, inScale: number, filter: [number, number], name: string): number => {
+    const channels = tensors[input]!.shape[3]!;
+    const w = weights(`${name}/filter`, [1, ...filter, channels], channels, 3);
+    const y = act(name, [1, 7, 5, channels], 0.07, -5);
+    ops.push({
+      op: 'depthwise_conv2d',
+      inputs: [input, w, bias(`${name}/bias`, inScale, w, channels)],
+      outputs: [y],
+      stride: [1, 1],
+      dilation: [1, 1],
+      depthMultiplier: 1,
+      padding: 'same',
+      activation: 'relu6',
+    });
+    return y;
+  };
+  const x = act('input', [1, 7, 5, 2], 0.05, 3);
+  const a = conv(x, 0.05, 6, 'expand', 0.08, -128);
+  const b = depthwise(a, 0.08, [3, 3], 'dw3x3');
+  const c = conv(b, 0.07, 6, 'pointwise', 0.06, -128);
+  const d = conv(c, 0.06, 3, 'project', 0.06, -128);
+  const y = depthwise(d, 0.06, [5, 3], 'dw5x3');
+  return {
+    format: 'murmur-int8-graph',
+    version: INT8_GRAPH_VERSION,
+    name: 'in_place',
+    tensors,
+    ops,
+    inputs: [x],
+    outputs: [y],
+  };
+}
+
+/**
+ * PAD, QUANTIZE, MEAN and a broadcasting ADD in one chain: the input padded on every side (and one more
+ * channel), requantized to another scale and zero point, averaged over the width (keeping it) and that over
+ * the height, and the row means plus their mean (a [1, 1, 1, 4] tensor stretched over the eight rows).
+ */
+export function reshapingGraph(seed = 'reshaping-graph'): Int8Graph {
+  const { tensors, act } = graphBuilder(seed);
+  const ops: GraphOp[] = [];
+  const constant = (name: string, values: number[]): number =>
+    tensors.push({ name, shape: [values.length], type: 'int32', data: Int32Array.from(values) }) - 1;
+  const x = act('input', [1, 5, 4, 3], 0.05, 3);
+  const paddings =
+    tensors.push({
+      name: 'pad/paddings',
+      shape: [4, 2],
+      type: 'int32',
+      data: Int32Array.from([0, 0, 1, 2, 2, 1, 0, 1]),
+    }) - 1;
+  const padded = act('padded', [1, 8, 7, 4], 0.05, 3);
+  ops.push({ op: 'pad', inputs: [x, paddings], outputs: [padded] });
+  const requantized = act('requantized', [1, 8, 7, 4], 0.037, -20);
+  ops.push({ op: 'quantize', inputs: [padded], outputs: [requantized] });
+  const rows = act('row_means', [1, 8, 1, 4], 0.02, 7);
+  ops.push({
+    op: 'mean',
+    inputs: [requantized, constant('mean/width', [2])],
+    outputs: [rows],
+    keepDims: true,
+  });
+  const mean = act('mean', [1, 1, 1, 4], 0.011, -9);
+  ops.push({ op: 'mean', inputs: [rows, constant('mean/height', [-3])], outputs: [mean], keepDims: true });
+  const y = act('rows_plus_mean', [1, 8, 1, 4], 0.03, 2);
+  ops.push({ op: 'add', inputs: [rows, mean], outputs: [y], activation: 'none' });
+  return {
+    format: 'murmur-int8-graph',
+    version: INT8_GRAPH_VERSION,
+    name: 'reshaping',
     tensors,
     ops,
     inputs: [x],

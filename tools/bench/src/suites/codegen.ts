@@ -37,7 +37,7 @@ export const suite: BenchSuite = {
     const appModels: { app: string; model: CompressedModel }[] = [];
     for (const app of listApps()) {
       const options = verify.appLibraryOptions(await loadApp(app));
-      appModels.push({ app, model: options.model });
+      if (options.model) appModels.push({ app, model: options.model }); // none for an app without a model
       for (const boardId of cores) {
         const board = getBoard(boardId);
         try {
@@ -49,7 +49,7 @@ export const suite: BenchSuite = {
             bitExact:
               r.mismatches.length === 0 && r.windowsEqual === r.windows && r.uplinksEqual === r.uplinks,
             windows: r.windows,
-            modelCodeBytesBeyondWeights: r.modelFlash! - r.weightBytes,
+            modelCodeBytesBeyondWeights: options.model ? r.modelFlash! - r.weightBytes : 0,
             weightBytes: r.weightBytes,
             arenaBytes: r.arenaBytes,
             stackBytes: r.memory!.stack,

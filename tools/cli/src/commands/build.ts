@@ -35,14 +35,51 @@ export function registerBuild(program: Command): void {
       } else {
         const v = result.verify;
         const memory = imageMemory(result);
-        const chosen = result.compression.choice.chosen;
+        const { formatAccuracy, formatSupport } = await import('@murmur/pipeline');
+        const { describeDrop } = await import('@murmur/compress');
+        const choice = result.compression?.choice;
+        const selection = result.compression?.selection;
+        const chosen = choice?.chosen;
+        const cv = chosen?.cv;
         printTable(
           ['', ''],
           [
-            [
-              'recipe',
-              `${chosen.recipe} (${chosen.weightBytes} B of weights, ${(100 * chosen.accuracy).toFixed(1)} % on validation subjects)`,
-            ],
+            ...(chosen && selection
+              ? [
+                  [
+                    'recipe',
+                    `${chosen.recipe}: ${chosen.weightBytes} B of weights (${chosen.ratio.toFixed(1)}× smaller than float32)`,
+                  ],
+                  [
+                    'why',
+                    choice.withinTolerance
+                      ? `the smallest recipe that fits whose accuracy drop against float is within ${choice.maxDropPp} pp`
+                      : `no recipe that fits is within ${choice.maxDropPp} pp of float; this one drops least`,
+                  ],
+                  ...(cv
+                    ? [
+                        [
+                          'cross-validated',
+                          `${formatAccuracy(cv.accuracy, cv.accuracyCi)} vs float ${formatAccuracy(cv.floatAccuracy, selection.float?.accuracyCi ?? [NaN, NaN])}; drop ${describeDrop(chosen)}${selection.note ? `; ${selection.note}` : ''}`,
+                        ],
+                      ]
+                    : []),
+                  ...(choice.smallerRejected.length
+                    ? [
+                        [
+                          'smaller, rejected',
+                          choice.smallerRejected
+                            .map((r) => `${r.recipe} ${r.weightBytes} B: drop ${describeDrop(r)}`)
+                            .join('; '),
+                        ],
+                      ]
+                    : []),
+                  [
+                    'validation subjects',
+                    `${formatAccuracy(result.compression!.heldOut.chosen.accuracy, result.compression!.heldOut.chosen.accuracyCi)} (float ${formatAccuracy(result.compression!.heldOut.float.accuracy, result.compression!.heldOut.float.accuracyCi)}) on ${formatSupport(result.compression!.heldOut.chosen)} held out from training (a check; nothing is chosen on them)`,
+                  ],
+                ]
+              : []),
             [
               'verified',
               `${v.windowsEqual}/${v.windows} windows and ${v.uplinksEqual}/${v.uplinks} uplinks byte-equal on ${board.id}`,
@@ -51,7 +88,7 @@ export function registerBuild(program: Command): void {
               ? [
                   [
                     'firmware accuracy',
-                    `${(100 * result.evaluation.accuracy).toFixed(1)} % on ${result.evaluation.windows} windows of the validation subjects (${result.evaluation.emulator})`,
+                    `${formatAccuracy(result.evaluation.accuracy, result.evaluation.accuracyCi ?? [NaN, NaN])} on ${result.evaluation.windows} windows of ${result.evaluation.subjects.length} validation subjects (${result.evaluation.emulator})`,
                   ],
                 ]
               : []),

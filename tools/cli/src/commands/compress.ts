@@ -22,23 +22,49 @@ const int = (name: string, v: string | undefined, fallback: number): number => {
   return n;
 };
 
-/** Table rows: float reference first, then every recipe with its fit and Pareto marks. */
+const pct = (v: number): string => (Number.isNaN(v) ? '–' : `${(100 * v).toFixed(1)} %`);
+/** ` (83.4–90.5)`: an accuracy's 95 % interval in per cent, or nothing. */
+const ci = (c: readonly [number, number] | undefined): string =>
+  !c || Number.isNaN(c[0]) ? '' : ` (${(100 * c[0]).toFixed(1)}–${(100 * c[1]).toFixed(1)})`;
+const signed = (v: number): string =>
+  Number.isNaN(v) ? '–' : `${v > 0 ? '+' : v < 0 ? '−' : '±'}${Math.abs(v).toFixed(1)}`;
+
+/**
+ * Table rows: float reference first, then every recipe with its bytes, its cross-validated accuracy and
+ * drop against float (95 % intervals; blank where the selection did not need it), its accuracy on the
+ * validation subjects (a held-out check, never chosen by) and its fit and Pareto marks.
+ */
 export function recipeRows(
-  floatRow: { bytes: number; accuracy: number },
-  results: RecipeResult[],
+  floatRow: {
+    bytes: number;
+    accuracy: number;
+    accuracyCi?: [number, number];
+    cv?: { accuracy: number; accuracyCi: [number, number] };
+  },
+  results: (RecipeResult & { validationCi?: [number, number] })[],
   marks: { pareto: Set<string>; fitting: Set<string>; chosen?: string },
 ): (string | number)[][] {
-  const pct = (v: number): string => `${(100 * v).toFixed(1)} %`;
   return [
-    ['float32', 'float32', floatRow.bytes, '1.0×', '-', pct(floatRow.accuracy), '-', ''],
+    [
+      'float32',
+      'float32',
+      floatRow.bytes,
+      '1.0×',
+      '-',
+      floatRow.cv ? `${pct(floatRow.cv.accuracy)}${ci(floatRow.cv.accuracyCi)}` : '',
+      '-',
+      `${pct(floatRow.accuracy)}${ci(floatRow.accuracyCi)}`,
+      '',
+    ],
     ...results.map((r) => [
       r.recipe,
       r.formats,
       r.weightBytes,
       `${r.ratio.toFixed(1)}×`,
       r.activationBytes,
-      pct(r.accuracy),
-      `${r.dropPp >= 0 ? '' : '+'}${(-r.dropPp).toFixed(1)} pp`,
+      r.cv ? `${pct(r.cv.accuracy)}${ci(r.cv.accuracyCi)}` : '',
+      r.cv ? `${signed(-r.cv.dropPp)} (${signed(-r.cv.dropCi[1])} to ${signed(-r.cv.dropCi[0])})` : '',
+      `${pct(r.accuracy)}${ci(r.validationCi)}`,
       [
         r.recipe === marks.chosen ? 'CHOSEN' : '',
         marks.pareto.has(r.recipe) ? 'pareto' : '',
@@ -54,7 +80,7 @@ export function registerCompress(program: Command): void {
   program
     .command('compress')
     .description(
-      "evaluate compression recipes for the app's model on a board and choose the most accurate one that fits",
+      "evaluate compression recipes for the app's model on a board and choose the smallest that fits within the app's tolerance of float (cross-validated by subject)",
     )
     .option('--app <app>', 'the app (apps/<app>)')
     .option('--board <board>', 'board id (boards/<board>.json)')
@@ -123,45 +149,67 @@ export function registerCompress(program: Command): void {
         });
         const validation = trained.validation;
         const validationSubjects = trained.validationSubjects;
-        const {
-          float: floatRow,
-          results,
-          budget,
-        } = await pipeline.evaluateRecipes(appConfig, trained, board, footprint, {
-          margin,
-          quiet: opts.json,
-          recipes,
-          cacheDir: join(modelDir, 'recipes'),
-        });
-        const pareto = new Set(c.paretoFront(results).map((r) => r.recipe));
-        const fitting = new Set(results.filter((r) => c.fits(r, budget)).map((r) => r.recipe));
         const strip = (r: RecipeResult): Omit<RecipeResult, 'compressed'> => {
           const { compressed: _compressed, ...rest } = r;
           return rest;
         };
-        let choice: ReturnType<typeof c.chooseRecipe> | undefined;
+        let outcome: Awaited<ReturnType<typeof pipeline.compressForBoard>> | undefined;
         let failure: unknown;
         try {
-          choice = c.chooseRecipe(results, budget);
+          outcome = await pipeline.compressForBoard(appConfig, trained, board, footprint, {
+            margin,
+            quiet: true,
+            recipes,
+            cacheDir: join(modelDir, 'recipes'),
+            cvCacheDir: join(modelDir, 'cv'),
+          });
         } catch (e) {
           failure = e;
         }
+        // Without a fitting recipe there is no choice, but the recipes and the budget are still worth showing.
+        const evaluation =
+          outcome ??
+          (await pipeline.evaluateRecipes(appConfig, trained, board, footprint, {
+            margin,
+            quiet: true,
+            recipes,
+            cacheDir: join(modelDir, 'recipes'),
+          }));
+        const { float: floatRow, results, budget } = evaluation;
+        const choice = outcome?.choice;
+        const selection = outcome?.selection;
+        const pareto = new Set(c.paretoFront(results).map((r) => r.recipe));
+        const fitting = new Set(results.filter((r) => c.fits(r, budget)).map((r) => r.recipe));
+        const { estimate } = pipeline;
+        const { predictClasses } = await import('@murmur/nn');
+        const { classifyInt8 } = await import('@murmur/kernels');
+        /** The 95 % interval (subject bootstrap) of predictions on the validation subjects. */
+        const held = (predicted: number[]): [number, number] =>
+          estimate(validation.y, predicted, validation.groups, trained.rows.classes.length).accuracyCi;
         if (opts.json) {
           printJson({
             app,
             board: board.id,
             budget,
-            float: floatRow,
+            maxDropPp: appConfig.compression.maxDropPp,
+            float: { ...floatRow, cv: selection?.float ?? null },
+            validation: { windows: validation.x.length, subjects: validationSubjects.length },
+            selection: selection ?? null,
             recipes: results.map(strip),
             pareto: [...pareto],
             chosen: choice?.chosen.recipe ?? null,
+            reason: choice?.reason ?? null,
             error: failure ? (failure as Error).message : undefined,
           });
         } else {
           process.stdout.write(
             `${app} on ${board.id}: ${budget.flash} B flash and ${budget.ram} B RAM left for the model ` +
               `(${board.memory.flash.size} B / ${board.memory.ram.size} B, minus ${footprint.flash} B / ${footprint.ram} B for the rest and a ${Math.round(margin * 100)} % margin)\n` +
-              `accuracy on ${validation.x.length} windows of ${validationSubjects.length} validation subjects\n\n`,
+              `choice: the smallest recipe that fits whose accuracy drop against float, cross-validated by subject on the training subjects, is within ${appConfig.compression.maxDropPp} pp (cross-validated from the smallest up until one is)\n` +
+              (selection
+                ? `CV: the '${selection.scheme}' scheme in ${selection.folds} folds, ${selection.windows} windows of ${selection.subjects} training subjects${selection.note ? ` (${selection.note})` : ''}${selection.float ? `; 95 % intervals: ${selection.float.method}` : ''}\n`
+                : '') +
+              `validation: ${validation.x.length} windows of ${validationSubjects.length} subjects held out from training, a check that nothing is chosen on\n\n`,
           );
           printTable(
             [
@@ -170,12 +218,25 @@ export function registerCompress(program: Command): void {
               'weight bytes',
               'ratio',
               'activation RAM',
-              'accuracy',
-              'vs float',
+              'CV accuracy (95 % CI)',
+              'CV vs float (95 % CI)',
+              'validation',
               '',
             ],
-            recipeRows(floatRow, results, { pareto, fitting, chosen: choice?.chosen.recipe }),
+            recipeRows(
+              {
+                ...floatRow,
+                accuracyCi: held(predictClasses(trained.model, validation.x)),
+                cv: selection?.float,
+              },
+              results.map((r) => ({
+                ...r,
+                validationCi: held(validation.x.map((x) => classifyInt8(r.compressed, x).index)),
+              })),
+              { pareto, fitting, chosen: choice?.chosen.recipe },
+            ),
           );
+          if (choice) process.stdout.write(`\n${choice.reason}\n`);
         }
         if (failure) throw failure;
         const out = opts.out ?? join(workspaceRoot(), 'dist', 'apps', app, board.id);
@@ -186,9 +247,7 @@ export function registerCompress(program: Command): void {
           (await import('@murmur/kernels')).compressedToJson(choice!.chosen.compressed),
         );
         if (!opts.json)
-          process.stdout.write(
-            `\nchosen: ${choice!.chosen.recipe} → ${join(out, 'model.compressed.json')}\n`,
-          );
+          process.stdout.write(`chosen: ${choice!.chosen.recipe} → ${join(out, 'model.compressed.json')}\n`);
       },
     );
 }

@@ -24,18 +24,20 @@ export function registerStart(program: Command): void {
     .option('--data-dir <dir>', DATA_DIR_HELP)
     .action(async (opts: { app: string; board: string; dataDir?: string }) => {
       const { loadApp } = await import('@murmur/app');
-      const { buildApp, writeReport } = await import('@murmur/pipeline');
+      const { buildApp, formatAccuracy, formatSupport, writeReport } = await import('@murmur/pipeline');
       const { decode } = await import('@murmur/payload');
       const app = await loadApp(opts.app);
       const board = await boardOption(opts.board);
       const result = await buildApp({ app, board, dataDir: opts.dataDir });
       const paths = writeReport(app, board, result);
       const r = result.recorded;
-      const chosen = result.compression.choice.chosen;
+      const chosen = result.compression?.choice.chosen;
       const out = (line = ''): boolean => process.stdout.write(`${line}\n`);
       out();
       out(
-        `${app.title}: ${chosen.recipe} model, ${(100 * chosen.accuracy).toFixed(1)} % accuracy on ${result.trained.validationSubjects.length} subjects never used for training.`,
+        chosen && result.trained
+          ? `${app.title}: ${chosen.recipe} model, ${formatAccuracy(result.compression!.heldOut.chosen.accuracy, result.compression!.heldOut.chosen.accuracyCi)} accuracy on ${formatSupport(result.compression!.heldOut.chosen)} never used for training.`
+          : `${app.title}: no model (the uplink policy's class rule gives the class).`,
       );
       out(
         `The firmware ran ${r.windows} windows of their recordings (${r.sources.length} recordings, subjects ${[...new Set(r.sources.map((s) => s.subject))].join(', ')});`,

@@ -96,10 +96,18 @@ describe.skipIf(data.skip)(data.title('murmur train / compress on real data'), (
     ).toBe(0);
     const report = JSON.parse(io.out().slice(before)) as {
       chosen: string;
-      recipes: { recipe: string; weightBytes: number }[];
+      reason: string;
+      recipes: { recipe: string; weightBytes: number; cv?: { dropPp: number; dropCi: number[] } }[];
+      selection: { scheme: string; folds: number; subjects: number; note?: string };
     };
     expect(report.recipes.map((r) => r.recipe)).toEqual(['int8', 'structured50']);
     expect(['int8', 'structured50']).toContain(report.chosen);
+    // Chosen by cross-validation on the training subjects, from the smallest recipe up, and said why.
+    expect(report.reason).toMatch(new RegExp(`^${report.chosen}: `));
+    expect(report.recipes.find((r) => r.recipe === 'structured50')!.cv).toBeDefined();
+    expect(report.recipes.find((r) => r.recipe === report.chosen)!.cv!.dropCi).toHaveLength(2);
+    expect(report.selection).toMatchObject({ scheme: 'subjects', folds: 3 });
+    expect(report.selection.note).toMatch(/^3 folds instead of 5: only \d+ training subjects$/);
     expect(JSON.parse(readFileSync(join(out, 'model.compressed.json'), 'utf8')).format).toBe(
       'murmur-compressed-ir',
     );

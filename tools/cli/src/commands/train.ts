@@ -25,6 +25,13 @@ export function registerTrain(program: Command): void {
       async (opts: { app?: string; dataDir?: string; out?: string; epochs?: string; json?: boolean }) => {
         const { appModelSpec, appRows, loadApp } = await import('@murmur/app');
         const app = await loadApp(opts.app);
+        if (!app.model) {
+          // Nothing to train (the nx train target of such an app succeeds with no model).
+          process.stdout.write(
+            `${app.id} ships no model (model: null in its app.config.ts): nothing to train\n`,
+          );
+          return;
+        }
         const epochs = opts.epochs === undefined ? undefined : Number(opts.epochs);
         if (epochs !== undefined && !(Number.isInteger(epochs) && epochs > 0)) {
           throw new UsageError(`--epochs must be a positive integer, got '${opts.epochs}'`);
@@ -32,11 +39,19 @@ export function registerTrain(program: Command): void {
         if (opts.out !== undefined) requireOutputDir(opts.out, '--out');
         const { trainAppModel } = await import('@murmur/compress');
         const { saveModel } = await import('@murmur/nn');
-        const { defaultModelDir } = await import('@murmur/pipeline');
+        const { defaultModelDir, estimate, formatEstimate } = await import('@murmur/pipeline');
+        const { predictClasses } = await import('@murmur/nn');
         const rows = await appRows(app, { dataDir: opts.dataDir });
         const trained = await trainAppModel(appModelSpec(app), rows, { epochs, quiet: opts.json });
         const out = opts.out ?? defaultModelDir(app.id);
         saveModel(out, trained.model);
+        // Windows of one subject are not independent: the interval resamples subjects.
+        const validation = estimate(
+          trained.validation.y,
+          predictClasses(trained.model, trained.validation.x),
+          trained.validation.groups,
+          rows.classes.length,
+        );
         const summary = {
           app: app.id,
           backend: trained.result.backend,
@@ -50,6 +65,9 @@ export function registerTrain(program: Command): void {
           seconds: Number(trained.result.seconds.toFixed(2)),
           accuracy: trained.report.accuracy,
           macroF1: trained.report.macroF1,
+          accuracyCi: validation.accuracyCi,
+          macroF1Ci: validation.macroF1Ci,
+          interval: validation.method,
           recall: Object.fromEntries(rows.classes.map((c, i) => [c, trained.report.recall[i]])),
           confusion: trained.report.confusion,
           model: out,
@@ -62,7 +80,7 @@ export function registerTrain(program: Command): void {
           `${app}: ${summary.rows} windows × ${summary.features} features, ${rows.classes.length} classes; ` +
             `trained with ${summary.backend} in ${summary.seconds} s (${summary.epochs} epochs, best ${summary.bestEpoch})\n` +
             `validation subjects (${summary.validationSubjects.length}, never trained on): ${summary.validationSubjects.join(', ')}\n` +
-            `accuracy ${pct(summary.accuracy)}, macro-F1 ${pct(summary.macroF1)} on ${trained.validation.x.length} windows\n\n`,
+            `accuracy ${formatEstimate(validation)} (95 % intervals: ${validation.method})\n\n`,
         );
         printTable(
           ['class', 'recall', ...rows.classes.map((c) => `→${c}`)],

@@ -69,7 +69,7 @@ describe('murmur verify', () => {
  * so a model a local build left in dist/ does not change the test). Recorded windows (held-out subjects first) stream in from a
  * host file (the dataset as found: MURMUR_DATA_DIR, datasets/cache or the shipped sample; the generated check stream
  * where there is none), except on AVR, where they sit in flash.
- * predictive-maintenance and ppg-triage stream their features (4.3 KB and 11.6 KB of RAM) and run on the
+ * predictive-maintenance and ppg-triage stream their features (4.3 KB and 12.8 KB of RAM) and run on the
  * micro:bit itself; neither fits the ATmega328P's 2 KB (a 512-point spectrum alone is 2 KB), so their AVR
  * run is on the ATmega1284P (16 KB, the same 8-bit core with 128 KB of flash): as many recorded windows as
  * one flash array holds, and more windows of the generated stream, which costs no flash. Their features cost 15-60 M instructions or cycles per window in soft float on the

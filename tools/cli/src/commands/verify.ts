@@ -75,7 +75,7 @@ export function registerVerify(program: Command): void {
       const hasModel = !opts.standIn && existsSync(modelFile);
       if (opts.model && !hasModel) throw new MurmurError('model file not found', { file: opts.model });
       const model = hasModel ? compressedFromJson(readModel(modelFile), modelFile) : undefined;
-      if (!hasModel && !opts.standIn) {
+      if (!hasModel && !opts.standIn && app.model !== null) {
         process.stderr.write(
           `note: ${modelFile} does not exist (run murmur compress --app ${opts.app} --board ${board.id}); ` +
             'verifying with a calibrated stand-in model of the same shapes\n',

@@ -7,6 +7,9 @@ import { depthwiseConv2d } from './depthwise-conv2d';
 import { fullyConnected } from './fully-connected';
 import type { GraphKernel } from './kernel';
 import { maxpool2d } from './maxpool2d';
+import { mean } from './mean';
+import { pad } from './pad';
+import { quantize } from './quantize';
 import { reshape } from './reshape';
 import { softmax } from './softmax';
 
@@ -19,6 +22,9 @@ export const GRAPH_KERNELS: { [O in GraphOp as O['op']]: GraphKernel<O, unknown>
   add: add as GraphKernel<GraphOp & { op: 'add' }, unknown>,
   reshape: reshape as GraphKernel<GraphOp & { op: 'reshape' }, unknown>,
   softmax: softmax as GraphKernel<GraphOp & { op: 'softmax' }, unknown>,
+  pad: pad as GraphKernel<GraphOp & { op: 'pad' }, unknown>,
+  mean: mean as GraphKernel<GraphOp & { op: 'mean' }, unknown>,
+  quantize: quantize as GraphKernel<GraphOp & { op: 'quantize' }, unknown>,
 };
 
 /** The kernel of an op. */
