@@ -113,21 +113,33 @@ export function graphArduinoExample(o: {
   origin: string;
   /** The library's C prefix (its header is `<prefix>.h`). */
   prefix: string;
+  /** The C types of the input and output: int8_t, or float for a model with float32 edges. */
+  inputType?: 'int8_t' | 'float';
+  outputType?: 'int8_t' | 'float';
 }): ArduinoExample {
   const p = o.prefix;
+  const [inType, outType] = [o.inputType ?? 'int8_t', o.outputType ?? 'int8_t'];
   const P = p.toUpperCase();
   const name = 'PrintOutput';
   const sketch = [
     cComment([
-      `${name}: the model '${o.name}' (${p}) on a placeholder input, once a second; its int8 output is printed`,
-      `in hex over Serial at ${SERIAL_BAUD} baud. Put your quantised input into input[] instead.`,
+      ...(inType === 'int8_t' && outType === 'int8_t'
+        ? [
+            `${name}: the model '${o.name}' (${p}) on a placeholder input, once a second; its int8 output is printed`,
+            `in hex over Serial at ${SERIAL_BAUD} baud. Put your quantised input into input[] instead.`,
+          ]
+        : [
+            `${name}: the model '${o.name}' (${p}) on a placeholder input, once a second; its output's bytes`,
+            `(${outType === 'float' ? 'float32, little-endian' : 'int8'}) are printed in hex over Serial at ${SERIAL_BAUD} baud.`,
+            `Put your ${inType === 'float' ? 'float' : 'quantised'} input into input[] instead.`,
+          ]),
       '',
       `An example of the library that ${GENERATOR} generated from ${o.origin}.`,
     ]),
     `#include <${p}.h>`,
     '',
-    `static int8_t input[${P}_INPUT_SIZE];`,
-    `static int8_t output[${P}_OUTPUT_SIZE];`,
+    `static ${inType} input[${P}_INPUT_SIZE];`,
+    `static ${outType} output[${P}_OUTPUT_SIZE];`,
     'static uint8_t run;',
     '',
     'void setup() {',
@@ -138,14 +150,17 @@ export function graphArduinoExample(o: {
     '',
     'void loop() {',
     '  /* Placeholder input: a ramp that moves on by one every run. */',
-    `  for (size_t i = 0; i < ${P}_INPUT_SIZE; i++) input[i] = (int8_t)(uint8_t)(i + run);`,
+    `  for (size_t i = 0; i < ${P}_INPUT_SIZE; i++) input[i] = ${inType === 'float' ? '(float)(int8_t)(uint8_t)(i + run) / 128.0f' : '(int8_t)(uint8_t)(i + run)'};`,
     '  run++;',
     `  int status = ${p}_invoke(input, output);`,
     '  if (status != 0) {',
     '    Serial.print(F("status "));',
     '    Serial.println(status);',
     '  } else {',
-    ...printHex('output', 'output', `${P}_OUTPUT_SIZE`).map((l) => `  ${l}`),
+    ...(outType === 'float'
+      ? printHex('output', '((const uint8_t *)output)', 'sizeof output')
+      : printHex('output', 'output', `${P}_OUTPUT_SIZE`)
+    ).map((l) => `  ${l}`),
     '  }',
     '  delay(1000);',
     '}',

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { prepareGraph } from '@murmur/kernels';
-import { inPlaceGraph, tinyGraph } from '@murmur/kernels/testing';
+import { floatEdgesGraph, inPlaceGraph, tinyGraph } from '@murmur/kernels/testing';
+import { generateGraphLibrary } from './graph-library';
 import { generateGraphCode, runsInPlace } from './graph-codegen';
 
 describe('graph code: convolutions in place', () => {
@@ -42,5 +43,45 @@ describe('graph code: convolutions in place', () => {
         source.slice(source.indexOf('/* op 2:', source.indexOf('_invoke('))),
       );
     expect(op2![1]).not.toBe(op2![2]);
+  });
+});
+
+describe('graph code: float32 edges', () => {
+  it('takes and gives float * and holds the float32 tensors in the arena at 4 bytes an element', () => {
+    const prepared = prepareGraph(floatEdgesGraph());
+    const { header, source, plan } = generateGraphCode(prepared, 'float_edges', 'a test graph');
+    expect(header).toContain('int murmur_float_edges_invoke(const float *input, float *output);');
+    expect(header).toMatch(/input \[1, 12\] float32, output \[1, 5\] float32/);
+    expect(source).toMatch(
+      /murmur_quantize_f32_s8\(&\w+, \(\(float \*\)\(void \*\)\(murmur_float_edges_arena \+ \d+\)\)/,
+    );
+    expect(source).toMatch(
+      /murmur_dequantize_s8_f32\(&\w+, \(murmur_float_edges_arena \+ \d+\), \(\(float \*\)/,
+    );
+    expect(source).toMatch(/memcpy\(\(murmur_float_edges_arena \+ \d+\), input, 48u\);/);
+    expect(source).toMatch(/memcpy\(output, \(murmur_float_edges_arena \+ \d+\), 20u\);/);
+    // The float32 scales as exact hexadecimal literals.
+    expect(source).toMatch(/murmur_affine_params \w+_params = \{12u, 0x1\.[0-9a-f]+p-6f, -4\};/);
+    const sizes = plan.buffers.filter((b) => !b.name.startsWith('scratch')).map((b) => b.size);
+    expect(sizes).toEqual([48, 12, 5, 20]);
+    expect(plan.buffers.every((b) => b.offset % 4 === 0)).toBe(true);
+    expect(prepared.graph.ops.map((op, i) => runsInPlace(op, prepared.params[i]))).toEqual([
+      false,
+      false,
+      false,
+    ]);
+  });
+
+  it('gives the library float arrays in its usage and its Arduino example', () => {
+    const { files } = generateGraphLibrary(prepareGraph(floatEdgesGraph()), {
+      name: 'float_edges',
+      origin: 'f.tflite',
+    });
+    const text = files.map((f) => f.text).join('\n');
+    expect(text).toContain('static float input[MURMUR_FLOAT_EDGES_INPUT_SIZE];');
+    expect(text).toContain('static float output[MURMUR_FLOAT_EDGES_OUTPUT_SIZE];');
+    expect(text).toContain(
+      'float input[MURMUR_FLOAT_EDGES_INPUT_SIZE], output[MURMUR_FLOAT_EDGES_OUTPUT_SIZE];',
+    );
   });
 });

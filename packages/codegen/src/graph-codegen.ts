@@ -2,12 +2,16 @@
  * C for an int8 graph (an imported `.tflite`): its constants as arrays holding exactly the model's bytes
  * and the integer parameters prepared once in TypeScript (multipliers, shifts, padding, activation
  * ranges), one kernel call per op, and every activation in one arena planned at generation time — no
- * interpreter, no flatbuffer, no heap.
+ * interpreter, no flatbuffer, no heap. A model with float32 edges (QUANTIZE from a float32 input,
+ * DEQUANTIZE to a float32 output) takes and gives `float *`; its float tensors sit in the arena too.
  */
-import { cBanner, cExternC, cFloatSemantics, cIncludeGuard, MurmurError } from '@murmur/core';
+import { cBanner, cExternC, cFloat, cFloatSemantics, cIncludeGuard, MurmurError } from '@murmur/core';
 import {
   elementCount,
+  tensorBytes,
   type AddParams,
+  type DequantizeParams,
+  type GraphTensor,
   type Conv2dParams,
   type DepthwiseConv2dParams,
   type FullyConnectedParams,
@@ -44,7 +48,9 @@ export interface GeneratedGraphModel {
  * scratch: filter_h rows).
  */
 export function runsInPlace(op: GraphOp, params: unknown): boolean {
-  if (op.op === 'reshape' || op.op === 'add' || op.op === 'softmax' || op.op === 'quantize') return true;
+  if (op.op === 'reshape' || op.op === 'add' || op.op === 'softmax') return true;
+  // int8 to int8 only: a float32 input is 4 bytes an element, a float32 output would overrun its int8 input.
+  if (op.op === 'quantize') return (params as QuantizeParams).from === 'int8';
   if (op.op === 'conv2d') {
     const p = params as Conv2dParams;
     return (
@@ -86,7 +92,7 @@ function lifetimes(prepared: PreparedGraph): { buffers: BufferLifetime[]; buffer
     bufferOf.set(t, buffers.length);
     buffers.push({
       name: `t${t}`,
-      size: elementCount(g.tensors[t]!.shape),
+      size: tensorBytes(g.tensors[t]!),
       first,
       last: lastUse.get(t) ?? first,
     });
@@ -157,9 +163,14 @@ class Emitter {
     private readonly bufferOf: Map<number, number>,
   ) {}
 
-  /** A tensor's place in the arena, as a C expression. */
+  /** A tensor's place in the arena, as a C expression (an int8_t pointer). */
   at(t: number): string {
     return `(${this.prefix}_arena + ${this.plan.buffers[this.bufferOf.get(t)!]!.offset})`;
+  }
+
+  /** A float32 tensor's place in the arena (its offset is a multiple of 4, the arena 4-byte aligned). */
+  atFloat(t: number): string {
+    return `((float *)(void *)${this.at(t)})`;
   }
 
   /** Points the kernel context at op i's scratch buffer, as the arena plan placed and sized it (scratchOf). */
@@ -337,10 +348,25 @@ const emitMean: OpEmit<GraphOp & { op: 'mean' }> = (e, op, params, _i, p) => {
 
 const emitQuantize: OpEmit<GraphOp & { op: 'quantize' }> = (e, op, params, _i, p) => {
   const q = params as QuantizeParams;
+  if (q.from === 'float32') {
+    e.definitions.push(
+      `${e.rom} murmur_affine_params ${p}_params = {${q.size}u, ${cFloat(q.scale)}, ${q.zeroPoint}};`,
+    );
+    e.check(`murmur_quantize_f32_s8(&${p}_params, ${e.atFloat(op.inputs[0])}, ${e.at(op.outputs[0])})`);
+    return;
+  }
   e.definitions.push(
     `${e.rom} murmur_requantize_params ${p}_params = {${q.size}u, ${q.inputZeroPoint}, ${q.outputZeroPoint}, ${q.shift}, ${int32Literal(q.multiplier)}};`,
   );
   e.check(`murmur_requantize_s8(&${p}_params, ${e.at(op.inputs[0])}, ${e.at(op.outputs[0])})`);
+};
+
+const emitDequantize: OpEmit<GraphOp & { op: 'dequantize' }> = (e, op, params, _i, p) => {
+  const q = params as DequantizeParams;
+  e.definitions.push(
+    `${e.rom} murmur_affine_params ${p}_params = {${q.size}u, ${cFloat(q.scale)}, ${q.zeroPoint}};`,
+  );
+  e.check(`murmur_dequantize_s8_f32(&${p}_params, ${e.at(op.inputs[0])}, ${e.atFloat(op.outputs[0])})`);
 };
 
 /** Each op's C: its constant definitions and its kernel call. */
@@ -356,7 +382,11 @@ const EMIT: { [O in GraphOp as O['op']]: OpEmit<O> } = {
   pad: emitPad,
   mean: emitMean,
   quantize: emitQuantize,
+  dequantize: emitDequantize,
 };
+
+/** The C element type of a graph input or output. */
+export const cTypeOf = (t: GraphTensor): 'float' | 'int8_t' => (t.type === 'float32' ? 'float' : 'int8_t');
 
 /** Generates `murmur_<name>.h/.c` for a prepared int8 graph. */
 export function generateGraphCode(
@@ -397,11 +427,14 @@ function assemble(e: Emitter, name: string, origin: string, profile: boolean): G
   const output = g.tensors[g.outputs[0]!]!;
   const inputSize = elementCount(input.shape);
   const outputSize = elementCount(output.shape);
+  const [inType, outType] = [cTypeOf(input), cTypeOf(output)];
   const quantText = (t: typeof input): string =>
-    `scale ${t.quant?.scale[0]}, zero point ${t.quant?.zeroPoint[0]}`;
+    t.type === 'float32'
+      ? 'float32'
+      : `int8 (scale ${t.quant?.scale[0]}, zero point ${t.quant?.zeroPoint[0]})`;
   const banner = cBanner(
     [
-      `Model '${name}': ${g.ops.length} ops, input [${input.shape.join(', ')}] int8 (${quantText(input)}), output [${output.shape.join(', ')}] int8 (${quantText(output)}).`,
+      `Model '${name}': ${g.ops.length} ops, input [${input.shape.join(', ')}] ${quantText(input)}, output [${output.shape.join(', ')}] ${quantText(output)}.`,
       `Constants ${constantBytes} bytes, arena ${plan.size} bytes.`,
     ],
     GENERATOR,
@@ -419,8 +452,8 @@ function assemble(e: Emitter, name: string, origin: string, profile: boolean): G
         `#define ${upper}_OUTPUT_SIZE ${outputSize}u`,
         `#define ${upper}_ARENA_BYTES ${plan.size}u`,
         '',
-        `/** One inference: ${inputSize} int8 input values to ${outputSize} int8 outputs. 0 or a murmur_status. */`,
-        `int ${prefix}_invoke(const int8_t *input, int8_t *output);`,
+        `/** One inference: ${inputSize} ${input.type} input values to ${outputSize} ${output.type} outputs. 0 or a murmur_status. */`,
+        `int ${prefix}_invoke(const ${inType} *input, ${outType} *output);`,
       ]),
       '',
     ].join('\n'),
@@ -456,13 +489,13 @@ function assemble(e: Emitter, name: string, origin: string, profile: boolean): G
     `#define ${prefix}_arena (${prefix}_arena_storage.bytes)`,
     '',
     ...e.definitions.flatMap((d) => [d, '']),
-    `int ${prefix}_invoke(const int8_t *input, int8_t *output) {`,
+    `int ${prefix}_invoke(const ${inType} *input, ${outType} *output) {`,
     ...(usesScratch ? ['  murmur_context ctx;'] : []),
     ...(usesBatches ? ['  uint32_t b;'] : []),
     ...(usesStatus ? ['  murmur_status status;'] : []),
-    `  memcpy(${e.at(g.inputs[0]!)}, input, ${inputSize}u);`,
+    `  memcpy(${e.at(g.inputs[0]!)}, input, ${tensorBytes(input)}u);`,
     ...e.calls,
-    `  memcpy(output, ${e.at(g.outputs[0]!)}, ${outputSize}u);`,
+    `  memcpy(output, ${e.at(g.outputs[0]!)}, ${tensorBytes(output)}u);`,
     '  return MURMUR_OK;',
     '}',
     '',

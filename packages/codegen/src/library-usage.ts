@@ -31,17 +31,26 @@ export function appLibraryUsage(
 }
 
 /** The graph library: one call per inference. */
-export function graphLibraryUsage(prefix: string): string[] {
+export function graphLibraryUsage(
+  prefix: string,
+  types: { input: 'int8_t' | 'float'; output: 'int8_t' | 'float' } = { input: 'int8_t', output: 'int8_t' },
+): string[] {
   const P = prefix.toUpperCase();
+  const what = (t: 'int8_t' | 'float', side: string): string =>
+    t === 'float' ? `the ${side} is float32` : `the ${side} is quantised int8`;
   return [
     '```c',
     `#include "${prefix}.h"`,
     '',
-    `int8_t input[${P}_INPUT_SIZE], output[${P}_OUTPUT_SIZE];`,
+    ...(types.input === types.output
+      ? [`${types.input} input[${P}_INPUT_SIZE], output[${P}_OUTPUT_SIZE];`]
+      : [`${types.input} input[${P}_INPUT_SIZE];`, `${types.output} output[${P}_OUTPUT_SIZE];`]),
     `int status = ${prefix}_invoke(input, output); /* 0 on success */`,
     '```',
     '',
-    `The input and output are quantised int8 with the scales and zero points given at the top of \`${prefix}.h\`;`,
+    types.input === 'int8_t' && types.output === 'int8_t'
+      ? `The input and output are quantised int8 with the scales and zero points given at the top of \`${prefix}.h\`;`
+      : `Here ${what(types.input, 'input')} and ${what(types.output, 'output')} (scales and zero points at the top of \`${prefix}.h\`);`,
     `the activations live in one static arena of ${P}_ARENA_BYTES bytes.`,
   ];
 }

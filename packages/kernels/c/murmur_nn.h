@@ -445,6 +445,23 @@ typedef struct {
 
 murmur_status murmur_requantize_s8(MURMUR_ROM murmur_requantize_params *params, const int8_t *input, int8_t *output);
 
+/** A float32 edge of a model: `size` values between float32 and int8 with one scale and zero point. */
+typedef struct {
+  uint32_t size;
+  float scale;
+  int16_t zero_point;
+} murmur_affine_params;
+
+/**
+ * QUANTIZE of a float32 model input to int8 (TFLite's AffineQuantize): round(x / scale), the division in float
+ * and the rounding half away from zero, plus zero_point, clamped to int8. NaN gives zero_point; an infinity
+ * clamps. Not in place (the input is float32).
+ */
+murmur_status murmur_quantize_f32_s8(MURMUR_ROM murmur_affine_params *params, const float *input, int8_t *output);
+
+/** DEQUANTIZE of int8 to a float32 model output (TFLite's Dequantize): scale * (q - zero_point) in float. */
+murmur_status murmur_dequantize_s8_f32(MURMUR_ROM murmur_affine_params *params, const int8_t *input, float *output);
+
 #ifdef __cplusplus
 }
 #endif

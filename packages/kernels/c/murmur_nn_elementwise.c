@@ -1,4 +1,7 @@
-/* Weight-free kernels: pooling, relu, argmax, input quantization, PAD and int8 requantization (QUANTIZE). */
+/*
+ * Weight-free kernels: pooling, relu, argmax, input quantization, PAD, int8 requantization (QUANTIZE) and a
+ * model's float32 edges (QUANTIZE from float32, DEQUANTIZE to float32).
+ */
 /* Float semantics: no fused multiply-add, whatever the compiler flags (the TS reference never fuses). */
 #if defined(__clang__)
 #pragma STDC FP_CONTRACT OFF
@@ -120,5 +123,39 @@ murmur_status murmur_requantize_s8(MURMUR_ROM murmur_requantize_params *params, 
                 p.output_zero_point;
     output[i] = (int8_t)(v < -128 ? -128 : v > 127 ? 127 : v);
   }
+  return MURMUR_OK;
+}
+
+/* As src/graph/ops/quantize.ts (quantizeFloat): the quotient in float, rounded half away from zero. */
+murmur_status murmur_quantize_f32_s8(MURMUR_ROM murmur_affine_params *params, const float *input, int8_t *output) {
+  const murmur_affine_params p = *params;
+  uint32_t i;
+  if (!(p.scale > 0.0f)) return MURMUR_ERROR_ARGUMENT;
+  for (i = 0; i < p.size; i++) {
+    const float v = input[i] / p.scale;
+    int32_t q;
+    if (v != v) {
+      q = 0;
+    } else if (v >= 512.0f) {
+      q = 512;
+    } else if (v <= -512.0f) {
+      q = -512;
+    } else {
+      q = (int32_t)v; /* toward zero; v - q is exact */
+      const float fraction = v - (float)q;
+      if (fraction >= 0.5f) q++;
+      if (fraction <= -0.5f) q--;
+    }
+    q += p.zero_point;
+    output[i] = (int8_t)(q < -128 ? -128 : q > 127 ? 127 : q);
+  }
+  return MURMUR_OK;
+}
+
+/* As src/graph/ops/dequantize.ts: one float multiply per value. */
+murmur_status murmur_dequantize_s8_f32(MURMUR_ROM murmur_affine_params *params, const int8_t *input, float *output) {
+  const murmur_affine_params p = *params;
+  uint32_t i;
+  for (i = 0; i < p.size; i++) output[i] = p.scale * (float)((int32_t)input[i] - p.zero_point);
   return MURMUR_OK;
 }

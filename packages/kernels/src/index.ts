@@ -41,14 +41,22 @@ export {
 export { kernelDir, kernelSources, kernelFiles } from './c-sources';
 export {
   INT8_GRAPH_VERSION,
+  elementBytes,
   elementCount,
+  tensorBytes,
   type Activation,
   type GraphOp,
   type GraphTensor,
   type Int8Graph,
   type Padding,
 } from './graph/ir';
-export { prepareGraph, runGraph, inferGraph, type PreparedGraph } from './graph/interpreter';
+export {
+  prepareGraph,
+  runGraph,
+  inferGraph,
+  type GraphValues,
+  type PreparedGraph,
+} from './graph/interpreter';
 export { summarizeGraph, type GraphSummary, type OpSummary } from './graph/summary';
 export type { Conv2dParams } from './graph/ops/conv2d';
 export type { DepthwiseConv2dParams } from './graph/ops/depthwise-conv2d';
@@ -59,3 +67,4 @@ export type { SoftmaxParams } from './graph/ops/softmax';
 export type { PadParams } from './graph/ops/pad';
 export type { MeanParams } from './graph/ops/mean';
 export type { QuantizeParams } from './graph/ops/quantize';
+export type { DequantizeParams } from './graph/ops/dequantize';

@@ -9,7 +9,7 @@ import type { Board } from '@murmur/boards';
 import { generateGraphLibrary } from '@murmur/codegen';
 import { inferGraph, prepareGraph, summarizeGraph } from '@murmur/kernels';
 import { bars, renderReport, type Section } from '@murmur/report';
-import { readGolden, readTflite } from '@murmur/tflite';
+import { readGoldenCases, readTflite } from '@murmur/tflite';
 import { verifyGraph, type GraphVerification } from '@murmur/verify';
 
 export interface TfliteBuild {
@@ -45,10 +45,12 @@ export async function buildTflite(options: {
     mkdirSync(dirname(join(libDir, f.path)), { recursive: true });
     writeFileSync(join(libDir, f.path), f.text);
   }
-  const inputSize = graph.tensors[graph.inputs[0]!]!.shape.reduce((n, d) => n * d, 1);
+  const inputTensor = graph.tensors[graph.inputs[0]!]!;
+  const inputSize = inputTensor.shape.reduce((n, d) => n * d, 1);
+  const zeros = inputTensor.type === 'float32' ? new Float32Array(inputSize) : new Int8Array(inputSize);
   const cases = options.golden
-    ? readGolden(options.golden).cases.map((c) => ({ input: c.input, expected: c.output }))
-    : [{ input: new Int8Array(inputSize), expected: inferGraph(prepared, [new Int8Array(inputSize)])[0]! }];
+    ? readGoldenCases(options.golden, graph)
+    : [{ input: zeros, expected: inferGraph(prepared, [zeros])[0]! }];
   let verification: TfliteBuild['verification'];
   const flash = options.board.memory.flash.size;
   const ram = options.board.memory.ram.size;

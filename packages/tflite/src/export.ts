@@ -14,6 +14,7 @@ import {
   BuiltinOptions,
   Conv2DOptionsT,
   DepthwiseConv2DOptionsT,
+  DequantizeOptionsT,
   FullyConnectedOptionsT,
   ModelT,
   OperatorCodeT,
@@ -45,6 +46,7 @@ const OPERATORS: Record<GraphOp['op'], { code: BuiltinOperator; version: number 
   pad: { code: BuiltinOperator.PAD, version: 2 },
   mean: { code: BuiltinOperator.MEAN, version: 2 },
   quantize: { code: BuiltinOperator.QUANTIZE, version: 1 },
+  dequantize: { code: BuiltinOperator.DEQUANTIZE, version: 2 },
 };
 
 const ACTIVATIONS: Record<Activation, ActivationFunctionType> = {
@@ -127,6 +129,8 @@ function options(op: GraphOp): [BuiltinOptions, OperatorT['builtinOptions']] {
       return [BuiltinOptions.ReducerOptions, new ReducerOptionsT(op.keepDims)];
     case 'quantize':
       return [BuiltinOptions.QuantizeOptions, new QuantizeOptionsT()];
+    case 'dequantize':
+      return [BuiltinOptions.DequantizeOptions, new DequantizeOptionsT()];
   }
 }
 

@@ -1,10 +1,12 @@
 /**
  * Golden files: inputs and the int8 outputs a reference runtime (TFLite Micro's reference kernels)
  * computed for them, as `golden/<model>.json` (cases) and `golden/<model>.layers.json` (every
- * intermediate tensor of one case) in the MLPerf Tiny folder. Tensor data is base64 of the raw bytes.
+ * intermediate tensor of one case) in the MLPerf Tiny folder. Tensor data is base64 of the raw bytes: one
+ * byte per int8 value, the little-endian float32 bytes for a model's float32 input or output.
  */
 import { readFileSync } from 'node:fs';
 import { MurmurError } from '@murmur/core';
+import { elementBytes, type GraphValues, type Int8Graph } from '@murmur/kernels';
 
 export interface GoldenCase {
   index: number;
@@ -71,5 +73,27 @@ export function readGoldenLayers(path: string): GoldenLayer[] {
       t.producer_op_index === null || t.producer_op_index === undefined ? null : Number(t.producer_op_index),
     producerOp: String(t.producer_op ?? ''),
     data: base64(t.data, path, `tensors[${i}].data`),
+  }));
+}
+
+/** A golden file's cases as values of the graph's input and output types (int8, or float32 from raw bytes). */
+export function readGoldenCases(
+  path: string,
+  graph: Int8Graph,
+): { input: GraphValues; expected: GraphValues }[] {
+  const [input, output] = [graph.tensors[graph.inputs[0]!]!, graph.tensors[graph.outputs[0]!]!];
+  const typed = (bytes: Int8Array, type: typeof input.type, field: string): GraphValues => {
+    if (type !== 'float32') return bytes;
+    if (bytes.length % elementBytes(type))
+      throw new MurmurError(`holds ${bytes.length} bytes: float32 values take 4 bytes each`, {
+        file: path,
+        field,
+      });
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
+    return Float32Array.from({ length: bytes.length / 4 }, (_, k) => view.getFloat32(4 * k, true));
+  };
+  return readGolden(path).cases.map((c, i) => ({
+    input: typed(c.input, input.type, `cases[${i}].input`),
+    expected: typed(c.output, output.type, `cases[${i}].output`),
   }));
 }

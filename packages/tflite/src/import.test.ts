@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { MurmurError } from '@murmur/core';
 import { inferGraph, prepareGraph } from '@murmur/kernels';
-import { reshapingGraph, tinyGraph } from '@murmur/kernels/testing';
+import { floatEdgesGraph, reshapingGraph, tinyGraph } from '@murmur/kernels/testing';
 import { exportTflite } from './export';
 import { BuiltinOperator, Model, TensorType } from './generated/tflite_schema';
 import { importTflite, parseTflite } from './import';
@@ -21,7 +21,10 @@ function importsOrFailsTyped(bytes: Uint8Array): void {
     const g = prepareGraph(importTflite(bytes, 'fuzzed.tflite'));
     inferGraph(
       g,
-      g.graph.inputs.map((t) => new Int8Array(g.graph.tensors[t]!.shape.reduce((n, d) => n * d, 1))),
+      g.graph.inputs.map((t) => {
+        const n = g.graph.tensors[t]!.shape.reduce((k, d) => k * d, 1);
+        return g.graph.tensors[t]!.type === 'float32' ? new Float32Array(n) : new Int8Array(n);
+      }),
     );
   } catch (e) {
     if (!(e instanceof MurmurError)) throw e;
@@ -40,14 +43,35 @@ describe('tflite export and import', () => {
     expect(back.ops.map((o) => o.op)).toEqual(['pad', 'quantize', 'mean', 'mean', 'add']);
   });
 
-  it('names a QUANTIZE from float, its index and its tensor shapes', () => {
-    const model = parseTflite(exportTflite(reshapingGraph()));
-    const subgraph = model.subgraphs[0]!;
-    subgraph.tensors[subgraph.operators[1]!.inputs[0]!]!.type = TensorType.FLOAT32;
-    const builder = new flatbuffers.Builder(1024);
-    builder.finish(model.pack(builder), 'TFL3');
-    expect(() => importTflite(builder.asUint8Array(), 'float.tflite')).toThrow(
-      /float\.tflite.*operator 1 \(QUANTIZE; padded \[1, 8, 7, 4\], requantized \[1, 8, 7, 4\]\): only int8 to int8/,
+  it('round-trips float32 edges: QUANTIZE from a float32 input, DEQUANTIZE to a float32 output', () => {
+    for (const g of [floatEdgesGraph(), floatEdgesGraph('float-edges-conv', 'conv2d')]) {
+      const back = importTflite(exportTflite(g), 'float.tflite', g.name);
+      expect(back).toEqual(g);
+      expect(back.tensors[back.inputs[0]!]!.type).toBe('float32');
+      expect(back.tensors[back.outputs[0]!]!.type).toBe('float32');
+      expect(back.ops.map((o) => o.op)).toEqual(['quantize', g.ops[1]!.op, 'dequantize']);
+      // And once more: export(import(export(g))) writes the same bytes.
+      expect(exportTflite(back)).toEqual(exportTflite(g));
+    }
+  });
+
+  it('names a QUANTIZE or DEQUANTIZE between other types, its index and its tensor shapes', () => {
+    const rewrite = (
+      edit: (tensors: { type: TensorType }[], ops: { inputs: number[]; outputs: number[] }[]) => void,
+    ) => {
+      const model = parseTflite(exportTflite(floatEdgesGraph()));
+      edit(model.subgraphs[0]!.tensors, model.subgraphs[0]!.operators);
+      const builder = new flatbuffers.Builder(1024);
+      builder.finish(model.pack(builder), 'TFL3');
+      return builder.asUint8Array();
+    };
+    const toInt32 = rewrite((tensors, ops) => void (tensors[ops[0]!.inputs[0]!]!.type = TensorType.INT32));
+    expect(() => importTflite(toInt32, 'int32.tflite')).toThrow(
+      /int32\.tflite.*operator 0 \(QUANTIZE; input \[1, 12\], quantized \[1, 12\]\): only int8 or float32 to int8/,
+    );
+    const toInt8 = rewrite((tensors, ops) => void (tensors[ops[2]!.outputs[0]!]!.type = TensorType.INT8));
+    expect(() => importTflite(toInt8, 'int8-out.tflite')).toThrow(
+      /int8-out\.tflite.*operator 2 \(DEQUANTIZE; logits \[1, 5\], output \[1, 5\]\): only int8 to float32/,
     );
   });
 

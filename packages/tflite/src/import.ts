@@ -1,7 +1,8 @@
 /**
  * `.tflite` (TFL3 flatbuffer) → int8 graph IR, read with the flatbuffers runtime and the TypeScript that
- * flatc generated from TFLite's schema (./generated). Operators outside the supported set (QUANTIZE only from
- * int8; DEQUANTIZE not at all), float or int16 tensors, sparse or external buffers fail with a MurmurError
+ * flatc generated from TFLite's schema (./generated). float32 tensors are a model's float edges (QUANTIZE
+ * from float32 to int8, DEQUANTIZE from int8 to float32). Operators outside the supported set, QUANTIZE or
+ * DEQUANTIZE of other types, int16 or uint8 tensors, sparse or external buffers fail with a MurmurError
  * naming the file, the operator (its index and name) and the tensor shapes.
  */
 import { readFileSync } from 'node:fs';
@@ -124,6 +125,7 @@ const ACTIVATIONS: Partial<Record<ActivationFunctionType, Activation>> = {
 const TENSOR_TYPES: Partial<Record<TensorType, GraphTensor['type']>> = {
   [TensorType.INT8]: 'int8',
   [TensorType.INT32]: 'int32',
+  [TensorType.FLOAT32]: 'float32',
 };
 
 class Importer {
@@ -150,6 +152,11 @@ class Importer {
     });
   }
 
+  /** A tensor's TFLite type; undefined for an index outside the tensors. */
+  typeOf(t: number | undefined): TensorType | undefined {
+    return t === undefined ? undefined : this.subgraph.tensors[t]?.type;
+  }
+
   opName(op: OperatorT): string {
     const code = this.model.operatorCodes[op.opcodeIndex];
     return code ? operatorName(builtinCode(code)) : `opcode ${op.opcodeIndex}`;
@@ -160,7 +167,7 @@ class Importer {
     const type = TENSOR_TYPES[t.type];
     if (!type)
       throw new MurmurError(
-        `tensor ${index} '${text(t.name)}' is ${TensorType[t.type]}: only int8 and int32 are supported`,
+        `tensor ${index} '${text(t.name)}' is ${TensorType[t.type]}: only int8, int32 and float32 are supported`,
         {
           file: this.file,
           field,
@@ -183,7 +190,11 @@ class Importer {
     };
   }
 
-  bufferData(t: TensorT, type: GraphTensor['type'], field: string): Int8Array | Int32Array | undefined {
+  bufferData(
+    t: TensorT,
+    type: GraphTensor['type'],
+    field: string,
+  ): Int8Array | Int32Array | Float32Array | undefined {
     const buffer = this.model.buffers[t.buffer];
     if (!buffer)
       throw new MurmurError(`buffer ${t.buffer} does not exist`, {
@@ -212,6 +223,8 @@ class Importer {
     if (type === 'int8')
       return new Int8Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length));
     const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
+    if (type === 'float32')
+      return Float32Array.from({ length: count }, (_, i) => view.getFloat32(4 * i, true));
     return Int32Array.from({ length: count }, (_, i) => view.getInt32(4 * i, true));
   }
 
@@ -315,10 +328,19 @@ class Importer {
           outputs,
           keepDims: this.options(op, index, ReducerOptionsT).keepDims,
         };
-      case BuiltinOperator.QUANTIZE:
-        if (this.subgraph.tensors[inputs[0]]?.type !== TensorType.INT8)
-          return this.fail('only int8 to int8 is supported (float model inputs are not)', index);
+      case BuiltinOperator.QUANTIZE: {
+        const from = this.subgraph.tensors[inputs[0]]?.type;
+        if (
+          (from !== TensorType.INT8 && from !== TensorType.FLOAT32) ||
+          this.typeOf(outputs[0]) !== TensorType.INT8
+        )
+          return this.fail('only int8 or float32 to int8 is supported', index);
         return { op: 'quantize', inputs: [inputs[0]], outputs };
+      }
+      case BuiltinOperator.DEQUANTIZE:
+        if (this.typeOf(inputs[0]) !== TensorType.INT8 || this.typeOf(outputs[0]) !== TensorType.FLOAT32)
+          return this.fail('only int8 to float32 is supported', index);
+        return { op: 'dequantize', inputs: [inputs[0]], outputs };
       default:
         return this.fail('operator not supported', index);
     }

@@ -43,12 +43,12 @@ type ModuleFactory = (opts: {
   printErr: (s: string) => void;
 }) => Promise<WasmModule>;
 
-/** A loaded model: run it on int8 inputs, get its int8 outputs. */
+/** A loaded model: run it on int8 (or float32) inputs, get its int8 (or float32) outputs. */
 export interface TfliteRuntimeModel {
   inputs: { name: string; dataType: string }[];
   outputs: { name: string; dataType: string }[];
-  /** One inference: `inputs[i]` is copied into input tensor i; the outputs are copies. */
-  run(inputs: readonly Int8Array[]): Int8Array[];
+  /** One inference: `inputs[i]`'s bytes are copied into input tensor i; the outputs are copies, float32 ones as Float32Array. */
+  run(inputs: readonly (Int8Array | Float32Array)[]): (Int8Array | Float32Array)[];
   close(): void;
 }
 
@@ -94,17 +94,20 @@ export async function loadTfliteRuntime(model: Uint8Array, file: string): Promis
         throw new MurmurError(`the model has ${inputs.length} inputs, got ${values.length}`, { file });
       values.forEach((v, i) => {
         const target = inputs[i]!.data();
-        if (target.length !== v.length)
-          throw new MurmurError(`input ${i} holds ${target.length} values, got ${v.length}`, {
-            file,
-            field: `inputs[${i}]`,
-          });
-        new Int8Array(target.buffer, target.byteOffset, target.length).set(v);
+        if (target.length !== v.length || target.byteLength !== v.byteLength)
+          throw new MurmurError(
+            `input ${i} holds ${target.length} ${inputs[i]!.dataType} values, got ${v.length} of ${v.BYTES_PER_ELEMENT} bytes`,
+            { file, field: `inputs[${i}]` },
+          );
+        new Uint8Array(target.buffer, target.byteOffset, target.byteLength).set(
+          new Uint8Array(v.buffer, v.byteOffset, v.byteLength),
+        );
       });
       if (!runner.Infer())
         throw new MurmurError(`TensorFlow Lite failed to run the model: ${printed.join('; ')}`, { file });
       return outputs.map((t) => {
         const d = t.data();
+        if (d instanceof Float32Array) return Float32Array.from(d);
         return Int8Array.from(new Int8Array(d.buffer, d.byteOffset, d.length));
       });
     },

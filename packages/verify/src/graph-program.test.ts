@@ -3,7 +3,13 @@ import { describe, expect, it } from 'vitest';
 import { getBoard } from '@murmur/boards';
 import { createRng } from '@murmur/core';
 import { elementCount, inferGraph, prepareGraph, type Int8Graph } from '@murmur/kernels';
-import { inPlaceGraph, reshapingGraph, tinyGraph } from '@murmur/kernels/testing';
+import {
+  floatEdgesGraph,
+  floatInputs,
+  inPlaceGraph,
+  reshapingGraph,
+  tinyGraph,
+} from '@murmur/kernels/testing';
 import { readGolden, readTflite } from '@murmur/tflite';
 import { MLPERF_TINY_MODELS, mlperfTiny } from '@murmur/tflite/testing';
 import { verifyGraph, type GraphCase } from './graph-program';
@@ -14,9 +20,16 @@ const models = mlperfTiny();
 function randomCases(graph: Int8Graph): { prepared: ReturnType<typeof prepareGraph>; cases: GraphCase[] } {
   const prepared = prepareGraph(graph);
   const rng = createRng('graph-program');
-  const size = elementCount(graph.tensors[graph.inputs[0]!]!.shape);
-  const cases = Array.from({ length: 24 }, () => {
-    const input = Int8Array.from({ length: size }, () => rng.int(-128, 127));
+  const inputTensor = graph.tensors[graph.inputs[0]!]!;
+  const size = elementCount(inputTensor.shape);
+  // A float32 input: values around the quantized range, half steps, zeros, huge values, infinities and NaN.
+  const scale =
+    graph.ops[0]?.op === 'quantize' ? graph.tensors[graph.ops[0].outputs[0]]!.quant!.scale[0]! : 1;
+  const cases = Array.from({ length: 24 }, (_, i) => {
+    const input =
+      inputTensor.type === 'float32'
+        ? floatInputs(`graph-program ${i}`, size, scale)
+        : Int8Array.from({ length: size }, () => rng.int(-128, 127));
     return { input, expected: inferGraph(prepared, [input])[0]! };
   });
   return { prepared, cases };
@@ -28,6 +41,8 @@ describe('generated C of an int8 graph', () => {
       ['every op', tinyGraph],
       ['convolutions in place', inPlaceGraph],
       ['pad, quantize, mean, broadcast add', reshapingGraph],
+      ['float32 edges: quantize, fully connected, dequantize', () => floatEdgesGraph()],
+      ['float32 edges: quantize, conv, dequantize', () => floatEdgesGraph('float-edges-conv', 'conv2d')],
     ] as const) {
       it(`agrees with the TS reference byte for byte on ${board}${board === 'native' ? ' (ASan/UBSan)' : ''}: ${name}`, async () => {
         const { prepared, cases } = randomCases(graph());

@@ -27,8 +27,11 @@ export function prepareGraph(graph: Int8Graph): PreparedGraph {
   return { graph, params };
 }
 
+/** A graph input's or output's values: int8, or float32 at a model's float edges. */
+export type GraphValues = Int8Array | Float32Array;
+
 /** Runs one inference; returns every tensor's values (constants included), indexed by tensor. */
-export function runGraph(prepared: PreparedGraph, inputs: Int8Array[]): TensorValues {
+export function runGraph(prepared: PreparedGraph, inputs: readonly GraphValues[]): TensorValues {
   const { graph } = prepared;
   if (inputs.length !== graph.inputs.length)
     throw new MurmurError(`the graph has ${graph.inputs.length} input(s), got ${inputs.length}`, {
@@ -44,17 +47,25 @@ export function runGraph(prepared: PreparedGraph, inputs: Int8Array[]): TensorVa
           field: `inputs[${i}]`,
         },
       );
+    const type = graph.tensors[t]!.type;
+    if (!(type === 'float32' ? inputs[i] instanceof Float32Array : inputs[i] instanceof Int8Array))
+      throw new MurmurError(`input ${i} must be ${type} values (tensor '${graph.tensors[t]!.name}')`, {
+        field: `inputs[${i}]`,
+      });
     values[t] = inputs[i];
   });
   graph.ops.forEach((op, i) => {
-    for (const t of op.outputs) values[t] = new Int8Array(elementCount(graph.tensors[t]!.shape));
+    for (const t of op.outputs) {
+      const n = elementCount(graph.tensors[t]!.shape);
+      values[t] = graph.tensors[t]!.type === 'float32' ? new Float32Array(n) : new Int8Array(n);
+    }
     graphKernel(op).run(op, prepared.params[i], values);
   });
   return values;
 }
 
 /** The graph's outputs for one inference. */
-export function inferGraph(prepared: PreparedGraph, inputs: Int8Array[]): Int8Array[] {
+export function inferGraph(prepared: PreparedGraph, inputs: readonly GraphValues[]): GraphValues[] {
   const values = runGraph(prepared, inputs);
-  return prepared.graph.outputs.map((t) => values[t] as Int8Array);
+  return prepared.graph.outputs.map((t) => values[t] as GraphValues);
 }

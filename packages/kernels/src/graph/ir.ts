@@ -109,9 +109,19 @@ export interface MeanOp {
   keepDims: boolean;
 }
 
-/** QUANTIZE of an int8 tensor to another int8 quantization (TFLite's Requantize). */
+/**
+ * QUANTIZE to int8: of an int8 tensor to another int8 quantization (TFLite's Requantize), or of a float32
+ * tensor (a graph input) to int8 (TFLite's AffineQuantize).
+ */
 export interface QuantizeOp {
   op: 'quantize';
+  inputs: [TensorRef];
+  outputs: [TensorRef];
+}
+
+/** DEQUANTIZE of an int8 tensor to float32 (TFLite's Dequantize): scale · (q − zero point). */
+export interface DequantizeOp {
+  op: 'dequantize';
   inputs: [TensorRef];
   outputs: [TensorRef];
 }
@@ -126,7 +136,8 @@ export type GraphOp =
   | SoftmaxOp
   | PadOp
   | MeanOp
-  | QuantizeOp;
+  | QuantizeOp
+  | DequantizeOp;
 export type GraphOpName = GraphOp['op'];
 
 export interface Int8Graph {
@@ -169,12 +180,20 @@ const REQUIRED_INPUTS: Record<GraphOpName, number> = {
   pad: 2,
   mean: 2,
   quantize: 1,
+  dequantize: 1,
 };
+
+/** Bytes of one element of a tensor type. */
+export const elementBytes = (type: TensorType): number => (type === 'int8' ? 1 : 4);
+
+/** Bytes of a tensor: its elements times its type's width. */
+export const tensorBytes = (t: GraphTensor): number => elementCount(t.shape) * elementBytes(t.type);
 
 /**
  * Checks what every op relies on: tensor references in range, shapes of non-negative integers within
- * MAX_TENSOR_ELEMENTS, constants with as many values as their shape, int8 activations, and an execution
- * order in which every op reads only constants, graph inputs and outputs of earlier ops.
+ * MAX_TENSOR_ELEMENTS, constants with as many values as their shape, int8 activations (float32 only where a
+ * model's float edges are: a graph input read by QUANTIZE, DEQUANTIZE's output), and an execution order in
+ * which every op reads only constants, graph inputs and outputs of earlier ops.
  */
 export function checkGraph(g: Int8Graph): void {
   g.tensors.forEach((t, i) => {
@@ -202,6 +221,13 @@ export function checkGraph(g: Int8Graph): void {
         `tensor '${t.name}' has bad quantization (scales must be finite float32 values > 0, zero points int8)`,
         { field: `${field}.quant` },
       );
+    if (t.type === 'float32' && t.data)
+      throw new MurmurError(
+        `float32 tensor '${t.name}' is a constant: float32 is only a model's input or output`,
+        {
+          field: `${field}.data`,
+        },
+      );
     if (t.type === 'int8' && !q)
       throw new MurmurError(`int8 tensor '${t.name}' has no quantization`, { field: `${field}.quant` });
     if (t.data && t.data.length !== n)
@@ -216,8 +242,10 @@ export function checkGraph(g: Int8Graph): void {
       throw new MurmurError(`graph input/output ${i} refers to no tensor (${t})`, { field: 'inputs' });
   });
   for (const t of g.inputs) {
-    if (g.tensors[t]!.type !== 'int8')
-      throw new MurmurError(`graph input '${g.tensors[t]!.name}' must be int8`, { field: 'inputs' });
+    if (g.tensors[t]!.type !== 'int8' && g.tensors[t]!.type !== 'float32')
+      throw new MurmurError(`graph input '${g.tensors[t]!.name}' must be int8 or float32`, {
+        field: 'inputs',
+      });
     ready.add(t);
   }
   g.ops.forEach((op, i) => {
@@ -236,6 +264,10 @@ export function checkGraph(g: Int8Graph): void {
         throw new MurmurError(`${op.op} reads '${g.tensors[t]!.name}' before any op writes it`, {
           field: `${field}.inputs[${k}]`,
         });
+      if (g.tensors[t]!.type === 'float32' && !(op.op === 'quantize' && k === 0))
+        throw new MurmurError(`${op.op} reads float32 '${g.tensors[t]!.name}': only QUANTIZE takes float32`, {
+          field: `${field}.inputs[${k}]`,
+        });
     });
     const out = op.outputs[0];
     if (!inRange(out))
@@ -244,8 +276,9 @@ export function checkGraph(g: Int8Graph): void {
       throw new MurmurError(`${op.op} writes '${g.tensors[out]!.name}', which is already written`, {
         field: `${field}.outputs[0]`,
       });
-    if (g.tensors[out]!.type !== 'int8')
-      throw new MurmurError(`${op.op} output '${g.tensors[out]!.name}' must be int8`, {
+    const outType = op.op === 'dequantize' ? 'float32' : 'int8';
+    if (g.tensors[out]!.type !== outType)
+      throw new MurmurError(`${op.op} output '${g.tensors[out]!.name}' must be ${outType}`, {
         field: `${field}.outputs[0]`,
       });
     ready.add(out);

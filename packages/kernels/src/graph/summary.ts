@@ -4,7 +4,7 @@
  * channels), DEPTHWISE_CONV_2D (output elements × kh × kw) and FULLY_CONNECTED (outputs × inputs per
  * row), positions padded by SAME included, as the MLPerf Tiny figures count them.
  */
-import { elementCount, type Int8Graph } from './ir';
+import { elementCount, tensorBytes, type Int8Graph } from './ir';
 
 export interface OpSummary {
   index: number;
@@ -48,7 +48,7 @@ export function summarizeGraph(g: Int8Graph): GraphSummary {
       output: out,
       macs,
       constantBytes: op.inputs.reduce((n, t) => n + bytesOf(g, t), 0),
-      outputBytes: outElements,
+      outputBytes: tensorBytes(g.tensors[op.outputs[0]]!),
     };
   });
   return {

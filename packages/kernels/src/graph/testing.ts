@@ -246,3 +246,71 @@ export function reshapingGraph(seed = 'reshaping-graph'): Int8Graph {
     outputs: [y],
   };
 }
+
+/**
+ * A model with float32 edges, as a Keras model converted with float input and output is: a float32 input
+ * QUANTIZEd to int8, one FULLY_CONNECTED (or a 3 x 3 CONV_2D) and the int8 result DEQUANTIZEd to a float32
+ * output.
+ */
+export function floatEdgesGraph(
+  seed = 'float-edges',
+  middle: 'fully_connected' | 'conv2d' = 'fully_connected',
+): Int8Graph {
+  const { tensors, act, weights, bias } = graphBuilder(seed);
+  const ops: GraphOp[] = [];
+  const float = (name: string, shape: number[]): number => tensors.push({ name, shape, type: 'float32' }) - 1;
+  const conv = middle === 'conv2d';
+  const inShape = conv ? [1, 4, 4, 3] : [1, 12];
+  const outShape = conv ? [1, 4, 4, 4] : [1, 5];
+  const x = float('input', inShape);
+  const q = act('quantized', inShape, 0.03, -4);
+  ops.push({ op: 'quantize', inputs: [x], outputs: [q] });
+  const y = act(conv ? 'conv' : 'logits', outShape, 0.05, 3);
+  if (conv) {
+    const w = weights('conv/filter', [4, 3, 3, 3], 4, 0);
+    ops.push({
+      op: 'conv2d',
+      inputs: [q, w, bias('conv/bias', 0.03, w, 4)],
+      outputs: [y],
+      stride: [1, 1],
+      dilation: [1, 1],
+      padding: 'same',
+      activation: 'none',
+    });
+  } else {
+    const w = weights('fc/weights', [5, 12], 1, 0, 0.01);
+    ops.push({
+      op: 'fully_connected',
+      inputs: [q, w, bias('fc/bias', 0.03, w, 5)],
+      outputs: [y],
+      activation: 'none',
+    });
+  }
+  const out = float('output', outShape);
+  ops.push({ op: 'dequantize', inputs: [y], outputs: [out] });
+  return {
+    format: 'murmur-int8-graph',
+    version: INT8_GRAPH_VERSION,
+    name: conv ? 'float_edges_conv' : 'float_edges',
+    tensors,
+    ops,
+    inputs: [x],
+    outputs: [out],
+  };
+}
+
+/**
+ * float32 inputs for a model with float32 edges whose input scale is `scale`: most within the int8 range
+ * (some at a half step, where the rounding decides), some beyond it, zeros of both signs and, unless
+ * `finiteOnly`, infinities and NaN.
+ */
+export function floatInputs(seed: string, size: number, scale: number, finiteOnly = false): Float32Array {
+  const rng = createRng(seed);
+  const special = finiteOnly ? [0, -0, 1e6, -1e6] : [0, -0, 1e6, -1e6, Infinity, -Infinity, NaN];
+  return Float32Array.from({ length: size }, () => {
+    const r = rng.next();
+    if (r < 0.1) return special[rng.int(0, special.length - 1)]!;
+    if (r < 0.3) return (rng.int(-140, 140) + 0.5) * scale;
+    return (rng.next() * 2 - 1) * 150 * scale;
+  });
+}

@@ -48,7 +48,7 @@ export const suite: BenchSuite = {
     const { getBoard } = await import('@murmur/boards');
     const { MurmurError } = await import('@murmur/core');
     const { prepareGraph, summarizeGraph } = await import('@murmur/kernels');
-    const { readGolden, readTflite } = await import('@murmur/tflite');
+    const { readGoldenCases, readTflite } = await import('@murmur/tflite');
     const { MLPERF_TINY_MODELS, mlperfTinyDir } = await import('@murmur/tflite/testing');
     const { verifyGraph } = await import('@murmur/verify');
     const dir = mlperfTinyDir();
@@ -61,10 +61,7 @@ export const suite: BenchSuite = {
     for (const name of MLPERF_TINY_MODELS) {
       const prepared = prepareGraph(readTflite(join(dir, `${name}.tflite`)));
       const summary = summarizeGraph(prepared.graph);
-      const cases = readGolden(join(dir, 'golden', `${name}.json`)).cases.map((c) => ({
-        input: c.input,
-        expected: c.output,
-      }));
+      const cases = readGoldenCases(join(dir, 'golden', `${name}.json`), prepared.graph);
       const reference = tflm[name];
       for (const id of boards) {
         const board = getBoard(id);

@@ -10,17 +10,19 @@ export function registerTfliteVerify(tflite: Command): void {
       "run every case of a golden file through the model's generated C on a board's emulator (or the host, with ASan/UBSan) and compare the outputs byte for byte; exit 1 when a case differs",
     )
     .argument('<model>', 'the .tflite file')
-    .requiredOption('--golden <file>', 'golden cases: {cases: [{input, output}]} with base64 int8 tensors')
+    .requiredOption(
+      '--golden <file>',
+      'golden cases: {cases: [{input, output}]}, tensors as base64 of their raw bytes (int8, or little-endian float32 for a float input or output)',
+    )
     .option('--board <board>', 'board id (boards/<board>.json); native runs on the host', 'native')
     .option('--json', 'print JSON')
     .action(async (file: string, opts: { golden: string; board: string; json?: boolean }) => {
-      const { readGolden, readTflite } = await import('@murmur/tflite');
+      const { readGoldenCases, readTflite } = await import('@murmur/tflite');
       const { prepareGraph } = await import('@murmur/kernels');
       const { verifyGraph } = await import('@murmur/verify');
       const board = await boardOption(opts.board);
       const prepared = prepareGraph(readTflite(file));
-      const golden = readGolden(opts.golden);
-      const cases = golden.cases.map((c) => ({ input: c.input, expected: c.output }));
+      const cases = readGoldenCases(opts.golden, prepared.graph);
       const r = await verifyGraph(prepared, cases, board, {
         sanitize: board.id === 'native',
         casesFile: opts.golden,
@@ -45,7 +47,7 @@ export function registerTfliteVerify(tflite: Command): void {
         process.stdout.write(
           `${result.model} on ${r.board}: ${r.casesEqual}/${r.cases} cases byte-equal` +
             (r.firstDifference
-              ? ` (first difference: case ${r.firstDifference.case}, byte ${r.firstDifference.index}: ${r.firstDifference.got}, expected ${r.firstDifference.expected})`
+              ? ` (first difference: case ${r.firstDifference.case}, element ${r.firstDifference.index}: ${r.firstDifference.got}, expected ${r.firstDifference.expected})`
               : '') +
             `\nper inference ${cost}; arena ${r.arenaBytes} B; stack ${r.stackBytes ?? '-'} B; flash ${result.flashBytes ?? '-'} B\n`,
         );

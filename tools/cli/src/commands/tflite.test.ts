@@ -6,7 +6,7 @@ import { calibrate, quantizeModel } from '@murmur/compress';
 import { createRng } from '@murmur/core';
 import { compressedToJson, inferGraph, prepareGraph } from '@murmur/kernels';
 import { buildMlp } from '@murmur/nn';
-import { tinyGraph } from '@murmur/kernels/testing';
+import { floatEdgesGraph, floatInputs, tinyGraph } from '@murmur/kernels/testing';
 import { exportTflite } from '@murmur/tflite';
 import { capture, restoreAfterEach, run } from '../testing';
 
@@ -71,6 +71,59 @@ describe('murmur tflite inspect', () => {
     const bad = JSON.parse(io.out().slice(before));
     expect(bad.casesEqual).toBe(2);
     expect(bad.firstDifference).toMatchObject({ case: 1, index: 2 });
+  });
+
+  it('verify: a model with float32 edges against golden float32 bytes (raw little-endian, base64)', async () => {
+    const graph = floatEdgesGraph();
+    const floatModel = join(dir, 'float_edges.tflite');
+    writeFileSync(floatModel, exportTflite(graph));
+    const prepared = prepareGraph(graph);
+    const cases = [0, 1, 2].map((index) => {
+      const input = floatInputs(`cli ${index}`, 12, 0.03);
+      const output = inferGraph(prepared, [input])[0]!;
+      expect(output).toBeInstanceOf(Float32Array);
+      return {
+        index,
+        input: Buffer.from(input.buffer).toString('base64'),
+        output: Buffer.from(output.buffer).toString('base64'),
+      };
+    });
+    const golden = join(dir, 'float_edges.json');
+    writeFileSync(golden, JSON.stringify({ cases }));
+    const io = capture();
+    expect(await run('tflite', 'inspect', floatModel, '--json')).toBe(0);
+    const inspected = JSON.parse(io.out());
+    expect(inspected.inputs[0]).toMatchObject({ name: 'input', shape: [1, 12], type: 'float32' });
+    expect(inspected.ops.map((o: { op: string }) => o.op)).toEqual([
+      'quantize',
+      'fully_connected',
+      'dequantize',
+    ]);
+    let before = io.out().length;
+    expect(await run('tflite', 'verify', floatModel, '--golden', golden, '--json')).toBe(0);
+    expect(JSON.parse(io.out().slice(before))).toMatchObject({
+      cases: 3,
+      casesEqual: 3,
+      firstDifference: null,
+    });
+    // One float32 output one bit off: element 3 of case 2 differs.
+    const wrong = Buffer.from(cases[2]!.output, 'base64');
+    wrong[12] ^= 1;
+    cases[2]!.output = wrong.toString('base64');
+    writeFileSync(golden, JSON.stringify({ cases }));
+    before = io.out().length;
+    expect(await run('tflite', 'verify', floatModel, '--golden', golden, '--json')).toBe(1);
+    expect(JSON.parse(io.out().slice(before))).toMatchObject({
+      casesEqual: 2,
+      firstDifference: { case: 2, index: 3 },
+    });
+    // A float32 output that is not a whole number of values names the file and the field.
+    cases[0]!.output = Buffer.from([1, 2, 3]).toString('base64');
+    writeFileSync(golden, JSON.stringify({ cases }));
+    expect(await run('tflite', 'verify', floatModel, '--golden', golden)).toBe(1);
+    expect(io.err()).toMatch(
+      /float_edges\.json.*cases\[0\]\.output.*3 bytes: float32 values take 4 bytes each/,
+    );
   });
 
   it('export: a compressed model to a .tflite that inspect reads; a bad file is a typed error naming it', async () => {

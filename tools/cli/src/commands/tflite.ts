@@ -8,7 +8,9 @@ import { registerTfliteVerify } from './tflite-verify';
 const shape = (s: number[]): string => `[${s.join(',')}]`;
 
 export function registerTflite(program: Command): void {
-  const tflite = program.command('tflite').description('bring your own model: a .tflite (int8) in, C out');
+  const tflite = program
+    .command('tflite')
+    .description('bring your own model: a .tflite (int8, float32 at its edges) in, C out');
   tflite
     .command('inspect')
     .description('operators, shapes, quantization, MACs and constant bytes of a .tflite model')
@@ -35,11 +37,13 @@ export function registerTflite(program: Command): void {
           inputs: graph.inputs.map((t) => ({
             name: graph.tensors[t]!.name,
             shape: graph.tensors[t]!.shape,
+            type: graph.tensors[t]!.type,
             ...quant(t),
           })),
           outputs: graph.outputs.map((t) => ({
             name: graph.tensors[t]!.name,
             shape: graph.tensors[t]!.shape,
+            type: graph.tensors[t]!.type,
             ...quant(t),
           })),
           ops: summary.ops.map((o, i) => ({
@@ -65,7 +69,10 @@ export function registerTflite(program: Command): void {
         ]),
       );
       const io = (t: number) =>
-        `${graph.tensors[t]!.name} ${shape(graph.tensors[t]!.shape)} int8 (scale ${graph.tensors[t]!.quant?.scale[0]}, zero point ${graph.tensors[t]!.quant?.zeroPoint[0]})`;
+        `${graph.tensors[t]!.name} ${shape(graph.tensors[t]!.shape)} ` +
+        (graph.tensors[t]!.type === 'float32'
+          ? 'float32'
+          : `int8 (scale ${graph.tensors[t]!.quant?.scale[0]}, zero point ${graph.tensors[t]!.quant?.zeroPoint[0]})`);
       process.stdout.write(
         `\n${graph.name}: ${summary.ops.length} ops, ${summary.macs.toLocaleString('en')} MACs, ${summary.constantBytes.toLocaleString('en')} B of weights and biases, largest activation ${summary.largestActivationBytes.toLocaleString('en')} B\n` +
           `input  ${graph.inputs.map(io).join(', ')}\noutput ${graph.outputs.map(io).join(', ')}\n`,

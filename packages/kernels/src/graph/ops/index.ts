@@ -1,9 +1,10 @@
-/** Every int8 graph op's kernel, by op name. */
+/** Every graph op's kernel, by op name. */
 import type { GraphOp } from '../ir';
 import { add } from './add';
 import { avgpool2d } from './avgpool2d';
 import { conv2d } from './conv2d';
 import { depthwiseConv2d } from './depthwise-conv2d';
+import { dequantize } from './dequantize';
 import { fullyConnected } from './fully-connected';
 import type { GraphKernel } from './kernel';
 import { maxpool2d } from './maxpool2d';
@@ -25,6 +26,7 @@ export const GRAPH_KERNELS: { [O in GraphOp as O['op']]: GraphKernel<O, unknown>
   pad: pad as GraphKernel<GraphOp & { op: 'pad' }, unknown>,
   mean: mean as GraphKernel<GraphOp & { op: 'mean' }, unknown>,
   quantize: quantize as GraphKernel<GraphOp & { op: 'quantize' }, unknown>,
+  dequantize: dequantize as GraphKernel<GraphOp & { op: 'dequantize' }, unknown>,
 };
 
 /** The kernel of an op. */
