@@ -1,5 +1,8 @@
 import { MurmurError } from '@murmur/core';
 import { loadBoards, type Board } from '@murmur/boards';
+import type { CvEstimate } from '@murmur/nn';
+
+export type { CvEstimate };
 
 /** What the rest of the firmware takes from the board before the model gets any memory. */
 export interface FirmwareFootprint {
@@ -27,32 +30,6 @@ export function memoryBudget(board: Board, footprint: FirmwareFootprint, margin 
     margin,
     footprint,
   };
-}
-
-/**
- * A cross-validated estimate of a candidate model: pooled over the held-out predictions of every fold
- * (folds by subject or recording), with 95 % intervals; `dropPp` is the float model's accuracy minus the
- * candidate's on the same rows, each fold's candidate made from that fold's float model.
- */
-export interface CvEstimate {
-  /** Scheme name and number of folds, e.g. `subjects` and 5. */
-  scheme: string;
-  folds: number;
-  /** Held-out windows and the groups (subjects, recordings) they come from. */
-  windows: number;
-  groups: number;
-  accuracy: number;
-  macroF1: number;
-  floatAccuracy: number;
-  floatMacroF1: number;
-  /** 100 · (float accuracy − accuracy), percentage points (negative: better than float). */
-  dropPp: number;
-  /** 95 % intervals: of the accuracy, macro-F1 and drop (pp), by `method`. */
-  accuracyCi: [number, number];
-  macroF1Ci: [number, number];
-  dropCi: [number, number];
-  /** How the intervals were computed, e.g. `subject bootstrap, 2000 resamples, seed 1`. */
-  method: string;
 }
 
 /**

@@ -31,3 +31,4 @@ export {
   type TrainResult,
 } from './train';
 export { saveModel, loadModel } from './files';
+export { groupFolds, type GroupFold, type CvEstimate } from './cross-validation';

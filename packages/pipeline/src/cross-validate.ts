@@ -37,9 +37,10 @@ import {
   modelWeightBytes,
   type CompressedModel,
 } from '@murmur/kernels';
-import { createProgress, createRng, MurmurError, UsageError, workspaceRoot } from '@murmur/core';
+import { createProgress, MurmurError, UsageError, workspaceRoot } from '@murmur/core';
 import {
   classificationReport,
+  groupFolds,
   loadModel,
   predictClasses,
   saveModel,
@@ -60,26 +61,7 @@ export function defaultCvCacheDir(app: string): string {
   return join(workspaceRoot(), 'dist', 'apps', app, 'model', 'cv');
 }
 
-/**
- * `k` folds of whole groups (seeded shuffle, sizes differing by at most one); `k` at least the number of
- * groups gives leave-one-group-out.
- */
-export function groupFolds(groups: readonly string[], k: number, seed = 1): Fold[] {
-  const unique = [...new Set(groups)].sort();
-  if (!Number.isInteger(k) || k < 2) throw new UsageError(`folds must be an integer ≥ 2, got ${k}`);
-  if (unique.length < 2)
-    throw new MurmurError(`cross-validation needs at least 2 groups, found ${unique.length}`);
-  const n = Math.min(k, unique.length);
-  createRng(seed).fork('cross-validation').shuffle(unique);
-  return Array.from({ length: n }, (_, f) => {
-    const held = new Set(unique.filter((_, i) => i % n === f));
-    const names = [...held].sort();
-    return {
-      name: n === unique.length ? names[0]! : `fold ${f + 1}/${n}: ${names.join(' ')}`,
-      test: (row: RowKey) => held.has(row.group),
-    };
-  });
-}
+export { groupFolds };
 
 /** The folds of one of the app's declared schemes (a number: that many subject folds) on `rows`. */
 export function schemeFolds(

@@ -4,7 +4,7 @@
  * compares, in the shape of @murmur/compress's `BudgetCandidate` (recipe, weightBytes, activationBytes,
  * accuracy, dropPp, cv).
  */
-import { classificationReport } from '@murmur/nn';
+import { classificationReport, type CvEstimate } from '@murmur/nn';
 import type { FeatureBits, QuantizedTreeModel, TreeRows, FloatTreeModel } from './types';
 import type { TreeLayout } from './codegen';
 import { crossValidateTrees, subjectBootstrap, type BootstrapSummary, type TreeFold } from './cv';
@@ -76,28 +76,6 @@ export function trainTreeSpec(
 }
 
 /**
- * A cross-validated estimate, field for field the `CvEstimate` that @murmur/compress's budget solver chooses
- * by (kept structural here: this package sits below compress and does not import it).
- */
-export interface TreeCvEstimate {
-  scheme: string;
-  folds: number;
-  windows: number;
-  groups: number;
-  accuracy: number;
-  macroF1: number;
-  /** The reference float model's pooled figures on the same rows (the app's float MLP when given, else the tree's own float model). */
-  floatAccuracy: number;
-  floatMacroF1: number;
-  /** 100 · (float accuracy − accuracy), percentage points. */
-  dropPp: number;
-  accuracyCi: [number, number];
-  macroF1Ci: [number, number];
-  dropCi: [number, number];
-  method: string;
-}
-
-/**
  * One candidate of the budget solver (the fields of @murmur/compress's `BudgetCandidate`: recipe, weightBytes,
  * activationBytes, accuracy, dropPp, cv), with what a report needs and the model trained on every row.
  */
@@ -115,7 +93,7 @@ export interface TreeCandidate {
   macroF1: number;
   /** Against the reference float model (see `cv.floatAccuracy`), percentage points. */
   dropPp: number;
-  cv: TreeCvEstimate;
+  cv: CvEstimate;
   /** The tree's own float model pooled over the same rows, and what quantization cost it (pp). */
   treeFloatAccuracy: number;
   quantizationDropPp: number;
@@ -175,7 +153,7 @@ export function evaluateTreeCandidates(
     );
     const floatReport = classificationReport(truth, reference, classes);
     const trained = trainTreeSpec(rows, spec, options);
-    const estimate: TreeCvEstimate = {
+    const estimate: CvEstimate = {
       scheme: options.scheme ?? 'subjects',
       folds: folds.length,
       windows: interval.windows,

@@ -16,28 +16,6 @@ export interface TreeFold {
   test(row: { group: string; recording: string }): boolean;
 }
 
-/**
- * `k` folds of whole groups: the groups sorted, shuffled with `createRng(seed).fork('cross-validation')` and
- * dealt round-robin — the same folds as @murmur/pipeline's `groupFolds(groups, k, seed)` (the app's
- * `crossValidation: { subjects: 5 }` scheme with the model's seed).
- */
-export function subjectFolds(groups: readonly string[], k: number, seed = 1): TreeFold[] {
-  const unique = [...new Set(groups)].sort();
-  if (!Number.isInteger(k) || k < 2) throw new MurmurError(`folds must be an integer ≥ 2, got ${k}`);
-  if (unique.length < 2)
-    throw new MurmurError(`cross-validation needs at least 2 groups, found ${unique.length}`);
-  const n = Math.min(k, unique.length);
-  createRng(seed).fork('cross-validation').shuffle(unique);
-  return Array.from({ length: n }, (_, f) => {
-    const held = new Set(unique.filter((_, i) => i % n === f));
-    const names = [...held].sort();
-    return {
-      name: n === unique.length ? names[0]! : `fold ${f + 1}/${n}: ${names.join(' ')}`,
-      test: (row: { group: string }) => held.has(row.group),
-    };
-  });
-}
-
 /** Row indices held out by a fold and kept for training. */
 export function foldIndices(rows: TreeRows, fold: TreeFold): { train: number[]; test: number[] } {
   const train: number[] = [];

@@ -38,7 +38,6 @@ export { generateTreeCode, type TreeLayout, type TreeCodeOptions, type Generated
 export { treeCheckProgram, expectedCheckLines, treeCostProgram, TREE_COST_LABELS } from './programs';
 export { treeModelSize, type TreeArch, type TreeModelSize } from './size';
 export {
-  subjectFolds,
   foldIndices,
   pickRows,
   crossValidateTrees,
@@ -56,7 +55,6 @@ export {
   type TreeSpec,
   type TrainedTrees,
   type TreeCandidate,
-  type TreeCvEstimate,
   type TreeReference,
 } from './candidate';
 export { treeModelToJson, treeModelFromJson, checkTreeModel, TREE_MODEL_FORMAT } from './files';

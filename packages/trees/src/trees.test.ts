@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { groupFolds } from '@murmur/nn';
 import { createRng } from '@murmur/core';
 import {
   binRows,
@@ -14,7 +15,6 @@ import {
   quantizeFeatures,
   quantizeTreeModel,
   subjectBootstrap,
-  subjectFolds,
   trainTrees,
   treeModelSize,
   type FloatTreeModel,
@@ -209,7 +209,7 @@ describe('sizes and C', () => {
 describe('cross-validation', () => {
   const rows = synthetic(900, 5);
   it('holds out whole subjects, predicts every row once, and bootstraps intervals around the figure', () => {
-    const folds = subjectFolds(rows.groups, 5, 1);
+    const folds = groupFolds(rows.groups, 5, 1);
     expect(folds.length).toBe(5);
     const cv = crossValidateTrees(rows, kinds[0]!, folds);
     expect(cv.predictions.length).toBe(rows.x.length);

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { groupFolds } from '@murmur/nn';
 import { appRows, loadApp } from '@murmur/app';
 import { getBoard } from '@murmur/boards';
 import { testData } from '@murmur/datasets/testing';
@@ -12,7 +13,6 @@ import {
   generateTreeCode,
   pickRows,
   quantizeTreeModel,
-  subjectFolds,
   trainTrees,
   treeCheckProgram,
   predictFloat,
@@ -32,7 +32,7 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 /** Trains on four fifths of the subjects and checks on rows of the others, plus two rows far outside the range. */
 async function realRows(): Promise<{ train: TreeRows; check: Float32Array[]; heldOut: TreeRows }> {
   const rows = await appRows(await loadApp('wearable-activity'), { dataDir: data.dataDir });
-  const { train, test } = foldIndices(rows, subjectFolds(rows.groups, 5, 1)[0]!);
+  const { train, test } = foldIndices(rows, groupFolds(rows.groups, 5, 1)[0]!);
   const features = rows.x[0]!.length;
   const heldOut = pickRows(rows, test);
   const check = [

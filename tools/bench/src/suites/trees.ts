@@ -260,7 +260,8 @@ export const suite: BenchSuite = {
     const seed = spec.settings.seed;
     const scheme = app.crossValidation?.['subjects'];
     const k = typeof scheme === 'number' ? scheme : 5;
-    const folds = trees.subjectFolds(rows.groups, k, seed);
+    const { groupFolds } = await import('@murmur/nn');
+    const folds = groupFolds(rows.groups, k, seed);
     const boards = CORES.map((id) => getBoard(id));
     // Held-out rows of the first fold for the byte-equality checks and the cost (the deployed model is trained
     // on every row, so any rows will do; these are real windows).

@@ -63,7 +63,8 @@ export function registerTrees(program: Command): void {
           throw new UsageError(`--folds must be an integer ≥ 2, got '${opts.folds}'`);
         const rows = await appRows(app, { dataDir: opts.dataDir });
         const seed = appModelSpec(app).settings.seed;
-        const folds = trees.subjectFolds(rows.groups, k, seed);
+        const { groupFolds } = await import('@murmur/nn');
+        const folds = groupFolds(rows.groups, k, seed);
         const { isAvrCore } = await import('@murmur/boards');
         const arch = isAvrCore(board.mcu.core) ? 'avr' : 'arm';
         const { memoryBudget } = await import('@murmur/compress');
