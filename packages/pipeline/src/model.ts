@@ -180,11 +180,6 @@ export const FEW_SUBJECTS = 15;
 /** The folds of a selection on few subjects: fewer and bigger, so that each fold trains on enough people. */
 export const FEW_SUBJECTS_FOLDS = 3;
 
-/**
- * The folds a build chooses with: the app's first cross-validation scheme on the training rows; a numeric
- * scheme on fewer than FEW_SUBJECTS training subjects (the shipped sample) gets at most FEW_SUBJECTS_FOLDS
- * folds, which keeps `npm start` quick, and says so.
- */
 /** Whether a build runs on few training subjects (fewer folds, see selectionFolds). */
 export const fewSubjects = (train: AppRows): boolean => new Set(train.groups).size < FEW_SUBJECTS;
 
@@ -194,6 +189,11 @@ export const FEW_WINDOWS = 600;
 /** Whether the training data is as small as the shipped sample's (few subjects and windows). */
 export const tinyData = (train: AppRows): boolean => fewSubjects(train) && train.x.length < FEW_WINDOWS;
 
+/**
+ * The folds a build chooses with: the app's first cross-validation scheme on the training rows; a numeric
+ * scheme on fewer than FEW_SUBJECTS training subjects (the shipped sample) gets at most FEW_SUBJECTS_FOLDS
+ * folds, which keeps `npm start` quick, and says so.
+ */
 export function selectionFolds(
   app: MurmurApp,
   train: AppRows,
