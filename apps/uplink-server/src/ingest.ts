@@ -69,7 +69,7 @@ function headerVersion(schema: PayloadSchema, bytes: Uint8Array): number | null 
  * slow commit (an fsync that stalls) does not hold up the next; PGlite runs one transaction at a time.
  */
 export function defaultInFlight(kind: Store['kind']): number {
-  return kind === 'postgres' ? 2 : 1;
+  return kind === 'postgres' ? 3 : 1;
 }
 
 export interface IngestorOptions {

@@ -227,7 +227,7 @@ export const suite: BenchSuite = {
           }
         : null;
     return {
-      method: `murmur serve in a child process${pinned ? ` pinned to CPU ${SERVER_CPU} (taskset)` : ' (not pinned: no taskset)'}, default queue (batch 500, 5 ms delay; commits in flight: 2 on PostgreSQL, 1 on PGlite); load from this process over keep-alive HTTP/1.1: ${CONCURRENCIES.join(' and ')} posts in flight, each for ${MEASURE_MS / 1000} s after a ${WARMUP_MS / 1000} s warm-up (uplinksPerSecond: the better), then ${OPEN_LOOP_MS / 1000} s of posts on a fixed schedule at half and at a quarter of that rate and at half the goal's rate (latency from each post's due time); every post a distinct TTS uplink`,
+      method: `murmur serve in a child process${pinned ? ` pinned to CPU ${SERVER_CPU} (taskset)` : ' (not pinned: no taskset)'}, default queue (batch 500, 5 ms delay; commits in flight: 3 on PostgreSQL, 1 on PGlite); load from this process over keep-alive HTTP/1.1: ${CONCURRENCIES.join(' and ')} posts in flight, each for ${MEASURE_MS / 1000} s after a ${WARMUP_MS / 1000} s warm-up (uplinksPerSecond: the better), then ${OPEN_LOOP_MS / 1000} s of posts on a fixed schedule at half and at a quarter of that rate and at half the goal's rate (latency from each post's due time); every post a distinct TTS uplink`,
       machine: { cpus: cpus().length, model: cpus()[0]?.model ?? 'unknown' },
       goals: GOALS,
       pglite: { ...pglite, meetsGoal: meets(pglite, GOALS.pgliteUplinksPerSecond) },
