@@ -13,7 +13,7 @@ import type { ServerContext } from '../context';
 import { sqlOf } from '../store/sql-of';
 import { fleet } from '../web/fleet';
 import { refuse } from './errors';
-import { errorResponse, ref, type Route } from './routes';
+import { devEuiFilter, errorResponse, ref, type Route } from './routes';
 
 /** The folder of the page's own files. */
 export const PUBLIC_DIR = fileURLToPath(new URL('../web/public/', import.meta.url));
@@ -183,11 +183,7 @@ export function pageRoutes(ctx: ServerContext): Route[] {
         querystring: {
           type: 'object',
           properties: {
-            devEui: {
-              type: 'string',
-              pattern: '^[0-9a-fA-F]{16}$|^[0-9]{15}$',
-              description: 'only this device',
-            },
+            devEui: devEuiFilter,
             days: {
               type: 'integer',
               minimum: 1,

@@ -48,5 +48,12 @@ export interface Route {
 /** `{ $ref }` to a component schema. */
 export const ref = (name: string): Record<string, unknown> => ({ $ref: `#/components/schemas/${name}` });
 
+/** The `devEui` query parameter that narrows a listing to one device: an EUI-64 or an IMEI. */
+export const devEuiFilter = {
+  type: 'string',
+  pattern: '^[0-9a-fA-F]{16}$|^[0-9]{15}$',
+  description: 'only this device',
+};
+
 /** The error answer, described once for every route. */
 export const errorResponse = (description: string): ResponseSpec => ({ description, schema: ref('Error') });

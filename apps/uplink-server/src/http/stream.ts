@@ -8,7 +8,7 @@ import type { ServerResponse } from 'node:http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ServerContext } from '../context';
 import type { UplinkRecord } from '../store';
-import { errorResponse, type Route } from './routes';
+import { devEuiFilter, errorResponse, type Route } from './routes';
 
 const HEARTBEAT_MS = 15_000;
 const MAX_BUFFERED_BYTES = 1 << 20;
@@ -55,11 +55,7 @@ export function streamRoutes(ctx: ServerContext, clients: StreamClients): Route[
         querystring: {
           type: 'object',
           properties: {
-            devEui: {
-              type: 'string',
-              pattern: '^[0-9a-fA-F]{16}$|^[0-9]{15}$',
-              description: 'only this device',
-            },
+            devEui: devEuiFilter,
             app: { type: 'string', maxLength: 64, description: "only this app's devices" },
             since: { type: 'integer', minimum: 0, description: 'first replay the uplinks with a larger id' },
           },
