@@ -4,17 +4,15 @@
  * child process. Where a program is missing, `…Unavailable()` says why, for the test's title.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chmodSync, chownSync, existsSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { workspaceRoot } from '@murmur/core';
-import { openPostgres } from './store';
 import {
   chirpstackUp,
   examplePayload,
-  postgresBin,
   postgresUnavailable,
-  postgresUser,
+  startThrowawayPostgres,
   tempDir,
   ttsMessage,
 } from './testing';
@@ -127,66 +125,20 @@ export async function startMosquitto(o: { users?: Record<string, string> } = {})
 }
 
 /**
- * A throwaway PostgreSQL cluster (`initdb`, then `postgres -D <tmp> -p <free port> -k <tmp>`) listening on a
- * free TCP port of loopback, and the URL of its `postgres` database.
+ * A throwaway PostgreSQL cluster listening on a free TCP port of loopback (with fsync, as a deployment
+ * runs), and the URL of its `postgres` database.
  */
 export async function startPostgresOnPort(): Promise<{
   url: string;
   port: number;
   stop: () => Promise<void>;
 }> {
-  const bin = postgresBin()!;
-  const tmp = tempDir('murmur-pg-');
-  const asUser = process.getuid?.() === 0 ? postgresUser() : undefined;
-  if (asUser) chownSync(tmp.dir, asUser.uid, asUser.gid);
-  const data = join(tmp.dir, 'data');
-  const init = spawnSync(
-    join(bin, 'initdb'),
-    ['-D', data, '-U', 'murmur', '--auth=trust', '-E', 'UTF8', '--no-sync'],
-    { encoding: 'utf8', ...(asUser ?? {}) },
-  );
-  if (init.status !== 0) {
-    tmp.remove();
-    throw new Error(`initdb failed: ${init.stderr}`);
-  }
   const port = await freePort();
-  const child = spawn(
-    join(bin, 'postgres'),
-    [
-      '-D',
-      data,
-      '-p',
-      String(port),
-      '-k',
-      tmp.dir,
-      '-c',
-      'listen_addresses=127.0.0.1',
-      '-c',
-      'max_connections=100',
-    ],
-    { stdio: 'ignore', ...(asUser ?? {}) },
+  const pg = await startThrowawayPostgres(
+    (dir) => ['-p', String(port), '-k', dir, '-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=100'],
+    () => `postgres://murmur@127.0.0.1:${port}/postgres`,
   );
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const url = `postgres://murmur@127.0.0.1:${port}/postgres`;
-  for (;;) {
-    try {
-      const db = await openPostgres(url, 1);
-      await db.close();
-      break;
-    } catch {
-      if (child.exitCode !== null) throw new Error('postgres exited at start');
-      await pause(50);
-    }
-  }
-  return {
-    url,
-    port,
-    stop: async () => {
-      child.kill('SIGINT');
-      await exited;
-      tmp.remove();
-    },
-  };
+  return { ...pg, port };
 }
 
 /** `murmur serve` in a child process: its pid, its output so far, and how to stop or kill it. */

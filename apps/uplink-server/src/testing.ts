@@ -234,10 +234,13 @@ export function postgresUnavailable(): string | undefined {
 }
 
 /**
- * A throwaway PostgreSQL cluster in a temporary folder, listening on a Unix socket only (no TCP port), and
- * the URL of its `postgres` database. `stop` shuts it down and removes the folder.
+ * A throwaway PostgreSQL cluster: `initdb` in a temporary folder, then `postgres -D <folder>/data` with
+ * `serverArgs(folder)`, waited for until `url(folder)` answers. `stop` shuts it down and removes the folder.
  */
-export async function startTempPostgres(): Promise<{ url: string; stop: () => Promise<void> }> {
+export async function startThrowawayPostgres(
+  serverArgs: (dir: string) => string[],
+  url: (dir: string) => string,
+): Promise<{ url: string; stop: () => Promise<void> }> {
   const bin = postgresBin()!;
   const tmp = tempDir('murmur-pg-');
   const asUser = process.getuid?.() === 0 ? postgresUser() : undefined;
@@ -246,25 +249,21 @@ export async function startTempPostgres(): Promise<{ url: string; stop: () => Pr
   const init = spawnSync(
     join(bin, 'initdb'),
     ['-D', data, '-U', 'murmur', '--auth=trust', '-E', 'UTF8', '--no-sync'],
-    {
-      encoding: 'utf8',
-      ...(asUser ?? {}),
-    },
+    { encoding: 'utf8', ...(asUser ?? {}) },
   );
   if (init.status !== 0) {
     tmp.remove();
     throw new Error(`initdb failed: ${init.stderr}`);
   }
-  const server: ChildProcess = spawn(
-    join(bin, 'postgres'),
-    ['-D', data, '-k', tmp.dir, '-c', 'listen_addresses=', '-c', 'fsync=off', '-p', '5432'],
-    { stdio: 'ignore', ...(asUser ?? {}) },
-  );
-  const url = `postgres://murmur@${encodeURIComponent(tmp.dir)}/postgres`;
+  const server: ChildProcess = spawn(join(bin, 'postgres'), ['-D', data, ...serverArgs(tmp.dir)], {
+    stdio: 'ignore',
+    ...(asUser ?? {}),
+  });
+  const address = url(tmp.dir);
   const exited = new Promise<void>((resolve) => server.once('exit', () => resolve()));
   for (;;) {
     try {
-      const db = await openPostgres(url, 1);
+      const db = await openPostgres(address, 1);
       await db.close();
       break;
     } catch {
@@ -273,11 +272,22 @@ export async function startTempPostgres(): Promise<{ url: string; stop: () => Pr
     }
   }
   return {
-    url,
+    url: address,
     stop: async () => {
       server.kill('SIGINT');
       await exited;
       tmp.remove();
     },
   };
+}
+
+/**
+ * A throwaway PostgreSQL cluster listening on a Unix socket only (no TCP port), without fsync, and the URL
+ * of its `postgres` database.
+ */
+export function startTempPostgres(): Promise<{ url: string; stop: () => Promise<void> }> {
+  return startThrowawayPostgres(
+    (dir) => ['-k', dir, '-c', 'listen_addresses=', '-c', 'fsync=off', '-p', '5432'],
+    (dir) => `postgres://murmur@${encodeURIComponent(dir)}/postgres`,
+  );
 }
